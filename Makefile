@@ -1,0 +1,38 @@
+# trcalc — the two commands a newcomer needs:
+#   make run    set up .venv, build the templates, compute the samples, start the server
+#   make test   set up .venv and run the test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench install templates samples serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+templates: $(STAMP)
+	$(BIN)/trcalc templates
+
+samples: templates
+	@mkdir -p out
+	@for f in templates/examples/*.xlsx; do \
+	  $(BIN)/trcalc compute "$$f" "out/$$(basename "$$f")" || exit 1; \
+	done
+
+run: $(STAMP)
+	$(BIN)/trcalc call TR_DUTY_DETAIL 60 10 5 DE 20% 2025-03-01
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,225 @@
+"""Reading arguments the way Excel, JSON and people hand them over.
+
+Every reader takes `(value, arg)` and returns the clean value or raises a
+`CalcError` that names `arg`.  `None` and "" (an empty cell) are "omitted":
+the registry deals with them before a reader is called.
+
+Numbers
+    int, float (through `str()`, so 0.1 stays 0.1), Decimal, and text:
+    "1234.56", "1234,56", "1.234,56", "1,234.56", "1.234.567".  A single
+    separator followed by exactly three digits ("1.500", "1,500") could be a
+    thousand or one and a half: that is an error asking which was meant.
+Rates
+    0.18, "18%", "%18", "%4,5".  A bare number above 1 is an error that
+    suggests the percentage (18 → 18 %); write "225%" for a rate above 100 %.
+Codes
+    case-insensitive, Turkish-İ-safe, punctuation ignored: "Şirket", "SIRKET",
+    "şirket" and "sırket" are all SIRKET; "A.TR" is ATR.
+
+>>> to_number("1.234,56", "goods")
+Decimal('1234.56')
+>>> to_rate("%18", "duty_rate")
+Decimal('0.18')
+>>> fold("İNGİLTERE") == fold("ingiltere")
+True
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .errors import CalcError
+from .money import HUNDRED, ZERO
+
+# Anything larger is a typing accident, not an amount: refuse it clearly rather
+# than compute on it.
+LIMIT = Decimal("1e15")
+
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")      # 1.234.567,89
+_GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")     # 1,234,567.89
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")                      # 1234,56
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")            # 1.500 / 1,500
+
+
+def fold(text: str) -> str:
+    """A code's comparison key: no accents, no case, no punctuation, ı = i."""
+    s = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("İ", "I"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", s.casefold())
+
+
+def _invalid_number(arg, value):
+    return CalcError("invalid", f"sayı değil ({value!r})", f"not a number ({value!r})", arg)
+
+
+def _parse_text_number(s: str, arg: str, original) -> Decimal:
+    t = s.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if _AMBIGUOUS.match(t):
+        whole, frac = re.split(r"[.,]", t.lstrip("+-"))
+        raise CalcError(
+            "invalid",
+            f"belirsiz sayı {original!r}: {whole}{frac} mı, {whole},{frac} mi? "
+            f"Binlik ayırıcısız ({whole}{frac}) ya da ondalıkla ({whole}.{frac},00) yazın",
+            f"ambiguous number {original!r}: {whole}{frac} or {whole}.{frac}? "
+            f"Write it without a thousands separator ({whole}{frac}) or with decimals",
+            arg)
+    if _PLAIN.match(t):
+        return Decimal(t)
+    if _GROUPED_DOT.match(t):
+        return Decimal(t.replace(".", "").replace(",", "."))
+    if _GROUPED_COMMA.match(t):
+        return Decimal(t.replace(",", ""))
+    if _DECIMAL_COMMA.match(t):
+        return Decimal(t.replace(",", "."))
+    raise _invalid_number(arg, original)
+
+
+def to_number(value, arg: str) -> Decimal:
+    """Any finite number of sensible size, as a Decimal."""
+    t = type(value)
+    if t is float:
+        if not math.isfinite(value):
+            raise CalcError("invalid", f"sonlu bir sayı değil ({value!r})",
+                            f"not a finite number ({value!r})", arg)
+        d = Decimal(repr(value))
+    elif t is int:
+        d = Decimal(value)
+    elif t is Decimal:
+        if not value.is_finite():
+            raise CalcError("invalid", f"sonlu bir sayı değil ({value!r})",
+                            f"not a finite number ({value!r})", arg)
+        d = value
+    elif t is str:
+        try:
+            d = _parse_text_number(value.strip(), arg, value)
+        except InvalidOperation:
+            raise _invalid_number(arg, value) from None
+    elif isinstance(value, bool):
+        raise CalcError("invalid", f"sayı bekleniyordu, mantıksal değer geldi ({value!r})",
+                        f"expected a number, got a boolean ({value!r})", arg)
+    elif isinstance(value, (int, float)) or hasattr(value, "item"):   # numpy scalars
+        return to_number(value.item() if hasattr(value, "item") else float(value), arg)
+    else:
+        raise _invalid_number(arg, value)
+    if abs(d) >= LIMIT:
+        raise CalcError("out_of_range", f"sayı çok büyük ({value!r}); 10^15'ten küçük olmalı",
+                        f"number too large ({value!r}); must be below 10^15", arg)
+    return d
+
+
+def to_nonneg(value, arg: str) -> Decimal:
+    d = to_number(value, arg)
+    if d < ZERO:
+        raise CalcError("out_of_range", f"negatif olamaz ({value!r})",
+                        f"must not be negative ({value!r})", arg)
+    return d
+
+
+def to_positive(value, arg: str) -> Decimal:
+    d = to_number(value, arg)
+    if d <= ZERO:
+        raise CalcError("out_of_range", f"sıfırdan büyük olmalı ({value!r})",
+                        f"must be greater than zero ({value!r})", arg)
+    return d
+
+
+def to_rate(value, arg: str) -> Decimal:
+    """A rate between 0 and 1 (0 % … 100 %); text percentages may go above 100 %."""
+    if isinstance(value, str):
+        s = value.strip()
+        if s.startswith("%") or s.endswith("%"):
+            r = to_number(s.strip("%").strip(), arg) / HUNDRED
+            if r < ZERO:
+                raise CalcError("out_of_range", f"oran negatif olamaz ({value!r})",
+                                f"a rate must not be negative ({value!r})", arg)
+            return r
+    r = to_number(value, arg)
+    if r < ZERO:
+        raise CalcError("out_of_range", f"oran negatif olamaz ({value!r})",
+                        f"a rate must not be negative ({value!r})", arg)
+    if r > 1:
+        raise CalcError(
+            "out_of_range",
+            f"oran 1'den büyük ({value!r}): %{r} mi demek istediniz? {r / HUNDRED} ya da "
+            f"\"%{r}\" yazın (%100'ün üzerindeki bir oranı metin olarak yazın, örn. \"%225\")",
+            f"rate above 1 ({value!r}): did you mean {r}%? Write {r / HUNDRED} or \"{r}%\" "
+            f"(give a rate above 100 % as text, e.g. \"225%\")",
+            arg)
+    return r
+
+
+def to_rate_below_one(value, arg: str) -> Decimal:
+    """A share strictly below 100 % (a waste rate: 100 % waste would mean no product)."""
+    r = to_rate(value, arg)
+    if r >= 1:
+        raise CalcError("out_of_range", f"%100'den küçük olmalı ({value!r})",
+                        f"must be below 100 % ({value!r})", arg)
+    return r
+
+
+_TRUE = {"true", "dogru", "evet", "yes", "1", "e", "d"}
+_FALSE = {"false", "yanlis", "hayir", "no", "0", "h", "y"}
+
+
+def to_bool(value, arg: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, Decimal)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        f = fold(value)
+        if f in _TRUE:
+            return True
+        if f in _FALSE:
+            return False
+    raise CalcError("invalid", f"DOĞRU/YANLIŞ bekleniyordu ({value!r})",
+                    f"expected TRUE/FALSE ({value!r})", arg)
+
+
+def to_count(value, arg: str) -> int:
+    """A whole number of items, at least 1."""
+    d = to_number(value, arg)
+    if d != d.to_integral_value():
+        raise CalcError("invalid", f"tam sayı olmalı ({value!r})", f"must be a whole number ({value!r})", arg)
+    if d < 1:
+        raise CalcError("out_of_range", f"en az 1 olmalı ({value!r})", f"must be at least 1 ({value!r})", arg)
+    return int(d)
+
+
+def to_text(value, arg: str) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise CalcError("invalid", f"metin bekleniyordu ({value!r})", f"expected text ({value!r})", arg)
+
+
+class CodeSet:
+    """A closed set of codes with their accepted spellings.
+
+    >>> certs = CodeSet("certificate", {"ATR": ["A.TR"], "EUR1": ["EUR.1"]})
+    >>> certs.read("a.tr", "certificate")
+    'ATR'
+    """
+
+    def __init__(self, what: str, codes: dict[str, list[str]]):
+        self.what = what
+        self.codes = tuple(codes)
+        self._index: dict[str, str] = {}
+        for code, aliases in codes.items():
+            for spelling in (code, *aliases):
+                key = fold(str(spelling))
+                assert self._index.get(key, code) == code, f"{spelling} is ambiguous"
+                self._index[key] = code
+
+    def read(self, value, arg: str) -> str:
+        if isinstance(value, float) and value == int(value):
+            value = int(value)                     # an article number from a numeric cell
+        code = self._index.get(fold(str(value))) if value is not None else None
+        if code is None:
+            raise CalcError("unknown_code",
+                            f"bilinmeyen {self.what} kodu ({value!r}); geçerli kodlar: {', '.join(self.codes)}",
+                            f"unknown {self.what} code ({value!r}); valid codes: {', '.join(self.codes)}",
+                            arg)
+        return code

@@ -1,0 +1,94 @@
+"""Dates as Excel, JSON and people give them.
+
+Accepted: `date`, `datetime` (the time is dropped), ISO text "2026-11-24",
+Turkish "24.11.2026" (also with "/" or "-"), and Excel serial numbers of the
+1900 date system (45000 → 2023-03-15), which is what a formula engine or a
+number-formatted cell hands over.
+
+>>> to_date("24.11.2026", "date")
+datetime.date(2026, 11, 24)
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+from decimal import Decimal
+
+from .errors import CalcError
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 once Excel's 1900-02-29 is skipped
+_SERIAL_MAX = 2958465                  # 9999-12-31
+_TR_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+
+
+def today() -> dt.date:
+    """Today, or TRCALC_TODAY (ISO) when set: lets a whole team or a test pin 'today'."""
+    pinned = os.environ.get("TRCALC_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def from_serial(n: int) -> dt.date:
+    # Excel counts 1900-02-29, which never existed: serials from 61 on are one day late.
+    if n < 61:
+        return _EXCEL_EPOCH + dt.timedelta(days=n + 1)
+    return _EXCEL_EPOCH + dt.timedelta(days=n)
+
+
+def to_serial(d: dt.date) -> int:
+    n = (d - _EXCEL_EPOCH).days
+    return n if n >= 61 else n - 1
+
+
+def _bad(arg, value):
+    return CalcError(
+        "invalid",
+        f"tarih okunamadı ({value!r}); 2026-11-24 ya da 24.11.2026 biçiminde yazın",
+        f"not a date ({value!r}); write 2026-11-24 or 24.11.2026",
+        arg)
+
+
+def to_date(value, arg: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise _bad(arg, value)
+    if isinstance(value, (int, float, Decimal)):
+        if value != value or not (1 <= value <= _SERIAL_MAX):
+            raise _bad(arg, value)
+        return from_serial(int(value))
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            m = _ISO_DATE.match(s)
+            if m:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            m = _TR_DATE.match(s)
+            if m:
+                return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            pass
+    raise _bad(arg, value)
+
+
+def add_years(d: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February rolls to 1 March in a common year."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return dt.date(d.year + years, 3, 1)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    y, m = divmod(d.month - 1 + months, 12)
+    y, m = d.year + y, m + 1
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def fmt_date(d: dt.date) -> str:
+    return d.strftime("%d.%m.%Y")

@@ -1,0 +1,263 @@
+"""Import taxes on parcels by post and express courier (seed 003, RULES.md §1).
+
+Three regimes, picked from the date, the value, the origin and the category:
+
+FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
+         includes freight and insurance), at the EU or the other-origin rate;
+         it includes KDV.  ÖTV list IV goods (category OTV4) add 20 %.
+EXEMPT   books up to 1,500 EUR, samples up to 30 EUR.
+REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
+         gives); KDV = (CIF + duty) × the general KDV rate (KDV Law 3065
+         art. 21).  Seed 003's example table puts KDV on CIF alone (15.00); its
+         own text and the law put it on CIF + duty, so with 20 % duty on a
+         CIF of 75 EUR the KDV is 18.00 and the total 33.00.
+
+Example (seed 003's shirt, regular regime, 20 % duty, 2025-03-01 but above the
+30 EUR flat-tax limit):
+
+>>> from calc import call
+>>> call("TR_DUTY", 60, 10, 5, "DE", 0.20, "2025-03-01")
+Decimal('33.00')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .coerce import CodeSet
+from .countries import EU, NON_EU, name_tr
+from .errors import CalcError
+from .money import ZERO, fmt, fmt_rate, round_money
+from .registry import Arg, Outcome, function, kind
+from .rules.store import param
+
+P_GENERAL_ROUTE = param("import.flat.general_route")
+P_LIMIT = param("import.flat.limit")
+P_BASE_INCL = param("import.flat.base_includes_transport")
+P_RATE_EU = param("import.flat.rate_eu")
+P_RATE_OTHER = param("import.flat.rate_other")
+P_INCLUDES_KDV = param("import.flat.includes_kdv")
+P_OTV4 = param("import.otv4.addon_rate")
+P_ILAC_ROUTE = param("import.ilac.own_route")
+P_ILAC_LIMIT = param("import.ilac.flat_limit")
+P_TUZEL_LIMIT = param("import.tuzel.flat_limit")
+P_KITAP_LIMIT = param("import.kitap.exempt_limit")
+P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
+P_COURIER_EUR = param("import.courier.limit_eur")
+P_KDV = param("kdv.general_rate")
+P_EU = param("eu.members")
+
+CATEGORIES = CodeSet("kategori", {
+    "GENEL": ["GENERAL", "Genel eşya"],
+    "OTV4": ["ÖTV4", "OTV IV", "ÖTV (IV)", "ÖTV IV listesi"],
+    "KITAP": ["Kitap", "BOOK", "BOOKS"],
+    "ILAC": ["İlaç", "Takviye", "MEDICINE", "SUPPLEMENT"],
+    "NUMUNE": ["SAMPLE"],
+    "TUZEL": ["Tüzel kişi", "COMPANY"],
+})
+kind("category", CATEGORIES.read, "string", CATEGORIES.codes)
+
+FLAT, EXEMPT, REGULAR = "FLAT", "EXEMPT", "REGULAR"
+REGIME_TR = {FLAT: "Tek ve maktu vergi (FLAT)", EXEMPT: "Muaf (EXEMPT)", REGULAR: "Normal rejim (REGULAR)"}
+LEGAL_BASIS = {
+    FLAT: "4458 sayılı Gümrük Kanunu md. 225 ve posta/hızlı kargo Cumhurbaşkanı Kararları: tek ve maktu vergi",
+    EXEMPT: "Posta/hızlı kargo muafiyetleri (Bakanlık SSS)",
+    REGULAR: "4458 sayılı Gümrük Kanunu (gümrük vergisi, GTİP oranı); 3065 sayılı KDV Kanunu md. 21 "
+             "(KDV matrahı = gümrük değeri + gümrük vergisi)",
+}
+
+
+@dataclass
+class DutyOutcome(Outcome):
+    currency: str
+    goods: Decimal
+    freight: Decimal
+    insurance: Decimal
+    cif: Decimal                 # EUR
+    base: Decimal                # EUR: the value the limits are tested on
+    base_includes_transport: bool
+    origin: str
+    eu: bool
+    category: str
+    fx: Decimal | None
+    regime: str = REGULAR
+    test: tuple[str, str] = ("", "")
+    flat_rate: Decimal | None = None
+    flat_tax: Decimal = ZERO
+    otv_rate: Decimal | None = None
+    otv: Decimal = ZERO
+    duty_rate: Decimal | None = None
+    duty: Decimal = ZERO
+    kdv_rate: Decimal | None = None
+    kdv_base: Decimal = ZERO
+    kdv: Decimal = ZERO
+    value: Decimal = ZERO
+    notes: list[str] = field(default_factory=list)
+
+    def _m(self, x: Decimal) -> str:
+        return f"{fmt(x)} {'TL' if self.currency == 'TRY' else '€'}"
+
+    def _in_cur(self, eur: Decimal) -> Decimal:
+        return eur * self.fx if self.fx is not None else eur
+
+    def rows(self):
+        m, cur = self._m, self._in_cur
+        rows = [
+            ("Rejim", REGIME_TR[self.regime], self.regime),
+            ("Menşe", f"{name_tr(self.origin)} ({'AB' if self.eu else 'AB dışı'})", self.origin),
+            ("Kategori", self.category, self.category),
+            ("Eşya bedeli", f"{fmt(self.goods)} €", self.goods),
+            ("Navlun", f"{fmt(self.freight)} €", self.freight),
+            ("Sigorta", f"{fmt(self.insurance)} €", self.insurance),
+            ("CIF (gümrük değeri)", f"{fmt(self.goods)} € + {fmt(self.freight)} € + {fmt(self.insurance)} €", self.cif),
+            ("Sınır testi matrahı",
+             "CIF (navlun ve sigorta dahil)" if self.base_includes_transport else "yalnız eşya bedeli", self.base),
+        ]
+        if self.test[0]:
+            rows.append(("Sınır testi", self.test[0], self.test[1]))
+        if self.fx is not None:
+            rows.append(("Kur (TL/€)", f"{fmt(self.fx, 4)} TL", self.fx))
+        if self.regime == FLAT:
+            rows.append(("Tek ve maktu vergi", f"{m(cur(self.base))} × {fmt_rate(self.flat_rate)}", self.flat_tax))
+            if self.otv_rate is not None:
+                rows.append(("ÖTV (IV) ek vergisi", f"{m(cur(self.base))} × {fmt_rate(self.otv_rate)}", self.otv))
+            if self.kdv_rate is not None:
+                rows.append(("KDV matrahı", "matrah + tek vergi + ÖTV", self.kdv_base))
+                rows.append(("KDV", f"{m(self.kdv_base)} × {fmt_rate(self.kdv_rate)}", self.kdv))
+            else:
+                rows.append(("KDV", "tek ve maktu vergiye dahil", ZERO))
+        elif self.regime == REGULAR:
+            rows.append(("Gümrük vergisi", f"{m(cur(self.cif))} × {fmt_rate(self.duty_rate)}", self.duty))
+            rows.append(("KDV matrahı", f"{m(cur(self.cif))} + {m(self.duty)}", self.kdv_base))
+            rows.append(("KDV", f"{m(self.kdv_base)} × {fmt_rate(self.kdv_rate)}", self.kdv))
+        else:
+            rows.append(("Vergi", "muaf", ZERO))
+        rows.append(("Toplam vergi", " + ".join(self._parts()) or "0", self.value))
+        rows.append(("Toplam maliyet (landed cost)", f"{m(cur(self.cif))} + {m(self.value)}", cur(self.cif) + self.value))
+        rows.append(("Yasal dayanak", LEGAL_BASIS[self.regime], ""))
+        return rows
+
+    def _parts(self):
+        optional = lambda rate, amount: amount if rate is not None else None  # noqa: E731
+        parts = {FLAT: [("tek vergi", self.flat_tax), ("ÖTV", optional(self.otv_rate, self.otv)),
+                        ("KDV", optional(self.kdv_rate, self.kdv))],
+                 REGULAR: [("gümrük vergisi", self.duty), ("KDV", self.kdv)],
+                 EXEMPT: []}[self.regime]
+        return [f"{label} {self._m(v)}" for label, v in parts if v is not None]
+
+    def warnings(self):
+        return self.notes
+
+
+def _origin_is_eu(ctx, origin: str) -> bool:
+    if origin in (EU, NON_EU):
+        return origin == EU
+    return origin in ctx.rule(P_EU)
+
+
+def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
+    """(regime, which limit, limit) for the category and value."""
+    cat, base = out.category, out.base
+    if cat == "KITAP":
+        limit = ctx.rule(P_KITAP_LIMIT)
+        return (EXEMPT if base <= limit else REGULAR), "kitap muafiyet sınırı", limit
+    if cat == "NUMUNE":
+        limit = ctx.rule(P_NUMUNE_LIMIT)
+        if base <= limit:
+            return EXEMPT, "numune muafiyet sınırı", limit
+    if cat == "TUZEL":
+        limit = ctx.rule(P_TUZEL_LIMIT)
+        return (FLAT if base <= limit else REGULAR), "tüzel kişi tek vergi sınırı", limit
+    if cat == "ILAC" and ctx.rule(P_ILAC_ROUTE):
+        limit = ctx.rule(P_ILAC_LIMIT)
+        return (FLAT if base <= limit else REGULAR), "ilaç/takviye tek vergi sınırı", limit
+    if not ctx.rule(P_GENERAL_ROUTE):
+        return REGULAR, "", None
+    limit = ctx.rule(P_LIMIT)
+    return (FLAT if base <= limit else REGULAR), "tek ve maktu vergi sınırı", limit
+
+
+def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> DutyOutcome:
+    category = category or "GENEL"
+    cif = goods + freight + insurance
+    incl = ctx.rule(P_BASE_INCL)
+    out = DutyOutcome(currency="TRY" if fx is not None else "EUR", goods=goods, freight=freight,
+                      insurance=insurance, cif=cif, base=cif if incl else goods,
+                      base_includes_transport=incl, origin=origin, eu=_origin_is_eu(ctx, origin),
+                      category=category, fx=fx)
+    regime, limit_name, limit = _regime(ctx, out)
+    out.regime = regime
+    if limit is not None:
+        ok = out.base <= limit
+        out.test = (f"{fmt(out.base)} € ≤ {fmt(limit)} € ({limit_name})", "evet" if ok else "hayır")
+    elif regime == REGULAR:
+        out.test = ("genel eşyada tek ve maktu vergi yolu kapalı: her değerde normal rejim", "normal rejim")
+    in_cur = (lambda x: x * fx) if fx is not None else (lambda x: x)
+
+    if regime == FLAT:
+        base = in_cur(out.base)
+        out.flat_rate = ctx.rule(P_RATE_EU if out.eu else P_RATE_OTHER)
+        out.flat_tax = round_money(base * out.flat_rate)
+        if category == "OTV4":
+            out.otv_rate = ctx.rule(P_OTV4)
+            out.otv = round_money(base * out.otv_rate)
+        if not ctx.rule(P_INCLUDES_KDV):
+            out.kdv_rate = ctx.rule(P_KDV)
+            out.kdv_base = base + out.flat_tax + out.otv
+            out.kdv = round_money(out.kdv_base * out.kdv_rate)
+        out.value = out.flat_tax + out.otv + out.kdv
+        if duty_rate is not None:
+            out.notes.append("duty_rate tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
+                             "duty_rate is not used in the flat regime")
+    elif regime == REGULAR:
+        if duty_rate is None:
+            raise CalcError(
+                "missing",
+                "normal rejimde GTİP gümrük vergisi oranı gerekli (örn. %20)",
+                "the regular regime needs the GTİP customs duty rate (e.g. 20%)",
+                "duty_rate")
+        out.duty_rate = duty_rate
+        out.kdv_rate = ctx.rule(P_KDV)
+        out.duty = round_money(in_cur(cif) * duty_rate)
+        out.kdv_base = in_cur(cif) + out.duty
+        out.kdv = round_money(out.kdv_base * out.kdv_rate)
+        out.value = out.duty + out.kdv
+        if category == "OTV4":
+            out.notes.append("ÖTV (IV) listesi eşyası: normal rejimde ÖTV, eşyanın ÖTV oranıyla ayrıca "
+                             "hesaplanmalı ve KDV matrahına eklenmeli; bu sonuçta yoktur / ÖTV list IV goods: "
+                             "in the regular regime the ÖTV is not included here")
+    courier = ctx.rule(P_COURIER_EUR)
+    if cif > courier:
+        out.notes.append(f"değer {fmt(courier)} €'nun üzerinde: ticari ithalat, gümrük müşaviri gerekir / "
+                         f"value above {courier} EUR: commercial import, customs broker needed")
+    return out
+
+
+_GOODS = Arg("goods", "money", "Eşya bedeli (€)", "goods value in EUR")
+_FREIGHT = Arg("freight", "money", "Navlun/kargo ücreti (€)", "freight in EUR")
+_INSURANCE = Arg("insurance", "money", "Sigorta (€)", "insurance in EUR")
+
+
+@function("TR_CIF", topic="imports", result="money",
+          summary_tr="Gümrük değeri (CIF): eşya + navlun + sigorta",
+          summary_en="customs value (CIF): goods + freight + insurance",
+          args=[_GOODS, Arg(_FREIGHT.name, "money", _FREIGHT.doc_tr, _FREIGHT.doc_en, optional=True),
+                Arg(_INSURANCE.name, "money", _INSURANCE.doc_tr, _INSURANCE.doc_en, optional=True)])
+def tr_cif(ctx, goods, freight, insurance):
+    return goods + (freight or ZERO) + (insurance or ZERO)
+
+
+@function("TR_DUTY", topic="imports", result="money", detail=True,
+          summary_tr="Posta/hızlı kargo ithalatında toplam vergi (rejimi tarih, değer ve kategoriye göre seçer)",
+          summary_en="total import taxes on a parcel (regime by date, value and category)",
+          args=[_GOODS, _FREIGHT, _INSURANCE,
+                Arg("origin", "origin", "Menşe ülke (DE, Almanya, AB, AB DIŞI)", "origin country (DE, Germany, EU, OTHER)"),
+                Arg("duty_rate", "rate", "GTİP gümrük vergisi oranı (normal rejimde gerekli)",
+                    "GTİP customs duty rate (needed in the regular regime)", optional=True),
+                Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True),
+                Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL",
+                    "category: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL", optional=True),
+                Arg("fx", "positive", "Kur (TL/€); verilirse sonuç TL", "TRY per EUR; result in TRY when given",
+                    optional=True)])
+def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx):
+    return assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx)

@@ -1,0 +1,237 @@
+"""THE function catalogue: one entry per spreadsheet function.
+
+Every surface is driven from here — the xlwings UDFs, the server's routes and
+OpenAPI schema, the Office.js metadata, the README table and the functions the
+`formulas` engine knows.  Adding a function means adding one `@function`
+entry in its topic module; a main function declared with `detail=True` also
+gets its `_DETAIL` twin, which returns the breakdown table.
+
+Arguments arrive as Excel gives them (floats, text, None for an empty cell,
+dates or serial numbers); each is read by its kind's reader, which names the
+argument in any error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import coerce
+from .context import Context, read_overrides
+from .countries import country
+from .dates import to_date, today
+from .errors import CalcError
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How an argument is read and how other surfaces should describe it."""
+    name: str
+    reader: Callable
+    json_type: str              # "number" | "string" | "boolean" | "any" (OpenAPI / Office.js)
+    choices: tuple[str, ...] = ()
+
+
+def _year(value, arg):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    n = coerce.to_count(value, arg)
+    if not 2000 <= n <= 2100:
+        raise CalcError("out_of_range", f"yıl 2000–2100 arasında olmalı ({value!r})",
+                        f"year must be between 2000 and 2100 ({value!r})", arg)
+    return n
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, reader: Callable, json_type: str, choices: Sequence[str] = ()) -> str:
+    KINDS[name] = Kind(name, reader, json_type, tuple(choices))
+    return name
+
+
+kind("number", coerce.to_number, "number")
+kind("money", coerce.to_nonneg, "number")
+kind("positive", coerce.to_positive, "number")
+kind("rate", coerce.to_rate, "any")
+kind("waste", coerce.to_rate_below_one, "any")
+kind("date", to_date, "any")
+kind("year", _year, "any")
+kind("bool", coerce.to_bool, "boolean")
+kind("count", coerce.to_count, "number")
+kind("text", coerce.to_text, "string")
+kind("country", country, "string")
+kind("origin", lambda v, a: country(v, a, groups=True), "string")
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: str
+    doc_tr: str
+    doc_en: str
+    optional: bool = False
+
+    @property
+    def reader(self) -> Callable:
+        return KINDS[self.kind].reader
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    args: tuple[Arg, ...]
+    summary_tr: str
+    summary_en: str
+    result: str                 # "money" | "number" | "bool" | "text" | "date" | "table"
+    impl: Callable = field(repr=False)
+    topic: str = ""
+    detail_of: str | None = None   # set on a _DETAIL twin: the main function's name
+
+    @property
+    def required(self) -> int:
+        return sum(1 for a in self.args if not a.optional)
+
+    def read_arg(self, i: int, v):
+        a = self.args[i]
+        if v is None or (type(v) is str and not v.strip()):
+            if not a.optional:
+                raise CalcError("missing", "zorunlu bağımsız değişken boş",
+                                "required argument is empty", a.name)
+            return None
+        return a.reader(v, a.name)
+
+    def check_arity(self, n: int) -> None:
+        if n > len(self.args):
+            raise CalcError(
+                "arity",
+                f"{self.name} en çok {len(self.args)} bağımsız değişken alır, {n} verildi",
+                f"{self.name} takes at most {len(self.args)} arguments, {n} given")
+
+    def read_args(self, args: Sequence) -> list:
+        self.check_arity(len(args))
+        n = len(args)
+        return [self.read_arg(i, args[i] if i < n else None) for i in range(len(self.args))]
+
+    def as_of(self, values: list) -> dt.date:
+        for a, v in zip(self.args, values):
+            if a.name == "date" and v is not None:
+                return v
+        return today()
+
+    def run(self, values: list, overrides: dict):
+        """Compute on already-read arguments and overrides."""
+        ctx = Context(self.as_of(values), overrides)
+        out = self.impl(ctx, *values)
+        if self.detail_of:
+            return detail_table(out, ctx)
+        return out.value if isinstance(out, Outcome) else out
+
+    def __call__(self, *args, overrides=None):
+        return self.run(self.read_args(args), read_overrides(overrides))
+
+
+class Outcome:
+    """What a main function computes: its cell value and, on request, its breakdown.
+
+    Subclasses keep plain numbers; `rows()` builds the (label, formula, amount)
+    table only when a _DETAIL function asks, so single calls stay cheap.
+    """
+    value: object
+
+    def rows(self) -> list[tuple[str, str, object]]:
+        raise NotImplementedError
+
+    def warnings(self) -> list[str]:
+        return []
+
+
+HEADER = ("Adım", "Hesaplama", "Tutar")
+_CONFIDENCE_TR = {"high": "yüksek", "medium-high": "orta-yüksek", "medium": "orta", "low": "düşük"}
+
+
+def detail_table(out: Outcome, ctx: Context) -> list[list]:
+    """The breakdown: the outcome's rows, then warnings, overrides, sources and rules version."""
+    table = [list(HEADER)] + [list(r) for r in out.rows()]
+    for w in out.warnings():
+        table.append(["Uyarı", w, ""])
+    for (name, _start), entry in ctx.used.items():
+        if entry is None:
+            table.append(["Geçersiz kılınan parametre", f"{name} = {_show(ctx.overrides[name])} (kullanıcı değeri)", ""])
+    for (name, _start), entry in ctx.used.items():
+        if entry is not None:
+            table.append([f"Kaynak: {name}",
+                          f"{entry.source} — {entry.start:%d.%m.%Y}'den itibaren; güven: "
+                          f"{_CONFIDENCE_TR[entry.confidence]}",
+                          _show(entry.value)])
+    table.append(["Kurallar sürümü", ctx.version, ""])
+    return table
+
+
+def _show(value) -> object:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return value
+
+
+REGISTRY: dict[str, Function] = {}
+
+
+def function(name: str, *, args: Sequence[Arg], summary_tr: str, summary_en: str,
+             result: str, topic: str, detail: bool = False,
+             detail_summary: tuple[str, str] | None = None):
+    """Register `impl` under the Excel name `name` (and `name_DETAIL` when `detail`)."""
+    def deco(impl):
+        for n in (name, f"{name}_DETAIL") if detail else (name,):
+            assert n not in REGISTRY, f"{n} registered twice"
+        REGISTRY[name] = Function(name, tuple(args), summary_tr, summary_en, result, impl, topic)
+        if detail:
+            s_tr, s_en = detail_summary or (
+                f"{name} hesabının adım adım dökümü (tablo)", f"step-by-step breakdown of {name} (table)")
+            REGISTRY[f"{name}_DETAIL"] = Function(f"{name}_DETAIL", tuple(args), s_tr, s_en,
+                                                  "table", impl, topic, detail_of=name)
+        return impl
+    return deco
+
+
+def get(name: str) -> Function:
+    fn = REGISTRY.get(str(name).strip().upper())
+    if fn is None:
+        raise CalcError("unknown_function", f"bilinmeyen işlev ({name!r})", f"unknown function ({name!r})")
+    return fn
+
+
+def call_many(name: str, args: Sequence, overrides=None) -> list:
+    """The array form: any argument may be a column (a list); others repeat on every row.
+
+    Returns one value per row; a row that fails gives its CalcError instead of
+    a value, so one bad line never hides the others.
+    """
+    fn = get(name)
+    ov = read_overrides(overrides)
+    lengths = {len(a) for a in args if isinstance(a, (list, tuple))}
+    if len(lengths) > 1:
+        raise CalcError("invalid", f"sütunların satır sayıları farklı ({sorted(lengths)})",
+                        f"the columns have different lengths ({sorted(lengths)})")
+    n = lengths.pop() if lengths else 1
+    fn.check_arity(len(args))
+    args = list(args) + [None] * (len(fn.args) - len(args))
+    columns = [i for i, a in enumerate(args) if isinstance(a, (list, tuple))]
+    # A repeated scalar is read once, not once per row.
+    values = [None] * len(args)
+    try:
+        for i, a in enumerate(args):
+            if i not in columns:
+                values[i] = fn.read_arg(i, a)
+    except CalcError as exc:
+        return [exc] * n
+    out = []
+    for r in range(n):
+        try:
+            for i in columns:
+                values[i] = fn.read_arg(i, args[i][r])
+            out.append(fn.run(list(values), ov))
+        except CalcError as exc:
+            out.append(exc)
+    return out

@@ -1,0 +1,173 @@
+"""Loading the dated rules and looking a parameter up on a date.
+
+The YAML files beside this module are read once (or the folder named by
+TRCALC_RULES_DIR, so a team can run its own reviewed copy).  A look-up finds
+the entry whose `from` is the latest on or before the date; a date before the
+first entry, or after an entry's `to` with nothing after it, is an error —
+never a guess.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import CalcError
+from .schema import Meta, Parameter
+
+RULES_DIR = Path(__file__).parent
+META_FILE = "_meta.yaml"
+
+# Every parameter name the code asks for, registered where it is used (see `param`);
+# the validator checks each one is in the data.
+REQUIRED: set[str] = set()
+
+
+def param(name: str) -> str:
+    REQUIRED.add(name)
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    unit: str
+    value: object
+    start: dt.date
+    end: dt.date | None
+    source: str
+    confidence: str
+    note: str
+    file: str
+
+
+class RulesFileError(Exception):
+    """A rules file that does not pass the checks; the message names file and entry."""
+
+
+class RuleBook:
+    def __init__(self, params: dict[str, list[Entry]], descriptions: dict[str, str],
+                 meta: Meta, digest: str):
+        self.params = params
+        self.descriptions = descriptions
+        self.meta = meta
+        self.version = f"{meta.version}+{digest[:8]}"
+        self._starts = {n: [e.start for e in es] for n, es in params.items()}
+        self._cache: dict[tuple[str, dt.date], Entry] = {}
+
+    def unit(self, name: str) -> str:
+        return self._entries(name)[0].unit
+
+    def _entries(self, name: str) -> list[Entry]:
+        try:
+            return self.params[name]
+        except KeyError:
+            raise CalcError("unknown_code", f"bilinmeyen kural parametresi ({name!r})",
+                            f"unknown rule parameter ({name!r})", "name") from None
+
+    def lookup(self, name: str, on: dt.date) -> Entry:
+        key = (name, on)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        entries = self._entries(name)
+        i = bisect.bisect_right(self._starts[name], on) - 1
+        if i < 0 or (entries[i].end is not None and on > entries[i].end):
+            first = entries[0].start
+            raise CalcError(
+                "no_rule",
+                f"{on:%d.%m.%Y} tarihinde yürürlükte '{name}' kuralı yok (bilinen ilk tarih {first:%d.%m.%Y}); "
+                "tarihi kontrol edin ya da değeri parametre olarak verin",
+                f"no '{name}' rule in force on {on} (earliest known {first}); check the date "
+                "or give the value as an override",
+                "date")
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = entries[i]
+        return entries[i]
+
+    def in_force(self, on: dt.date) -> list[Entry]:
+        out = []
+        for name in sorted(self.params):
+            try:
+                out.append(self.lookup(name, on))
+            except CalcError:
+                pass
+        return out
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RulesFileError(f"{path.name}: not valid YAML: {exc}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_file(path: Path) -> tuple[dict[str, list[Entry]], dict[str, str]]:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RulesFileError(f"{path.name}: expected a mapping of parameter names")
+    out: dict[str, list[Entry]] = {}
+    descriptions: dict[str, str] = {}
+    for name, body in data.items():
+        try:
+            p = Parameter.model_validate(body)
+        except ValidationError as exc:
+            raise RulesFileError(f"{path.name}: entry '{name}': {_describe(exc)}") from None
+        out[name] = [Entry(name, p.unit, v.value, v.start, v.end, v.source, v.confidence,
+                           v.note, path.name) for v in p.values]
+        descriptions[name] = p.description
+    return out, descriptions
+
+
+def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> RuleBook:
+    """Read every rules file in `directory`; `replace` stands in for the file of the same name."""
+    directory = Path(directory)
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != META_FILE)
+    if replace is not None:
+        files = [replace if p.name == replace.name else p for p in files]
+        if replace not in files:
+            files.append(replace)
+    params: dict[str, list[Entry]] = {}
+    descriptions: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+        entries_by_name, described = load_file(path)
+        descriptions.update(described)
+        for name, entries in entries_by_name.items():
+            if name in params:
+                raise RulesFileError(f"{path.name}: entry '{name}' is already defined in {params[name][0].file}")
+            params[name] = entries
+    meta_path = directory / META_FILE
+    try:
+        meta = Meta.model_validate(_read_yaml(meta_path))
+    except (ValidationError, FileNotFoundError) as exc:
+        raise RulesFileError(f"{META_FILE}: {exc}") from None
+    digest.update(meta_path.read_bytes())
+    return RuleBook(params, descriptions, meta, digest.hexdigest())
+
+
+@functools.cache
+def book() -> RuleBook:
+    return load(os.environ.get("TRCALC_RULES_DIR") or RULES_DIR)
+
+
+def missing_parameters(rb: RuleBook) -> list[str]:
+    """Names the code asks for that the data lacks."""
+    return sorted(REQUIRED - set(rb.params))

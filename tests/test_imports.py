@@ -1,0 +1,178 @@
+"""TR_CIF / TR_DUTY: seed 003's parcel and every regime and date boundary of RULES.md §1.
+
+Each expected value is worked by hand in the comment beside it.
+"""
+from decimal import Decimal as D
+
+import pytest
+
+from calc import call
+from tests.conftest import raises_on
+
+SEED = (60, 10, 5)   # seed 003: shirt 60 €, freight 10 €, insurance 5 € → CIF 75 €
+
+
+def duty(*args, **kw):
+    return call("TR_DUTY", *args, **kw)
+
+
+def detail(*args):
+    return {row[0]: row for row in call("TR_DUTY_DETAIL", *args)}
+
+
+def test_cif_seed_003():
+    assert call("TR_CIF", *SEED) == D("75")                # 60 + 10 + 5
+    assert call("TR_CIF", 60) == D("60")                   # freight and insurance omitted
+    assert call("TR_CIF", 0.1, 0.2) == D("0.3")            # floats through str(): exact
+
+
+@pytest.mark.parametrize("date, origin, expected, regime", [
+    # before 2024-08-21: limit 150 € on the goods value alone; 60 ≤ 150 → flat 18 % EU / 30 % other
+    ("2024-01-15", "DE", "10.80", "FLAT"),    # 60 × 18 %
+    ("2024-01-15", "CN", "18.00", "FLAT"),    # 60 × 30 %
+    # 2024-08-21 … 2024-12-26: limit 30 € on goods alone; 60 > 30 → regular, 20 % duty
+    ("2024-09-01", "DE", "33.00", "REGULAR"), # duty 75 × 20 % = 15.00; KDV (75 + 15) × 20 % = 18.00
+    # 2024-12-27 … 2026-02-05: limit 30 € on CIF; 75 > 30 → regular
+    ("2025-03-01", "DE", "33.00", "REGULAR"),
+    # from 2026-02-06: regular at every value
+    ("2026-03-01", "CN", "33.00", "REGULAR"),
+])
+def test_seed_003_parcel_in_each_period(date, origin, expected, regime):
+    assert duty(*SEED, origin, "20%", date) == D(expected)
+    d = detail(*SEED, origin, "20%", date)
+    assert d["Rejim"][2] == regime
+    assert d["CIF (gümrük değeri)"][2] == D("75")
+
+
+def test_seed_003_detail_follows_the_law_not_the_seed_table():
+    d = detail(*SEED, "DE", 0.20, "2025-03-01")
+    assert d["Gümrük vergisi"][2] == D("15.00")
+    assert d["KDV matrahı"][2] == D("90.00")          # CIF 75 + duty 15 (seed's table: 75)
+    assert d["KDV"][2] == D("18.00")                  # seed's table: 15.00
+    assert d["Toplam vergi"][2] == D("33.00")
+    assert d["Toplam maliyet (landed cost)"][2] == D("108.00")   # 75 + 33
+    assert d["Kurallar sürümü"][1]
+
+
+@pytest.mark.parametrize("goods, freight, date, expected", [
+    # 2024-08-21 … 2024-12-26: the test is on goods alone
+    (30, 5, "2024-09-01", "9.00"),           # 30 ≤ 30 → flat 30 % × 30 = 9.00 (freight ignored)
+    # from 2024-12-27 the test and the base are CIF
+    (25, 5, "2025-01-10", "9.00"),           # CIF 30 ≤ 30 → 30 % × 30 = 9.00
+    (25.01, 5, "2025-01-10", "9.60"),        # CIF 30.01 > 30 → regular 10 %: duty 3.001 → 3.00;
+                                             # KDV (30.01 + 3.00) × 20 % = 6.602 → 6.60; 9.60
+])
+def test_30_eur_boundary(goods, freight, date, expected):
+    assert duty(goods, freight, 0, "DE", "10%", date) == D(expected)
+
+
+def test_150_eur_boundary_before_2024_08_21():
+    assert duty(150, 0, 0, "DE", None, "2024-01-15") == D("27.00")       # 150 × 18 %
+    # 150.01 > 150 → regular 10 %: duty 15.001 → 15.00; KDV (150.01 + 15.00) × 20 % = 33.002 → 33.00
+    assert duty(150.01, 0, 0, "DE", "10%", "2024-01-15") == D("48.00")
+
+
+def test_date_boundary_2024_08_20_21():
+    assert duty(*SEED, "DE", "20%", "2024-08-20") == D("10.80")   # 60 ≤ 150 → 60 × 18 %
+    assert duty(*SEED, "DE", "20%", "2024-08-21") == D("33.00")   # 60 > 30 → regular
+
+
+def test_date_boundary_2024_12_26_27():
+    # goods 28, freight 5: on 12-26 the test is 28 ≤ 30 → flat 30 % × 28 = 8.40;
+    # on 12-27 it is CIF 33 > 30 → regular 20 %: duty 6.60, KDV (33 + 6.60) × 20 % = 7.92 → 14.52
+    assert duty(28, 5, 0, "DE", "20%", "2024-12-26") == D("8.40")
+    assert duty(28, 5, 0, "DE", "20%", "2024-12-27") == D("14.52")
+
+
+def test_date_boundary_2026_02_05_06():
+    # CIF 30: flat 30 % = 9.00 on 02-05; regular 10 % on 02-06: duty 3.00, KDV 33 × 20 % = 6.60 → 9.60
+    assert duty(25, 5, 0, "DE", "10%", "2026-02-05") == D("9.00")
+    assert duty(25, 5, 0, "DE", "10%", "2026-02-06") == D("9.60")
+    with raises_on("duty_rate", "missing"):
+        duty(25, 5, 0, "DE", None, "2026-02-06")
+
+
+def test_kdv_date_boundary_2023_07_09_10():
+    # CIF 210 > 150 → regular 10 %: duty 21.00; KDV base 231
+    assert duty(200, 10, 0, "DE", "10%", "2023-07-09") == D("62.58")   # 231 × 18 % = 41.58; + 21
+    assert duty(200, 10, 0, "DE", "10%", "2023-07-10") == D("67.20")   # 231 × 20 % = 46.20; + 21
+
+
+def test_origin_groups_and_brexit():
+    assert duty(25, 0, 0, "AB", None, "2024-09-01") == D("7.50")        # 25 × 30 %
+    assert duty(25, 0, 0, "AB DIŞI", None, "2024-09-01") == D("15.00")  # 25 × 60 %
+    assert duty(25, 0, 0, "GB", None, "2024-09-01") == D("15.00")       # not EU after 2020-02-01
+    assert duty(100, 0, 0, "GB", None, "2019-06-01") == D("18.00")      # EU-28 then: 100 × 18 %
+
+
+def test_tuzel_22_eur():
+    assert duty(20, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("6.60")   # CIF 22 ≤ 22 → 30 %
+    # 22.01 → regular 10 %: duty 2.201 → 2.20; KDV (22.01 + 2.20) × 20 % = 4.842 → 4.84; 7.04
+    assert duty(20.01, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("7.04")
+    with raises_on("date", "no_rule"):
+        duty(20, 2, 0, "DE", "10%", "2024-08-20", "TUZEL")      # no company rule before 2024-08-21
+
+
+def test_1500_eur_commercial_warning_and_books():
+    assert duty(1490, 10, 0, "DE", "0%", "2025-01-10", "KITAP") == D("0")          # 1,500 ≤ 1,500: exempt
+    # 1,500.01 → regular, 0 % duty: KDV 1,500.01 × 20 % = 300.002 → 300.00
+    assert duty(1490.01, 10, 0, "DE", "0%", "2025-01-10", "KITAP") == D("300.00")
+    at = call("TR_DUTY_DETAIL", 1490, 10, 0, "DE", "10%", "2025-01-10")
+    above = call("TR_DUTY_DETAIL", 1490.01, 10, 0, "DE", "10%", "2025-01-10")
+    assert not any(r[0] == "Uyarı" and "ticari" in r[1] for r in at)
+    assert any(r[0] == "Uyarı" and "commercial import" in r[1] for r in above)
+
+
+def test_medicines_after_2026_02_06():
+    assert duty(1500, 0, 0, "DE", None, "2026-03-01", "ILAC") == D("450.00")   # 1,500 × 30 %
+    assert duty(1500, 0, 0, "CN", None, "2026-03-01", "ILAC") == D("900.00")   # 1,500 × 60 %
+    # 1,500.01 → regular 0 %: KDV 300.002 → 300.00
+    assert duty(1500.01, 0, 0, "CN", "0%", "2026-03-01", "ILAC") == D("300.00")
+    # before 2026-02-06 medicines followed the general route: 100 > 30 → regular
+    assert duty(100, 0, 0, "DE", "0%", "2025-03-01", "ILAC") == D("20.00")
+
+
+def test_samples_and_otv4():
+    assert duty(30, 0, 0, "CN", None, "2025-03-01", "NUMUNE") == D("0")
+    # 2024-09-01, 25 € EU, ÖTV IV: flat 25 × 30 % = 7.50 + add-on 25 × 20 % = 5.00
+    assert duty(25, 0, 0, "DE", None, "2024-09-01", "OTV4") == D("12.50")
+
+
+def test_rounding_half_up_in_try():
+    # flat: 25 € × 33.35 = 833.75 TL × 30 % = 250.125 → 250.13 (banker's rounding would give 250.12)
+    assert duty(25, 0, 0, "DE", None, "2024-09-01", None, 33.35) == D("250.13")
+    # regular: CIF 75 × 34.567 = 2,592.525 TL; duty × 20 % = 518.505 → 518.51;
+    # KDV (2,592.525 + 518.51) × 20 % = 622.207 → 622.21; total 1,140.72
+    assert duty(*SEED, "DE", "20%", "2025-03-01", "", 34.567) == D("1140.72")
+
+
+def test_text_and_turkish_inputs():
+    assert duty("60,00", "10", "5", "almanya", "%20", "01.03.2025", "genel") == D("33.00")
+    assert duty(60, 10, 5, "DEU", 0.2, 45717) == D("33.00")   # 45717 = 2025-03-01
+
+
+@pytest.mark.parametrize("args, arg, code", [
+    (("abc", 10, 5, "DE", 0.2, "2025-03-01"), "goods", "invalid"),
+    ((-1, 10, 5, "DE", 0.2, "2025-03-01"), "goods", "out_of_range"),
+    ((None, 10, 5, "DE", 0.2, "2025-03-01"), "goods", "missing"),
+    ((60, "", 5, "DE", 0.2, "2025-03-01"), "freight", "missing"),
+    ((60, 10, -5, "DE", 0.2, "2025-03-01"), "insurance", "out_of_range"),
+    ((60, 10, 5, "Atlantis", 0.2, "2025-03-01"), "origin", "unknown_code"),
+    ((60, 10, 5, "DE", 20, "2025-03-01"), "duty_rate", "out_of_range"),
+    ((60, 10, 5, "DE", None, "2025-03-01"), "duty_rate", "missing"),
+    ((60, 10, 5, "DE", 0.2, "31.02.2025"), "date", "invalid"),
+    ((60, 10, 5, "DE", 0.2, "2019-01-01"), "date", "no_rule"),
+    ((60, 10, 5, "DE", 0.2, "2025-03-01", "FOOD"), "category", "unknown_code"),
+    ((60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 0), "fx", "out_of_range"),
+    ((60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", "kur"), "fx", "invalid"),
+])
+def test_bad_input_names_the_argument(args, arg, code):
+    with raises_on(arg, code):
+        duty(*args)
+
+
+def test_too_many_arguments():
+    from calc import CalcError
+    with pytest.raises(CalcError) as info:
+        duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "extra")
+    assert info.value.code == "arity" and "TR_DUTY" in str(info.value)

@@ -1,0 +1,1 @@
+"""The `trcalc` command line (see `trcalc.cli`)."""

@@ -1,0 +1,155 @@
+"""The `trcalc` command.
+
+    trcalc call TR_TEV 100000 10000 5000 1 0.10 30     → 150000.00
+    trcalc call TR_DUTY 60 10 5 DE 20% "" GENEL         ("" = an omitted argument)
+    trcalc rules check [--file F]                       validate the rules data
+    trcalc rules show [--date D]                        parameters in force
+    trcalc docs [--write | --check]                     README function table
+    trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
+    trcalc serve [--production]                         the team server on 127.0.0.1:8000
+
+Exit status: 0 ok, 2 bad input (the message on stderr, Turkish then English).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def show_value(value) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, list):
+        return "\n".join("\t".join(show_value(c) for c in row) for row in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _call(ns) -> int:
+    from calc import CalcError, call
+    overrides = dict(kv.split("=", 1) for kv in ns.override or [])
+    try:
+        print(show_value(call(ns.name, *ns.args, overrides=overrides)))
+    except CalcError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _rules_check(ns) -> int:
+    from calc.rules.check import check
+    ok, lines = check(Path(ns.file) if ns.file else None)
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def _rules_show(ns) -> int:
+    from calc.dates import to_date, today
+    from calc.rules.store import book
+    from calc import CalcError
+    try:
+        on = to_date(ns.date, "date") if ns.date else today()
+    except CalcError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    rb = book()
+    print(f"# rules {rb.version}, in force on {on}")
+    for e in rb.in_force(on):
+        value = ", ".join(e.value) if isinstance(e.value, tuple) else e.value
+        print(f"{e.name}\t{value}\t{e.unit}\tfrom {e.start}\t{e.confidence}\t{e.source}")
+    return 0
+
+
+def _docs(ns) -> int:
+    from calc.docs import README, check_readme, write_readme
+    if ns.write:
+        write_readme(README)
+        return 0
+    if ns.check:
+        stale = check_readme(README)
+        if stale:
+            print(stale, file=sys.stderr)
+            return 1
+        return 0
+    from calc.docs import function_table
+    print(function_table())
+    return 0
+
+
+def _compute(ns) -> int:
+    from templates.engine import WorkbookError, compute_file
+    try:
+        report = compute_file(Path(ns.input), Path(ns.output))
+    except WorkbookError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0 if not report.errors or ns.allow_errors else 1
+
+
+def _serve(ns) -> int:
+    from server.run import serve
+    return serve(production=ns.production, host=ns.host, port=ns.port)
+
+
+def _build_templates(ns) -> int:
+    from templates.build import build_all
+    for path in build_all(Path(ns.out) if ns.out else None):
+        print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    c = sub.add_parser("call", help="compute one function as a cell would")
+    c.add_argument("name")
+    c.add_argument("args", nargs="*")
+    c.add_argument("--override", action="append", metavar="NAME=VALUE",
+                   help="override a rule parameter for this call")
+    c.set_defaults(run=_call)
+
+    r = sub.add_parser("rules", help="the dated rules")
+    rsub = r.add_subparsers(dest="rules_cmd", required=True)
+    rc = rsub.add_parser("check", help="validate the rules data")
+    rc.add_argument("--file", help="check this file in place of the shipped file of the same name")
+    rc.set_defaults(run=_rules_check)
+    rs = rsub.add_parser("show", help="parameters in force on a date")
+    rs.add_argument("--date")
+    rs.set_defaults(run=_rules_show)
+
+    d = sub.add_parser("docs", help="the README's function table")
+    g = d.add_mutually_exclusive_group()
+    g.add_argument("--write", action="store_true")
+    g.add_argument("--check", action="store_true")
+    d.set_defaults(run=_docs)
+
+    w = sub.add_parser("compute", help="compute a workbook without Excel")
+    w.add_argument("input")
+    w.add_argument("output")
+    w.add_argument("--allow-errors", action="store_true", help="exit 0 even when cells end in an error")
+    w.set_defaults(run=_compute)
+
+    b = sub.add_parser("templates", help="build the template workbooks")
+    b.add_argument("--out", help="folder (default: the package's templates folder)")
+    b.set_defaults(run=_build_templates)
+
+    s = sub.add_parser("serve", help="run the server")
+    s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
+    s.add_argument("--host", default=None)
+    s.add_argument("--port", type=int, default=None)
+    s.set_defaults(run=_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = parser().parse_args(argv)
+    return ns.run(ns)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
