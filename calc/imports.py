@@ -21,7 +21,7 @@ Decimal('33.00')
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .coerce import CodeSet
@@ -241,8 +241,7 @@ _INSURANCE = Arg("insurance", "money", "Sigorta (€)", "insurance in EUR")
 @function("TR_CIF", topic="imports", result="money",
           summary_tr="Gümrük değeri (CIF): eşya + navlun + sigorta",
           summary_en="customs value (CIF): goods + freight + insurance",
-          args=[_GOODS, Arg(_FREIGHT.name, "money", _FREIGHT.doc_tr, _FREIGHT.doc_en, optional=True),
-                Arg(_INSURANCE.name, "money", _INSURANCE.doc_tr, _INSURANCE.doc_en, optional=True)])
+          args=[_GOODS, replace(_FREIGHT, optional=True), replace(_INSURANCE, optional=True)])
 def tr_cif(ctx, goods, freight, insurance):
     return goods + (freight or ZERO) + (insurance or ZERO)
 

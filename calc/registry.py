@@ -153,7 +153,7 @@ _CONFIDENCE_TR = {"high": "yüksek", "medium-high": "orta-yüksek", "medium": "o
 
 def detail_table(out: Outcome, ctx: Context) -> list[list]:
     """The breakdown: the outcome's rows, then warnings, overrides, sources and rules version."""
-    table = [list(HEADER)] + [list(r) for r in out.rows()]
+    table = [list(HEADER)] + [[_show(c) for c in r] for r in out.rows()]
     for w in out.warnings():
         table.append(["Uyarı", w, ""])
     for (name, _start), entry in ctx.used.items():
@@ -172,6 +172,8 @@ def detail_table(out: Outcome, ctx: Context) -> list[list]:
 def _show(value) -> object:
     if isinstance(value, tuple):
         return ", ".join(value)
+    if isinstance(value, Decimal) and value.as_tuple().exponent > 0:
+        return value.quantize(Decimal(1))       # 6.25E+3 → 6250
     return value
 
 

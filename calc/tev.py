@@ -1,0 +1,231 @@
+"""TEV — the compensatory levy under inward processing (DİR), seed 004.
+
+Inputs imported from third countries under inward processing enter with their
+duty secured; when the product made from them is exported with a preferential
+proof of origin to a partner whose agreement forbids drawback, the duty on the
+inputs used is paid on export as TEV (tax code 61 on the export declaration).
+
+Method (seed 004's worked table, GGM letter 75325507 on waste):
+
+    unit value   = import value ÷ import quantity
+    input used   = export quantity × consumption per unit (waste included;
+                   with a waste rate w, divided by 1 − w)
+    value used   = input used × unit value
+    levy         = value used × the input's customs duty rate (never İGV,
+                   Decision 3351 art. 4)
+    TEV in TRY   = levy × exchange rate, rounded once to the kuruş
+
+>>> from calc import call
+>>> call("TR_TEV", 100000, 10000, 5000, 1, "10%", 30)
+Decimal('150000.00')
+>>> call("TR_TEV_APPLIES", "Almanya", "A.TR", "2025-03-24")
+True
+>>> call("TR_TEV_APPLIES", "İngiltere", "EUR.1", "2025-03-24")
+False
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .coerce import CodeSet
+from .countries import name_tr
+from .errors import CalcError
+from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money
+from .registry import Arg, Outcome, function, kind
+from .rules.store import param
+
+P_EU = param("eu.members")
+P_GROUPS = {
+    param("tev.group.efta"): "EFTA",
+    param("tev.group.balkans"): "Balkan STA",
+    param("tev.group.mediterranean"): "Akdeniz STA",
+    param("tev.group.other_fta"): "diğer STA",
+}
+P_EXCEPTIONS = param("tev.no_drawback_exceptions")
+P_CERTS_EU = param("tev.certificates.eu")
+P_CERTS_PARTNERS = param("tev.certificates.partners")
+P_PENALTY = param("tev.penalty_fraction")
+P_TAX_CODE = param("tev.declaration_tax_code")
+
+CERTIFICATES = CodeSet("menşe belgesi", {
+    "ATR": ["A.TR", "A TR", "A.TR Dolaşım Belgesi"],
+    "EUR1": ["EUR.1", "EURO.1", "EUR 1", "EUR1 Dolaşım Sertifikası"],
+    "EURMED": ["EUR-MED", "EURO-MED", "EUR MED"],
+    "FATURA": ["Fatura beyanı", "INVOICE", "Invoice declaration"],
+    "YOK": ["NONE", "-", "Yok"],
+})
+kind("certificate", CERTIFICATES.read, "string", CERTIFICATES.codes)
+
+
+@dataclass
+class Applies(Outcome):
+    destination: str
+    certificate: str | None
+    group: str | None
+    value: bool
+    reason: str
+
+    def rows(self):
+        return [
+            ("Varış ülkesi", f"{name_tr(self.destination)} ({self.destination})", self.destination),
+            ("Ülke grubu", self.group or "tercihli/geri ödeme yasaklı STA ortağı değil", self.group or ""),
+            ("Menşe belgesi", self.certificate or "verilmedi", self.certificate or ""),
+            ("TEV doğar mı", self.reason, self.value),
+        ]
+
+
+def applies(ctx, destination: str, certificate: str | None) -> Applies:
+    def out(group, value, reason):
+        return Applies(destination, certificate, group, value, reason)
+
+    if destination in ctx.rule(P_EXCEPTIONS):
+        return out(None, False, "STA'da geri ödeme veya muafiyet yasağı yok: menşe belgesiyle ihracatta "
+                                "TEV doğmaz")
+    if destination in ctx.rule(P_EU):
+        group, allowed = "AB", ctx.rule(P_CERTS_EU)
+    else:
+        group = next((g for p, g in P_GROUPS.items() if destination in ctx.rule(p)), None)
+        if group is None:
+            return out(None, False, "ülke AB, PAAMK ya da geri ödeme yasaklı bir STA ortağı değil: TEV doğmaz")
+        allowed = ctx.rule(P_CERTS_PARTNERS)
+    if certificate == "YOK":
+        return out(group, False, "tercihli menşe belgesi düzenlenmiyor: TEV doğmaz")
+    if certificate is None:
+        return out(group, True, f"belge verilmedi: {group} için tercihli menşe belgesi "
+                                f"({', '.join(allowed)}) düzenleneceği varsayıldı, TEV doğar")
+    if certificate not in allowed:
+        raise CalcError(
+            "out_of_range",
+            f"{certificate} belgesi {name_tr(destination)} ({group}) için düzenlenmez; geçerli belgeler: "
+            f"{', '.join(allowed)}, YOK",
+            f"a {certificate} is not issued for {destination} ({group}); valid proofs: {', '.join(allowed)}, YOK",
+            "certificate")
+    return out(group, True, f"{certificate} ile {group} ülkesine ihracat: TEV doğar")
+
+
+@dataclass
+class TevOutcome(Outcome):
+    import_value: Decimal
+    import_qty: Decimal
+    export_qty: Decimal
+    consumption: Decimal
+    duty_rate: Decimal
+    fx: Decimal
+    waste_rate: Decimal | None
+    unit_value: Decimal
+    input_used: Decimal
+    value_used: Decimal
+    levy: Decimal
+    value: Decimal
+    tax_code: Decimal
+    applies: Applies | None
+
+    def rows(self):
+        used = f"{fmt_num(self.export_qty)} × {fmt_num(self.consumption)}"
+        if self.waste_rate is not None:
+            used = f"{used} ÷ (1 − {fmt_rate(self.waste_rate)})"
+        rows = []
+        if self.applies is not None:
+            rows += self.applies.rows()
+        rows += [
+            ("Birim ithalat değeri", f"{fmt(self.import_value)} ÷ {fmt_num(self.import_qty)}", self.unit_value),
+            ("Toplam ithal girdi kullanımı", used, self.input_used),
+            ("Kullanılan girdinin değeri", f"{fmt_num(self.input_used)} × {fmt_num(self.unit_value)}",
+             self.value_used),
+            ("Vergi tutarı (döviz)", f"{fmt(self.value_used)} × {fmt_rate(self.duty_rate)}", self.levy),
+            ("TEV tutarı (TL)", f"{fmt(self.levy)} × {fmt(self.fx, 4)} TL", self.value),
+            ("İlave gümrük vergisi (İGV)", "TEV'e dahil edilmez (3351 sayılı Karar md. 4)", ""),
+            ("Beyan", f"ihracat beyannamesinde {self.tax_code} vergi kodu", ""),
+        ]
+        return rows
+
+    def warnings(self):
+        if self.applies is None:
+            return ["varış ülkesi verilmedi: TEV'in doğduğu varsayıldı (TR_TEV_APPLIES ile kontrol edin) / "
+                    "no destination given: TEV assumed to arise"]
+        return []
+
+
+def levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
+         destination, certificate) -> TevOutcome:
+    if certificate is not None and destination is None:
+        raise CalcError("missing", "menşe belgesi verildiyse varış ülkesi de gerekli",
+                        "a certificate needs a destination", "destination")
+    decided = applies(ctx, destination, certificate) if destination is not None else None
+    unit_value = import_value / import_qty
+    input_used = export_qty * consumption
+    if waste_rate is not None:
+        input_used = input_used / (ONE - waste_rate)
+    value_used = input_used * unit_value
+    levy_fx = value_used * duty_rate
+    tev = round_money(levy_fx * fx) if decided is None or decided.value else ZERO
+    return TevOutcome(import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
+                      unit_value, input_used, value_used, levy_fx, tev, ctx.rule(P_TAX_CODE), decided)
+
+
+_DATE = Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True)
+_DEST = Arg("destination", "country", "Varış ülkesi (DE, Almanya, İngiltere…)", "destination country")
+_CERT = Arg("certificate", "certificate", "Menşe belgesi: ATR, EUR1, EURMED, FATURA, YOK",
+            "proof of origin: ATR, EUR1, EURMED, FATURA, YOK", optional=True)
+
+
+@function("TR_TEV", topic="tev", result="money", detail=True,
+          summary_tr="Dahilde işlemede telafi edici vergi (TEV), TL",
+          summary_en="compensatory levy (TEV) under inward processing, in TRY",
+          args=[Arg("import_value", "positive", "İthal girdinin toplam değeri (döviz)", "total value of the imported input (foreign currency)"),
+                Arg("import_qty", "positive", "İthal edilen girdi miktarı", "imported input quantity"),
+                Arg("export_qty", "positive", "İhraç edilen ürün miktarı", "exported product quantity"),
+                Arg("consumption", "positive", "Birim ürün başına girdi tüketimi (fire dahil)", "input used per unit of product (waste included)"),
+                Arg("duty_rate", "rate", "Girdinin gümrük vergisi oranı (İGV hariç)", "the input's customs duty rate (without İGV)"),
+                Arg("fx", "positive", "Döviz kuru (TL)", "exchange rate (TRY per unit of currency)"),
+                Arg("waste_rate", "waste", "Fire oranı (verilirse kullanım ÷ (1 − fire))", "waste rate (input used ÷ (1 − waste))", optional=True),
+                replace(_DEST, optional=True),
+                _CERT, _DATE])
+def tr_tev(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
+           destination, certificate, date):
+    return levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
+                destination, certificate)
+
+
+@function("TR_TEV_APPLIES", topic="tev", result="bool", detail=True,
+          summary_tr="Bu ülkeye, bu belgeyle ihracatta TEV doğar mı (DOĞRU/YANLIŞ)",
+          summary_en="does TEV arise for this destination and proof of origin (TRUE/FALSE)",
+          args=[_DEST, _CERT, _DATE])
+def tr_tev_applies(ctx, destination, certificate, date):
+    return applies(ctx, destination, certificate)
+
+
+@dataclass
+class Penalty(Outcome):
+    tev: Decimal
+    voluntary: bool
+    fraction: Decimal | None
+    value: Decimal
+
+    def rows(self):
+        if self.voluntary:
+            return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 194): ceza yok, "
+                                    "yalnız gecikme zammı", self.value)]
+        return [("Ödenmeyen TEV", "", self.tev),
+                ("Para cezası", f"{fmt(self.tev)} TL × {fmt_rate(self.fraction)} (GK md. 234)", self.value)]
+
+    def warnings(self):
+        if self.voluntary:
+            return []
+        return ["ceza oranı (1/4) tek ikincil kaynaktan, güveni düşük: mevzuattan doğrulayın / "
+                "the 1/4 fraction comes from one secondary source: verify it"]
+
+
+@function("TR_TEV_PENALTY", topic="tev", result="money", detail=True,
+          summary_tr="Ödenmeyen TEV için idari para cezası (gönüllü bildirimde 0)",
+          summary_en="administrative fine on unpaid TEV (0 with voluntary disclosure)",
+          args=[Arg("tev", "money", "Ödenmeyen TEV tutarı (TL)", "unpaid TEV in TRY"),
+                Arg("voluntary", "bool", "İdarenin tespitinden önce bildirildi mi (DOĞRU/YANLIŞ)",
+                    "disclosed before customs found it (TRUE/FALSE)", optional=True),
+                _DATE])
+def tr_tev_penalty(ctx, tev, voluntary, date):
+    if voluntary:
+        return Penalty(tev, True, None, ZERO)
+    fraction = ctx.rule(P_PENALTY)
+    return Penalty(tev, False, fraction, round_money(tev * fraction))
