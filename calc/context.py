@@ -60,14 +60,19 @@ class Context:
         self.used: dict[tuple[str, dt.date | None], Entry | None] = {}
         self._book = book()
 
-    def rule(self, name: str, on: dt.date | None = None):
-        """The parameter's value on `on` (default: the as-of date)."""
+    def entry(self, name: str, on: dt.date | None = None) -> Entry | None:
+        """The rules entry in force on `on` (default: the as-of date); None when overridden."""
         if name in self.overrides:
             self.used[(name, None)] = None
-            return self.overrides[name]
+            return None
         entry = self._book.lookup(name, on or self.on)
         self.used[(name, entry.start)] = entry
-        return entry.value
+        return entry
+
+    def rule(self, name: str, on: dt.date | None = None):
+        """The parameter's value on `on` (default: the as-of date)."""
+        entry = self.entry(name, on)
+        return self.overrides[name] if entry is None else entry.value
 
     @property
     def version(self) -> str:

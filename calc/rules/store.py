@@ -30,6 +30,10 @@ META_FILE = "_meta.yaml"
 REQUIRED: set[str] = set()
 
 
+# Cross-parameter checks registered by topic modules: each returns problems as text.
+CHECKS: list = []
+
+
 def param(name: str) -> str:
     REQUIRED.add(name)
     return name
@@ -169,5 +173,8 @@ def book() -> RuleBook:
 
 
 def missing_parameters(rb: RuleBook) -> list[str]:
-    """Names the code asks for that the data lacks."""
-    return sorted(REQUIRED - set(rb.params))
+    """Names the code asks for that the data lacks (including those cross-checks find)."""
+    missing = set(REQUIRED - set(rb.params))
+    for check in CHECKS:
+        missing.update(check(rb))
+    return sorted(missing)
