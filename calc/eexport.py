@@ -124,23 +124,36 @@ class SupportOutcome(Outcome):
         return self.notes
 
 
-def _as_of(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
+class _Rules:
+    """The rules for one support year: looked up as of 31 December, errors naming `year`."""
 
+    def __init__(self, ctx, year: int, notes: list[str]):
+        self.ctx, self.year, self.on, self.notes = ctx, year, dt.date(year, 12, 31), notes
 
-def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> SupportOutcome:
-    on = _as_of(year)
-
-    def entry(name):
+    def entry(self, name):
         try:
-            return ctx.entry(name, on)
+            return self.ctx.entry(name, self.on)
         except CalcError as exc:
             raise exc.for_argument("year") if exc.code == "no_rule" else exc from None
 
-    def rule(name):
-        e = entry(name)
-        return ctx.overrides[name] if e is None else e.value
+    def __call__(self, name):
+        e = self.entry(name)
+        return self.ctx.overrides[name] if e is None else e.value
 
+    def revalued(self, name):
+        """A TL cap; warns when the year's revalued figure is not in the rules."""
+        e = self.entry(name)
+        if e is None:                      # the user gave this year's figure
+            return self.ctx.overrides[name]
+        if e.start.year < self.year:
+            self.notes.append(
+                f"{self.year} yılı yeniden değerlemesi kurallarda yok: Genelge tutarı ({fmt(e.value)} TL) "
+                "kullanıldı; Bakanlığın tablosunu kontrol edin ya da parametre olarak girin / yearly "
+                "revaluation not in the rules: check the Ministry's table, or enter it as an override")
+        return e.value
+
+
+def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
     who = rule(P_WHO[support])
     if beneficiary not in who:
         raise CalcError(
@@ -148,7 +161,35 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
             f"{beneficiary}, Madde {ARTICLE[support]} ({support}) desteğinden yararlanamaz; yararlanabilenler: {', '.join(who)}",
             f"{beneficiary} may not apply under art. {ARTICLE[support]} ({support}); who may apply: {', '.join(who)}",
             "beneficiary")
-    notes = []
+
+
+def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, str]:
+    """(cap, how it is made up): the annual cap, or per-item cap × items for DEPO/ENTEGRASYON."""
+    _check_beneficiary(rule, support, beneficiary)
+    if support in P_ITEM:
+        cap_name, max_name, unit = P_ITEM[support]
+        if count is None:
+            raise CalcError("missing", f"{unit} sayısı gerekli", f"the number of items ({unit}) is required", "count")
+        most = int(rule(max_name))
+        used = min(count, most)
+        if count > most:
+            rule.notes.append(f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
+                              f"at most {most} supported: {count} given, {most} used")
+        per_item = rule.revalued(cap_name)
+        return per_item * used, f"{fmt(per_item)} TL × {used} {unit}"
+    if count is not None:
+        rule.notes.append(f"count bu destekte kullanılmaz / count is not used for {support}")
+    cap = rule.revalued(cap_param(support, beneficiary))
+    if f"{support}.{beneficiary}" in rule(P_TIERED):
+        rule.notes.append("şirket kademesine göre değişen üst sınır: kaynakta yalnız en yüksek kademe var, o "
+                          "kullanıldı / the cap varies by company tier; the top tier is used")
+    return cap, f"Madde {ARTICLE[support]}, {beneficiary}, {rule.year} yıllık üst sınırı"
+
+
+def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> SupportOutcome:
+    notes: list[str] = []
+    rule = _Rules(ctx, year, notes)
+    cap, cap_formula = _cap(rule, support, beneficiary, count)
     rate = rule(P_RATE)
     eligible, ratio, ratio_cap = expense, None, None
     if support in P_RATIO:
@@ -160,38 +201,6 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
         eligible = min(expense, ratio_cap)
     elif sales is not None:
         notes.append(f"sales bu destekte kullanılmaz / sales is not used for {support}")
-
-    def revalued(name):
-        e = entry(name)
-        if e is None:                      # the user gave this year's figure
-            return ctx.overrides[name]
-        value = e.value
-        if e.start.year < year:
-            notes.append(f"{year} yılı yeniden değerlemesi kurallarda yok: Genelge tutarı ({fmt(value)} TL) "
-                         "kullanıldı; Bakanlığın tablosunu kontrol edin ya da parametre olarak girin / yearly "
-                         "revaluation not in the rules: check the Ministry's table, or enter it as an override")
-        return value
-
-    if support in P_ITEM:
-        cap_name, max_name, unit = P_ITEM[support]
-        if count is None:
-            raise CalcError("missing", f"{unit} sayısı gerekli", f"the number of items ({unit}) is required", "count")
-        most = int(rule(max_name))
-        used = min(count, most)
-        if count > most:
-            notes.append(f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
-                         f"at most {most} supported: {count} given, {most} used")
-        per_item = revalued(cap_name)
-        cap = per_item * used
-        cap_formula = f"{fmt(per_item)} TL × {used} {unit}"
-    else:
-        if count is not None:
-            notes.append(f"count bu destekte kullanılmaz / count is not used for {support}")
-        cap = revalued(cap_param(support, beneficiary))
-        cap_formula = f"Madde {ARTICLE[support]}, {beneficiary}, {year} yıllık üst sınırı"
-        if f"{support}.{beneficiary}" in rule(P_TIERED):
-            notes.append("şirket kademesine göre değişen üst sınır: kaynakta yalnız en yüksek kademe var, o "
-                         "kullanıldı / the cap varies by company tier; the top tier is used")
     claimed = claimed or ZERO
     remaining = max(ZERO, cap - claimed)
     before = eligible * rate
@@ -200,6 +209,8 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
                           notes)
 
 
+_BENEFICIARY = Arg("beneficiary", "beneficiary", "Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI",
+                   "beneficiary: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI")
 _SUPPORT = Arg("support", "support", "Destek: REKLAM, TANITIM, SIPARIS, DEPO, ENTEGRASYON, MAGAZA, KOMISYON (ya da 13–19)",
                "support: REKLAM, TANITIM, SIPARIS, DEPO, ENTEGRASYON, MAGAZA, KOMISYON (or 13–19)")
 
@@ -207,9 +218,7 @@ _SUPPORT = Arg("support", "support", "Destek: REKLAM, TANITIM, SIPARIS, DEPO, EN
 @function("EIHR_CAP", topic="eexport", result="money", detail=True,
           summary_tr="E-ihracat desteğinde bu harcama için ödenecek destek (oran, satış oranı ve yıllık/kalem sınırlarıyla)",
           summary_en="e-export support payable for this expense (rate, sales-ratio and annual/per-item caps)",
-          args=[_SUPPORT,
-                Arg("beneficiary", "beneficiary", "Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI",
-                    "beneficiary: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI"),
+          args=[_SUPPORT, _BENEFICIARY,
                 Arg("expense", "money", "Harcama tutarı (TL)", "expense in TRY"),
                 Arg("sales", "money", "İlgili satış (TL): REKLAM'da reklam satışı, SIPARIS'te hedef ülke e-ticaret satışı",
                     "related sales in TRY (REKLAM: ad-driven sales; SIPARIS: target-country e-commerce sales)", optional=True),
@@ -218,6 +227,17 @@ _SUPPORT = Arg("support", "support", "Destek: REKLAM, TANITIM, SIPARIS, DEPO, EN
                 Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon sayısı", "DEPO: warehouse units; ENTEGRASYON: integrations", optional=True)])
 def eihr_cap(ctx, support, beneficiary, expense, sales, year, claimed, count):
     return payable(ctx, support, beneficiary, expense, sales, year or ctx.on.year, claimed, count)
+
+
+@function("EIHR_ANNUAL_CAP", topic="eexport", result="money",
+          summary_tr="Destek ve yararlanıcı için yıllık üst sınır (DEPO/ENTEGRASYON: kalem sınırı × adet), TL",
+          summary_en="annual cap for the support and beneficiary (DEPO/ENTEGRASYON: per-item cap × count), TRY",
+          args=[_SUPPORT, _BENEFICIARY,
+                Arg("year", "year", "Destek yılı (boş: bu yıl)", "support year (empty: this year)", optional=True),
+                Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon sayısı",
+                    "DEPO: warehouse units; ENTEGRASYON: integrations", optional=True)])
+def eihr_annual_cap(ctx, support, beneficiary, year, count):
+    return _cap(_Rules(ctx, year or ctx.on.year, []), support, beneficiary, count)[0]
 
 
 @function("EIHR_END", topic="eexport", result="date",

@@ -177,7 +177,8 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
     return (FLAT if base <= limit else REGULAR), "tek ve maktu vergi sınırı", limit
 
 
-def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> DutyOutcome:
+def classify(ctx, goods, freight, insurance, origin, category, fx) -> DutyOutcome:
+    """The regime and its limit test, before any tax is computed."""
     category = category or "GENEL"
     cif = goods + freight + insurance
     incl = ctx.rule(P_BASE_INCL)
@@ -192,6 +193,12 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
         out.test = (f"{fmt(out.base)} € ≤ {fmt(limit)} € ({limit_name})", "evet" if ok else "hayır")
     elif regime == REGULAR:
         out.test = ("genel eşyada tek ve maktu vergi yolu kapalı: her değerde normal rejim", "normal rejim")
+    return out
+
+
+def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> DutyOutcome:
+    out = classify(ctx, goods, freight, insurance, origin, category, fx)
+    regime, category, cif = out.regime, out.category, out.cif
     in_cur = (lambda x: x * fx) if fx is not None else (lambda x: x)
 
     if regime == FLAT:
@@ -246,10 +253,7 @@ def tr_cif(ctx, goods, freight, insurance):
     return goods + (freight or ZERO) + (insurance or ZERO)
 
 
-@function("TR_DUTY", topic="imports", result="money", detail=True,
-          summary_tr="Posta/hızlı kargo ithalatında toplam vergi (rejimi tarih, değer ve kategoriye göre seçer)",
-          summary_en="total import taxes on a parcel (regime by date, value and category)",
-          args=[_GOODS, _FREIGHT, _INSURANCE,
+DUTY_ARGS = [_GOODS, _FREIGHT, _INSURANCE,
                 Arg("origin", "origin", "Menşe ülke (DE, Almanya, AB, AB DIŞI)", "origin country (DE, Germany, EU, OTHER)"),
                 Arg("duty_rate", "rate", "GTİP gümrük vergisi oranı (normal rejimde gerekli)",
                     "GTİP customs duty rate (needed in the regular regime)", optional=True),
@@ -257,6 +261,20 @@ def tr_cif(ctx, goods, freight, insurance):
                 Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL",
                     "category: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL", optional=True),
                 Arg("fx", "positive", "Kur (TL/€); verilirse sonuç TL", "TRY per EUR; result in TRY when given",
-                    optional=True)])
+                    optional=True)]
+
+
+@function("TR_DUTY", topic="imports", result="money", detail=True,
+          summary_tr="Posta/hızlı kargo ithalatında toplam vergi (rejimi tarih, değer ve kategoriye göre seçer)",
+          summary_en="total import taxes on a parcel (regime by date, value and category)",
+          args=DUTY_ARGS)
 def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx):
     return assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx)
+
+
+@function("TR_DUTY_REGIME", topic="imports", result="text",
+          summary_tr="TR_DUTY'nin seçtiği rejim: FLAT (tek ve maktu vergi), EXEMPT (muaf) ya da REGULAR (normal)",
+          summary_en="the regime TR_DUTY picks: FLAT, EXEMPT or REGULAR",
+          args=DUTY_ARGS)
+def tr_duty_regime(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx):
+    return classify(ctx, goods, freight, insurance, origin, category, fx).regime
