@@ -1,0 +1,526 @@
+"""Builds the three template workbooks and their worked examples (openpyxl).
+
+    trcalc templates            → templates/*.xlsx and templates/examples/*.xlsx
+
+Every formula calls registry functions or Excel built-ins only (a test checks
+it); input cells are unlocked and coloured, formula cells locked; codes have
+drop-down lists; a Parametreler sheet feeds the TRCALC_OVERRIDES named range.
+The build is deterministic (dates and the rules snapshot come from the rules'
+review date), so a rebuilt template has the same cells as the committed one.
+
+Templates hold empty rows ready to fill (see ROWS); an example is the same
+template with fewer rows, filled with a worked case from the seeds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.defined_name import DefinedName
+
+from calc.countries import all_codes
+from calc.eexport import BENEFICIARIES, SUPPORTS
+from calc.imports import CATEGORIES
+from calc.rules.store import book
+from calc.tev import CERTIFICATES
+
+from .sheets import (DATE, EUR, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, QTY, RATE, TEXT, TL, Col,
+                     last_row, letters, protect, ranges, table_sheet, title, unlock)
+
+HERE = Path(__file__).resolve().parent
+ROWS = {"ithalat_vergi": 200, "dir_tev": 300, "eihracat_destek": 200}
+EXAMPLE_ROWS = 20
+MARK = "trcalc:"
+PARAM_ROWS = 20
+
+
+# --- shared sheets ------------------------------------------------------------------------------
+
+def _workbook(kind: str) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    when = dt.datetime.combine(book().meta.reviewed, dt.time())
+    wb.properties.creator = "trcalc"
+    wb.properties.created = wb.properties.modified = when
+    wb.properties.keywords = MARK + kind
+    wb.properties.title = kind
+    return wb
+
+
+def _lists(wb) -> dict[str, str]:
+    """The hidden Listeler sheet with every code list; returns {name: range for validation}."""
+    ws = wb.create_sheet("Listeler")
+    columns = {
+        "destek": list(SUPPORTS.codes),
+        "yararlanici": list(BENEFICIARIES.codes),
+        "mense": ["AB", "AB DIŞI", *all_codes()],
+        "ulke": all_codes(),
+        "belge": list(CERTIFICATES.codes),
+        "kategori": list(CATEGORIES.codes),
+        "evethayir": ["DOĞRU", "YANLIŞ"],
+    }
+    out = {}
+    for i, (name, values) in enumerate(columns.items(), start=1):
+        letter = chr(ord("A") + i - 1)
+        ws.cell(1, i, name).font = Font(bold=True)
+        for j, v in enumerate(values, start=2):
+            ws.cell(j, i, v)
+        out[name] = f"Listeler!${letter}$2:${letter}${len(values) + 1}"
+    ws.sheet_state = "hidden"
+    protect(ws)
+    return out
+
+
+def _parameters(wb) -> None:
+    """Parametreler: overrides for this workbook (TRCALC_OVERRIDES) and the rules for reference."""
+    ws = wb.create_sheet("Parametreler")
+    title(ws, "Parametreler / overrides",
+          "Resmî Gazete'de yeni bir oran ya da tutar çıktıysa A–B sütunlarına parametre adını ve değerini "
+          "yazın: bu çalışma kitabındaki tüm hesaplar onu kullanır ve dökümler bunu belirtir.")
+    for i, h in enumerate(["Parametre", "Değer", "Not"], start=1):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for r in range(FIRST_ROW, FIRST_ROW + PARAM_ROWS):
+        for i in (1, 2, 3):
+            unlock(ws.cell(r, i))
+    end = FIRST_ROW + PARAM_ROWS - 1
+    wb.defined_names["TRCALC_OVERRIDES"] = DefinedName(
+        "TRCALC_OVERRIDES", attr_text=f"Parametreler!$A${FIRST_ROW}:$B${end}")
+    rb = book()
+    on = rb.meta.reviewed
+    headers = ["Kural parametresi", f"Değer ({on:%d.%m.%Y})", "Birim", "Yürürlük", "Güven", "Açıklama", "Kaynak"]
+    for i, h in enumerate(headers, start=5):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for r, e in enumerate(rb.in_force(on), start=FIRST_ROW):
+        value = ", ".join(e.value) if isinstance(e.value, tuple) else (float(e.value) if e.unit != "bool" else e.value)
+        for i, v in enumerate([e.name, value, e.unit, e.start, e.confidence, rb.descriptions[e.name], e.source],
+                              start=5):
+            c = ws.cell(r, i, v)
+            if isinstance(v, dt.date):
+                c.number_format = DATE
+    for letter, width in zip("ABCEFGHIJK", (34, 16, 30, 38, 22, 10, 10, 10, 60, 60)):
+        ws.column_dimensions[letter].width = width
+    protect(ws)
+
+
+def _instructions(wb, heading: str, lines: list[str]) -> None:
+    ws = wb.create_sheet("Talimatlar", 0)
+    ws["A1"] = heading
+    ws["A1"].font = Font(bold=True, size=16)
+    for r, line in enumerate(lines, start=3):
+        ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 120
+    protect(ws)
+
+
+COMMON_HELP = [
+    "Sarı hücreler giriş hücreleridir; gri hücreler formüldür ve kilitlidir (sayfa korumasını parolasız "
+    "kaldırabilirsiniz). Kodları açılır listeden seçin.",
+    "Formüller trcalc işlevlerini (TR_..., EIHR_...) kullanır: Windows'ta Excel + xlwings eklentisiyle, Mac/web'de "
+    "ekibin sunucusundaki Office eklentisiyle, Excel olmadan `trcalc compute GİRDİ.xlsx ÇIKTI.xlsx` ya da "
+    "sunucuya yükleyerek hesaplanır.",
+    "Bir satırdaki hata hücresi (#VALUE! ya da # ile başlayan metin) hangi bağımsız değişkenin neden hatalı "
+    "olduğunu Türkçe ve İngilizce söyler; hesap dökümü için ilgili _DETAIL işlevini kullanın.",
+    "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
+    "Satır eklemek için: sayfa korumasını kaldırın, son dolu formül satırını kopyalayıp aşağıya yapıştırın.",
+]
+
+
+# --- ithalat_vergi ------------------------------------------------------------------------------
+
+DUTY_ARGS = "{goods}{r},N({freight}{r}),N({insurance}{r}),{origin}{r},{duty_rate}{r},{date}{r},{category}{r},{fx}{r}"
+PARCELS = [
+    Col("date", "Tarih", 12, DATE, help="gümrük beyan tarihi"),
+    Col("goods", "Eşya bedeli (€)", 14, EUR),
+    Col("freight", "Navlun (€)", 12, EUR, help="boşsa 0"),
+    Col("insurance", "Sigorta (€)", 12, EUR, help="boşsa 0"),
+    Col("origin", "Menşe", 10, TEXT, choices="mense", help="ülke kodu, AB, AB DIŞI"),
+    Col("category", "Kategori", 11, TEXT, choices="kategori", help="boşsa GENEL"),
+    Col("duty_rate", "GTİP vergi oranı", 11, RATE, help="normal rejimde gerekli"),
+    Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="verilirse sonuç TL"),
+    Col("cif", "CIF (€)", 13, EUR, 'IF({goods}{r}="","",TR_CIF({goods}{r},N({freight}{r}),N({insurance}{r})))'),
+    Col("regime", "Rejim", 11, None, 'IF({goods}{r}="","",TR_DUTY_REGIME(' + DUTY_ARGS + "))"),
+    Col("taxes", "Toplam vergi", 14, "#,##0.00", 'IF({goods}{r}="","",TR_DUTY(' + DUTY_ARGS + "))"),
+    Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))'),
+    Col("landed", "Toplam maliyet", 15, "#,##0.00",
+        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*{fx}{r})+{taxes}{r})'),
+]
+
+
+def build_ithalat(rows: int) -> Workbook:
+    wb = _workbook("ithalat_vergi")
+    _instructions(wb, "İthalat vergisi — posta ve hızlı kargo gönderileri", [
+        "Her satır bir gönderidir: tarih, eşya bedeli, navlun, sigorta (€), menşe, kategori, GTİP gümrük vergisi "
+        "oranı ve isterseniz kur. Rejim (FLAT: tek ve maktu vergi, EXEMPT: muaf, REGULAR: normal), toplam vergi "
+        "ve toplam maliyet kendiliğinden hesaplanır.",
+        "Rejim tarihe, değere, menşeye ve kategoriye göre seçilir (2024-08-21 öncesi 150 €, sonra 30 €; "
+        "2024-12-27'den itibaren sınır CIF üzerinden; 2026-02-06'dan itibaren genel eşyada her değerde normal "
+        "rejim). Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
+        "Kur boşsa tutarlar €'dur; kur girilirse vergiler TL'ye çevrilip kuruşa yuvarlanır.",
+        "Kategoriler: GENEL, OTV4 (ÖTV IV listesi), KITAP, ILAC (ilaç/takviye), NUMUNE, TUZEL (tüzel kişi alıcı).",
+        *COMMON_HELP,
+    ])
+    lists = _lists(wb)
+    table_sheet(wb, "Gönderiler", "Gönderiler ve vergileri", "Sarı sütunları doldurun; gri sütunlar hesaplanır.",
+                PARCELS, rows, "Gonderiler", lists)
+    refs = ranges("Gönderiler", PARCELS, rows, "p")
+    ws = wb.create_sheet("Özet", 2)
+    title(ws, "Özet", "Gönderilerin rejimlere göre sayısı ve para birimine göre toplamları.")
+    summary = [
+        ("Tek ve maktu vergi (FLAT) gönderi sayısı", '=COUNTIF({p_regime},"FLAT")', "0"),
+        ("Muaf (EXEMPT) gönderi sayısı", '=COUNTIF({p_regime},"EXEMPT")', "0"),
+        ("Normal rejim (REGULAR) gönderi sayısı", '=COUNTIF({p_regime},"REGULAR")', "0"),
+        ("Toplam vergi, € (kursuz satırlar)", '=SUMIFS({p_taxes},{p_currency},"EUR")', EUR),
+        ("Toplam maliyet, € (kursuz satırlar)", '=SUMIFS({p_landed},{p_currency},"EUR")', EUR),
+        ("Toplam vergi, TL (kurlu satırlar)", '=SUMIFS({p_taxes},{p_currency},"TL")', TL),
+        ("Toplam maliyet, TL (kurlu satırlar)", '=SUMIFS({p_landed},{p_currency},"TL")', TL),
+    ]
+    _summary_rows(ws, summary, refs)
+    _parameters(wb)
+    return wb
+
+
+def _summary_rows(ws, rows, refs) -> None:
+    for r, (label, formula, fmt) in enumerate(rows, start=FIRST_ROW):
+        ws.cell(r, 1, label)
+        c = ws.cell(r, 2, formula.format(**refs))
+        c.number_format = fmt
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 20
+    protect(ws)
+
+
+# --- dir_tev ------------------------------------------------------------------------------------
+
+IMPORTS = [
+    Col("decl", "İthalat beyannamesi", 16, TEXT),
+    Col("date", "Tarih", 12, DATE),
+    Col("input", "Girdi", 14, TEXT, help="normlardaki girdi adı"),
+    Col("qty", "Miktar", 12, QTY),
+    Col("unit", "Birim", 8, TEXT),
+    Col("value", "Değer (döviz)", 15, "#,##0.00"),
+    Col("currency", "Döviz", 8, TEXT),
+    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için"),
+    Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
+    Col("origin", "Menşe", 9, TEXT, choices="ulke"),
+    Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
+]
+NORMS = [
+    Col("product", "Ürün", 16, TEXT),
+    Col("input", "Girdi", 16, TEXT),
+    Col("consumption", "Birim tüketim", 13, QTY, help="1 birim ürün için girdi (fire dahil ya da hariç)"),
+    Col("waste", "Fire oranı", 10, RATE, help="tüketim fire hariçse girin; dahilse boş"),
+]
+TEV_ARGS = ("{imp_value}{r},{imp_qty}{r},{qty}{r},{consumption}{r},{duty_rate}{r},{fx}{r},{waste}{r},"
+            "{destination}{r},{certificate}{r},{date}{r}")
+EXPORTS = [
+    Col("decl", "İhracat beyannamesi", 16, TEXT),
+    Col("date", "Tarih", 12, DATE, help="TEV'in vadesi"),
+    Col("product", "Ürün", 14, TEXT),
+    Col("input", "Girdi", 14, TEXT, help="ürünün her girdisi ayrı satır"),
+    Col("qty", "İhraç miktarı", 12, QTY),
+    Col("destination", "Varış ülkesi", 10, TEXT, choices="ulke"),
+    Col("certificate", "Menşe belgesi", 10, TEXT, choices="belge"),
+    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ihracat tarihindeki kur, ithalat dövizi için"),
+    Col("paid", "Ödeme tarihi", 12, DATE, help="geç ödendiyse"),
+    Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
+    Col("consumption", "Birim tüketim", 11, QTY,
+        'IF({qty}{r}="","",IF(COUNTIFS({n_product},{product}{r},{n_input},{input}{r})=0,"norm yok",'
+        'SUMIFS({n_consumption},{n_product},{product}{r},{n_input},{input}{r})))'),
+    Col("waste", "Fire", 8, RATE,
+        'IF({qty}{r}="","",IF(SUMIFS({n_waste},{n_product},{product}{r},{n_input},{input}{r})=0,"",'
+        'SUMIFS({n_waste},{n_product},{product}{r},{n_input},{input}{r})))'),
+    Col("imp_value", "İthalat değeri (döviz)", 14, "#,##0.00",
+        'IF({qty}{r}="","",SUMIFS({i_value},{i_input},{input}{r}))'),
+    Col("imp_qty", "İthalat miktarı", 12, QTY, 'IF({qty}{r}="","",SUMIFS({i_qty},{i_input},{input}{r}))'),
+    Col("duty_rate", "Vergi oranı", 9, RATE,
+        'IF({qty}{r}="","",INDEX({i_duty_rate},MATCH({input}{r},{i_input},0)))'),
+    Col("applies", "TEV doğar mı", 9, None,
+        'IF({qty}{r}="","",TR_TEV_APPLIES({destination}{r},{certificate}{r},{date}{r}))'),
+    Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",TR_TEV(' + TEV_ARGS + "))"),
+    Col("interest", "Gecikme zammı (TL)", 14, TL,
+        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_LATE_INTEREST({tev}{r},{date}{r},{paid}{r}))'),
+    Col("penalty", "Para cezası (TL)", 14, TL,
+        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_TEV_PENALTY({tev}{r},{voluntary}{r},{date}{r}))'),
+]
+
+
+def build_dir(rows: int) -> Workbook:
+    wb = _workbook("dir_tev")
+    _instructions(wb, "DİR — telafi edici vergi (TEV), gecikme zammı ve ceza", [
+        "İthalat sayfası: dahilde işleme kapsamında ithal edilen girdiler (beyanname, tarih, girdi, miktar, "
+        "birim, döviz değeri, döviz, kur, gümrük vergisi oranı — İGV hariç —, menşe).",
+        "Normlar sayfası: her ürün için birim ürün başına girdi tüketimi. Tüketim fireyi içeriyorsa fire oranını "
+        "boş bırakın; içermiyorsa fire oranını girin (kullanım ÷ (1 − fire)). Yanan ve yok olan fireler TEV'e "
+        "dahildir (GGM 75325507 sayılı yazı).",
+        "İhracat sayfası: her ihracat satırı ürünün bir girdisi içindir (bir ürün iki girdi kullanıyorsa iki "
+        "satır). Kur, ithalat dövizinin ihracat tarihindeki TL karşılığıdır. TEV = ihraç miktarı × birim tüketim "
+        "× girdinin birim değeri (aynı girdinin tüm ithalatlarının ortalaması) × vergi oranı × kur; kuruşa "
+        "yuvarlanır ve beyannamede 61 vergi koduyla beyan edilir.",
+        "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "
+        "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz.",
+        "Ödeme tarihi girilirse gecikme zammı (vade: ihracat tarihi) ve para cezası (vergi × 1/4; gönüllü "
+        "bildirimde 0) hesaplanır.",
+        *COMMON_HELP,
+    ])
+    lists = _lists(wb)
+    n_imports = max(10, rows // 6)
+    table_sheet(wb, "İthalat", "İthalat (girdiler)", "Dahilde işleme kapsamında ithal edilen girdiler.",
+                IMPORTS, n_imports, "Ithalat", lists)
+    table_sheet(wb, "Normlar", "Normlar (birim tüketim)", "Birim ürün başına girdi tüketimi.",
+                NORMS, n_imports, "Normlar", lists)
+    refs = {**ranges("İthalat", IMPORTS, n_imports, "i"), **ranges("Normlar", NORMS, n_imports, "n")}
+    table_sheet(wb, "İhracat", "İhracat ve TEV", "Her ihracat satırı için TEV, gecikme zammı ve ceza.",
+                EXPORTS, rows, "Ihracat", lists, refs)
+    x = ranges("İhracat", EXPORTS, rows, "x")
+    ws = wb.create_sheet("Özet", 4)
+    title(ws, "Özet", "TEV, gecikme zammı ve para cezası toplamları.")
+    _summary_rows(ws, [
+        ("İhracat satırı", "=COUNT({x_qty})", "0"),
+        ("TEV doğan satır", '=COUNTIF({x_applies},TRUE)', "0"),
+        ("Toplam TEV", "=SUM({x_tev})", TL),
+        ("Toplam gecikme zammı", "=SUM({x_interest})", TL),
+        ("Toplam para cezası", "=SUM({x_penalty})", TL),
+        ("Genel toplam", "=SUM({x_tev})+SUM({x_interest})+SUM({x_penalty})", TL),
+    ], x)
+    _parameters(wb)
+    return wb
+
+
+# --- eihracat_destek ----------------------------------------------------------------------------
+
+CAP_ARGS = "{support}{r},{beneficiary}{r},{amount}{r},{sales}{r},{year}{r},{claimed}{r},{count}{r}"
+LEDGER = [
+    Col("date", "Tarih", 12, DATE, help="harcama (fatura) tarihi; tarih sırasıyla girin"),
+    Col("support", "Destek", 13, TEXT, choices="destek"),
+    Col("beneficiary", "Yararlanıcı", 13, TEXT, choices="yararlanici"),
+    Col("market", "Pazaryeri / ülke", 16, TEXT, help="3 yıllık süre bunun için işler"),
+    Col("invoice", "Fatura no", 12, TEXT),
+    Col("amount", "Harcama (TL)", 15, TL),
+    Col("sales", "İlgili satış (TL)", 15, TL, help="REKLAM: reklam satışı; SIPARIS: hedef ülke satışı"),
+    Col("count", "Adet", 7, "0", help="DEPO: birim; ENTEGRASYON: entegrasyon"),
+    Col("year", "Yıl", 7, "0", 'IF({date}{r}="","",YEAR({date}{r}))'),
+    Col("quarter", "Çeyrek", 7, "0", 'IF({date}{r}="","",ROUNDUP(MONTH({date}{r})/3,0))'),
+    Col("claimed", "Önceki ödemeler (TL)", 15, TL,
+        'IF({date}{r}="","",SUMIFS({payable}$5:{payable}{p},{support}$5:{support}{p},{support}{r},'
+        '{beneficiary}$5:{beneficiary}{p},{beneficiary}{r},{year}$5:{year}{p},{year}{r}))'),
+    Col("payable", "Ödenecek destek (TL)", 16, TL, 'IF({date}{r}="","",EIHR_CAP(' + CAP_ARGS + "))"),
+    Col("remaining", "Kalan sınır (TL)", 16, TL,
+        'IF({date}{r}="","",MAX(0,EIHR_ANNUAL_CAP({support}{r},{beneficiary}{r},{year}{r},{count}{r})'
+        '-{claimed}{r}-{payable}{r}))'),
+    Col("window_end", "3 yıllık süre sonu", 12, DATE,
+        'IF({date}{r}="","",EIHR_END(_xlfn.MINIFS({date}$5:{date}$9999,{support}$5:{support}$9999,{support}{r},'
+        '{market}$5:{market}$9999,{market}{r}),{support}{r}))'),
+    Col("check", "Kontrol", 14, None,
+        'IF({date}{r}="","",IF({date}{r}>{window_end}{r},"süre doldu",IF({date}{r}<{date}{p},'
+        '"tarih sırası bozuk","")))'),
+]
+CHART_YEAR_ROWS = len(SUPPORTS.codes)
+
+
+def _ledger_cols(rows: int) -> list[Col]:
+    """The ledger's patterns need the previous row ({p}) and the table's end (not 9999)."""
+    end = str(last_row(rows))
+    return [Col(c.key, c.header, c.width, c.fmt, c.formula.replace("9999", end), c.choices, c.help)
+            if c.formula else c for c in LEDGER]
+
+
+def build_eihracat(rows: int) -> Workbook:
+    wb = _workbook("eihracat_destek")
+    _instructions(wb, "E-ihracat destekleri — harcama defteri (Genelge 03.12.2024, md. 13–19)", [
+        "Harcamalar sayfası: her fatura bir satır; TARİH SIRASIYLA girin. Yıllık üst sınır defter boyunca "
+        "uygulanır: sonraki bir harcama, öncekilerin bıraktığı kadar destek alır (Önceki ödemeler sütunu).",
+        "Destek kodları: REKLAM (13), TANITIM (14), SIPARIS (15), DEPO (16), ENTEGRASYON (17), MAGAZA (18), "
+        "KOMISYON (19). Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI.",
+        "Destek = %50 × uygun harcama. REKLAM'da uygun harcama, reklamlardan gelen satışın %20'sini; SIPARIS'te "
+        "hedef ülke e-ticaret satışının %10'unu aşamaz (İlgili satış sütunu). DEPO'da birim başına, "
+        "ENTEGRASYON'da entegrasyon başına üst sınır vardır (Adet sütunu; en çok 25 birim / 6 entegrasyon).",
+        "Üst sınırlar Genelge tutarlarıdır; Bakanlığın yıllık yeniden değerlenmiş tablosu kurallarda yoksa "
+        "Genelge tutarı kullanılır: güncel tutarı Parametreler sayfasında girin (örn. eexport.cap.reklam.sirket).",
+        "Özet sayfası: destek ve yıl başına harcama, ödenecek destek, yıllık üst sınır, kalan sınır, çeyrek "
+        "(başvuru dönemi) toplamları ve ilk 3 yıllık sürenin sonu; grafik, ilk yılın kullanılan ve kalan "
+        "sınırlarını gösterir.",
+        *COMMON_HELP,
+    ])
+    lists = _lists(wb)
+    cols = _ledger_cols(rows)
+    ws = table_sheet(wb, "Harcamalar", "Harcama defteri", "Tarih sırasıyla girin.", cols, rows, "Harcamalar",
+                     lists)
+    # the first row has no earlier rows: nothing claimed before it, no order to check
+    names = letters(cols)
+    ws[f"{names['claimed']}{FIRST_ROW}"] = f'=IF({names["date"]}{FIRST_ROW}="","",0)'
+    ws[f"{names['check']}{FIRST_ROW}"] = (
+        f'=IF({names["date"]}{FIRST_ROW}="","",IF({names["date"]}{FIRST_ROW}>{names["window_end"]}{FIRST_ROW},'
+        '"süre doldu",""))')
+    _support_summary(wb, cols, rows, lists)
+    _parameters(wb)
+    return wb
+
+
+def _support_summary(wb, cols, rows, lists) -> None:
+    led = ranges("Harcamalar", cols, rows, "l")
+    ws = wb.create_sheet("Özet", 2)
+    title(ws, "Özet — destek ve yıl başına", "Yararlanıcı türünü ve ilk yılı seçin; tablo iki yılı gösterir.")
+    ws["A3"], ws["D3"] = "Yararlanıcı türü", "İlk yıl"
+    ws["B3"], ws["E3"] = "SIRKET", book().meta.reviewed.year
+    for c in ("B3", "E3"):
+        unlock(ws[c])
+    from openpyxl.worksheet.datavalidation import DataValidation
+    dv = DataValidation(type="list", formula1=lists["yararlanici"], allow_blank=False)
+    dv.add("B3")
+    ws.add_data_validation(dv)
+    headers = ["Destek", "Yıl", "Harcama", "Ödenecek destek", "Yıllık üst sınır", "Kalan sınır",
+               "1. çeyrek", "2. çeyrek", "3. çeyrek", "4. çeyrek", "İlk 3 yıllık süre sonu"]
+    for i, h in enumerate(headers, start=1):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    r = FIRST_ROW
+    for offset in (0, 1):
+        for code in SUPPORTS.codes:
+            ws.cell(r, 1, code)
+            ws.cell(r, 2, f"=$E$3+{offset}")
+            crit = f'{led["l_support"]},$A{r},{led["l_year"]},$B{r}'
+            count = f'_xlfn.MAXIFS({led["l_count"]},{crit})'
+            formulas = [
+                f"=SUMIFS({led['l_amount']},{crit})",
+                f"=SUMIFS({led['l_payable']},{crit})",
+                f'=IF(C{r}=0,"",IF(OR($A{r}="DEPO",$A{r}="ENTEGRASYON"),'
+                f'EIHR_ANNUAL_CAP($A{r},$B$3,$B{r},{count}),EIHR_ANNUAL_CAP($A{r},$B$3,$B{r})))',
+                f'=IF(E{r}="","",MAX(0,E{r}-D{r}))',
+                *[f"=SUMIFS({led['l_payable']},{crit},{led['l_quarter']},{q})" for q in (1, 2, 3, 4)],
+                f'=IF(C{r}=0,"",EIHR_END(_xlfn.MINIFS({led["l_date"]},{led["l_support"]},$A{r}),$A{r}))',
+            ]
+            for i, f in enumerate(formulas, start=3):
+                c = ws.cell(r, i, f)
+                c.number_format = DATE if i == 11 else TL
+            r += 1
+    for letter, width in zip("ABCDEFGHIJK", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14)):
+        ws.column_dimensions[letter].width = width
+    protect(ws)
+    add_support_chart(ws)
+
+
+def add_support_chart(ws) -> None:
+    """Used vs remaining cap per support, first year (rebuilt after a computed save: openpyxl drops charts)."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = "Kullanılan ve kalan üst sınır (ilk yıl)"
+    chart.y_axis.title = "TL"
+    end = FIRST_ROW + CHART_YEAR_ROWS - 1
+    for col in (4, 6):          # Ödenecek destek, Kalan sınır
+        chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=end))
+    chart.height, chart.width = 9, 18
+    ws.add_chart(chart, f"A{FIRST_ROW + 2 * CHART_YEAR_ROWS + 2}")
+
+
+def restore_charts(wb) -> None:
+    """openpyxl does not keep charts when it re-saves a file: put ours back."""
+    if wb.properties.keywords == MARK + "eihracat_destek" and "Özet" in wb.sheetnames:
+        ws = wb["Özet"]
+        if not ws._charts:
+            add_support_chart(ws)
+
+
+# --- examples -----------------------------------------------------------------------------------
+
+def _fill(ws, cols: list[Col], data: list[dict]) -> None:
+    names = letters(cols)
+    for r, row in enumerate(data, start=FIRST_ROW):
+        for key, value in row.items():
+            ws[f"{names[key]}{r}"] = value
+
+
+def example_ithalat() -> Workbook:
+    wb = build_ithalat(EXAMPLE_ROWS)
+    d = dt.date
+    seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20}
+    _fill(wb["Gönderiler"], PARCELS, [
+        {"date": d(2024, 1, 15), **seed},       # before 2024-08-21: flat 18 % of 60 = 10.80
+        {"date": d(2024, 9, 1), **seed},        # regular: duty 15.00 + KDV 18.00 = 33.00
+        {"date": d(2025, 3, 1), **seed},        # regular (CIF 75 > 30): 33.00
+        {"date": d(2026, 3, 1), **seed},        # regular at every value: 33.00
+        {"date": d(2025, 3, 1), **seed, "fx": 34.567},   # in TL: 518.51 + 622.21 = 1,140.72
+        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN"},   # CIF 30: flat 60 % = 18.00
+        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP"},  # exempt
+    ])
+    return wb
+
+
+def example_dir() -> Workbook:
+    wb = build_dir(EXAMPLE_ROWS)
+    d = dt.date
+    _fill(wb["İthalat"], IMPORTS, [
+        {"decl": "25340100IM000001", "date": d(2025, 1, 15), "input": "IPLIK", "qty": 10000, "unit": "kg",
+         "value": 100000, "currency": "USD", "fx": 30, "duty_rate": 0.10, "origin": "CN"},
+    ])
+    _fill(wb["Normlar"], NORMS, [
+        {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
+        {"product": "GOMLEK", "input": "IPLIK", "consumption": 0.49, "waste": 0.02},
+    ])
+    _fill(wb["İhracat"], EXPORTS, [
+        # seed 004: 5,000 kg × 1 × 10 $/kg × 10 % × 30 TL = 150,000.00 TL
+        {"decl": "25340100EX000001", "date": d(2025, 3, 24), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
+         "destination": "DE", "certificate": "ATR", "fx": 30},
+        # to the UK with EUR.1: no TEV
+        {"decl": "25340100EX000002", "date": d(2025, 4, 2), "product": "KUMAS", "input": "IPLIK", "qty": 1000,
+         "destination": "GB", "certificate": "EUR1", "fx": 31},
+        # 2,000 shirts × 0.49 ÷ 0.98 = 1,000 kg × 10 $ × 10 % × 30 = 30,000.00 TL; paid 2025-12-13:
+        # gecikme zammı 10 % (1 month 12 days at 4.5 %, 1 month at 3.7 %) = 3,000.00; fine 1/4 = 7,500.00
+        {"decl": "25340100EX000003", "date": d(2025, 10, 1), "product": "GOMLEK", "input": "IPLIK", "qty": 2000,
+         "destination": "EG", "certificate": "EUR1", "fx": 30, "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
+    ])
+    return wb
+
+
+def example_eihracat() -> Workbook:
+    wb = build_eihracat(EXAMPLE_ROWS)
+    wb["Özet"]["E3"] = 2025
+    d = dt.date
+    _fill(wb["Harcamalar"], _ledger_cols(EXAMPLE_ROWS), [
+        # 20 % of 300,000 = 60,000 eligible → 30,000
+        {"date": d(2025, 1, 20), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "invoice": "A-001", "amount": 100000, "sales": 300000},
+        # ratio not binding: 50 % × 60,000 = 30,000
+        {"date": d(2025, 2, 10), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "invoice": "A-002", "amount": 60000, "sales": 1000000},
+        # 50 % × 1,400,000 = 700,000 (cap 750,000)
+        {"date": d(2025, 3, 5), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
+         "invoice": "E-001", "amount": 1400000},
+        # 100,000 due but only 750,000 − 700,000 = 50,000 left
+        {"date": d(2025, 5, 15), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
+         "invoice": "E-002", "amount": 200000},
+        # 2 integrations: cap 400,000; 50 % × 500,000 = 250,000
+        {"date": d(2025, 6, 1), "support": "ENTEGRASYON", "beneficiary": "SIRKET", "market": "Amazon + eBay",
+         "invoice": "I-001", "amount": 500000, "count": 2},
+        # 1 warehouse unit: cap 5,000,000 < 50 % × 12,000,000
+        {"date": d(2025, 7, 1), "support": "DEPO", "beneficiary": "SIRKET", "market": "DE",
+         "invoice": "D-001", "amount": 12000000, "count": 1},
+        # 10 % of 500,000 = 50,000 eligible → 25,000
+        {"date": d(2025, 11, 20), "support": "SIPARIS", "beneficiary": "SIRKET", "market": "DE",
+         "invoice": "S-001", "amount": 80000, "sales": 500000},
+    ])
+    return wb
+
+
+BUILDERS = {"ithalat_vergi": build_ithalat, "dir_tev": build_dir, "eihracat_destek": build_eihracat}
+EXAMPLES = {"ithalat_vergi": example_ithalat, "dir_tev": example_dir, "eihracat_destek": example_eihracat}
+
+
+def build_all(out: Path | None = None) -> list[Path]:
+    out = out or HERE
+    (out / "examples").mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, builder in BUILDERS.items():
+        path = out / f"{name}.xlsx"
+        builder(ROWS[name]).save(path)
+        paths.append(path)
+    for name, example in EXAMPLES.items():
+        path = out / "examples" / f"{name}.xlsx"
+        example().save(path)
+        paths.append(path)
+    return paths
