@@ -28,8 +28,8 @@ samples: templates
 	  $(BIN)/trcalc compute "$$f" "out/$$(basename "$$f")" || exit 1; \
 	done
 
-run: $(STAMP)
-	$(BIN)/trcalc call TR_DUTY_DETAIL 60 10 5 DE 20% 2025-03-01
+run: samples
+	$(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -29,6 +29,26 @@ _READERS = {
 }
 
 
+_HEADERS = {"parametre", "parameter", "parametreadi", "name"}
+
+
+def overrides_from_rows(rows) -> dict[str, object]:
+    """{parameter: value} from a two-column range (a TRCALC_OVERRIDES named range).
+
+    Empty rows and a header row ("Parametre | Değer") are skipped; values are
+    read later, with the parameter's unit, by `read_overrides`.
+    """
+    from .coerce import fold
+    out = {}
+    for row in rows or []:
+        if not isinstance(row, (list, tuple)) or len(row) < 2:
+            continue
+        name, value = row[0], row[1]
+        if isinstance(name, str) and name.strip() and fold(name) not in _HEADERS and value not in (None, ""):
+            out[name.strip()] = value
+    return out
+
+
 def read_overrides(overrides: Mapping | None) -> dict[str, object]:
     """Check and convert {parameter: value}; unknown names and bad values are CalcErrors."""
     if not overrides:

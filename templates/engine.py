@@ -35,7 +35,7 @@ import openpyxl  # noqa: E402
 import schedula as sh  # noqa: E402
 from openpyxl.comments import Comment  # noqa: E402
 
-from calc.context import read_overrides as read_rule_overrides  # noqa: E402
+from calc.context import overrides_from_rows, read_overrides as read_rule_overrides  # noqa: E402
 from calc.dates import to_serial  # noqa: E402
 from calc.errors import CalcError  # noqa: E402
 from calc.registry import REGISTRY, Function, call_many  # noqa: E402
@@ -200,14 +200,10 @@ def workbook_overrides(wb) -> dict:
     dn = wb.defined_names.get(OVERRIDES_NAME)
     if dn is None:
         return {}
-    out = {}
+    rows = []
     for sheet_name, ref in dn.destinations:
-        ws = wb[sheet_name]
-        for row in ws[ref]:
-            name, value = (row[0].value, row[1].value) if len(row) >= 2 else (None, None)
-            if isinstance(name, str) and name.strip() and value not in (None, ""):
-                out[name.strip()] = value
-    return out
+        rows += [[c.value for c in row] for row in wb[sheet_name][ref]]
+    return overrides_from_rows(rows)
 
 
 @dataclass

@@ -1,0 +1,134 @@
+"""What an Excel cell sends and gets back: the logic behind every xlwings UDF.
+
+Kept apart from xlwings so it runs (and is tested) on any machine.
+
+* Arguments arrive as xlwings gives them: floats, text, None for an empty
+  cell, datetimes for date cells, and lists for ranges.
+* A range (a column or a row) in any argument switches to the array form:
+  one call computes the whole column and returns a column that spills, so a
+  10,000-row sheet is one UDF call, not 10,000.
+* Results go back as Excel holds them (Decimal → float, dates as dates); a
+  `_DETAIL` table is a 2-D list that spills.
+* Errors come back as one line of text starting with "#" (xlwings cannot
+  return real Excel errors), Turkish then English — never a traceback.
+* A workbook's TRCALC_OVERRIDES named range (parameter | value) overrides rule
+  parameters for that workbook's calls; it is read once per recalculation
+  burst (cached for a few seconds), not once per cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+from calc.context import overrides_from_rows, read_overrides
+from calc.errors import CalcError
+from calc.registry import Function, call_many
+
+from . import remote
+
+OVERRIDES_NAME = "TRCALC_OVERRIDES"
+_CACHE_SECONDS = 3.0
+_cache: dict[str, tuple[float, dict]] = {}
+
+
+def to_excel(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, list):
+        return [[to_excel(c) for c in row] for row in value]
+    if value is None:
+        return ""
+    return value
+
+
+def error_text(message: str) -> str:
+    return "#" + " ".join(str(message).split())
+
+
+def _book_of(caller):
+    try:
+        return caller.sheet.book
+    except Exception:
+        return None
+
+
+def workbook_overrides(caller) -> dict:
+    """{parameter: value} from the calling workbook's TRCALC_OVERRIDES range."""
+    book = _book_of(caller)
+    if book is None:
+        return {}
+    key = str(getattr(book, "fullname", None) or getattr(book, "name", id(book)))
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    try:
+        rows = book.names[OVERRIDES_NAME].refers_to_range.value
+    except Exception:        # no such name in this workbook
+        rows = None
+    out = overrides_from_rows(rows)
+    _cache[key] = (now, out)
+    return out
+
+
+def _column(value):
+    """A range argument as a flat list (one column or one row); a scalar stays."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    if value and all(isinstance(v, (list, tuple)) for v in value):
+        if all(len(v) == 1 for v in value):
+            return [v[0] for v in value]
+        if len(value) == 1:
+            return list(value[0])
+        raise CalcError("invalid", "tek sütun ya da tek satır bekleniyordu",
+                        "expected a single column or row")
+    return list(value)
+
+
+def run(fn: Function, args: tuple, caller=None):
+    """The cell's value (or a spilling column/table) for `fn` on Excel's arguments."""
+    try:
+        values = [_column(a) for a in args]
+        while values and values[-1] is None:     # trailing omitted arguments
+            values.pop()
+        overrides = workbook_overrides(caller)
+        url = remote.server_url(_book_of(caller))
+        is_array = any(isinstance(v, list) for v in values)
+        if url:
+            return _remote(url, fn, values, overrides, is_array)
+        if is_array:
+            out = call_many(fn.name, values, read_overrides(overrides))
+            return [[error_text(v.message) if isinstance(v, CalcError) else to_excel(v)] for v in out]
+        return to_excel(fn(*values, overrides=overrides))
+    except CalcError as exc:
+        return error_text(exc.message)
+    except remote.RemoteError as exc:
+        return error_text(exc.message)
+    except Exception as exc:          # never a traceback in a cell
+        return error_text(f"beklenmeyen hata — unexpected error ({type(exc).__name__})")
+
+
+def _remote(url, fn, values, overrides, is_array):
+    rows = max((len(v) for v in values if isinstance(v, list)), default=1)
+    calls = []
+    for r in range(rows):
+        row = [v[r] if isinstance(v, list) else v for v in values]
+        call = {"function": fn.name, "args": remote.jsonable(row)}
+        if overrides:
+            call["overrides"] = remote.jsonable(overrides)
+        calls.append(call)
+    results = remote.batch(url, calls)
+    cells = [error_text(r["error"]["message"]) if "error" in r else _from_json(fn, r.get("value"))
+             for r in results]
+    return [[c] for c in cells] if is_array else cells[0]
+
+
+def _from_json(fn: Function, value):
+    if fn.result == "date" and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if value is None:
+        return ""
+    return value
