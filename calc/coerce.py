@@ -61,10 +61,10 @@ def _parse_text_number(s: str, arg: str, original) -> Decimal:
         whole, frac = re.split(r"[.,]", t.lstrip("+-"))
         raise CalcError(
             "invalid",
-            f"belirsiz sayı {original!r}: {whole}{frac} mı, {whole},{frac} mi? "
-            f"Binlik ayırıcısız ({whole}{frac}) ya da ondalıkla ({whole}.{frac},00) yazın",
-            f"ambiguous number {original!r}: {whole}{frac} or {whole}.{frac}? "
-            f"Write it without a thousands separator ({whole}{frac}) or with decimals",
+            f"belirsiz sayı {original!r}: bin mi ({whole}{frac}), ondalık mı ({whole},{frac})? "
+            f"Bin için {whole}{frac}, ondalık için {whole},{frac}0 yazın",
+            f"ambiguous number {original!r}: thousands ({whole}{frac}) or decimals ({whole}.{frac})? "
+            f"Write {whole}{frac} for the former, {whole}.{frac}0 for the latter",
             arg)
     if _PLAIN.match(t):
         return Decimal(t)

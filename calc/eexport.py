@@ -80,6 +80,7 @@ CHECKS.append(_caps_for_every_beneficiary)
 
 @dataclass
 class SupportOutcome(Outcome):
+    unit = "TL"
     support: str
     beneficiary: str
     year: int

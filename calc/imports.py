@@ -94,6 +94,10 @@ class DutyOutcome(Outcome):
     value: Decimal = ZERO
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def unit(self) -> str:
+        return "TL" if self.currency == "TRY" else "€"
+
     def _m(self, x: Decimal) -> str:
         return f"{fmt(x)} {'TL' if self.currency == 'TRY' else '€'}"
 

@@ -41,6 +41,7 @@ class Piece:
 
 @dataclass
 class InterestOutcome(Outcome):
+    unit = "TL"
     amount: Decimal
     due: dt.date
     paid: dt.date

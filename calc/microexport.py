@@ -58,6 +58,7 @@ def tr_micro_export(ctx, gross_kg, value_eur, date):
 
 @dataclass
 class RefundOutcome(Outcome):
+    unit = "TL"
     input_kdv: Decimal
     export_value: Decimal
     rate: Decimal

@@ -131,6 +131,15 @@ class Function:
     def __call__(self, *args, overrides=None):
         return self.run(self.read_args(args), read_overrides(overrides))
 
+    def evaluate(self, args, overrides=None) -> tuple[object, list[list] | None, str]:
+        """(value, breakdown table or None, unit) in one computation, for the web pages."""
+        values = self.read_args(args)
+        ctx = Context(self.as_of(values), read_overrides(overrides))
+        out = self.impl(ctx, *values)
+        if isinstance(out, Outcome):
+            return out.value, detail_table(out, ctx), out.unit
+        return out, None, ""
+
 
 class Outcome:
     """What a main function computes: its cell value and, on request, its breakdown.
@@ -139,6 +148,7 @@ class Outcome:
     table only when a _DETAIL function asks, so single calls stay cheap.
     """
     value: object
+    unit: str = ""          # "TL", "€" … for pages that show the value with its currency
 
     def rows(self) -> list[tuple[str, str, object]]:
         raise NotImplementedError

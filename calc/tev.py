@@ -106,6 +106,7 @@ def applies(ctx, destination: str, certificate: str | None) -> Applies:
 
 @dataclass
 class TevOutcome(Outcome):
+    unit = "TL"
     import_value: Decimal
     import_qty: Decimal
     export_qty: Decimal
@@ -198,6 +199,7 @@ def tr_tev_applies(ctx, destination, certificate, date):
 
 @dataclass
 class Penalty(Outcome):
+    unit = "TL"
     tev: Decimal
     voluntary: bool
     fraction: Decimal | None

@@ -188,8 +188,9 @@ def _open(path: Path, **kw):
     try:
         return openpyxl.load_workbook(path, **kw)
     except Exception as exc:   # openpyxl raises many types on malformed parts; defusedxml on XML bombs
+        from defusedxml import DefusedXmlException
         name = type(exc).__name__
-        if "Entit" in name or "DTD" in name or "Forbidden" in name:
+        if isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__ or exc.__context__, DefusedXmlException):
             raise WorkbookError("dosyada izin verilmeyen XML yapısı var (XML bombası olabilir)",
                                 "the file holds forbidden XML constructs (possible XML bomb)") from None
         raise WorkbookError(f"çalışma kitabı okunamadı ({name})", f"cannot read the workbook ({name})") from None

@@ -42,6 +42,13 @@ def test_ambiguous_numbers_are_refused(value):
     with raises_on("goods", "invalid") as info:
         to_number(value, "goods")
     assert "belirsiz" in str(info.value) and "ambiguous" in str(info.value)
+    whole, frac = value.lstrip("-").replace(",", ".").split(".")
+    assert f"{whole}{frac}" in str(info.value) and f"{whole},{frac}0" in str(info.value)
+
+
+def test_unambiguous_decimals():
+    assert to_number("34,5670", "fx") == D("34.5670")
+    assert to_number("34.5670", "fx") == D("34.5670")
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), D("NaN"), True, False, None])

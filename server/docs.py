@@ -1,0 +1,128 @@
+"""The OpenAPI 3.1 document (`/openapi.json`), generated from the pydantic models and
+the registry, and a plain docs page (`/docs`) rendered from it — no CDN needed."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from pydantic.json_schema import models_json_schema
+
+from calc.registry import REGISTRY
+from calc.rules.store import book
+
+from . import models as m
+from .api import json_response
+
+bp = Blueprint("docs", __name__)
+
+ERR = "#/components/schemas/ErrorResponse"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def _errors(*codes: int) -> dict:
+    words = {400: "bad input (the message names the argument)", 401: "missing or bad API key",
+             404: "unknown function", 413: "request or batch too large", 500: "unexpected error (no traceback)"}
+    return {str(c): _json(ERR, words[c]) for c in codes}
+
+
+def _page(summary: str, mime: str = "text/html") -> dict:
+    return {"get": {"summary": summary, "tags": ["pages"],
+                    "responses": {"200": {"description": "OK", "content": {mime: {"schema": {"type": "string"}}}}}}}
+
+
+def openapi() -> dict:
+    _, defs = models_json_schema(
+        [(model, "validation") for model in (m.CallRequest, m.BatchRequest)]
+        + [(model, "serialization") for model in (m.CallResponse, m.BatchResponse, m.ErrorResponse,
+                                                  m.FunctionsResponse, m.RulesResponse, m.HealthResponse)],
+        ref_template="#/components/schemas/{model}")
+    ref = "#/components/schemas/"
+    names = sorted(REGISTRY)
+    secured = [{"ApiKey": []}, {}]
+    paths = {
+        "/api/v1/call/{name}": {"post": {
+            "summary": "Compute one function as an Excel cell would", "tags": ["api"], "security": secured,
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": names}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": ref + "CallRequest"}}}},
+            "responses": {"200": _json(ref + "CallResponse", "the cell value"), **_errors(400, 401, 404, 413, 500)}}},
+        "/api/v1/batch": {"post": {
+            "summary": "Compute many calls in one request; results in the same order", "tags": ["api"],
+            "security": secured,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": ref + "BatchRequest"}}}},
+            "responses": {"200": _json(ref + "BatchResponse", "one result or error per call"),
+                          **_errors(400, 401, 413, 500)}}},
+        "/api/v1/functions": {"get": {
+            "summary": "The function registry with Turkish and English help", "tags": ["api"], "security": secured,
+            "responses": {"200": _json(ref + "FunctionsResponse", "every function"), **_errors(401, 500)}}},
+        "/api/v1/rules": {"get": {
+            "summary": "Rule parameters in force on a date, with source and confidence", "tags": ["api"],
+            "security": secured,
+            "parameters": [{"name": "date", "in": "query", "required": False, "schema": {"type": "string"},
+                            "description": "2026-11-24 or 24.11.2026 (default today)"}],
+            "responses": {"200": _json(ref + "RulesResponse", "parameters in force"), **_errors(400, 401, 500)}}},
+        "/api/v1/workbook": {"post": {
+            "summary": "Upload a filled template, get it back computed", "tags": ["api"], "security": secured,
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": {"description": "the computed workbook (values in place of formulas); "
+                                                 "X-Trcalc-Errors counts the cells in error",
+                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                          **_errors(400, 401, 413, 500)}}},
+        "/healthz": {"get": {"summary": "Health and rules version", "tags": ["ops"],
+                             "responses": {"200": _json(ref + "HealthResponse", "up")}}},
+        "/openapi.json": {"get": {"summary": "This document", "tags": ["docs"],
+                                  "responses": {"200": {"description": "OpenAPI 3.1",
+                                                        "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/docs": _page("API documentation page"),
+        "/office/manifest.xml": _page("Office add-in manifest (custom functions)", "application/xml"),
+        "/office/functions.json": {"get": {"summary": "Custom functions metadata, from the registry",
+                                           "tags": ["office"],
+                                           "responses": {"200": {"description": "OK", "content": {
+                                               "application/json": {"schema": {"type": "object"}}}}}}},
+        "/office/functions.js": _page("Custom functions script (batches calls to /api/v1/batch)",
+                                      "application/javascript"),
+        "/office/functions.html": _page("Shared runtime page of the Office add-in"),
+        "/office/icon-{size}.png": {"get": {
+            "summary": "Add-in icon", "tags": ["office"],
+            "parameters": [{"name": "size", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["16", "32", "64", "80"]}}],
+            "responses": {"200": {"description": "PNG", "content": {"image/png": {"schema": {
+                "type": "string", "format": "binary"}}}}, "404": {"description": "no such size"}}}},
+        "/": _page("Web calculator: index of the calculator pages"),
+        "/hesap/{name}": {"get": {
+            "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {
+                "type": "string", "enum": sorted(n for n, f in REGISTRY.items() if f"{n}_DETAIL" in REGISTRY)}}],
+            "responses": {"200": {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "404": {"description": "no page for that function"}}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "trcalc", "version": book().version,
+                 "description": "Turkish trade-tax formulas: the same functions as the Excel add-in. "
+                                "Errors are in Turkish, then English. Every response carries the rules version "
+                                "(body field `rules_version` and header X-Trcalc-Rules-Version)."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": defs["$defs"],
+                       "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                                                      "description": "only when the server sets TRCALC_API_KEYS"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return json_response(openapi())
+
+
+@bp.get("/docs")
+def docs_page():
+    doc = openapi()
+    routes = [(method.upper(), path, op.get("summary", "")) for path, ops in doc["paths"].items()
+              for method, op in ops.items()]
+    return render_template("docs.html", routes=routes, version=doc["info"]["version"],
+                           functions=[REGISTRY[n] for n in sorted(REGISTRY)])

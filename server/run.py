@@ -1,0 +1,32 @@
+"""`trcalc serve`: the development server, or gunicorn in production.
+
+Production (documented in the README):
+
+    trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "server:create_app()"
+
+Each gunicorn worker loads the rules once; the app keeps no state between
+requests, so any number of instances can run behind a load balancer.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import config
+
+CONF = Path(__file__).with_name("gunicorn.conf.py")
+
+
+def serve(production: bool = False, host: str | None = None, port: int | None = None) -> int:
+    host = host or config.host()
+    port = port or config.port()
+    if production:
+        gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+        os.environ["TRCALC_BIND"] = f"{host}:{port}"
+        os.execv(gunicorn, [gunicorn, "-c", str(CONF), "server:create_app()"])
+    from . import create_app
+    print(f"trcalc: http://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
+    create_app().run(host=host, port=port, threaded=True)
+    return 0

@@ -1,0 +1,424 @@
+"""The server over HTTP with Flask's test client: every route, every error code, auth, limits."""
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from openapi_spec_validator import validate
+
+import calc
+from calc.registry import REGISTRY
+from calc.rules.store import book
+from server import create_app
+from server.config import Settings
+from templates import build
+
+VERSION = book().version
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(Settings()).test_client()
+
+
+def make(**kw):
+    return create_app(Settings(**kw)).test_client()
+
+
+# --- /api/v1/call ------------------------------------------------------------------------------
+
+def test_call_seed_values(client):
+    r = client.post("/api/v1/call/TR_TEV", json={"args": [100000, 10000, 5000, 1, 0.10, 30]})
+    assert r.status_code == 200
+    assert r.json == {"function": "TR_TEV", "value": 150000.0, "text": "150000.00", "type": "money",
+                      "rules_version": VERSION}
+    assert r.headers["X-Trcalc-Rules-Version"] == VERSION
+    r = client.post("/api/v1/call/tr_duty", json={"args": [60, 10, 5, "DE", "20%", "2025-03-01"]})
+    assert r.json["value"] == 33.0 and r.json["text"] == "33.00"          # seed 003, by the law
+
+
+def test_call_date_field_fills_the_date_argument(client):
+    # 25 € from the EU: flat 30 % on 2024-09-01 → 7.50; regular from 2026-02-06 needs a duty rate
+    r = client.post("/api/v1/call/TR_DUTY", json={"args": [25, 0, 0, "DE"], "date": "2024-09-01"})
+    assert r.json["value"] == 7.5
+    r = client.post("/api/v1/call/TR_CIF", json={"args": [1], "date": "2024-09-01"})
+    assert r.status_code == 400 and r.json["error"]["argument"] == "date"
+
+
+def test_call_dates_tables_and_booleans(client):
+    r = client.post("/api/v1/call/EIHR_END", json={"args": ["2025-03-15"]})
+    assert r.json["value"] == "2028-03-14"
+    r = client.post("/api/v1/call/EIHR_END", json={"args": ["2025-03-15"], "date_format": "serial"})
+    assert r.json["value"] == 46826                       # =DATE(2028,3,14) in Excel
+    r = client.post("/api/v1/call/TR_TEV_APPLIES", json={"args": ["GB", "EUR1", "2025-03-01"]})
+    assert r.json["value"] is False
+    r = client.post("/api/v1/call/TR_TEV_DETAIL", json={"args": [100000, 10000, 5000, 1, 0.1, 30]})
+    assert r.json["type"] == "table" and r.json["value"][0] == ["Adım", "Hesaplama", "Tutar"]
+
+
+def test_call_overrides(client):
+    body = {"args": [25, 0, 0, "DE", None, "2024-09-01"], "overrides": {"import.flat.rate_eu": "25%"}}
+    assert client.post("/api/v1/call/TR_DUTY", json=body).json["value"] == 6.25     # 25 × 25 %
+
+
+@pytest.mark.parametrize("args, argument, code", [
+    ([100000, 10000, 5000, 1, 10, 30], "duty_rate", "out_of_range"),
+    (["abc", 10000, 5000, 1, 0.1, 30], "import_value", "invalid"),
+    ([100000, 0, 5000, 1, 0.1, 30], "import_qty", "out_of_range"),
+    ([100000, 10000, 5000, 1, 0.1], "fx", "missing"),
+])
+def test_call_bad_input_is_400_naming_the_argument(client, args, argument, code):
+    r = client.post("/api/v1/call/TR_TEV", json={"args": args})
+    assert r.status_code == 400
+    assert r.json["error"]["argument"] == argument and r.json["error"]["code"] == code
+    assert " — " in r.json["error"]["message"] and r.json["rules_version"] == VERSION
+
+
+def test_unknown_function_is_404(client):
+    r = client.post("/api/v1/call/NO_SUCH", json={"args": []})
+    assert r.status_code == 404 and r.json["error"]["code"] == "unknown_function"
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"args": 5}', b'{"argz": []}', b"[]"])
+def test_malformed_requests_are_400(client, body):
+    r = client.post("/api/v1/call/TR_CIF", data=body, content_type="application/json")
+    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_request"
+
+
+def test_wrong_method_and_unknown_route(client):
+    assert client.get("/api/v1/call/TR_CIF").status_code == 405
+    r = client.get("/api/v1/nothing")
+    assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
+
+
+def test_request_too_large_is_413():
+    c = make(max_request_bytes=200)
+    r = c.post("/api/v1/call/TR_CIF", json={"args": [1], "overrides": {"x" * 300: 1}})
+    assert r.status_code == 413 and r.json["error"]["code"] == "too_large"
+
+
+def test_unexpected_error_is_500_without_traceback(monkeypatch, client):
+    def boom(*a, **k):
+        raise RuntimeError("secret internals")
+    monkeypatch.setattr("server.api.get", boom)
+    r = client.post("/api/v1/call/TR_CIF", json={"args": [1]})
+    assert r.status_code == 500 and r.json["error"]["code"] == "internal"
+    assert "secret" not in r.text and "Traceback" not in r.text
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+def test_batch_mixed_good_and_bad_in_order(client):
+    calls = [
+        {"function": "TR_TEV", "args": [100000, 10000, 5000, 1, 0.1, 30]},
+        {"function": "TR_TEV", "args": [100000, 10000, 5000, 1, 10, 30]},
+        {"function": "NOPE", "args": []},
+        {"function": "TR_DUTY", "args": [60, 10, 5, "DE", 0.2], "date": "2025-03-01"},
+        {"function": "TR_DUTY", "args": [25, 0, 0, "DE", None, "2024-09-01"],
+         "overrides": {"import.flat.rate_eu": 0.25}},
+    ]
+    r = client.post("/api/v1/batch", json={"calls": calls})
+    assert r.status_code == 200 and r.json["rules_version"] == VERSION
+    res = r.json["results"]
+    assert len(res) == 5
+    assert res[0] == {"value": 150000.0, "text": "150000.00"}
+    assert res[1]["error"]["argument"] == "duty_rate"
+    assert res[2]["error"]["code"] == "unknown_function"
+    assert res[3]["value"] == 33.0
+    assert res[4]["value"] == 6.25
+
+
+def test_batch_shared_overrides(client):
+    calls = [{"function": "TR_DUTY", "args": [25, 0, 0, "DE", None, "2024-09-01"]}] * 2
+    r = client.post("/api/v1/batch", json={"calls": calls, "overrides": {"import.flat.rate_eu": "20%"}})
+    assert [x["value"] for x in r.json["results"]] == [5.0, 5.0]
+    r = client.post("/api/v1/batch", json={"calls": calls, "overrides": {"no.such": 1}})
+    assert all(x["error"]["code"] == "unknown_code" for x in r.json["results"])
+
+
+def test_batch_length_limit_is_413():
+    c = make(max_batch=3)
+    calls = [{"function": "TR_CIF", "args": [1]}] * 4
+    r = c.post("/api/v1/batch", json={"calls": calls})
+    assert r.status_code == 413 and r.json["error"]["code"] == "too_large"
+    assert c.post("/api/v1/batch", json={"calls": calls[:3]}).status_code == 200
+
+
+GOLDEN = [
+    ("TR_TEV", [100000, 10000, 5000, 1, "10%", 30]),
+    ("TR_TEV", [100000, 10000, 5000, 1, "10%", 30, "20%"]),
+    ("TR_TEV", [1000, 1000, 1, 1, "10%", 30.05]),
+    ("TR_DUTY", [60, 10, 5, "DE", "20%", "2025-03-01"]),
+    ("TR_DUTY", [60, 10, 5, "DE", "20%", "2024-01-15"]),
+    ("TR_DUTY", [60, 10, 5, "DE", "20%", "2025-03-01", None, 34.567]),
+    ("TR_DUTY", [28, 5, 0, "DE", "20%", "2024-12-27"]),
+    ("TR_CIF", [60, 10, 5]),
+    ("EIHR_CAP", ["REKLAM", "SIRKET", 100000, 300000, 2025]),
+    ("EIHR_CAP", ["KOMISYON", "SIRKET", 200000, None, 2025, 700000]),
+    ("EIHR_CAP", ["ENTEGRASYON", "SIRKET", 3000000, None, 2024, None, 7]),
+    ("TR_LATE_INTEREST", [10000, "2025-10-01", "2025-12-13"]),
+    ("TR_TEV_PENALTY", [150000]),
+    ("TR_MICRO_EXPORT", [300, 15000, "2026-01-02"]),
+    ("TR_EXPORT_KDV_REFUND", [25000, 100000, "2025-06-01"]),
+    ("TR_TEV_APPLIES", ["Güney Kore", "EUR.1", "2025-03-01"]),
+]
+
+
+def test_same_values_as_calc_call(client):
+    r = client.post("/api/v1/batch", json={"calls": [{"function": f, "args": a} for f, a in GOLDEN]})
+    for (f, a), res in zip(GOLDEN, r.json["results"]):
+        expected = calc.call(f, *a)
+        if isinstance(expected, D):
+            assert res["text"] == str(expected) and res["value"] == float(expected), (f, a)
+        else:
+            assert res["value"] == expected, (f, a)
+
+
+# --- auth and CORS --------------------------------------------------------------------------------
+
+def test_api_keys():
+    c = make(api_keys=frozenset({"k-one", "k-two"}))
+    body = {"args": [1, 2, 3]}
+    r = c.post("/api/v1/call/TR_CIF", json=body)
+    assert r.status_code == 401 and r.json["error"]["code"] == "unauthorized"
+    assert c.post("/api/v1/call/TR_CIF", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert c.post("/api/v1/call/TR_CIF", json=body, headers={"X-API-Key": "k-two"}).json["value"] == 6.0
+    assert c.get("/api/v1/functions").status_code == 401
+    # pages, health and docs stay open
+    assert c.get("/healthz").status_code == 200 and c.get("/").status_code == 200
+    assert c.get("/openapi.json").status_code == 200
+
+
+def test_no_keys_means_open(client):
+    assert client.post("/api/v1/call/TR_CIF", json={"args": [1]}).status_code == 200
+
+
+def test_cors():
+    c = make(cors_origins=("https://excel.example",))
+    r = c.options("/api/v1/batch", headers={"Origin": "https://excel.example",
+                                            "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "https://excel.example"
+    assert "X-API-Key" in r.headers["Access-Control-Allow-Headers"]
+    r = c.post("/api/v1/call/TR_CIF", json={"args": [1]}, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+    c = make()
+    r = c.post("/api/v1/call/TR_CIF", json={"args": [1]}, headers={"Origin": "https://excel.example"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_preflight_passes_with_keys_on():
+    c = make(api_keys=frozenset({"k"}), cors_origins=("*",))
+    r = c.options("/api/v1/batch", headers={"Origin": "https://x", "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+# --- functions, rules, health ----------------------------------------------------------------------
+
+def test_functions(client):
+    r = client.get("/api/v1/functions")
+    names = [f["name"] for f in r.json["functions"]]
+    assert names == sorted(REGISTRY)
+    tev = next(f for f in r.json["functions"] if f["name"] == "TR_TEV")
+    assert tev["summary_tr"] and tev["summary_en"]
+    assert [a["name"] for a in tev["arguments"]][:2] == ["import_value", "import_qty"]
+    cert = next(a for a in tev["arguments"] if a["name"] == "certificate")
+    assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "YOK"]
+
+
+def test_rules_by_date(client):
+    r = client.get("/api/v1/rules?date=2024-09-01")
+    rules = {x["name"]: x for x in r.json["rules"]}
+    assert r.json["date"] == "2024-09-01" and r.json["rules_version"] == VERSION
+    assert rules["import.flat.limit"]["value"] == 30.0 and rules["import.flat.limit"]["confidence"] == "high"
+    assert rules["kdv.general_rate"]["value"] == 0.2 and "7346" in rules["kdv.general_rate"]["source"]
+    assert "DE" in rules["eu.members"]["value"]
+    r = client.get("/api/v1/rules?date=01.08.2024")
+    assert {x["name"]: x for x in r.json["rules"]}["import.flat.limit"]["value"] == 150.0
+    r = client.get("/api/v1/rules?date=yarın")
+    assert r.status_code == 400 and r.json["error"]["argument"] == "date"
+
+
+def test_health(client):
+    r = client.get("/healthz")
+    assert r.json == {"status": "ok", "rules_version": VERSION, "functions": len(REGISTRY)}
+
+
+# --- workbook upload ---------------------------------------------------------------------------
+
+def _example_bytes(tmp_path, name="dir_tev", edit=None):
+    wb = build.EXAMPLES[name]()
+    if edit:
+        edit(wb)
+    path = tmp_path / f"{name}.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.xdist_group("workbooks")
+def test_workbook_upload(client, tmp_path):
+    data = _example_bytes(tmp_path)
+    r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(data), "dir_tev.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text
+    assert r.headers["X-Trcalc-Errors"] == "0" and int(r.headers["X-Trcalc-Formulas"]) > 100
+    assert "dir_tev_hesaplandi.xlsx" in r.headers["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(r.data))["İhracat"]
+    tev = [c.value for c in ws["Q"][4:7]]
+    assert tev == [150000, 0, 30000]                   # seed 004, the UK line, the shirt line
+
+
+@pytest.mark.xdist_group("workbooks")
+def test_workbook_formula_injection_stays_text(client, tmp_path):
+    def edit(wb):
+        wb["İhracat"]["A5"].value = "=HYPERLINK(\"http://evil\",\"x\")"
+        wb["İhracat"]["A5"].data_type = "s"           # typed as text by the user
+        wb["İhracat"]["C6"] = "=cmd|' /C calc'!A0"
+        wb["İhracat"]["C6"].data_type = "s"
+    data = _example_bytes(tmp_path, edit=edit)
+    r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(data), "x.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200
+    out = openpyxl.load_workbook(io.BytesIO(r.data))
+    for ws in out.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"{ws.title}!{c.coordinate} is still a formula"
+    assert out["İhracat"]["A5"].value.startswith("=HYPERLINK") and out["İhracat"]["A5"].data_type == "s"
+
+
+def _zip(parts: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def _bombs(tmp_path):
+    # "billion laughs": each entity is ten of the one before
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 9))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>')
+    good = _example_bytes(tmp_path, "ithalat_vergi")
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml_bomb = _zip({**parts, "xl/worksheets/sheet1.xml": laughs})     # the instructions sheet
+    zip_bomb = _zip({"[Content_Types].xml": "<Types/>", "xl/huge.xml": "0" * (250 * 1024 * 1024)})
+    return {
+        "not a zip": (b"hello, this is not a workbook", ".xlsx"),
+        "password protected": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "parola"),
+        "zip bomb": (zip_bomb, "zip"),
+        "xml bomb": (xml_bomb, "XML"),
+        "zip without a workbook": (_zip({"a.txt": "x"}), ".xlsx"),
+    }
+
+
+@pytest.mark.xdist_group("workbooks")
+def test_bad_workbooks_get_a_clear_400_and_the_server_stays_up(client, tmp_path):
+    for case, (data, words) in _bombs(tmp_path).items():
+        r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(data), "bad.xlsx")},
+                        content_type="multipart/form-data")
+        assert r.status_code == 400, (case, r.status_code, r.text[:300])
+        assert r.json["error"]["code"] == "invalid_workbook" and words in r.json["error"]["message"], case
+        assert "Traceback" not in r.text
+        assert client.get("/healthz").status_code == 200
+
+
+def test_workbook_too_large_is_413():
+    c = make(max_workbook_bytes=1000)
+    r = c.post("/api/v1/workbook", data={"file": (io.BytesIO(b"x" * 5000), "big.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 413
+
+
+def test_workbook_missing_file(client):
+    r = client.post("/api/v1/workbook", data={}, content_type="multipart/form-data")
+    assert r.status_code == 400 and r.json["error"]["argument"] == "file"
+
+
+def test_openpyxl_is_protected_by_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+
+
+# --- OpenAPI and docs -----------------------------------------------------------------------------
+
+def test_openapi_validates_and_lists_every_route(client):
+    doc = client.get("/openapi.json").json
+    validate(doc)
+    app = create_app(Settings())
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
+              if r.endpoint != "static"}
+    assert routes == set(doc["paths"]), routes ^ set(doc["paths"])
+    assert doc["paths"]["/api/v1/call/{name}"]["post"]["parameters"][0]["schema"]["enum"] == sorted(REGISTRY)
+    assert doc["info"]["version"] == VERSION
+
+
+def test_docs_page(client):
+    r = client.get("/docs")
+    assert r.status_code == 200 and "/api/v1/batch" in r.text and "TR_TEV" in r.text
+
+
+# --- Office.js ------------------------------------------------------------------------------------
+
+def test_office_functions_json_from_the_registry(client):
+    meta = client.get("/office/functions.json").json
+    by_id = {f["id"]: f for f in meta["functions"]}
+    assert set(by_id) == set(REGISTRY)
+    tev = by_id["TR_TEV"]
+    assert tev["description"] == REGISTRY["TR_TEV"].summary_tr
+    assert [p["name"] for p in tev["parameters"]] == [a.name for a in REGISTRY["TR_TEV"].args]
+    assert [p["optional"] for p in tev["parameters"]] == [a.optional for a in REGISTRY["TR_TEV"].args]
+    assert all(p["dimensionality"] == "matrix" for f in meta["functions"] for p in f["parameters"])
+    assert tev["result"]["dimensionality"] == "matrix"
+
+
+def test_office_manifest_and_script(client):
+    r = client.get("/office/manifest.xml", base_url="https://calc.example")
+    root = ET.fromstring(r.data)
+    urls = {el.get("id"): el.get("DefaultValue") for el in root.iter() if el.tag.endswith("}Url")}
+    assert urls["Trcalc.Script.Url"] == "https://calc.example/office/functions.js"
+    assert urls["Trcalc.Metadata.Url"] == "https://calc.example/office/functions.json"
+    js = client.get("/office/functions.js", base_url="https://calc.example").text
+    assert '"https://calc.example"' in js and "/api/v1/batch" in js and "CustomFunctions.associate" in js
+    assert client.get("/office/functions.html").status_code == 200
+    png = client.get("/office/icon-32.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert client.get("/office/icon-7.png").status_code == 404
+
+
+# --- web pages ----------------------------------------------------------------------------------
+
+def test_index_lists_a_page_per_main_function(client):
+    html = client.get("/").text
+    for name in ("TR_DUTY", "TR_TEV", "EIHR_CAP", "TR_MICRO_EXPORT"):
+        assert f'href="/hesap/{name}"' in html
+
+
+def test_page_computes_the_seed_004_example(client):
+    q = "import_value=100000&import_qty=10000&export_qty=5000&consumption=1&duty_rate=%2510&fx=30"
+    html = client.get(f"/hesap/TR_TEV?{q}").text
+    assert "150.000,00 TL" in html and "Birim ithalat değeri" in html
+
+
+def test_page_turkish_formats_and_currency(client):
+    q = "goods=60&freight=10&insurance=5&origin=DE&duty_rate=20%25&date=01.03.2025"
+    assert "33,00 €" in client.get(f"/hesap/TR_DUTY?{q}").text
+    assert "1.140,72 TL" in client.get(f"/hesap/TR_DUTY?{q}&fx=34,5670").text
+    html = client.get("/hesap/TR_MICRO_EXPORT?gross_kg=300&value_eur=15000&date=2025-06-01").text
+    assert "Evet (DOĞRU)" in html
+
+
+def test_page_bad_value_shows_a_clear_message(client):
+    html = client.get("/hesap/TR_TEV?import_value=100000&import_qty=abc&export_qty=5000&consumption=1"
+                      "&duty_rate=10%25&fx=30").text
+    assert 'id="hata"' in html and "import_qty" in html and "sayı değil" in html
+    assert 'value="abc"' in html                          # the form keeps what was typed
+
+
+def test_pages_only_for_main_functions(client):
+    assert client.get("/hesap/TR_CIF").status_code == 404
+    assert client.get("/hesap/NOPE").status_code == 404
