@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
+	@bash tests/setup-browser.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 templates: $(STAMP)
@@ -29,7 +30,9 @@ samples: templates
 	done
 
 run: samples
-	$(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30
+	@echo "seed 004: TR_TEV(100000, 10000, 5000, 1, 10%, 30) = $$($(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30) TL"
+	@echo "computed sample workbooks are in out/"
+	$(BIN)/trcalc serve
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,0 +1,214 @@
+"""A real server process on 127.0.0.1: Office.js in Node, the add-in's remote mode,
+the web calculator in headless Chromium, and the production server (gunicorn)."""
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import addin.trcalc_udfs as udfs
+from addin import cells
+from calc import call
+from calc.dates import to_serial
+
+pytestmark = pytest.mark.xdist_group("live")
+
+KEY = "live-test-key"
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args, env_extra, port):
+    env = {**os.environ, **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "trcalc.cli", "serve", "--port", str(port), *args],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.1)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start([], {"TRCALC_API_KEYS": KEY}, free_port())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def post(url, body, key=KEY):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", "X-API-Key": key})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+# --- Office.js custom functions, run in Node ---------------------------------------------------
+
+def test_office_functions_js_batches_invocations(server, tmp_path):
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the Office.js test"
+    script = tmp_path / "functions.js"
+    with urllib.request.urlopen(server + "/office/functions.js") as r:
+        script.write_bytes(r.read())
+    start_serial = to_serial(dt.date(2025, 3, 15))
+    invocations = [
+        ["TR_TEV", [[[100000]], [[10000]], [[5000]], [[1]], [[0.1]], [[30]], None, None, None, None]],
+        ["TR_TEV", [[[100000]], [[10000]], [[5000]], [[1]], [[10]], [[30]], None, None, None, None]],
+        ["TR_TEV", [[[100000], [100000]], [[10000]], [[5000], [1000]], [[1]], [["10%"]], [[30]],
+                    None, None, None, None]],
+        ["TR_TEV_APPLIES", [[["GB"]], [["EUR1"]], [["2025-03-01"]]]],
+        ["EIHR_END", [[[start_serial]], None]],
+        ["TR_DUTY", [[[60]], [[10]], [[5]], [["DE"]], [[""]], [["2025-03-01"]], None, None]],
+    ]
+    r = subprocess.run([node, str(HERE / "office_harness.js"), str(script), json.dumps(invocations)],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, "TRCALC_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # every registry function is associated
+    from calc.registry import REGISTRY
+    assert out["registered"] == sorted(REGISTRY)
+    # six invocations (seven calls with the two-row column) → one batch request
+    assert len(out["requests"]) == 1, out["requests"]
+    assert out["requests"][0]["url"] == server + "/api/v1/batch" and out["requests"][0]["calls"] == 7
+    assert out["requests"][0]["headers"]["X-API-Key"] == KEY
+    res = out["results"]
+    assert res[0] == {"value": [[150000]]}                               # seed 004
+    assert res[1]["error"]["cf"] and res[1]["error"]["code"] == "#VALUE!"
+    assert res[1]["error"]["message"].startswith("duty_rate")
+    assert res[2] == {"value": [[150000], [30000]]}                      # the array form
+    assert res[3] == {"value": [[False]]}
+    assert res[4] == {"value": [[to_serial(dt.date(2028, 3, 14))]]}      # a date as a serial number
+    assert res[5]["error"]["message"].startswith("duty_rate")            # regular regime needs the rate
+
+
+def test_office_js_reports_an_unreachable_server(tmp_path):
+    from server import create_app
+    js = create_app().test_client().get("/office/functions.js", base_url="http://127.0.0.1:9").text
+    script = tmp_path / "functions.js"
+    script.write_text(js)
+    inv = [["TR_CIF", [[[1]], None, None]]]
+    r = subprocess.run([shutil.which("node"), str(HERE / "office_harness.js"), str(script), json.dumps(inv)],
+                       capture_output=True, text=True, timeout=60)
+    out = json.loads(r.stdout)
+    assert "ulaşılamadı" in out["results"][0]["error"]["message"] and out["results"][0]["error"]["cf"]
+
+
+# --- the add-in's remote mode --------------------------------------------------------------------
+
+def test_remote_mode_round_trip(server, monkeypatch):
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0) == 150000.0
+    args = (60.0, 10.0, 5.0, "DE", 0.2, dt.datetime(2025, 3, 1))
+    assert udfs.TR_DUTY(*args) == float(call("TR_DUTY", *args))
+    assert udfs.EIHR_END(dt.datetime(2025, 3, 15)) == dt.datetime(2028, 3, 14)
+    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 10.0, 30.0).startswith("#duty_rate")
+    col = udfs.TR_TEV([100000.0, 100000.0], 10000.0, [5000.0, "x"], 1.0, 0.1, 30.0)
+    assert col[0] == [150000.0] and col[1][0].startswith("#export_qty")
+    table = udfs.TR_TEV_DETAIL(100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0)
+    assert table[0] == ["Adım", "Hesaplama", "Tutar"]
+
+
+def test_remote_mode_sends_workbook_overrides(server, monkeypatch):
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    book = type("B", (), {"fullname": "remote.xlsm", "names": {"TRCALC_OVERRIDES": type("N", (), {
+        "refers_to_range": type("R", (), {"value": [["import.flat.rate_eu", 0.25]]})()})()}})()
+    caller = type("C", (), {"sheet": type("S", (), {"book": book})()})()
+    cells._cache.clear()
+    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, caller) == 6.25
+
+
+def test_remote_mode_wrong_key_is_a_cell_error(server, monkeypatch):
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", "wrong")
+    out = udfs.TR_CIF(1.0, 2.0, 3.0)
+    assert isinstance(out, str) and out.startswith("#trcalc sunucusu isteği reddetti")
+
+
+def test_live_api_matches_calc(server):
+    body = post(server + "/api/v1/call/TR_TEV", {"args": [100000, 10000, 5000, 1, 0.10, 30]})
+    assert body["value"] == 150000.0 and body["text"] == "150000.00"
+
+
+# --- the web calculator in headless Chromium -------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is not installed: tests/setup-browser.sh could not install it")
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def test_web_calculator_in_chromium(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.click("a[href='/hesap/TR_TEV']")
+    for name, value in [("import_value", "100.000,00"), ("import_qty", "10000"), ("export_qty", "5000"),
+                        ("consumption", "1"), ("duty_rate", "%10"), ("fx", "30")]:
+        page.fill(f"#{name}", value)
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    assert page.inner_text("#sonuc").strip() == "150.000,00 TL"
+    assert "Vergi tutarı (döviz)" in page.inner_text("table")
+    # a bad value: the clear message, naming the argument
+    page.fill("#import_qty", "on bin")
+    page.click("#hesapla")
+    page.wait_for_selector("#hata")
+    message = page.inner_text("#hata")
+    assert "import_qty" in message and "sayı değil" in message and "not a number" in message
+    assert page.input_value("#import_qty") == "on bin"
+    # a drop-down code
+    page.goto(server + "/hesap/TR_TEV_APPLIES")
+    page.fill("#destination", "İngiltere")
+    page.select_option("#certificate", "EUR1")
+    page.fill("#date", "24.03.2025")
+    page.click("#hesapla")
+    assert "Hayır" in page.inner_text("#sonuc")
+    page.close()
+
+
+# --- production server -------------------------------------------------------------------------
+
+def test_production_server_with_gunicorn():
+    proc, url = start(["--production"], {"TRCALC_WORKERS": "2"}, free_port())
+    try:
+        with urllib.request.urlopen(url + "/healthz") as r:
+            assert json.loads(r.read())["status"] == "ok"
+        body = post(url + "/api/v1/call/TR_TEV", {"args": [100000, 10000, 5000, 1, 0.10, 30]})
+        assert body["value"] == 150000.0
+    finally:
+        proc.terminate()
+        proc.wait(20)
