@@ -14,6 +14,9 @@ template with fewer rows, filled with a worked case from the seeds.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -511,16 +514,37 @@ BUILDERS = {"ithalat_vergi": build_ithalat, "dir_tev": build_dir, "eihracat_dest
 EXAMPLES = {"ithalat_vergi": example_ithalat, "dir_tev": example_dir, "eihracat_destek": example_eihracat}
 
 
+def save(wb: Workbook, path: Path) -> None:
+    """Save with fixed zip timestamps and modification date: the same build gives the same bytes,
+    so rebuilding (as `make run` does) leaves the committed files untouched."""
+    when = book().meta.reviewed
+    stamp = f"{when:%Y-%m-%d}T00:00:00Z".encode()
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(fixed, data)
+    data = out.getvalue()
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
 def build_all(out: Path | None = None) -> list[Path]:
     out = out or HERE
     (out / "examples").mkdir(parents=True, exist_ok=True)
     paths = []
     for name, builder in BUILDERS.items():
         path = out / f"{name}.xlsx"
-        builder(ROWS[name]).save(path)
+        save(builder(ROWS[name]), path)
         paths.append(path)
     for name, example in EXAMPLES.items():
         path = out / "examples" / f"{name}.xlsx"
-        example().save(path)
+        save(example(), path)
         paths.append(path)
     return paths
