@@ -25,6 +25,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -44,6 +45,7 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")                      # 1234,56
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")            # 1.500 / 1,500
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """A code's comparison key: no accents, no case, no punctuation, ı = i."""
     s = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("İ", "I"))

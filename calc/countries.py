@@ -82,7 +82,7 @@ def _index() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
 
 def country(value, arg: str, groups: bool = False) -> str:
     """ISO alpha-2 code of a country; with `groups`, also EU / NON_EU."""
-    code = _index()[0].get(fold(str(value)))
+    code = _index()[0].get(fold(value if isinstance(value, str) else str(value)))
     if code is None or (not groups and code in (EU, NON_EU)):
         hint_tr = "; ya da AB / AB DIŞI" if groups else ""
         hint_en = "; or EU / OTHER" if groups else ""

@@ -96,7 +96,7 @@ class SupportOutcome(Outcome):
     sales: Decimal | None = None
     ratio: Decimal | None = None
     ratio_cap: Decimal | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)      # callables giving the warning text
 
     def rows(self):
         rows = [
@@ -122,13 +122,13 @@ class SupportOutcome(Outcome):
         return rows
 
     def warnings(self):
-        return self.notes
+        return [note() for note in self.notes]      # built only when a detail is asked for
 
 
 class _Rules:
     """The rules for one support year: looked up as of 31 December, errors naming `year`."""
 
-    def __init__(self, ctx, year: int, notes: list[str]):
+    def __init__(self, ctx, year: int, notes: list):
         self.ctx, self.year, self.on, self.notes = ctx, year, dt.date(year, 12, 31), notes
 
     def entry(self, name):
@@ -147,10 +147,11 @@ class _Rules:
         if e is None:                      # the user gave this year's figure
             return self.ctx.overrides[name]
         if e.start.year < self.year:
-            self.notes.append(
-                f"{self.year} yılı yeniden değerlemesi kurallarda yok: Genelge tutarı ({fmt(e.value)} TL) "
+            year = self.year
+            self.notes.append(lambda: (
+                f"{year} yılı yeniden değerlemesi kurallarda yok: Genelge tutarı ({fmt(e.value)} TL) "
                 "kullanıldı; Bakanlığın tablosunu kontrol edin ya da parametre olarak girin / yearly "
-                "revaluation not in the rules: check the Ministry's table, or enter it as an override")
+                "revaluation not in the rules: check the Ministry's table, or enter it as an override"))
         return e.value
 
 
@@ -174,21 +175,21 @@ def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tup
         most = int(rule(max_name))
         used = min(count, most)
         if count > most:
-            rule.notes.append(f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
-                              f"at most {most} supported: {count} given, {most} used")
+            rule.notes.append(lambda: f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
+                                      f"at most {most} supported: {count} given, {most} used")
         per_item = rule.revalued(cap_name)
         return per_item * used, f"{fmt(per_item)} TL × {used} {unit}"
     if count is not None:
-        rule.notes.append(f"count bu destekte kullanılmaz / count is not used for {support}")
+        rule.notes.append(lambda: f"count bu destekte kullanılmaz / count is not used for {support}")
     cap = rule.revalued(cap_param(support, beneficiary))
     if f"{support}.{beneficiary}" in rule(P_TIERED):
-        rule.notes.append("şirket kademesine göre değişen üst sınır: kaynakta yalnız en yüksek kademe var, o "
-                          "kullanıldı / the cap varies by company tier; the top tier is used")
+        rule.notes.append(lambda: "şirket kademesine göre değişen üst sınır: kaynakta yalnız en yüksek kademe var, "
+                                  "o kullanıldı / the cap varies by company tier; the top tier is used")
     return cap, f"Madde {ARTICLE[support]}, {beneficiary}, {rule.year} yıllık üst sınırı"
 
 
 def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> SupportOutcome:
-    notes: list[str] = []
+    notes: list = []
     rule = _Rules(ctx, year, notes)
     cap, cap_formula = _cap(rule, support, beneficiary, count)
     rate = rule(P_RATE)
@@ -201,7 +202,7 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
         ratio_cap = sales * ratio
         eligible = min(expense, ratio_cap)
     elif sales is not None:
-        notes.append(f"sales bu destekte kullanılmaz / sales is not used for {support}")
+        notes.append(lambda: f"sales bu destekte kullanılmaz / sales is not used for {support}")
     claimed = claimed or ZERO
     remaining = max(ZERO, cap - claimed)
     before = eligible * rate

@@ -81,7 +81,8 @@ class DutyOutcome(Outcome):
     category: str
     fx: Decimal | None
     regime: str = REGULAR
-    test: tuple[str, str] = ("", "")
+    limit: Decimal | None = None
+    limit_name: str = ""
     flat_rate: Decimal | None = None
     flat_tax: Decimal = ZERO
     otv_rate: Decimal | None = None
@@ -92,7 +93,7 @@ class DutyOutcome(Outcome):
     kdv_base: Decimal = ZERO
     kdv: Decimal = ZERO
     value: Decimal = ZERO
-    notes: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)       # callables giving the warning text
 
     @property
     def unit(self) -> str:
@@ -117,8 +118,12 @@ class DutyOutcome(Outcome):
             ("Sınır testi matrahı",
              "CIF (navlun ve sigorta dahil)" if self.base_includes_transport else "yalnız eşya bedeli", self.base),
         ]
-        if self.test[0]:
-            rows.append(("Sınır testi", self.test[0], self.test[1]))
+        if self.limit is not None:
+            rows.append(("Sınır testi", f"{fmt(self.base)} € ≤ {fmt(self.limit)} € ({self.limit_name})",
+                         "evet" if self.base <= self.limit else "hayır"))
+        elif self.regime == REGULAR:
+            rows.append(("Sınır testi", "genel eşyada tek ve maktu vergi yolu kapalı: her değerde normal rejim",
+                         "normal rejim"))
         if self.fx is not None:
             rows.append(("Kur (TL/€)", f"{fmt(self.fx, 4)} TL", self.fx))
         if self.regime == FLAT:
@@ -150,7 +155,7 @@ class DutyOutcome(Outcome):
         return [f"{label} {self._m(v)}" for label, v in parts if v is not None]
 
     def warnings(self):
-        return self.notes
+        return [note() for note in self.notes]      # built only when a detail is asked for
 
 
 def _origin_is_eu(ctx, origin: str) -> bool:
@@ -190,13 +195,7 @@ def classify(ctx, goods, freight, insurance, origin, category, fx) -> DutyOutcom
                       insurance=insurance, cif=cif, base=cif if incl else goods,
                       base_includes_transport=incl, origin=origin, eu=_origin_is_eu(ctx, origin),
                       category=category, fx=fx)
-    regime, limit_name, limit = _regime(ctx, out)
-    out.regime = regime
-    if limit is not None:
-        ok = out.base <= limit
-        out.test = (f"{fmt(out.base)} € ≤ {fmt(limit)} € ({limit_name})", "evet" if ok else "hayır")
-    elif regime == REGULAR:
-        out.test = ("genel eşyada tek ve maktu vergi yolu kapalı: her değerde normal rejim", "normal rejim")
+    out.regime, out.limit_name, out.limit = _regime(ctx, out)
     return out
 
 
@@ -218,8 +217,8 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
             out.kdv = round_money(out.kdv_base * out.kdv_rate)
         out.value = out.flat_tax + out.otv + out.kdv
         if duty_rate is not None:
-            out.notes.append("duty_rate tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
-                             "duty_rate is not used in the flat regime")
+            out.notes.append(lambda: "duty_rate tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
+                                     "duty_rate is not used in the flat regime")
     elif regime == REGULAR:
         if duty_rate is None:
             raise CalcError(
@@ -234,13 +233,13 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
         out.kdv = round_money(out.kdv_base * out.kdv_rate)
         out.value = out.duty + out.kdv
         if category == "OTV4":
-            out.notes.append("ÖTV (IV) listesi eşyası: normal rejimde ÖTV, eşyanın ÖTV oranıyla ayrıca "
-                             "hesaplanmalı ve KDV matrahına eklenmeli; bu sonuçta yoktur / ÖTV list IV goods: "
-                             "in the regular regime the ÖTV is not included here")
+            out.notes.append(lambda: "ÖTV (IV) listesi eşyası: normal rejimde ÖTV, eşyanın ÖTV oranıyla ayrıca "
+                                     "hesaplanmalı ve KDV matrahına eklenmeli; bu sonuçta yoktur / ÖTV list IV "
+                                     "goods: in the regular regime the ÖTV is not included here")
     courier = ctx.rule(P_COURIER_EUR)
     if cif > courier:
-        out.notes.append(f"değer {fmt(courier)} €'nun üzerinde: ticari ithalat, gümrük müşaviri gerekir / "
-                         f"value above {courier} EUR: commercial import, customs broker needed")
+        out.notes.append(lambda: f"değer {fmt(courier)} €'nun üzerinde: ticari ithalat, gümrük müşaviri gerekir / "
+                                 f"value above {courier} EUR: commercial import, customs broker needed")
     return out
 
 

@@ -120,9 +120,9 @@ class Function:
                 return v
         return today()
 
-    def run(self, values: list, overrides: dict):
-        """Compute on already-read arguments and overrides."""
-        ctx = Context(self.as_of(values), overrides)
+    def run(self, values: list, overrides: dict, ctx: Context | None = None):
+        """Compute on already-read arguments and overrides (in `ctx` when one is given)."""
+        ctx = ctx or Context(self.as_of(values), overrides)
         out = self.impl(ctx, *values)
         if self.detail_of:
             return detail_table(out, ctx)
@@ -239,11 +239,18 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     except CalcError as exc:
         return [exc] * n
     out = []
+    # Rows on the same date share one rules context (a value, unlike a breakdown, does not
+    # depend on which sources the other rows used).
+    contexts: dict = {}
     for r in range(n):
         try:
             for i in columns:
                 values[i] = fn.read_arg(i, args[i][r])
-            out.append(fn.run(list(values), ov))
+            ctx = None
+            if not fn.detail_of:
+                on = fn.as_of(values)
+                ctx = contexts.get(on) or contexts.setdefault(on, Context(on, ov))
+            out.append(fn.run(list(values), ov, ctx))
         except CalcError as exc:
             out.append(exc)
     return out
