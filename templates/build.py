@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 import re
 import zipfile
 from pathlib import Path
@@ -30,6 +31,7 @@ from calc.imports import CATEGORIES
 from calc.rules.store import book
 from calc.tev import CERTIFICATES
 
+from .fast import Err, as_date, blank, first_error, group_sum, key, n, num
 from .sheets import (DATE, EUR, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, QTY, RATE, TEXT, TL, Col,
                      last_row, letters, protect, ranges, table_sheet, title, unlock)
 
@@ -136,6 +138,25 @@ COMMON_HELP = [
 # --- ithalat_vergi ------------------------------------------------------------------------------
 
 DUTY_ARGS = "{goods}{r},N({freight}{r}),N({insurance}{r}),{origin}{r},{duty_rate}{r},{date}{r},{category}{r},{fx}{r}"
+
+
+def _duty(name):
+    """Twin of  IF(goods="","",NAME(goods,N(freight),N(insurance),origin,duty_rate,date,category,fx))."""
+    def twin(e, t, r):
+        if blank(t["goods"][r]):
+            return ""
+        return e.reg(name, t["goods"][r], n(t["freight"][r]), n(t["insurance"][r]), t["origin"][r],
+                     t["duty_rate"][r], t["date"][r], t["category"][r], t["fx"][r])
+    return twin
+
+
+def _landed(e, t, r):
+    if blank(t["goods"][r]):
+        return ""
+    cif, taxes, fx = t["cif"][r], t["taxes"][r], t["fx"][r]
+    return first_error(cif, taxes) or (num(cif) if blank(fx) else num(cif) * num(fx)) + num(taxes)
+
+
 PARCELS = [
     Col("date", "Tarih", 12, DATE, help="gümrük beyan tarihi"),
     Col("goods", "Eşya bedeli (€)", 14, EUR),
@@ -145,12 +166,17 @@ PARCELS = [
     Col("category", "Kategori", 11, TEXT, choices="kategori", help="boşsa GENEL"),
     Col("duty_rate", "GTİP vergi oranı", 11, RATE, help="normal rejimde gerekli"),
     Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="verilirse sonuç TL"),
-    Col("cif", "CIF (€)", 13, EUR, 'IF({goods}{r}="","",TR_CIF({goods}{r},N({freight}{r}),N({insurance}{r})))'),
-    Col("regime", "Rejim", 11, None, 'IF({goods}{r}="","",TR_DUTY_REGIME(' + DUTY_ARGS + "))"),
-    Col("taxes", "Toplam vergi", 14, "#,##0.00", 'IF({goods}{r}="","",TR_DUTY(' + DUTY_ARGS + "))"),
-    Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))'),
+    Col("cif", "CIF (€)", 13, EUR, 'IF({goods}{r}="","",TR_CIF({goods}{r},N({freight}{r}),N({insurance}{r})))',
+        fast=lambda e, t, r: "" if blank(t["goods"][r]) else e.reg(
+            "TR_CIF", t["goods"][r], n(t["freight"][r]), n(t["insurance"][r]))),
+    Col("regime", "Rejim", 11, None, 'IF({goods}{r}="","",TR_DUTY_REGIME(' + DUTY_ARGS + "))",
+        fast=_duty("TR_DUTY_REGIME")),
+    Col("taxes", "Toplam vergi", 14, "#,##0.00", 'IF({goods}{r}="","",TR_DUTY(' + DUTY_ARGS + "))",
+        fast=_duty("TR_DUTY")),
+    Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))',
+        fast=lambda e, t, r: "" if blank(t["goods"][r]) else ("EUR" if blank(t["fx"][r]) else "TL")),
     Col("landed", "Toplam maliyet", 15, "#,##0.00",
-        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*{fx}{r})+{taxes}{r})'),
+        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*{fx}{r})+{taxes}{r})', fast=_landed),
 ]
 
 
@@ -173,25 +199,35 @@ def build_ithalat(rows: int) -> Workbook:
     refs = ranges("Gönderiler", PARCELS, rows, "p")
     ws = wb.create_sheet("Özet", 2)
     title(ws, "Özet", "Gönderilerin rejimlere göre sayısı ve para birimine göre toplamları.")
+    def count(regime):
+        return lambda e: group_sum(e.tables["Gönderiler"], ("regime",), "taxes").get((key(regime),), (0,))[0]
+
+    def total(value_key, currency):
+        return lambda e: group_sum(e.tables["Gönderiler"], ("currency",), value_key).get((key(currency),),
+                                                                                         (0, 0.0))[1]
     summary = [
-        ("Tek ve maktu vergi (FLAT) gönderi sayısı", '=COUNTIF({p_regime},"FLAT")', "0"),
-        ("Muaf (EXEMPT) gönderi sayısı", '=COUNTIF({p_regime},"EXEMPT")', "0"),
-        ("Normal rejim (REGULAR) gönderi sayısı", '=COUNTIF({p_regime},"REGULAR")', "0"),
-        ("Toplam vergi, € (kursuz satırlar)", '=SUMIFS({p_taxes},{p_currency},"EUR")', EUR),
-        ("Toplam maliyet, € (kursuz satırlar)", '=SUMIFS({p_landed},{p_currency},"EUR")', EUR),
-        ("Toplam vergi, TL (kurlu satırlar)", '=SUMIFS({p_taxes},{p_currency},"TL")', TL),
-        ("Toplam maliyet, TL (kurlu satırlar)", '=SUMIFS({p_landed},{p_currency},"TL")', TL),
+        ("Tek ve maktu vergi (FLAT) gönderi sayısı", '=COUNTIF({p_regime},"FLAT")', "0", count("FLAT")),
+        ("Muaf (EXEMPT) gönderi sayısı", '=COUNTIF({p_regime},"EXEMPT")', "0", count("EXEMPT")),
+        ("Normal rejim (REGULAR) gönderi sayısı", '=COUNTIF({p_regime},"REGULAR")', "0", count("REGULAR")),
+        ("Toplam vergi, € (kursuz satırlar)", '=SUMIFS({p_taxes},{p_currency},"EUR")', EUR, total("taxes", "EUR")),
+        ("Toplam maliyet, € (kursuz satırlar)", '=SUMIFS({p_landed},{p_currency},"EUR")', EUR,
+         total("landed", "EUR")),
+        ("Toplam vergi, TL (kurlu satırlar)", '=SUMIFS({p_taxes},{p_currency},"TL")', TL, total("taxes", "TL")),
+        ("Toplam maliyet, TL (kurlu satırlar)", '=SUMIFS({p_landed},{p_currency},"TL")', TL,
+         total("landed", "TL")),
     ]
-    _summary_rows(ws, summary, refs)
+    _summary_rows(wb, ws, summary, refs)
     _parameters(wb)
     return wb
 
 
-def _summary_rows(ws, rows, refs) -> None:
-    for r, (label, formula, fmt) in enumerate(rows, start=FIRST_ROW):
+def _summary_rows(wb, ws, rows, refs) -> None:
+    """Label | formula rows; each formula's Python twin (env → value) is kept for the fast path."""
+    for r, (label, formula, fmt, twin) in enumerate(rows, start=FIRST_ROW):
         ws.cell(r, 1, label)
         c = ws.cell(r, 2, formula.format(**refs))
         c.number_format = fmt
+        wb.trcalc_cells[(ws.title, c.coordinate)] = twin
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 20
     protect(ws)
@@ -210,7 +246,9 @@ IMPORTS = [
     Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için"),
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
-    Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
+    Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})',
+        fast=lambda e, t, r: "" if blank(t["qty"][r]) else (
+            Err("#DIV/0!", "") if num(t["qty"][r]) == 0 else num(t["value"][r]) / num(t["qty"][r]))),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
@@ -220,6 +258,58 @@ NORMS = [
 ]
 TEV_ARGS = ("{imp_value}{r},{imp_qty}{r},{qty}{r},{consumption}{r},{duty_rate}{r},{fx}{r},{waste}{r},"
             "{destination}{r},{certificate}{r},{date}{r}")
+
+
+def _norm(e, value_key):
+    """{(product, input): (count, sum)} over the norms: COUNTIFS/SUMIFS for every row at once."""
+    return e.once(("norms", value_key), lambda: group_sum(e.tables["Normlar"], ("product", "input"), value_key))
+
+
+def _import_sum(value_key):
+    """Twin of  IF(qty="","",SUMIFS(İthalat value, İthalat input, input))."""
+    def twin(e, t, r):
+        if blank(t["qty"][r]):
+            return ""
+        index = e.once(("imports", value_key), lambda: group_sum(e.tables["İthalat"], ("input",), value_key))
+        return index.get((key(t["input"][r]),), (0, 0.0))[1]
+    return twin
+
+
+def _consumption(e, t, r):
+    if blank(t["qty"][r]):
+        return ""
+    count, total = _norm(e, "consumption").get((key(t["product"][r]), key(t["input"][r])), (0, 0.0))
+    return "norm yok" if count == 0 else total
+
+
+def _waste(e, t, r):
+    if blank(t["qty"][r]):
+        return ""
+    total = _norm(e, "waste").get((key(t["product"][r]), key(t["input"][r])), (0, 0.0))[1]
+    return total if isinstance(total, Err) or total != 0 else ""
+
+
+def _first_rate(e, t, r):
+    """Twin of  INDEX(İthalat duty rate, MATCH(input, İthalat input, 0))."""
+    if blank(t["qty"][r]):
+        return ""
+    def build():
+        imports, out = e.tables["İthalat"], {}
+        for i in range(imports.rows):
+            out.setdefault(key(imports["input"][i]), imports["duty_rate"][i])
+        return out
+    rate = e.once("first_rate", build).get(key(t["input"][r]), Err("#N/A", ""))
+    return "" if rate is None else rate
+
+
+def _when_paid(name, *keys):
+    def twin(e, t, r):
+        if blank(t["qty"][r]) or blank(t["paid"][r]):
+            return ""
+        return e.reg(name, *(t[k][r] for k in keys))
+    return twin
+
+
 EXPORTS = [
     Col("decl", "İhracat beyannamesi", 16, TEXT),
     Col("date", "Tarih", 12, DATE, help="TEV'in vadesi"),
@@ -233,23 +323,39 @@ EXPORTS = [
     Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
     Col("consumption", "Birim tüketim", 11, QTY,
         'IF({qty}{r}="","",IF(COUNTIFS({n_product},{product}{r},{n_input},{input}{r})=0,"norm yok",'
-        'SUMIFS({n_consumption},{n_product},{product}{r},{n_input},{input}{r})))'),
+        'SUMIFS({n_consumption},{n_product},{product}{r},{n_input},{input}{r})))', fast=_consumption),
     Col("waste", "Fire", 8, RATE,
         'IF({qty}{r}="","",IF(SUMIFS({n_waste},{n_product},{product}{r},{n_input},{input}{r})=0,"",'
-        'SUMIFS({n_waste},{n_product},{product}{r},{n_input},{input}{r})))'),
+        'SUMIFS({n_waste},{n_product},{product}{r},{n_input},{input}{r})))', fast=_waste),
     Col("imp_value", "İthalat değeri (döviz)", 14, "#,##0.00",
-        'IF({qty}{r}="","",SUMIFS({i_value},{i_input},{input}{r}))'),
-    Col("imp_qty", "İthalat miktarı", 12, QTY, 'IF({qty}{r}="","",SUMIFS({i_qty},{i_input},{input}{r}))'),
+        'IF({qty}{r}="","",SUMIFS({i_value},{i_input},{input}{r}))', fast=_import_sum("value")),
+    Col("imp_qty", "İthalat miktarı", 12, QTY, 'IF({qty}{r}="","",SUMIFS({i_qty},{i_input},{input}{r}))',
+        fast=_import_sum("qty")),
     Col("duty_rate", "Vergi oranı", 9, RATE,
-        'IF({qty}{r}="","",INDEX({i_duty_rate},MATCH({input}{r},{i_input},0)))'),
+        'IF({qty}{r}="","",INDEX({i_duty_rate},MATCH({input}{r},{i_input},0)))', fast=_first_rate),
     Col("applies", "TEV doğar mı", 9, None,
-        'IF({qty}{r}="","",TR_TEV_APPLIES({destination}{r},{certificate}{r},{date}{r}))'),
-    Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",TR_TEV(' + TEV_ARGS + "))"),
+        'IF({qty}{r}="","",TR_TEV_APPLIES({destination}{r},{certificate}{r},{date}{r}))',
+        fast=lambda e, t, r: "" if blank(t["qty"][r]) else e.reg(
+            "TR_TEV_APPLIES", t["destination"][r], t["certificate"][r], t["date"][r])),
+    Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",TR_TEV(' + TEV_ARGS + "))",
+        fast=lambda e, t, r: "" if blank(t["qty"][r]) else e.reg("TR_TEV", *(t[k][r] for k in (
+            "imp_value", "imp_qty", "qty", "consumption", "duty_rate", "fx", "waste", "destination",
+            "certificate", "date")))),
     Col("interest", "Gecikme zammı (TL)", 14, TL,
-        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_LATE_INTEREST({tev}{r},{date}{r},{paid}{r}))'),
+        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_LATE_INTEREST({tev}{r},{date}{r},{paid}{r}))',
+        fast=_when_paid("TR_LATE_INTEREST", "tev", "date", "paid")),
     Col("penalty", "Para cezası (TL)", 14, TL,
-        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_TEV_PENALTY({tev}{r},{voluntary}{r},{date}{r}))'),
+        'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_TEV_PENALTY({tev}{r},{voluntary}{r},{date}{r}))',
+        fast=_when_paid("TR_TEV_PENALTY", "tev", "voluntary", "date")),
 ]
+
+
+def _column_total(sheet, value_key):
+    """Twin of SUM(range): numbers add up, text and blanks count 0, an error propagates."""
+    def twin(e):
+        t = e.tables[sheet]
+        return first_error(*t[value_key]) or sum(num(v) for v in t[value_key])
+    return twin
 
 
 def build_dir(rows: int) -> Workbook:
@@ -282,13 +388,18 @@ def build_dir(rows: int) -> Workbook:
     x = ranges("İhracat", EXPORTS, rows, "x")
     ws = wb.create_sheet("Özet", 4)
     title(ws, "Özet", "TEV, gecikme zammı ve para cezası toplamları.")
-    _summary_rows(ws, [
-        ("İhracat satırı", "=COUNT({x_qty})", "0"),
-        ("TEV doğan satır", '=COUNTIF({x_applies},TRUE)', "0"),
-        ("Toplam TEV", "=SUM({x_tev})", TL),
-        ("Toplam gecikme zammı", "=SUM({x_interest})", TL),
-        ("Toplam para cezası", "=SUM({x_penalty})", TL),
-        ("Genel toplam", "=SUM({x_tev})+SUM({x_interest})+SUM({x_penalty})", TL),
+    tev, interest, penalty = (_column_total("İhracat", k) for k in ("tev", "interest", "penalty"))
+    _summary_rows(wb, ws, [
+        ("İhracat satırı", "=COUNT({x_qty})", "0",
+         lambda e: sum(1 for v in e.tables["İhracat"]["qty"] if isinstance(v, (int, float)) and v is not True
+                       and v is not False)),
+        ("TEV doğan satır", '=COUNTIF({x_applies},TRUE)', "0",
+         lambda e: sum(1 for v in e.tables["İhracat"]["applies"] if v is True)),
+        ("Toplam TEV", "=SUM({x_tev})", TL, tev),
+        ("Toplam gecikme zammı", "=SUM({x_interest})", TL, interest),
+        ("Toplam para cezası", "=SUM({x_penalty})", TL, penalty),
+        ("Genel toplam", "=SUM({x_tev})+SUM({x_interest})+SUM({x_penalty})", TL,
+         lambda e: first_error(tev(e), interest(e), penalty(e)) or tev(e) + interest(e) + penalty(e)),
     ], x)
     _parameters(wb)
     return wb
@@ -297,6 +408,64 @@ def build_dir(rows: int) -> Workbook:
 # --- eihracat_destek ----------------------------------------------------------------------------
 
 CAP_ARGS = "{support}{r},{beneficiary}{r},{amount}{r},{sales}{r},{year}{r},{claimed}{r},{count}{r}"
+
+
+def _claimed(e, t, r):
+    """Twin of SUMIFS(payable above, support above, support, beneficiary above, beneficiary, year above, year):
+    running sums, so a 10,000-line ledger is not 50 million comparisons."""
+    if blank(t["date"][r]):
+        return ""
+    state = e.memo.setdefault("claimed", {"upto": 0, "sums": {}})
+    while state["upto"] < r:
+        i = state["upto"]
+        k = (key(t["support"][i]), key(t["beneficiary"][i]), key(t["year"][i]))
+        before, v = state["sums"].get(k, 0.0), t["payable"][i]
+        state["sums"][k] = before if isinstance(before, Err) else (v if isinstance(v, Err) else before + num(v))
+        state["upto"] += 1
+    return state["sums"].get((key(t["support"][r]), key(t["beneficiary"][r]), key(t["year"][r])), 0.0)
+
+
+def _remaining(e, t, r):
+    if blank(t["date"][r]):
+        return ""
+    cap = e.reg("EIHR_ANNUAL_CAP", t["support"][r], t["beneficiary"][r], t["year"][r], t["count"][r])
+    return first_error(cap, t["claimed"][r], t["payable"][r]) or max(
+        0.0, num(cap) - num(t["claimed"][r]) - num(t["payable"][r]))
+
+
+def _first_dates(e, t):
+    """MINIFS(date, support, s, market, m) for every (s, m) at once."""
+    def build():
+        out = {}
+        for i in range(t.rows):
+            d = as_date(t["date"][i])
+            if d is not None:
+                k = (key(t["support"][i]), key(t["market"][i]))
+                out[k] = min(out.get(k, d), d)
+        return out
+    return e.once("first_dates", build)
+
+
+def _window_end(e, t, r):
+    if blank(t["date"][r]):
+        return ""
+    start = _first_dates(e, t).get((key(t["support"][r]), key(t["market"][r])))
+    return e.reg("EIHR_END", start, t["support"][r])
+
+
+def _check(e, t, r):
+    if blank(t["date"][r]):
+        return ""
+    end = t["window_end"][r]
+    if isinstance(end, Err):
+        return end
+    d = as_date(t["date"][r])
+    if d > as_date(end):
+        return "süre doldu"
+    before = as_date(t["date"][r - 1]) if r > 0 else None
+    return "tarih sırası bozuk" if before is not None and d < before else ""
+
+
 LEDGER = [
     Col("date", "Tarih", 12, DATE, help="harcama (fatura) tarihi; tarih sırasıyla girin"),
     Col("support", "Destek", 13, TEXT, choices="destek"),
@@ -306,21 +475,27 @@ LEDGER = [
     Col("amount", "Harcama (TL)", 15, TL),
     Col("sales", "İlgili satış (TL)", 15, TL, help="REKLAM: reklam satışı; SIPARIS: hedef ülke satışı"),
     Col("count", "Adet", 7, "0", help="DEPO: birim; ENTEGRASYON: entegrasyon"),
-    Col("year", "Yıl", 7, "0", 'IF({date}{r}="","",YEAR({date}{r}))'),
-    Col("quarter", "Çeyrek", 7, "0", 'IF({date}{r}="","",ROUNDUP(MONTH({date}{r})/3,0))'),
+    Col("year", "Yıl", 7, "0", 'IF({date}{r}="","",YEAR({date}{r}))',
+        fast=lambda e, t, r: "" if blank(t["date"][r]) else as_date(t["date"][r]).year),
+    Col("quarter", "Çeyrek", 7, "0", 'IF({date}{r}="","",ROUNDUP(MONTH({date}{r})/3,0))',
+        fast=lambda e, t, r: "" if blank(t["date"][r]) else (as_date(t["date"][r]).month + 2) // 3),
     Col("claimed", "Önceki ödemeler (TL)", 15, TL,
         'IF({date}{r}="","",SUMIFS({payable}$5:{payable}{p},{support}$5:{support}{p},{support}{r},'
-        '{beneficiary}$5:{beneficiary}{p},{beneficiary}{r},{year}$5:{year}{p},{year}{r}))'),
-    Col("payable", "Ödenecek destek (TL)", 16, TL, 'IF({date}{r}="","",EIHR_CAP(' + CAP_ARGS + "))"),
+        '{beneficiary}$5:{beneficiary}{p},{beneficiary}{r},{year}$5:{year}{p},{year}{r}))',
+        first='IF({date}{r}="","",0)', fast=_claimed),
+    Col("payable", "Ödenecek destek (TL)", 16, TL, 'IF({date}{r}="","",EIHR_CAP(' + CAP_ARGS + "))",
+        fast=lambda e, t, r: "" if blank(t["date"][r]) else e.reg("EIHR_CAP", *(t[k][r] for k in (
+            "support", "beneficiary", "amount", "sales", "year", "claimed", "count")))),
     Col("remaining", "Kalan sınır (TL)", 16, TL,
         'IF({date}{r}="","",MAX(0,EIHR_ANNUAL_CAP({support}{r},{beneficiary}{r},{year}{r},{count}{r})'
-        '-{claimed}{r}-{payable}{r}))'),
+        '-{claimed}{r}-{payable}{r}))', fast=_remaining),
     Col("window_end", "3 yıllık süre sonu", 12, DATE,
         'IF({date}{r}="","",EIHR_END(_xlfn.MINIFS({date}$5:{date}$9999,{support}$5:{support}$9999,{support}{r},'
-        '{market}$5:{market}$9999,{market}{r}),{support}{r}))'),
+        '{market}$5:{market}$9999,{market}{r}),{support}{r}))', fast=_window_end),
     Col("check", "Kontrol", 14, None,
         'IF({date}{r}="","",IF({date}{r}>{window_end}{r},"süre doldu",IF({date}{r}<{date}{p},'
-        '"tarih sırası bozuk","")))'),
+        '"tarih sırası bozuk","")))',
+        first='IF({date}{r}="","",IF({date}{r}>{window_end}{r},"süre doldu",""))', fast=_check),
 ]
 CHART_YEAR_ROWS = len(SUPPORTS.codes)
 
@@ -328,8 +503,7 @@ CHART_YEAR_ROWS = len(SUPPORTS.codes)
 def _ledger_cols(rows: int) -> list[Col]:
     """The ledger's patterns need the previous row ({p}) and the table's end (not 9999)."""
     end = str(last_row(rows))
-    return [Col(c.key, c.header, c.width, c.fmt, c.formula.replace("9999", end), c.choices, c.help)
-            if c.formula else c for c in LEDGER]
+    return [replace(c, formula=c.formula.replace("9999", end)) if c.formula else c for c in LEDGER]
 
 
 def build_eihracat(rows: int) -> Workbook:
@@ -351,14 +525,7 @@ def build_eihracat(rows: int) -> Workbook:
     ])
     lists = _lists(wb)
     cols = _ledger_cols(rows)
-    ws = table_sheet(wb, "Harcamalar", "Harcama defteri", "Tarih sırasıyla girin.", cols, rows, "Harcamalar",
-                     lists)
-    # the first row has no earlier rows: nothing claimed before it, no order to check
-    names = letters(cols)
-    ws[f"{names['claimed']}{FIRST_ROW}"] = f'=IF({names["date"]}{FIRST_ROW}="","",0)'
-    ws[f"{names['check']}{FIRST_ROW}"] = (
-        f'=IF({names["date"]}{FIRST_ROW}="","",IF({names["date"]}{FIRST_ROW}>{names["window_end"]}{FIRST_ROW},'
-        '"süre doldu",""))')
+    table_sheet(wb, "Harcamalar", "Harcama defteri", "Tarih sırasıyla girin.", cols, rows, "Harcamalar", lists)
     _support_summary(wb, cols, rows, lists)
     _parameters(wb)
     return wb
@@ -385,26 +552,84 @@ def _support_summary(wb, cols, rows, lists) -> None:
     for offset in (0, 1):
         for code in SUPPORTS.codes:
             ws.cell(r, 1, code)
-            ws.cell(r, 2, f"=$E$3+{offset}")
             crit = f'{led["l_support"]},$A{r},{led["l_year"]},$B{r}'
             count = f'_xlfn.MAXIFS({led["l_count"]},{crit})'
-            formulas = [
-                f"=SUMIFS({led['l_amount']},{crit})",
-                f"=SUMIFS({led['l_payable']},{crit})",
-                f'=IF(C{r}=0,"",IF(OR($A{r}="DEPO",$A{r}="ENTEGRASYON"),'
-                f'EIHR_ANNUAL_CAP($A{r},$B$3,$B{r},{count}),EIHR_ANNUAL_CAP($A{r},$B$3,$B{r})))',
-                f'=IF(E{r}="","",MAX(0,E{r}-D{r}))',
-                *[f"=SUMIFS({led['l_payable']},{crit},{led['l_quarter']},{q})" for q in (1, 2, 3, 4)],
-                f'=IF(C{r}=0,"",EIHR_END(_xlfn.MINIFS({led["l_date"]},{led["l_support"]},$A{r}),$A{r}))',
+            cells = [
+                (f"=$E$3+{offset}", "0", _year_twin(offset)),
+                (f"=SUMIFS({led['l_amount']},{crit})", TL, _ledger_sum(r, "amount")),
+                (f"=SUMIFS({led['l_payable']},{crit})", TL, _ledger_sum(r, "payable")),
+                (f'=IF(C{r}=0,"",IF(OR($A{r}="DEPO",$A{r}="ENTEGRASYON"),'
+                 f'EIHR_ANNUAL_CAP($A{r},$B$3,$B{r},{count}),EIHR_ANNUAL_CAP($A{r},$B$3,$B{r})))', TL,
+                 _summary_cap(r)),
+                (f'=IF(E{r}="","",MAX(0,E{r}-D{r}))', TL, _summary_left(r)),
+                *[(f"=SUMIFS({led['l_payable']},{crit},{led['l_quarter']},{q})", TL, _ledger_sum(r, "payable", q))
+                  for q in (1, 2, 3, 4)],
+                (f'=IF(C{r}=0,"",EIHR_END(_xlfn.MINIFS({led["l_date"]},{led["l_support"]},$A{r}),$A{r}))', DATE,
+                 _summary_end(r)),
             ]
-            for i, f in enumerate(formulas, start=3):
-                c = ws.cell(r, i, f)
-                c.number_format = DATE if i == 11 else TL
+            for i, (formula, fmt, twin) in enumerate(cells, start=2):
+                c = ws.cell(r, i, formula)
+                c.number_format = fmt
+                wb.trcalc_cells[(ws.title, c.coordinate)] = twin
             r += 1
     for letter, width in zip("ABCDEFGHIJK", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14)):
         ws.column_dimensions[letter].width = width
     protect(ws)
     add_support_chart(ws)
+
+
+def _row_cell(e, column: str, r: int):
+    return e.cell("Özet", f"{column}{r}")
+
+
+def _year_twin(offset):
+    return lambda e: num(e.cell("Özet", "E3")) + offset
+
+
+def _ledger_sum(r, value_key, quarter=None):
+    """Twin of SUMIFS(ledger value, support, $A{r}, year, $B{r}[, quarter, q])."""
+    def twin(e):
+        keys = ("support", "year") + (("quarter",) if quarter else ())
+        index = e.once(("ledger", keys, value_key), lambda: group_sum(e.tables["Harcamalar"], keys, value_key))
+        k = (key(_row_cell(e, "A", r)), key(_row_cell(e, "B", r))) + ((quarter,) if quarter else ())
+        return index.get(k, (0, 0.0))[1]
+    return twin
+
+
+def _summary_cap(r):
+    def twin(e):
+        if _row_cell(e, "C", r) == 0:
+            return ""
+        support, year = _row_cell(e, "A", r), _row_cell(e, "B", r)
+        beneficiary = e.cell("Özet", "B3")
+        if support in ("DEPO", "ENTEGRASYON"):
+            t = e.tables["Harcamalar"]
+            counts = [num(t["count"][i]) for i in range(t.rows)
+                      if key(t["support"][i]) == key(support) and key(t["year"][i]) == key(year)
+                      and isinstance(t["count"][i], (int, float))]
+            return e.reg("EIHR_ANNUAL_CAP", support, beneficiary, year, max(counts, default=0))
+        return e.reg("EIHR_ANNUAL_CAP", support, beneficiary, year)
+    return twin
+
+
+def _summary_left(r):
+    def twin(e):
+        cap = _row_cell(e, "E", r)
+        if blank(cap):
+            return ""
+        return first_error(cap, _row_cell(e, "D", r)) or max(0.0, num(cap) - num(_row_cell(e, "D", r)))
+    return twin
+
+
+def _summary_end(r):
+    def twin(e):
+        if _row_cell(e, "C", r) == 0:
+            return ""
+        t, support = e.tables["Harcamalar"], _row_cell(e, "A", r)
+        dates = [as_date(t["date"][i]) for i in range(t.rows)
+                 if key(t["support"][i]) == key(support) and as_date(t["date"][i]) is not None]
+        return e.reg("EIHR_END", min(dates) if dates else 0, support)
+    return twin
 
 
 def add_support_chart(ws) -> None:
@@ -511,6 +736,9 @@ def example_eihracat() -> Workbook:
 
 
 BUILDERS = {"ithalat_vergi": build_ithalat, "dir_tev": build_dir, "eihracat_destek": build_eihracat}
+# the table whose size is the builder's `rows`: (sheet, Excel table name)
+MAIN_TABLE = {"ithalat_vergi": ("Gönderiler", "Gonderiler"), "dir_tev": ("İhracat", "Ihracat"),
+              "eihracat_destek": ("Harcamalar", "Harcamalar")}
 EXAMPLES = {"ithalat_vergi": example_ithalat, "dir_tev": example_dir, "eihracat_destek": example_eihracat}
 
 

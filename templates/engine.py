@@ -34,11 +34,14 @@ import numpy as np  # noqa: E402
 import openpyxl  # noqa: E402
 import schedula as sh  # noqa: E402
 from openpyxl.comments import Comment  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
 
 from calc.context import overrides_from_rows, read_overrides as read_rule_overrides  # noqa: E402
 from calc.dates import to_serial  # noqa: E402
 from calc.errors import CalcError  # noqa: E402
 from calc.registry import REGISTRY, Function, call_many  # noqa: E402
+
+from .sheets import FIRST_ROW, HEADER_ROW  # noqa: E402
 
 OVERRIDES_NAME = "TRCALC_OVERRIDES"
 MAX_FILE_BYTES = 20 * 1024 * 1024          # the upload itself
@@ -211,9 +214,12 @@ def workbook_overrides(wb) -> dict:
 class Report:
     formulas: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)   # (sheet, cell, message)
+    engine: str = "formulas"
 
     def summary(self) -> str:
-        lines = [f"{self.formulas} formül hesaplandı / formulas computed; "
+        how = ("şablon hızlı yolu / template fast path" if self.engine == "fast"
+               else "formulas motoru / formulas engine")
+        lines = [f"{self.formulas} formül hesaplandı / formulas computed ({how}); "
                  f"{len(self.errors)} hücre hatalı / cells in error"]
         lines += [f"  {s}!{c}: {m}" for s, c, m in self.errors]
         return "\n".join(lines)
@@ -240,9 +246,108 @@ def _plain(v):
     return v
 
 
-def compute_workbook(src: Path) -> tuple[object, Report]:
-    """Compute `src`; returns the openpyxl workbook holding values, and the report."""
+def _write(wb, value_of) -> Report:
+    """Put each formula cell's computed value in its place; errors keep their message."""
+    from .fast import Err
+    XlError = _xl_error_type()
+    report = Report()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                report.formulas += 1
+                value = value_of(ws, c)
+                if isinstance(value, (XlError, Err)):
+                    code = value.code if isinstance(value, Err) else str(value)
+                    message = value.message if isinstance(value, Err) else getattr(value, "message", code)
+                    message = message or code
+                    report.errors.append((ws.title, c.coordinate, message))
+                    c.value = code
+                    c.data_type = "e"
+                    c.comment = Comment(message, "trcalc")
+                elif isinstance(value, str):
+                    c.value = value
+                    c.data_type = "s"          # text never becomes a formula
+                elif isinstance(value, Decimal):
+                    c.value = float(value)
+                elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                    c.value = dt.datetime(value.year, value.month, value.day)
+                else:
+                    c.value = value
+    return report
+
+
+def _formulas_engine(src: Path, wb, overrides: dict) -> Report:
     import formulas
+    register()
+    token = _OVERRIDES.set(overrides)
+    try:
+        model = formulas.ExcelModel().loads(str(src)).finish()
+        solution = _solution_by_cell(model.calculate())
+    except Exception as exc:
+        raise WorkbookError(f"formüller hesaplanamadı ({type(exc).__name__})",
+                            f"the formulas could not be computed ({type(exc).__name__})") from None
+    finally:
+        _OVERRIDES.reset(token)
+    return _write(wb, lambda ws, c: _plain(solution.get((ws.title.upper(), c.coordinate))))
+
+
+def _template_of(wb):
+    """The fresh template (with its Python twins) this workbook was made from, or None.
+
+    Only a workbook whose every formula is exactly what the builder writes for the
+    same table sizes qualifies; an edited formula or a moved row sends it to the engine.
+    """
+    from . import build
+    kind = (wb.properties.keywords or "").removeprefix(build.MARK)
+    if kind not in build.BUILDERS:
+        return None
+    sheet, table = build.MAIN_TABLE[kind]
+    try:
+        ref = wb[sheet].tables[table].ref
+        rows = int(ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - HEADER_ROW
+        fresh = build.BUILDERS[kind](rows)
+    except (KeyError, ValueError, IndexError):
+        return None
+
+    def formulas_of(book):
+        return {(ws.title, c.coordinate): c.value for ws in book.worksheets for row in ws.iter_rows()
+                for c in row if c.data_type == "f"}
+    return fresh if formulas_of(fresh) == formulas_of(wb) else None
+
+
+def _fast_path(fresh, wb, overrides: dict) -> Report:
+    from .fast import Env, Table
+    tables = {}
+    env = Env(tables, overrides, wb)
+    for sheet, _name, cols, rows in fresh.trcalc_tables:
+        t = tables[sheet] = Table(sheet, cols, rows)
+        ws = wb[sheet]
+        for i, col in enumerate(cols, start=1):
+            if col.is_input:
+                t.values[col.key] = [ws.cell(FIRST_ROW + r, i).value for r in range(rows)]
+        computed = [col for col in cols if not col.is_input]
+        for r in range(rows):
+            for col in computed:
+                t[col.key][r] = col.fast(env, t, r)
+        for i, col in enumerate(cols, start=1):
+            if not col.is_input:
+                for r in range(rows):
+                    env.computed[(sheet, f"{get_column_letter(i)}{FIRST_ROW + r}")] = t[col.key][r]
+    for where, twin in fresh.trcalc_cells.items():
+        env.computed[where] = twin(env)
+    report = _write(wb, lambda ws, c: env.computed[(ws.title, c.coordinate)])
+    report.engine = "fast"
+    return report
+
+
+def compute_workbook(src: Path, engine: str = "auto") -> tuple[object, Report]:
+    """Compute `src`; returns the openpyxl workbook holding values, and the report.
+
+    engine: "auto" (the template fast path when the workbook is an unedited template,
+    else the formulas engine), "formulas" or "fast" (an error when not possible).
+    """
     check_file(src)
     wb = _open(src)
     cells = sum(ws.max_row * ws.max_column for ws in wb.worksheets)
@@ -254,48 +359,20 @@ def compute_workbook(src: Path) -> tuple[object, Report]:
     except CalcError as exc:
         raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {exc.message_tr}",
                             f"cannot read the overrides ({OVERRIDES_NAME}): {exc.message_en}") from None
-    register()
-    token = _OVERRIDES.set(overrides)
-    try:
-        model = formulas.ExcelModel().loads(str(src)).finish()
-        solution = _solution_by_cell(model.calculate())
-    except WorkbookError:
-        raise
-    except Exception as exc:
-        raise WorkbookError(f"formüller hesaplanamadı ({type(exc).__name__})",
-                            f"the formulas could not be computed ({type(exc).__name__})") from None
-    finally:
-        _OVERRIDES.reset(token)
-    XlError = _xl_error_type()
-    report = Report()
-    for ws in wb.worksheets:
-        upper = ws.title.upper()
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type != "f":
-                    continue
-                report.formulas += 1
-                value = _plain(solution.get((upper, c.coordinate)))
-                if isinstance(value, XlError):
-                    message = getattr(value, "message", str(value))
-                    report.errors.append((ws.title, c.coordinate, message))
-                    c.value = str(value)
-                    c.data_type = "e"
-                    c.comment = Comment(message, "trcalc")
-                elif isinstance(value, str):
-                    c.value = value
-                    c.data_type = "s"          # text never becomes a formula
-                else:
-                    c.value = value
-    return wb, report
+    fresh = _template_of(wb) if engine != "formulas" else None
+    if engine == "fast" and fresh is None:
+        raise WorkbookError("hızlı yol yalnız değiştirilmemiş şablonlar için", "the fast path is for unedited templates only")
+    if fresh is not None:
+        return wb, _fast_path(fresh, wb, overrides)
+    return wb, _formulas_engine(src, wb, overrides)
 
 
-def compute_file(src: Path, dst: Path) -> Report:
+def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     src, dst = Path(src), Path(dst)
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise WorkbookError("çıktı dosyası girdiyle aynı olamaz: girdi hiçbir zaman değiştirilmez",
                             "the output must not be the input: the input is never changed")
-    wb, report = compute_workbook(src)
+    wb, report = compute_workbook(src, engine)
     from .build import restore_charts
     restore_charts(wb)
     dst.parent.mkdir(parents=True, exist_ok=True)

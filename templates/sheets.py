@@ -9,6 +9,7 @@ purpose.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -42,6 +43,8 @@ class Col:
     formula: str | None = None     # pattern with {r} and {key}s; None = an input column
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
+    first: str | None = None       # the first data row's pattern, when it differs (no row above)
+    fast: Callable | None = None   # Python twin of the formula: (env, table, row) → value
 
     @property
     def is_input(self) -> bool:
@@ -103,7 +106,8 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
             if col.is_input:
                 unlock(c)
             else:
-                c.value = "=" + col.formula.format(r=r, p=r - 1, **names)
+                pattern = col.first if (r == FIRST_ROW and col.first) else col.formula
+                c.value = "=" + pattern.format(r=r, p=r - 1, **names)
                 c.fill = FORMULA_FILL
         if col.choices:
             dv = DataValidation(type="list", formula1=lists[col.choices], allow_blank=True,
@@ -118,6 +122,10 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     ws.add_table(t)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     protect(ws)
+    # remembered on the (unsaved) workbook object for the fast path: tables in computing order
+    if not hasattr(wb, "trcalc_tables"):
+        wb.trcalc_tables, wb.trcalc_cells = [], {}
+    wb.trcalc_tables.append((name, table, cols, rows))
     return ws
 
 

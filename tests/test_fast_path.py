@@ -1,0 +1,150 @@
+"""The template fast path against the `formulas` engine: every cell, on awkward data.
+
+The fast path computes an unedited template's tables with the Python twins of
+its formulas; the `formulas` engine is the reference.  Both run on the same
+files here — including rows that end in errors, blank rows, out-of-order dates,
+expired windows and missing norms — and must agree on every cell.
+"""
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from templates import build
+from templates.build import EXPORTS, IMPORTS, NORMS, PARCELS, _fill, _ledger_cols
+from templates.engine import WorkbookError, compute_file
+
+pytestmark = pytest.mark.xdist_group("workbooks")
+d = dt.date
+
+
+def ithalat():
+    wb = build.build_ithalat(24)
+    base = {"freight": 10, "insurance": 5, "origin": "DE", "duty_rate": 0.2}
+    _fill(wb["Gönderiler"], PARCELS, [
+        {"date": d(2024, 1, 15), "goods": 60, **base},
+        {"date": d(2024, 9, 1), "goods": "altmış", **base},                 # error row
+        {},                                                                   # blank row
+        {"date": d(2025, 3, 1), "goods": 60, **base, "fx": 34.567},
+        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN"},
+        {"date": d(2026, 3, 1), "goods": 1500, "origin": "CN", "category": "ILAC"},
+        {"date": d(2026, 3, 1), "goods": 80, "origin": "AB DIŞI"},          # regular without a rate: error
+        {"date": d(2024, 9, 1), "goods": 25, "origin": "DE", "category": "OTV4", "fx": 33.35},
+        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP"},
+        {"date": d(2025, 1, 10), "goods": 20, "freight": 2, "origin": "FR", "category": "TUZEL", "duty_rate": 0.1},
+    ])
+    wb["Parametreler"]["A5"], wb["Parametreler"]["B5"] = "import.flat.rate_other", "55%"
+    return wb
+
+
+def dir_tev():
+    wb = build.build_dir(30)
+    _fill(wb["İthalat"], IMPORTS, [
+        {"input": "IPLIK", "qty": 10000, "value": 100000, "duty_rate": 0.10},
+        {"input": "iplik", "qty": 2000, "value": 30000, "duty_rate": 0.12},       # same input, other case
+        {"input": "BOYA", "qty": 500, "value": 2500, "duty_rate": 0.065},
+        {"input": "DUGME", "qty": 0, "value": 10, "duty_rate": 0.05},            # division by zero
+    ])
+    _fill(wb["Normlar"], NORMS, [
+        {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
+        {"product": "KUMAS", "input": "BOYA", "consumption": 0.03, "waste": 0.1},
+        {"product": "GOMLEK", "input": "IPLIK", "consumption": 0.49, "waste": 0.02},
+        {"product": "GOMLEK", "input": "FERMUAR", "consumption": 1},              # never imported
+    ])
+    rows = []
+    for i, (dest, cert) in enumerate([("DE", "ATR"), ("GB", "EUR1"), ("EG", "EUR1"), ("CH", "FATURA"),
+                                      ("US", "EUR1"), ("EG", "ATR"), ("KR", "YOK"), ("FR", None)]):
+        rows.append({"decl": f"EX{i}", "date": d(2025, 3 + i, 1), "product": "KUMAS", "input": "IPLIK",
+                     "qty": 100 * (i + 1), "destination": dest, "certificate": cert, "fx": 30 + i / 10})
+    rows += [
+        {"decl": "EX8", "date": d(2025, 10, 1), "product": "KUMAS", "input": "BOYA", "qty": 4000,
+         "destination": "DE", "certificate": "ATR", "fx": 31, "paid": d(2025, 12, 13), "voluntary": "DOĞRU"},
+        {"decl": "EX9", "date": d(2025, 10, 1), "product": "GOMLEK", "input": "IPLIK", "qty": 2000,
+         "destination": "EG", "certificate": "EUR1", "fx": 30, "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
+        {},
+        {"decl": "EX11", "date": d(2025, 4, 1), "product": "GOMLEK", "input": "FERMUAR", "qty": 10,
+         "destination": "DE", "certificate": "ATR", "fx": 30},                  # no import: #N/A
+        {"decl": "EX12", "date": d(2025, 4, 1), "product": "PANTOLON", "input": "IPLIK", "qty": 10,
+         "destination": "DE", "certificate": "ATR", "fx": 30},                  # no norm
+        {"decl": "EX13", "date": d(2025, 4, 1), "product": "KUMAS", "input": "IPLIK", "qty": 10,
+         "destination": "Narnia", "certificate": "ATR", "fx": 30},              # unknown country
+        {"decl": "EX14", "date": d(2023, 4, 1), "product": "KUMAS", "input": "IPLIK", "qty": 10,
+         "destination": "DE", "certificate": "ATR", "fx": 30, "paid": d(2023, 6, 1)},   # before the rules
+    ]
+    _fill(wb["İhracat"], EXPORTS, rows)
+    return wb
+
+
+def eihracat():
+    wb = build.build_eihracat(24)
+    wb["Özet"]["E3"] = 2025
+    rows = [
+        {"date": d(2025, 1, 20), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "amount": 100000, "sales": 300000},
+        {"date": d(2025, 2, 1), "support": "TANITIM", "beneficiary": "SIRKET", "market": "DE", "amount": 5000},
+        {"date": d(2025, 2, 10), "support": "TANITIM", "beneficiary": "SIRKET", "market": "DE", "amount": 7000},
+        {"date": d(2025, 3, 5), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
+         "amount": 1400000},
+        {"date": d(2025, 2, 20), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
+         "amount": 200000},                                                       # out of date order
+        {"date": d(2025, 6, 1), "support": "ENTEGRASYON", "beneficiary": "SIRKET", "market": "eBay",
+         "amount": 3000000, "count": 7},
+        {"date": d(2025, 7, 1), "support": "DEPO", "beneficiary": "SIRKET", "market": "DE",
+         "amount": 12000000, "count": 2},
+        {"date": d(2025, 8, 1), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "amount": 50000},                                                        # sales missing: error
+        {"date": d(2025, 9, 1), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "amount": 10000, "sales": 100000},                                      # after an error row
+        {"date": d(2028, 3, 1), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
+         "amount": 10000, "sales": 100000},                                      # window expired
+        {"date": d(2026, 1, 5), "support": "SIPARIS", "beneficiary": "PAZARYERI", "market": "FR",
+         "amount": 80000, "sales": 500000},
+    ]
+    _fill(wb["Harcamalar"], _ledger_cols(24), rows)
+    return wb
+
+
+def values(path):
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): (c.value, c.comment.text if c.comment else None)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+
+
+def same(a, b):
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-9 * max(1, abs(a))
+    return a == b
+
+
+@pytest.mark.parametrize("make", [ithalat, dir_tev, eihracat], ids=lambda f: f.__name__)
+def test_fast_path_equals_the_formulas_engine(make, tmp_path):
+    src = tmp_path / "in.xlsx"
+    build.save(make(), src)
+    slow = compute_file(src, tmp_path / "slow.xlsx", "formulas")
+    fast = compute_file(src, tmp_path / "fast.xlsx", "auto")
+    assert (slow.engine, fast.engine) == ("formulas", "fast")
+    assert fast.formulas == slow.formulas
+    assert fast.errors == slow.errors
+    assert slow.errors, "the data is meant to hold error rows"
+    a, b = values(tmp_path / "slow.xlsx"), values(tmp_path / "fast.xlsx")
+    diff = [(k, a[k], b.get(k)) for k in a if not (same(a[k][0], b.get(k, (None,))[0]) and a[k][1] == b[k][1])]
+    assert not diff, diff[:10]
+
+
+def test_an_edited_formula_goes_to_the_formulas_engine(tmp_path):
+    wb = build.example_dir()
+    wb["İhracat"]["Q5"] = "=TR_TEV(M5,N5,E5,K5,O5,H5)*2"          # the accountant's own formula
+    src = tmp_path / "edited.xlsx"
+    build.save(wb, src)
+    report = compute_file(src, tmp_path / "out.xlsx")
+    assert report.engine == "formulas" and report.errors == []
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"]["Q5"].value == 300000
+
+
+def test_fast_path_on_demand_refuses_a_foreign_workbook(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"
+    wb.save(tmp_path / "foreign.xlsx")
+    with pytest.raises(WorkbookError):
+        compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx", "fast")
+    assert compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx").engine == "formulas"
