@@ -35,6 +35,7 @@ run: samples
 	$(BIN)/trcalc serve
 
 bench: $(STAMP)
+	@bash bench/setup.sh
 	$(BIN)/python -m bench
 
 clean:

@@ -70,8 +70,11 @@ def read_overrides(overrides: Mapping | None) -> dict[str, object]:
     return out
 
 
+_MISSING = object()
+
+
 class Context:
-    __slots__ = ("on", "overrides", "used", "_book")
+    __slots__ = ("on", "overrides", "used", "_book", "_values")
 
     def __init__(self, on: dt.date, overrides: dict[str, object] | None = None):
         self.on = on
@@ -79,6 +82,7 @@ class Context:
         # (name, start) → entry; start None: the value came from an override
         self.used: dict[tuple[str, dt.date | None], Entry | None] = {}
         self._book = book()
+        self._values: dict[str, object] = {}     # as-of-date values already looked up
 
     def entry(self, name: str, on: dt.date | None = None) -> Entry | None:
         """The rules entry in force on `on` (default: the as-of date); None when overridden."""
@@ -91,8 +95,15 @@ class Context:
 
     def rule(self, name: str, on: dt.date | None = None):
         """The parameter's value on `on` (default: the as-of date)."""
+        if on is None:
+            value = self._values.get(name, _MISSING)
+            if value is not _MISSING:
+                return value
         entry = self.entry(name, on)
-        return self.overrides[name] if entry is None else entry.value
+        value = self.overrides[name] if entry is None else entry.value
+        if on is None:
+            self._values[name] = value
+        return value
 
     @property
     def version(self) -> str:

@@ -13,6 +13,7 @@ argument in any error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,10 +116,14 @@ class Function:
         return [self.read_arg(i, args[i] if i < n else None) for i in range(len(self.args))]
 
     def as_of(self, values: list) -> dt.date:
-        for a, v in zip(self.args, values):
-            if a.name == "date" and v is not None:
-                return v
+        i = self._date_index
+        if i is not None and values[i] is not None:
+            return values[i]
         return today()
+
+    @functools.cached_property
+    def _date_index(self) -> int | None:
+        return next((i for i, a in enumerate(self.args) if a.name == "date"), None)
 
     def run(self, values: list, overrides: dict, ctx: Context | None = None):
         """Compute on already-read arguments and overrides (in `ctx` when one is given)."""

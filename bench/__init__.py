@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): they print figures against the issue's targets; they are not tests."""

@@ -1,0 +1,134 @@
+"""The measurements of the benchmark issue, each returning Figures."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from .measure import Figure, median_time
+
+ROOT = Path(__file__).resolve().parent.parent
+CALLS = {
+    "TR_DUTY": (60.0, 10.0, 5.0, "DE", 0.2, dt.datetime(2025, 3, 1)),
+    "TR_TEV": (100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0),
+    "EIHR_CAP": ("REKLAM", "SIRKET", 100000.0, 300000.0, 2025.0),
+}
+
+
+def single_calls(n: int = 20000) -> list[Figure]:
+    from calc import call
+    out = []
+    for name, args in CALLS.items():
+        call(name, *args)
+        per = median_time(lambda: [call(name, *args) for _ in range(n)], repeat=7) / n
+        out.append(Figure(f"calc.call {name}, one call", per * 1e6, "µs", 25))
+    return out
+
+
+def array_path(rows: int = 100_000) -> list[Figure]:
+    import addin.trcalc_udfs as udfs
+    from calc import call
+    rnd = random.Random(1)
+    goods = [float(rnd.randint(5, 3000)) for _ in range(rows)]
+    freight = [float(rnd.randint(0, 50)) for _ in range(rows)]
+    when = dt.datetime(2025, 3, 1)
+    col = median_time(lambda: udfs.TR_DUTY(goods, freight, 0.0, "DE", 0.2, when), repeat=5)
+    single = median_time(lambda: [call("TR_DUTY", g, f, 0.0, "DE", 0.2, when) for g, f in zip(goods, freight)],
+                         repeat=3)
+    return [Figure(f"add-in array form, {rows:,} rows of TR_DUTY (one UDF call)", col, "s", 1.0),
+            Figure(f"the same {rows:,} rows as single calc.call calls", single, "s",
+                   note=f"{single / col:.2f}× the array form; in Excel each single UDF call also costs "
+                        "milliseconds of COM traffic")]
+
+
+def batch_in_process(calls: int = 10_000) -> list[Figure]:
+    from server import create_app
+    client = create_app().test_client()
+    body = json.dumps({"calls": [
+        {"function": "TR_TEV", "args": [100000, 10000, 5000 + i, 1, 0.1, 30]} if i % 3 else
+        {"function": "TR_DUTY", "args": [60 + i % 100, 10, 5, "DE", 0.2, "2025-03-01"]} for i in range(calls)]})
+    t = median_time(lambda: client.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
+    return [Figure(f"/api/v1/batch with {calls:,} calls, server time", t, "s", 0.5)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def production_load(seconds: int = 10) -> list[Figure]:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return [Figure("production load (wrk)", 0, "req/s", note="wrk is not installed: run bench/setup.sh")]
+    port = _free_port()
+    env = {**os.environ, "TRCALC_WORKERS": "2", "TRCALC_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "trcalc.cli", "serve", "--production"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write('wrk.method = "POST"\n'
+                      'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
+                      'wrk.headers["Content-Type"] = "application/json"\n')
+        out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
+                              url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
+        os.unlink(lua.name)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        peak = max((_vm_hwm_kb(int(p)) for p in workers), default=0) / 1024
+    finally:
+        server.terminate()
+        server.wait(20)
+    note = f"gunicorn gthread, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
+    if errors:
+        note += f"; {errors[1]} non-2xx"
+    return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note),
+            Figure("p99 latency under that load", p99_ms, "ms", 25),
+            Figure("peak memory per worker (VmHWM)", peak, "MiB")]
+
+
+def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
+    from .workbooks import dir_tev
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        for n, engine in [(engine_lines, "formulas"), *((n, "auto") for n in lines)]:
+            src = dir_tev(n, Path(d) / f"dir_{n}.xlsx")
+            code = ("import resource, sys, time; from pathlib import Path; from templates.engine import compute_file;"
+                    "t = time.perf_counter(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
+                    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, r.engine,"
+                    " len(r.errors))")
+            res = subprocess.run([sys.executable, "-c", code, str(src), str(Path(d) / "out.xlsx"), engine],
+                                 capture_output=True, text=True, cwd=ROOT)
+            secs, rss, used, errors = res.stdout.split()
+            label = f"trcalc compute dir_tev, {n:,} export lines ({used} path)"
+            target = 10.0 if n == 1_000 else None
+            out.append(Figure(label, float(secs), "s", target,
+                              note=f"peak memory {int(rss) / 1024:.0f} MiB; {errors} error cells"))
+    return out
