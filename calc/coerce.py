@@ -6,9 +6,12 @@ the registry deals with them before a reader is called.
 
 Numbers
     int, float (through `str()`, so 0.1 stays 0.1), Decimal, and text:
-    "1234.56", "1234,56", "1.234,56", "1,234.56", "1.234.567".  A single
-    separator followed by exactly three digits ("1.500", "1,500") could be a
-    thousand or one and a half: that is an error asking which was meant.
+    "1234.56", "1234,56", "1.234,56", "1,234.56", "1.234.567".  A single dot
+    is a decimal point, as in every number a program or Excel writes ("1.234"
+    is 1.234), so `str()` of any float reads back as the same number.  But
+    "1.500" and "1,500" — one separator, three digits, and for a dot a final
+    zero no float's text ever has — look like a Turkish thousand as much as
+    one and a half: that is an error asking which was meant.
 Rates
     0.18, "18%", "%18", "%4,5".  A bare number above 1 is an error that
     suggests the percentage (18 → 18 %); write "225%" for a rate above 100 %.
@@ -42,7 +45,7 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")      # 1.234.567,89
 _GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")     # 1,234,567.89
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")                      # 1234,56
-_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")            # 1.500 / 1,500
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d\d0|,\d{3})$")      # 1.500 / 1,500 (not 1.234)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -169,7 +172,8 @@ _FALSE = {"false", "yanlis", "hayir", "no", "0", "h", "y"}
 def to_bool(value, arg: str) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float, Decimal)) and value in (0, 1):
+    if isinstance(value, (int, float, Decimal)) and not (isinstance(value, Decimal) and not value.is_finite()) \
+            and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
         f = fold(value)
@@ -177,6 +181,8 @@ def to_bool(value, arg: str) -> bool:
             return True
         if f in _FALSE:
             return False
+        if re.fullmatch(r"\s*[01](\.0*)?\s*", value):     # 1 / 0 written as text ("1.0")
+            return value.strip().startswith("1")
     raise CalcError("invalid", f"DOĞRU/YANLIŞ bekleniyordu ({value!r})",
                     f"expected TRUE/FALSE ({value!r})", arg)
 
@@ -192,6 +198,8 @@ def to_count(value, arg: str) -> int:
 
 
 def to_text(value, arg: str) -> str:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        value = str(value)                         # a number in a text argument is read as its text
     if isinstance(value, str) and value.strip():
         return value.strip()
     raise CalcError("invalid", f"metin bekleniyordu ({value!r})", f"expected text ({value!r})", arg)
@@ -216,8 +224,10 @@ class CodeSet:
                 self._index[key] = code
 
     def read(self, value, arg: str) -> str:
-        if isinstance(value, float) and value == int(value):
+        if isinstance(value, float) and value.is_integer():
             value = int(value)                     # an article number from a numeric cell
+        elif isinstance(value, str) and re.fullmatch(r"\s*\d+\.0+\s*", value):
+            value = value.strip().split(".")[0]    # the same number as text ("13.0")
         code = self._index.get(fold(str(value))) if value is not None else None
         if code is None:
             raise CalcError("unknown_code",

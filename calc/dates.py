@@ -3,7 +3,7 @@
 Accepted: `date`, `datetime` (the time is dropped), ISO text "2026-11-24",
 Turkish "24.11.2026" (also with "/" or "-"), and Excel serial numbers of the
 1900 date system (45000 → 2023-03-15), which is what a formula engine or a
-number-formatted cell hands over.
+number-formatted cell hands over — also written as text ("45000").
 
 >>> to_date("24.11.2026", "date")
 datetime.date(2026, 11, 24)
@@ -11,6 +11,7 @@ datetime.date(2026, 11, 24)
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 import os
 import re
@@ -21,6 +22,7 @@ from .errors import CalcError
 _EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 once Excel's 1900-02-29 is skipped
 _SERIAL_MAX = 2958465                  # 9999-12-31
 _TR_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_SERIAL_TEXT = re.compile(r"^\d{1,7}(\.\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 
 
@@ -50,7 +52,18 @@ def _bad(arg, value):
         arg)
 
 
+FIRST, LAST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def to_date(value, arg: str) -> dt.date:
+    d = _read_date(value, arg)
+    if not FIRST <= d <= LAST:
+        raise CalcError("out_of_range", f"tarih 1900–2199 arasında olmalı ({value!r})",
+                        f"the date must be between 1900 and 2199 ({value!r})", arg)
+    return d
+
+
+def _read_date(value, arg: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -58,7 +71,8 @@ def to_date(value, arg: str) -> dt.date:
     if isinstance(value, bool):
         raise _bad(arg, value)
     if isinstance(value, (int, float, Decimal)):
-        if value != value or not (1 <= value <= _SERIAL_MAX):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite or not (1 <= value <= _SERIAL_MAX):
             raise _bad(arg, value)
         return from_serial(int(value))
     if isinstance(value, str):
@@ -70,6 +84,8 @@ def to_date(value, arg: str) -> dt.date:
             m = _TR_DATE.match(s)
             if m:
                 return dt.date(int(m[3]), int(m[2]), int(m[1]))
+            if _SERIAL_TEXT.match(s):             # an Excel serial written as text ("45717")
+                return to_date(float(s), arg)
         except ValueError:
             pass
     raise _bad(arg, value)

@@ -30,7 +30,7 @@ from decimal import Decimal
 from .coerce import CodeSet
 from .dates import add_years
 from .errors import CalcError
-from .money import ZERO, fmt, fmt_rate, round_money
+from .money import ZERO, floor_money, fmt, fmt_rate, round_money
 from .registry import Arg, Outcome, function, kind
 from .rules.store import CHECKS, param
 
@@ -206,9 +206,10 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
     claimed = claimed or ZERO
     remaining = max(ZERO, cap - claimed)
     before = eligible * rate
+    # the support is rounded once, half-up; the cap it may not exceed is cut to whole kuruş
+    payable_now = min(round_money(before), floor_money(remaining))
     return SupportOutcome(support, beneficiary, year, expense, rate, eligible, before, cap, cap_formula,
-                          claimed, remaining, round_money(min(before, remaining)), sales, ratio, ratio_cap,
-                          notes)
+                          claimed, remaining, payable_now, sales, ratio, ratio_cap, notes)
 
 
 _BENEFICIARY = Arg("beneficiary", "beneficiary", "Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI",

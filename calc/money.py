@@ -11,7 +11,7 @@ Decimal('0.01')
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 KURUS = Decimal("0.01")
 ZERO = Decimal(0)
@@ -24,6 +24,11 @@ _CTX = Context(prec=60, rounding=ROUND_HALF_UP)
 
 def round_money(x: Decimal) -> Decimal:
     return x.quantize(KURUS, rounding=ROUND_HALF_UP, context=_CTX)
+
+
+def floor_money(x: Decimal) -> Decimal:
+    """Down to the kuruş: for a ceiling that must never be exceeded by rounding."""
+    return x.quantize(KURUS, rounding=ROUND_DOWN, context=_CTX)
 
 
 def mul(*xs: Decimal) -> Decimal:

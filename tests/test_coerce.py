@@ -24,6 +24,8 @@ from tests.conftest import raises_on
     (" 75 ", D("75")),
     ("1 234,5", D("1234.5")),      # a space as thousands separator
     ("0.100", D("0.100")),         # a leading zero is never a thousands group
+    ("1.234", D("1.234")),         # a single dot is a decimal point: str(1.234) reads back
+    ("12.345", D("12.345")),
     ("-5", D("-5")),
     ("12", D("12")),
 ])
@@ -37,7 +39,7 @@ def test_bad_numbers(value):
         to_number(value, "goods")
 
 
-@pytest.mark.parametrize("value", ["1.500", "1,500", "-2.000"])
+@pytest.mark.parametrize("value", ["1.500", "1,500", "-2.000", "150.000", "1,234"])
 def test_ambiguous_numbers_are_refused(value):
     with raises_on("goods", "invalid") as info:
         to_number(value, "goods")
@@ -109,6 +111,7 @@ def test_bad_rates(value):
     (1, dt.date(1900, 1, 1)),
     (61, dt.date(1900, 3, 1)),            # after Excel's phantom 1900-02-29
     (46350, dt.date(2026, 11, 24)),
+    ("45717", dt.date(2025, 3, 1)),       # a serial written as text
 ])
 def test_dates(value, expected):
     assert to_date(value, "date") == expected
@@ -117,6 +120,12 @@ def test_dates(value, expected):
 @pytest.mark.parametrize("value", ["31.02.2025", "2025-13-01", "yesterday", 0, -5, True, 3e6, "24.11.26"])
 def test_bad_dates(value):
     with raises_on("date", "invalid"):
+        to_date(value, "date")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", 2957371, dt.date(1899, 12, 31), "2200-01-01"])
+def test_dates_outside_1900_2199_are_refused(value):
+    with raises_on("date", "out_of_range"):
         to_date(value, "date")
 
 
