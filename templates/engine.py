@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -185,6 +186,27 @@ def check_file(path: Path) -> None:
                             "the file expands far too much when unzipped (possible zip bomb)")
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
+    _check_dimensions(path, [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")])
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+
+
+def _check_dimensions(path: Path, sheets: list[str]) -> None:
+    """Refuse a huge sheet from its <dimension> tag, before openpyxl loads a single cell."""
+    total = 0
+    with zipfile.ZipFile(path) as z:
+        for name in sheets:
+            with z.open(name) as f:
+                m = _DIMENSION.search(f.read(4096))
+            if m:
+                col = 0
+                for ch in m[1].decode():
+                    col = col * 26 + ord(ch) - 64
+                total += col * int(m[2])
+    if total > MAX_CELLS:
+        raise WorkbookError(f"çalışma kitabı çok büyük ({total} hücre; sınır {MAX_CELLS})",
+                            f"workbook too large ({total} cells; limit {MAX_CELLS})")
 
 
 def _open(path: Path, **kw):

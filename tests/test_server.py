@@ -2,7 +2,6 @@
 import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from decimal import Decimal as D
 
 import openpyxl
@@ -15,6 +14,7 @@ from calc.rules.store import book
 from server import create_app
 from server.config import Settings
 from templates import build
+from tests import bad_files
 
 VERSION = book().version
 
@@ -289,37 +289,9 @@ def test_workbook_formula_injection_stays_text(client, tmp_path):
     assert out["İhracat"]["A5"].value.startswith("=HYPERLINK") and out["İhracat"]["A5"].data_type == "s"
 
 
-def _zip(parts: dict) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in parts.items():
-            z.writestr(name, text)
-    return buf.getvalue()
-
-
-def _bombs(tmp_path):
-    # "billion laughs": each entity is ten of the one before
-    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 9))
-    laughs = (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-              '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>')
-    good = _example_bytes(tmp_path, "ithalat_vergi")
-    with zipfile.ZipFile(io.BytesIO(good)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    xml_bomb = _zip({**parts, "xl/worksheets/sheet1.xml": laughs})     # the instructions sheet
-    zip_bomb = _zip({"[Content_Types].xml": "<Types/>", "xl/huge.xml": "0" * (250 * 1024 * 1024)})
-    return {
-        "not a zip": (b"hello, this is not a workbook", ".xlsx"),
-        "password protected": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "parola"),
-        "zip bomb": (zip_bomb, "zip"),
-        "xml bomb": (xml_bomb, "XML"),
-        "zip without a workbook": (_zip({"a.txt": "x"}), ".xlsx"),
-    }
-
-
 @pytest.mark.xdist_group("workbooks")
 def test_bad_workbooks_get_a_clear_400_and_the_server_stays_up(client, tmp_path):
-    for case, (data, words) in _bombs(tmp_path).items():
+    for case, (data, words) in bad_files.cases(tmp_path).items():
         r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(data), "bad.xlsx")},
                         content_type="multipart/form-data")
         assert r.status_code == 400, (case, r.status_code, r.text[:300])
