@@ -18,6 +18,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	@bash tests/setup-browser.sh
+	$(BIN)/ruff check calc addin server templates trcalc bench tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 templates: $(STAMP)

@@ -30,7 +30,7 @@ def single_calls(n: int = 20000) -> list[Figure]:
     out = []
     for name, args in CALLS.items():
         call(name, *args)
-        per = median_time(lambda: [call(name, *args) for _ in range(n)], repeat=7) / n
+        per = median_time(lambda name=name, args=args: [call(name, *args) for _ in range(n)], repeat=7) / n
         out.append(Figure(f"calc.call {name}, one call", per * 1e6, "µs", 25))
     return out
 

@@ -28,7 +28,7 @@ from .coerce import CodeSet
 from .countries import EU, NON_EU, name_tr
 from .errors import CalcError
 from .money import ZERO, fmt, fmt_rate, round_money
-from .registry import Arg, Outcome, function, kind
+from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
 
 P_GENERAL_ROUTE = param("import.flat.general_route")
@@ -256,15 +256,16 @@ def tr_cif(ctx, goods, freight, insurance):
     return goods + (freight or ZERO) + (insurance or ZERO)
 
 
-DUTY_ARGS = [_GOODS, _FREIGHT, _INSURANCE,
-                Arg("origin", "origin", "Menşe ülke (DE, Almanya, AB, AB DIŞI)", "origin country (DE, Germany, EU, OTHER)"),
-                Arg("duty_rate", "rate", "GTİP gümrük vergisi oranı (normal rejimde gerekli)",
-                    "GTİP customs duty rate (needed in the regular regime)", optional=True),
-                Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True),
-                Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL",
-                    "category: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL", optional=True),
-                Arg("fx", "positive", "Kur (TL/€); verilirse sonuç TL", "TRY per EUR; result in TRY when given",
-                    optional=True)]
+DUTY_ARGS = [
+    _GOODS, _FREIGHT, _INSURANCE,
+    Arg("origin", "origin", "Menşe ülke (DE, Almanya, AB, AB DIŞI)", "origin country (DE, Germany, EU, OTHER)"),
+    Arg("duty_rate", "rate", "GTİP gümrük vergisi oranı (normal rejimde gerekli)",
+        "GTİP customs duty rate (needed in the regular regime)", optional=True),
+    AS_OF,
+    Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL",
+        "category: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL", optional=True),
+    Arg("fx", "positive", "Kur (TL/€); verilirse sonuç TL", "TRY per EUR; result in TRY when given", optional=True),
+]
 
 
 @function("TR_DUTY", topic="imports", result="money", detail=True,

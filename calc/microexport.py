@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import fmt, fmt_num, fmt_rate, round_money
-from .registry import Arg, Outcome, function
+from .registry import AS_OF, Arg, Outcome, function
 from .rules.store import param
 
 P_KG = param("microexport.max_kg")
 P_EUR = param("microexport.max_eur")
 P_KDV = param("kdv.general_rate")
 
-_DATE = Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True)
 
 
 @dataclass
@@ -50,7 +49,7 @@ class MicroOutcome(Outcome):
           summary_en="does the shipment fit the BGB (simplified declaration) micro-export limits",
           args=[Arg("gross_kg", "positive", "Brüt ağırlık (kg)", "gross weight in kg"),
                 Arg("value_eur", "money", "Gönderi değeri (€)", "shipment value in EUR"),
-                _DATE])
+                AS_OF])
 def tr_micro_export(ctx, gross_kg, value_eur, date):
     max_kg, max_eur = ctx.rule(P_KG), ctx.rule(P_EUR)
     return MicroOutcome(gross_kg, value_eur, max_kg, max_eur, gross_kg <= max_kg and value_eur <= max_eur)
@@ -80,7 +79,7 @@ class RefundOutcome(Outcome):
           summary_en="refundable KDV on export: input KDV, at most export value × the general KDV rate",
           args=[Arg("input_kdv", "money", "İhracata ait yüklenilen KDV (TL)", "input KDV borne on the export, TRY"),
                 Arg("export_value", "money", "İhracat bedeli (TL)", "export value, TRY"),
-                _DATE])
+                AS_OF])
 def tr_export_kdv_refund(ctx, input_kdv, export_value, date):
     rate = ctx.rule(P_KDV)
     ceiling = round_money(export_value * rate)

@@ -79,6 +79,10 @@ class Arg:
         return KINDS[self.kind].reader
 
 
+# Every function's optional as-of date (SPEC §3): the rules in force on it are used.
+AS_OF = Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True)
+
+
 @dataclass(frozen=True)
 class Function:
     name: str

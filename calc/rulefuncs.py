@@ -6,7 +6,7 @@ Decimal('0.20')
 """
 from __future__ import annotations
 
-from .registry import Arg, function
+from .registry import AS_OF, Arg, function
 from .rules.store import book
 
 
@@ -14,7 +14,7 @@ from .rules.store import book
           summary_tr="Bir kural parametresinin tarihteki değeri",
           summary_en="a rule parameter's value on a date",
           args=[Arg("name", "text", "Parametre adı (örn. kdv.general_rate)", "parameter name (e.g. kdv.general_rate)"),
-                Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True)])
+                AS_OF])
 def tr_rate(ctx, name, date):
     value = ctx.rule(name)
     return ", ".join(value) if isinstance(value, tuple) else value

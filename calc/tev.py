@@ -32,7 +32,7 @@ from .coerce import CodeSet
 from .countries import name_tr
 from .errors import CalcError
 from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money
-from .registry import Arg, Outcome, function, kind
+from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
 
 P_EU = param("eu.members")
@@ -165,7 +165,6 @@ def levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, 
                       unit_value, input_used, value_used, levy_fx, tev, ctx.rule(P_TAX_CODE), decided)
 
 
-_DATE = Arg("date", "date", "Tarih (boş: bugün)", "as-of date (empty: today)", optional=True)
 _DEST = Arg("destination", "country", "Varış ülkesi (DE, Almanya, İngiltere…)", "destination country")
 _CERT = Arg("certificate", "certificate", "Menşe belgesi: ATR, EUR1, EURMED, FATURA, YOK",
             "proof of origin: ATR, EUR1, EURMED, FATURA, YOK", optional=True)
@@ -182,7 +181,7 @@ _CERT = Arg("certificate", "certificate", "Menşe belgesi: ATR, EUR1, EURMED, FA
                 Arg("fx", "positive", "Döviz kuru (TL)", "exchange rate (TRY per unit of currency)"),
                 Arg("waste_rate", "waste", "Fire oranı (verilirse kullanım ÷ (1 − fire))", "waste rate (input used ÷ (1 − waste))", optional=True),
                 replace(_DEST, optional=True),
-                _CERT, _DATE])
+                _CERT, AS_OF])
 def tr_tev(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
            destination, certificate, date):
     return levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
@@ -192,7 +191,7 @@ def tr_tev(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx
 @function("TR_TEV_APPLIES", topic="tev", result="bool", detail=True,
           summary_tr="Bu ülkeye, bu belgeyle ihracatta TEV doğar mı (DOĞRU/YANLIŞ)",
           summary_en="does TEV arise for this destination and proof of origin (TRUE/FALSE)",
-          args=[_DEST, _CERT, _DATE])
+          args=[_DEST, _CERT, AS_OF])
 def tr_tev_applies(ctx, destination, certificate, date):
     return applies(ctx, destination, certificate)
 
@@ -225,7 +224,7 @@ class Penalty(Outcome):
           args=[Arg("tev", "money", "Ödenmeyen TEV tutarı (TL)", "unpaid TEV in TRY"),
                 Arg("voluntary", "bool", "İdarenin tespitinden önce bildirildi mi (DOĞRU/YANLIŞ)",
                     "disclosed before customs found it (TRUE/FALSE)", optional=True),
-                _DATE])
+                AS_OF])
 def tr_tev_penalty(ctx, tev, voluntary, date):
     if voluntary:
         return Penalty(tev, True, None, ZERO)

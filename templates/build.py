@@ -659,8 +659,8 @@ def restore_charts(wb) -> None:
 def _fill(ws, cols: list[Col], data: list[dict]) -> None:
     names = letters(cols)
     for r, row in enumerate(data, start=FIRST_ROW):
-        for key, value in row.items():
-            ws[f"{names[key]}{r}"] = value
+        for column, value in row.items():
+            ws[f"{names[column]}{r}"] = value
 
 
 def example_ithalat() -> Workbook:

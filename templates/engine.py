@@ -50,7 +50,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024     # all parts once unzipped
 MAX_RATIO = 200                            # a zip bomb compresses far better than any workbook
 MAX_CELLS = 2_000_000
 
-_OVERRIDES: contextvars.ContextVar[dict] = contextvars.ContextVar("trcalc_overrides", default={})
+_OVERRIDES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("trcalc_overrides", default=None)
 
 
 class WorkbookError(Exception):
@@ -129,9 +129,9 @@ def engine_function(fn: Function):
             if err is not None:                      # an error in an input propagates, as in Excel
                 return err
             if any(isinstance(v, list) for v in values):
-                out = call_many(fn.name, values, _OVERRIDES.get())
+                out = call_many(fn.name, values, _OVERRIDES.get() or {})
                 return np.array([[to_cell(v)] for v in out], dtype=object)
-            return to_cell(fn(*values, overrides=_OVERRIDES.get()))
+            return to_cell(fn(*values, overrides=_OVERRIDES.get() or {}))
         except CalcError as exc:
             return CellError(exc.message)
         except Exception as exc:                         # never a traceback into a cell

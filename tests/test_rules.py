@@ -3,11 +3,10 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
-from calc import CalcError, call
+from calc import call
 from calc.rules.check import check
 from calc.rules.store import RULES_DIR, book
 from tests.conftest import raises_on
