@@ -37,6 +37,8 @@ class Kind:
 def _year(value, arg):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year
+    if isinstance(value, str) and ("-" in value or value.count(".") == 2):
+        return to_date(value, arg).year          # a date given for the year, as text
     n = coerce.to_count(value, arg)
     if not 2000 <= n <= 2100:
         raise CalcError("out_of_range", f"yıl 2000–2100 arasında olmalı ({value!r})",
