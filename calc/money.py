@@ -1,8 +1,10 @@
 """Money: `Decimal` end to end, rounded half-up to the kuruş once per assessed amount.
 
 Turkish practice (and the law on rounding of tax amounts) rounds half a kuruş
-and above up.  Intermediate values keep full precision; only an amount that is
-assessed (a tax, a levy, a support payable) goes through `round_money`.
+and above up.  Intermediate values keep full precision (Python's 28
+significant digits, far beyond any amount below the 10^15 input limit times a
+rate); only an amount that is assessed (a tax, a levy, a support payable) goes
+through `round_money`.
 
 >>> round_money(Decimal("0.005"))
 Decimal('0.01')
@@ -17,8 +19,7 @@ KURUS = Decimal("0.01")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-# Wide enough that no realistic product of amounts and rates is ever rounded
-# before we round it on purpose.
+# For the rounding itself: wide enough that quantizing never raises on a large amount.
 _CTX = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
@@ -29,17 +30,6 @@ def round_money(x: Decimal) -> Decimal:
 def floor_money(x: Decimal) -> Decimal:
     """Down to the kuruş: for a ceiling that must never be exceeded by rounding."""
     return x.quantize(KURUS, rounding=ROUND_DOWN, context=_CTX)
-
-
-def mul(*xs: Decimal) -> Decimal:
-    out = ONE
-    for x in xs:
-        out = _CTX.multiply(out, x)
-    return out
-
-
-def div(a: Decimal, b: Decimal) -> Decimal:
-    return _CTX.divide(a, b)
 
 
 def fmt(x: Decimal, places: int = 2) -> str:

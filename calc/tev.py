@@ -214,8 +214,8 @@ class Penalty(Outcome):
     def warnings(self):
         if self.voluntary:
             return []
-        return ["ceza oranı (1/4) tek ikincil kaynaktan, güveni düşük: mevzuattan doğrulayın / "
-                "the 1/4 fraction comes from one secondary source: verify it"]
+        return [f"ceza oranı ({fmt_rate(self.fraction)}) tek ikincil kaynaktan, güveni düşük: mevzuattan "
+                f"doğrulayın / the {self.fraction} fraction comes from one secondary source: verify it"]
 
 
 @function("TR_TEV_PENALTY", topic="tev", result="money", detail=True,
