@@ -28,6 +28,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from calc.countries import all_codes
 from calc.eexport import BENEFICIARIES, SUPPORTS
 from calc.imports import CATEGORIES
+from calc.money import fmt, fmt_rate
 from calc.rules.store import book
 from calc.tev import CERTIFICATES
 
@@ -122,6 +123,21 @@ def _instructions(wb, heading: str, lines: list[str]) -> None:
     protect(ws)
 
 
+def _rule(name: str):
+    """A rule's value on the rules' review date, for the instructions text (never hand-copied)."""
+    rb = book()
+    return rb.lookup(name, rb.meta.reviewed).value
+
+
+def _history(name: str, show) -> str:
+    """'15.05.2019: 150 €; 21.08.2024: 30 €' — every dated value of a rule."""
+    return "; ".join(f"{e.start:%d.%m.%Y}: {show(e.value)}" for e in book().params[name])
+
+
+def _pct(x) -> str:
+    return fmt_rate(x)
+
+
 COMMON_HELP = [
     "Sarı hücreler giriş hücreleridir; gri hücreler formüldür ve kilitlidir (sayfa korumasını parolasız "
     "kaldırabilirsiniz). Kodları açılır listeden seçin.",
@@ -186,9 +202,12 @@ def build_ithalat(rows: int) -> Workbook:
         "Her satır bir gönderidir: tarih, eşya bedeli, navlun, sigorta (€), menşe, kategori, GTİP gümrük vergisi "
         "oranı ve isterseniz kur. Rejim (FLAT: tek ve maktu vergi, EXEMPT: muaf, REGULAR: normal), toplam vergi "
         "ve toplam maliyet kendiliğinden hesaplanır.",
-        "Rejim tarihe, değere, menşeye ve kategoriye göre seçilir (2024-08-21 öncesi 150 €, sonra 30 €; "
-        "2024-12-27'den itibaren sınır CIF üzerinden; 2026-02-06'dan itibaren genel eşyada her değerde normal "
-        "rejim). Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
+        "Rejim tarihe, değere, menşeye ve kategoriye göre seçilir. Tek ve maktu vergi sınırı: "
+        + _history("import.flat.limit", lambda v: f"{fmt(v)} €") + ". Sınır testine navlun ve sigorta dahil mi: "
+        + _history("import.flat.base_includes_transport", lambda v: "evet" if v else "hayır")
+        + ". Genel eşyada tek vergi yolu açık mı: "
+        + _history("import.flat.general_route", lambda v: "evet" if v else "hayır (her değerde normal rejim)")
+        + ". Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
         "Kur boşsa tutarlar €'dur; kur girilirse vergiler TL'ye çevrilip kuruşa yuvarlanır.",
         "Kategoriler: GENEL, OTV4 (ÖTV IV listesi), KITAP, ILAC (ilaç/takviye), NUMUNE, TUZEL (tüzel kişi alıcı).",
         *COMMON_HELP,
@@ -223,10 +242,10 @@ def build_ithalat(rows: int) -> Workbook:
 
 def _summary_rows(wb, ws, rows, refs) -> None:
     """Label | formula rows; each formula's Python twin (env → value) is kept for the fast path."""
-    for r, (label, formula, fmt, twin) in enumerate(rows, start=FIRST_ROW):
+    for r, (label, formula, number_format, twin) in enumerate(rows, start=FIRST_ROW):
         ws.cell(r, 1, label)
         c = ws.cell(r, 2, formula.format(**refs))
-        c.number_format = fmt
+        c.number_format = number_format
         wb.trcalc_cells[(ws.title, c.coordinate)] = twin
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 20
@@ -372,7 +391,8 @@ def build_dir(rows: int) -> Workbook:
         "yuvarlanır ve beyannamede 61 vergi koduyla beyan edilir.",
         "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "
         "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz.",
-        "Ödeme tarihi girilirse gecikme zammı (vade: ihracat tarihi) ve para cezası (vergi × 1/4; gönüllü "
+        f"Ödeme tarihi girilirse gecikme zammı (vade: ihracat tarihi) ve para cezası (vergi × "
+        f"{_pct(_rule('tev.penalty_fraction'))}; gönüllü "
         "bildirimde 0) hesaplanır.",
         *COMMON_HELP,
     ])
@@ -513,9 +533,11 @@ def build_eihracat(rows: int) -> Workbook:
         "uygulanır: sonraki bir harcama, öncekilerin bıraktığı kadar destek alır (Önceki ödemeler sütunu).",
         "Destek kodları: REKLAM (13), TANITIM (14), SIPARIS (15), DEPO (16), ENTEGRASYON (17), MAGAZA (18), "
         "KOMISYON (19). Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI.",
-        "Destek = %50 × uygun harcama. REKLAM'da uygun harcama, reklamlardan gelen satışın %20'sini; SIPARIS'te "
-        "hedef ülke e-ticaret satışının %10'unu aşamaz (İlgili satış sütunu). DEPO'da birim başına, "
-        "ENTEGRASYON'da entegrasyon başına üst sınır vardır (Adet sütunu; en çok 25 birim / 6 entegrasyon).",
+        f"Destek = {_pct(_rule('eexport.support_rate'))} × uygun harcama. REKLAM'da uygun harcama, reklamlardan "
+        f"gelen satışın {_pct(_rule('eexport.ratio.reklam'))}'sini; SIPARIS'te hedef ülke e-ticaret satışının "
+        f"{_pct(_rule('eexport.ratio.siparis'))}'unu aşamaz (İlgili satış sütunu). DEPO'da birim başına, "
+        f"ENTEGRASYON'da entegrasyon başına üst sınır vardır (Adet sütunu; en çok "
+        f"{_rule('eexport.item_max.depo')} birim / {_rule('eexport.item_max.entegrasyon')} entegrasyon).",
         "Üst sınırlar Genelge tutarlarıdır; Bakanlığın yıllık yeniden değerlenmiş tablosu kurallarda yoksa "
         "Genelge tutarı kullanılır: güncel tutarı Parametreler sayfasında girin (örn. eexport.cap.reklam.sirket).",
         "Özet sayfası: destek ve yıl başına harcama, ödenecek destek, yıllık üst sınır, kalan sınır, çeyrek "
@@ -567,9 +589,9 @@ def _support_summary(wb, cols, rows, lists) -> None:
                 (f'=IF(C{r}=0,"",EIHR_END(_xlfn.MINIFS({led["l_date"]},{led["l_support"]},$A{r}),$A{r}))', DATE,
                  _summary_end(r)),
             ]
-            for i, (formula, fmt, twin) in enumerate(cells, start=2):
+            for i, (formula, number_format, twin) in enumerate(cells, start=2):
                 c = ws.cell(r, i, formula)
-                c.number_format = fmt
+                c.number_format = number_format
                 wb.trcalc_cells[(ws.title, c.coordinate)] = twin
             r += 1
     for letter, width in zip("ABCDEFGHIJK", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14)):
