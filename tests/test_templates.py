@@ -36,8 +36,8 @@ def built(tmp_path_factory):
 def computed(built, tmp_path_factory):
     out = tmp_path_factory.mktemp("computed")
     reports = {}
-    for name in NAMES:
-        reports[name] = compute_file(built / "examples" / f"{name}.xlsx", out / f"{name}.xlsx")
+    for name in NAMES:       # the real Excel formula engine (the fast path is compared with it elsewhere)
+        reports[name] = compute_file(built / "examples" / f"{name}.xlsx", out / f"{name}.xlsx", "formulas")
     return out, reports
 
 
@@ -112,6 +112,7 @@ def test_every_code_list_has_a_drop_down(built):
 @pytest.mark.parametrize("name", NAMES)
 def test_examples_compute_without_errors(name, computed):
     _, reports = computed
+    assert reports[name].engine == "formulas"
     assert reports[name].errors == [], reports[name].summary()
     assert reports[name].formulas > 50
 
@@ -257,13 +258,14 @@ def test_eihracat_example_applies_caps_in_date_order(computed):
     assert summary._charts, "the chart of used vs remaining caps is kept"
 
 
-def test_workbook_overrides_apply(built, tmp_path):
+@pytest.mark.parametrize("engine", ["formulas", "auto"])
+def test_workbook_overrides_apply(built, tmp_path, engine):
     wb = openpyxl.load_workbook(built / "examples" / "ithalat_vergi.xlsx")
     wb["Parametreler"]["A5"], wb["Parametreler"]["B5"] = "import.flat.rate_eu", "25%"
     src = tmp_path / "in.xlsx"
     wb.save(src)
-    report = compute_file(src, tmp_path / "out.xlsx")
-    assert report.errors == []
+    report = compute_file(src, tmp_path / "out.xlsx", engine)
+    assert report.errors == [] and report.engine == ("formulas" if engine == "formulas" else "fast")
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Gönderiler"]
     assert _col(ws, "Toplam vergi")[0] == 15.0                   # 60 × 25 % instead of 18 %
 

@@ -82,7 +82,7 @@ def _docs(ns) -> int:
 def _compute(ns) -> int:
     from templates.engine import WorkbookError, compute_file
     try:
-        report = compute_file(Path(ns.input), Path(ns.output))
+        report = compute_file(Path(ns.input), Path(ns.output), ns.engine)
     except WorkbookError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -132,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("input")
     w.add_argument("output")
     w.add_argument("--allow-errors", action="store_true", help="exit 0 even when cells end in an error")
+    w.add_argument("--engine", choices=("auto", "formulas", "fast"), default="auto",
+                   help="auto: the template fast path for unedited templates, else the formulas engine")
     w.set_defaults(run=_compute)
 
     b = sub.add_parser("templates", help="build the template workbooks")
