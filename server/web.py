@@ -34,7 +34,8 @@ def show(value, unit: str = "") -> str:
     if isinstance(value, bool):
         return "Evet (DOĞRU)" if value else "Hayır (YANLIŞ)"
     if isinstance(value, Decimal):
-        text = fmt(value) if unit else fmt_num(value)
+        # an assessed amount (kuruş) keeps its two decimals; other numbers show what they have
+        text = fmt(value) if unit or value.as_tuple().exponent == -2 else fmt_num(value)
         return f"{text} {unit}".strip()
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
