@@ -25,7 +25,8 @@ class Figure:
 
     def row(self) -> str:
         target = "" if self.target is None else f"{'≤' if self.better == 'lower' else '≥'} {self.target:g} {self.unit}"
-        return f"| {self.what} | {self.value:,.3g} {self.unit} | {target} | {self.ratio} | {self.note} |"
+        shown = f"{self.value:,.0f}" if self.value >= 1000 else f"{self.value:.3g}"
+        return f"| {self.what} | {shown} {self.unit} | {target} | {self.ratio} | {self.note} |"
 
 
 def median_time(fn, repeat: int = 5) -> float:
