@@ -75,6 +75,10 @@ class Arg:
     doc_tr: str
     doc_en: str
     optional: bool = False
+    # A required position that may still be left empty, the function saying what empty means
+    # (TR_IMPORT_TAXES' fx: empty = the TCMB rate).  Excel, xlwings and Office.js put optional
+    # parameters only after the required ones, so such an argument is not marked optional.
+    empty_ok: bool = False
 
     @property
     def reader(self) -> Callable:
@@ -103,7 +107,7 @@ class Function:
     def read_arg(self, i: int, v):
         a = self.args[i]
         if v is None or (type(v) is str and not v.strip()):
-            if not a.optional:
+            if not (a.optional or a.empty_ok):
                 raise CalcError("missing", "zorunlu bağımsız değişken boş",
                                 "required argument is empty", a.name)
             return None
