@@ -213,7 +213,7 @@ def test_array_form_one_value_per_line():
     out = call_many("TR_IMPORT_TAXES", [[1000, 100.05, "x"], "TRY", None, ["10%", "10%", "10%"]],
                     overrides=None)
     assert out[0] == D("320.00") and out[1] == D("32.02")
-    assert isinstance(out[2], CalcError) and out[2].argument == "value"
+    assert isinstance(out[2], CalcError) and out[2].argument == "gumruk_degeri"     # value, as Excel names it
 
 
 def test_registry_entries():
@@ -237,19 +237,19 @@ def test_api_call(client):
     r = client.post("/api/v1/call/TR_DECLARATION_STAMP", json={"args": [], "date": "2026-01-01"})
     assert r.json["text"] == "1605.80"
     r = client.post("/api/v1/call/TR_IMPORT_TAXES", json={"args": [1000, "USD", None, "10%"]})
-    assert r.status_code == 400 and r.json["error"]["argument"] == "fx"
+    assert r.status_code == 400 and r.json["error"]["argument"] == "kur"           # fx, as Excel names it
 
 
 def test_office_metadata_lists_the_functions(client):
     by_id = {f["id"]: f for f in client.get("/office/functions.json").json["functions"]}
     for name in ("TR_IMPORT_TAXES", "TR_IMPORT_TAXES_DETAIL", "TR_DECLARATION_STAMP"):
-        assert [p["name"] for p in by_id[name]["parameters"]] == [a.name for a in REGISTRY[name].args]
+        assert [p["name"] for p in by_id[name]["parameters"]] == [a.excel for a in REGISTRY[name].args]
 
 
 def test_web_page_computes_a_line(client):
     assert 'href="/hesap/TR_IMPORT_TAXES"' in client.get("/").text
-    q = ("value=10000&currency=USD&fx=32,5&duty_rate=%2510&igv_rate=%255&otv=1234,56&antidumping=500"
-         "&other_costs=2000&payment=MAL_MUKABILI&date=01.03.2025")
+    q = ("gumruk_degeri=10000&para_birimi=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
+         "&damping_tutari=500&diger_giderler=2000&odeme_sekli=MAL_MUKABILI&tarih=01.03.2025")
     html = client.get(f"/hesap/TR_IMPORT_TAXES?{q}").text
     assert "149.381,47 TL" in html and "KDV matrahı" in html
 
