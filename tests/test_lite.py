@@ -125,11 +125,12 @@ def test_single_cell_error_raises_and_column_rows_carry_text(standin, tmp_path, 
     _import_main(build.main_source(embed=False), tmp_path, monkeypatch)
     with pytest.raises(Exception) as info:
         standin.call("TR_CIF", ["x", None, None])
-    assert "goods" in str(info.value) and " — " in str(info.value)      # Turkish, then English
+    goods = REGISTRY["TR_CIF"].args[0].excel                                # the name Excel shows
+    assert f"{goods}:" in str(info.value) and " — " in str(info.value)   # Turkish, then English
     # 100 + 10 + 1 and 200 + 20 + 1: a 2-D one-column range spills a column
     assert standin.call("TR_CIF", [[[100], [200]], [[10], [20]], 1]) == [[111.0], [221.0]]
     rows = standin.call("TR_CIF", [[100, "x"], 0, 0])
-    assert rows[0] == [100.0] and rows[1][0].startswith("#goods:")
+    assert rows[0] == [100.0] and rows[1][0].startswith(f"#{goods}:")
 
 
 def test_rules_bundle_reads_back_what_the_yaml_says():
@@ -155,7 +156,7 @@ def test_shipped_code_runs_on_the_standard_library_alone(tmp_path):
     # -S: no site-packages on the path, so only the standard library and the unpacked code.
     done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["150000.0", "33.0"]
+    assert done.stdout.split() == ["150000.0", "33.0"], done.stdout
 
 
 def test_countries_bundle_matches_pycountry():
