@@ -163,7 +163,7 @@ GOLDEN = [
     ("TR_TEV_PENALTY", [150000]),
     ("TR_MICRO_EXPORT", [300, 15000, "2026-01-02"]),
     ("TR_EXPORT_KDV_REFUND", [25000, 100000, "2025-06-01"]),
-    ("TR_TEV_APPLIES", ["Güney Kore", "EUR.1", "2025-03-01"]),
+    ("TR_TEV_APPLIES", ["Güney Kore", "menşe beyanı", "2025-03-01"]),
 ]
 
 
@@ -225,7 +225,7 @@ def test_functions(client):
     assert tev["summary_tr"] and tev["summary_en"]
     assert [a["name"] for a in tev["arguments"]][:2] == ["ithal_degeri", "ithal_miktari"]
     cert = next(a for a in tev["arguments"] if a["name"] == "mense_belgesi")
-    assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "YOK"]
+    assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "SERTIFIKA", "YOK"]
 
 
 def test_rules_by_date(client):
