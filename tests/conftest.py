@@ -1,6 +1,19 @@
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from calc import CalcError
+
+# No test reaches TCMB or touches the user's rate store (issue 14): rates come only from the
+# stand-in server of tests/tcmb_server.py, which the tests that need it point TRCALC_TCMB_URL at.
+os.environ["TRCALC_DATA_DIR"] = tempfile.mkdtemp(prefix="trcalc-test-data-")
+atexit.register(shutil.rmtree, os.environ["TRCALC_DATA_DIR"], True)
+
+from tests.tcmb_server import tcmb  # noqa: E402,F401  (the `tcmb` fixture)
+os.environ["TRCALC_TCMB_URL"] = "http://127.0.0.1:9/no-tcmb-in-tests"
 
 
 def raises_on(arg, code=None):

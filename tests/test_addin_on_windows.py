@@ -48,7 +48,7 @@ def test_the_vba_import_functions_would_write(windows_udfs):
     udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()
     assert ("Function TR_TEV(import_value, import_qty, export_qty, consumption, duty_rate, fx, "
-            "Optional waste_rate, Optional destination, Optional certificate, Optional date)") in vba
+            "Optional waste_rate, Optional destination, Optional certificate, Optional date, Optional currency)") in vba
     assert "Function TR_RULES_VERSION()" in vba
     assert "caller" not in "".join(line for line in vba.splitlines() if line.startswith("Function"))
     for name in REGISTRY:

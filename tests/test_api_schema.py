@@ -26,7 +26,7 @@ def api_schema():
 
 def test_every_operation_conforms_to_the_schema(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 14         # every route of the app (test_server checks the list)
+    assert len(operations) == 15         # every route of the app (test_server checks the list)
     for op in operations:
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=op.as_strategy())

@@ -7,6 +7,8 @@
     trcalc docs [--write | --check]                     README function table
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
+    trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
+    trcalc fx status                                    where the store is and what it holds
 
 Exit status: 0 ok, 2 bad input (the message on stderr, Turkish then English).
 """
@@ -102,6 +104,29 @@ def _build_templates(ns) -> int:
     return 0
 
 
+def _fx_sync(ns) -> int:
+    from calc import CalcError
+    from calc.dates import to_date, today
+    from calc.fxsync import SyncError, sync
+    try:
+        first = to_date(ns.first, "--from")
+        last = to_date(ns.last, "--to") if ns.last else today()
+        report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
+    except (CalcError, SyncError) as exc:
+        print(exc.message, file=sys.stderr)
+        return 2 if isinstance(exc, CalcError) else 1
+    print(report.summary())
+    return 0
+
+
+def _fx_status(ns) -> int:
+    from calc.fxstore import Store
+    from calc.tcmb import base_url
+    for k, v in {**Store().summary(), "tcmb_url": base_url()}.items():
+        print(f"{k}\t{v if v is not None else ''}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -139,6 +164,16 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("templates", help="build the template workbooks")
     b.add_argument("--out", help="folder (default: the package's templates folder)")
     b.set_defaults(run=_build_templates)
+
+    f = sub.add_parser("fx", help="the local store of TCMB exchange rates")
+    fsub = f.add_subparsers(dest="fx_cmd", required=True)
+    fs = fsub.add_parser("sync", help="fetch TCMB bulletins for a date range (all or nothing)")
+    fs.add_argument("--from", dest="first", required=True, help="first date (2024-07-01 or 01.07.2024)")
+    fs.add_argument("--to", dest="last", help="last date (default: today)")
+    fs.add_argument("-v", "--verbose", action="store_true", help="print each date fetched")
+    fs.set_defaults(run=_fx_sync)
+    ft = fsub.add_parser("status", help="the store's location and contents")
+    ft.set_defaults(run=_fx_status)
 
     s = sub.add_parser("serve", help="run the server")
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
