@@ -56,8 +56,10 @@ _CURRENCY_NAMES = {"tl": "TRY", "turklirasi": "TRY", "euro": "EUR", "avro": "EUR
 def read_currency(value, arg: str) -> str:
     """An ISO 4217 code (USD, eur) or a common name (Euro, Dolar, TL)."""
     if isinstance(value, str):
-        f = fold(value)
-        code = _CURRENCY_NAMES.get(f) or (f.upper() if len(f) == 3 and f.isalpha() else None)
+        t = value.strip()
+        if len(t) == 3 and t.isascii() and t.isalpha():
+            return t.upper()
+        code = _CURRENCY_NAMES.get(fold(t))
         if code:
             return code
     raise CalcError("invalid", f"para birimi kodu bekleniyordu (USD, EUR, JPY…), {value!r} geldi",
@@ -132,8 +134,12 @@ class StoreSource:
         self._resolved: dict[tuple, Bulletin] = {}
         self._down_until = 0.0
 
-    def _store(self):
-        from .fxstore import Store, default_path
+    def _store(self, currency: str, on: dt.date):
+        try:
+            from .fxstore import Store, default_path
+        except ImportError:          # a Python without sqlite3 (some Pyodide builds)
+            raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
+                           "this Python has no local rate store (no sqlite3)") from None
         return Store(self._path or default_path())
 
     def online(self) -> bool:
@@ -162,7 +168,7 @@ class StoreSource:
     def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
         from .tcmb import BulletinError, FetchError, fetch
         from .fxstore import NONE
-        store = self._store()
+        store = self._store(currency, on)
         first = on - dt.timedelta(days=MAX_GAP_DAYS)
         states = store.states(first, on)
         d = on

@@ -24,8 +24,8 @@ def _json(ref: str, description: str) -> dict:
 
 def _errors(*codes: int) -> dict:
     words = {400: "bad input (the message names the argument)", 401: "missing or bad API key",
-             404: "unknown function", 413: "request or batch too large", 500: "unexpected error (no traceback)",
-             503: "no stored rate and TCMB unreachable (the message names the command to run)"}
+             404: "unknown function (/api/v1/fx: no stored rate and TCMB unreachable; the message names the "
+                  "command to run)", 413: "request or batch too large", 500: "unexpected error (no traceback)"}
     return {str(c): _json(ERR, words[c]) for c in codes}
 
 
@@ -66,7 +66,7 @@ def openapi() -> dict:
             "parameters": [{"name": "date", "in": "query", "required": False, "schema": {"type": "string"},
                             "description": "2026-11-24 or 24.11.2026 (default today)"}],
             "responses": {"200": _json(ref + "RulesResponse", "parameters in force"), **_errors(400, 401, 500)}}},
-        "/api/v1/fx": FxResponse.openapi(ref, _errors(400, 401, 500, 503)),
+        "/api/v1/fx": FxResponse.openapi(ref, _errors(400, 401, 404, 500)),
         "/api/v1/workbook": {"post": {
             "summary": "Upload a filled template, get it back computed", "tags": ["api"], "security": secured,
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -96,6 +96,14 @@ def openapi() -> dict:
                             "schema": {"type": "string", "enum": ["16", "32", "64", "80"]}}],
             "responses": {"200": {"description": "PNG", "content": {"image/png": {"schema": {
                 "type": "string", "format": "binary"}}}}, "404": {"description": "no such size"}}}},
+        "/lite/{name}": {"get": {
+            "summary": "xlwings Lite: main.py, wheel/main.py, requirements.txt or the trcalc_lite wheel (CORS: *)",
+            "tags": ["lite"],
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the file", "content": {
+                "text/x-python": {"schema": {"type": "string"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                "404": {"description": "no such file"}}}},
         "/": _page("Web calculator: index of the calculator pages"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],

@@ -9,7 +9,7 @@ computes on the server and so reads the same store.)
     200 {"currency": "JPY", "date": "2024-07-13", "kind": "DOVIZ_SATIS", "rate": 0.203626,
          "rate_text": "0.203626", "quoted": "20.3626", "unit": 100,
          "bulletin_date": "2024-07-12", "bulletin_number": "2024/130", "source": "…"}
-    400 a bad argument (the error names it); 503 no rate stored and TCMB unreachable
+    400 a bad argument (the error names it); 404 no rate stored and TCMB unreachable
 """
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from .api import calc_error, json_response, rules_version
 
 bp = Blueprint("fx_api", __name__, url_prefix="/api/v1")
 
-STATUS = {"no_rate": 503}
+# 404, not 503: the server works, it has no rate for that currency and date (and TCMB could
+# not supply one); the message names the `trcalc fx sync` to run on the server.
+STATUS = {"no_rate": 404}
 
 
 class FxResponse(BaseModel):

@@ -102,7 +102,7 @@ def test_fx_tcmb_in_tr_tev_uses_its_currency(tcmb):
     # × 32.6989 (USD selling of 08.07.2024, for an export declaration registered on 09.07) = 163,494.50 TL.
     args = [100000, 10000, 5000, 1, "10%", "TCMB", None, None, None, "2024-07-09"]
     assert call("TR_TEV", *args, "USD") == D("163494.50")
-    with raises_on("currency", "missing"):
+    with raises_on("doviz", "missing"):
         call("TR_TEV", *args)
 
 
@@ -114,27 +114,27 @@ def test_array_form_resolves_each_row_on_its_own_date(tcmb):
 
 
 def test_bad_codes_name_their_argument(tcmb):
-    with raises_on("currency", "unknown_code"):
+    with raises_on("doviz", "unknown_code"):
         call("TR_FX", "XYZ", "2024-07-08")
-    with raises_on("kind", "unknown_code"):
+    with raises_on("kur_turu", "unknown_code"):
         call("TR_FX", "CNY", "2024-07-08", "EFEKTIF_ALIS")              # CNY: no banknote rates
-    with raises_on("kind", "unknown_code"):
+    with raises_on("kur_turu", "unknown_code"):
         call("TR_FX", "USD", "2024-07-08", "ORTA")
-    with raises_on("currency", "invalid"):
+    with raises_on("doviz", "invalid"):
         call("TR_FX", "US DOLLARS", "2024-07-08")
-    with raises_on("date", "no_rate"):
+    with raises_on("tarih", "no_rate"):
         call("TR_FX", "USD", "2024-07-21")                              # after TRCALC_TODAY
 
 
 def test_no_network_and_no_stored_rate_is_a_clear_error(tcmb, monkeypatch):
     monkeypatch.setenv("TRCALC_TCMB_URL", "http://127.0.0.1:9/closed")
-    with raises_on("date", "no_rate") as info:
+    with raises_on("tarih", "no_rate") as info:
         call("TR_FX", "USD", "2024-07-08")
     msg = str(info.value)
     assert "USD" in msg and "08.07.2024" in msg and "trcalc fx sync --from 2024-07-01 --to 2024-07-08" in msg
     monkeypatch.setenv("TRCALC_TCMB_URL", tcmb.url)
     monkeypatch.setenv("TRCALC_FX_OFFLINE", "1")
-    with raises_on("date", "no_rate") as info:
+    with raises_on("tarih", "no_rate") as info:
         call("TR_FX", "USD", "2024-07-08")
     assert tcmb.requests == [] and "TRCALC_FX_OFFLINE" in str(info.value)
 
@@ -142,7 +142,7 @@ def test_no_network_and_no_stored_rate_is_a_clear_error(tcmb, monkeypatch):
 def test_a_timeout_is_bounded_and_an_error(tcmb, monkeypatch):
     monkeypatch.setenv("TRCALC_TCMB_TIMEOUT", "0.3")
     tcmb.delays["202407/08072024.xml"] = 3
-    with raises_on("date", "no_rate") as info:
+    with raises_on("tarih", "no_rate") as info:
         call("TR_FX", "USD", "2024-07-08")
     assert "timed out" in str(info.value)
 

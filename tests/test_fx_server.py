@@ -36,10 +36,10 @@ def test_fx_route_names_the_bad_argument(client, query, arg):
     assert r.status_code == 400 and r.get_json()["error"]["argument"] == arg
 
 
-def test_fx_route_without_rate_is_503_with_the_command(client, monkeypatch):
+def test_fx_route_without_rate_is_404_with_the_command(client, monkeypatch):
     monkeypatch.setenv("TRCALC_TCMB_URL", "http://127.0.0.1:9/closed")
     r = client.get("/api/v1/fx?currency=USD&date=2024-07-08")
-    assert r.status_code == 503
+    assert r.status_code == 404
     assert "trcalc fx sync" in r.get_json()["error"]["message"]
 
 

@@ -6,6 +6,7 @@
     trcalc rules show [--date D]                        parameters in force
     trcalc docs [--write | --check]                     README function table
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
+    trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
     trcalc fx status                                    where the store is and what it holds
@@ -127,6 +128,13 @@ def _fx_status(ns) -> int:
     return 0
 
 
+def _lite(ns) -> int:
+    from lite.build import write
+    for path in write(Path(ns.out), ns.server_url):
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -174,6 +182,11 @@ def parser() -> argparse.ArgumentParser:
     fs.set_defaults(run=_fx_sync)
     ft = fsub.add_parser("status", help="the store's location and contents")
     ft.set_defaults(run=_fx_status)
+    li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
+    li.add_argument("--out", required=True, help="folder to write into")
+    li.add_argument("--server-url", default="http://127.0.0.1:8000",
+                    help="the team server whose /lite/ path serves the wheel (for wheel/requirements.txt)")
+    li.set_defaults(run=_lite)
 
     s = sub.add_parser("serve", help="run the server")
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
