@@ -302,7 +302,7 @@ _COUNT = Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon say�
                 _COUNT,
                 Arg("target_points", "money", "Hedef ülke ilave puanı (0–20; boş: 0). ENTEGRASYON ve MAGAZA'da "
                     "uygulanmaz", "target-country extra points (0–20; empty: 0); not for ENTEGRASYON and MAGAZA",
-                    optional=True)])
+                    optional=True, excel="hedef_puani")])
 def eihr_cap(ctx, support, beneficiary, expense, sales, year, claimed, count, target_points):
     return payable(ctx, support, beneficiary, expense, sales, year or ctx.on.year, claimed, count, target_points)
 

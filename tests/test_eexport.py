@@ -252,12 +252,12 @@ def test_target_country_points(support, points, expected):
 
 @pytest.mark.parametrize("support, year", [("ENTEGRASYON", 2025), ("MAGAZA", 2024), ("KOMISYON", 2026)])
 def test_no_target_points_where_the_decision_excludes_them(support, year):
-    with raises_on("target_points", "out_of_range"):
+    with raises_on("hedef_puani", "out_of_range"):
         cap(support, "PERAKENDE", 100000, None, year, None, 1 if support == "ENTEGRASYON" else None, 20)
 
 
 def test_target_points_at_most_20():
-    with raises_on("target_points", "out_of_range") as info:
+    with raises_on("hedef_puani", "out_of_range") as info:
         cap("REKLAM", "SIRKET", 100000, 10**7, 2025, None, None, 21)
     assert "20" in str(info.value)
 
@@ -289,7 +289,7 @@ def test_ineligible_beneficiary_lists_who_may_apply(support, beneficiary, allowe
     (("KOMISYON", "SIRKET", 1000, None, 2025, -1), "claimed", "out_of_range"),
     (("DEPO", "SIRKET", 1000, None, 2025, None, 0), "count", "out_of_range"),
     (("DEPO", "SIRKET", 1000, None, 2025, None, 1.5), "count", "invalid"),
-    (("REKLAM", "SIRKET", 1000, 1000, 2025, None, None, -1), "target_points", "out_of_range"),
+    (("REKLAM", "SIRKET", 1000, 1000, 2025, None, None, -1), "hedef_puani", "out_of_range"),
     (("REKLAM", "SIRKET", 1000, 1000, 2021), "year", "no_rule"),
     (("REKLAM", "SIRKET", 1000, 1000, 1999), "year", "out_of_range"),
     (("PR", "SIRKET", 1000, 1000, 2025), "support", "unknown_code"),
