@@ -111,11 +111,20 @@ def test_no_key_is_reported_as_401(server, tmp_path):
     assert "API" in err["message"] and "ulaşılamadı" not in err["message"]
 
 
-def test_a_request_over_the_size_limit_is_reported_as_413(server, tmp_path):
-    out = run(server, {"key": KEY, "invocations": [["TR_RATE", ["x" * (3 * 1024 * 1024)]]]}, tmp_path)
+@pytest.fixture(scope="module")
+def refusing_server():
+    """Every request refused with 413 by the batch limit (the body is read, so the answer always arrives)."""
+    proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": "0"}, free_port())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_a_request_over_the_limit_is_reported_as_413(refusing_server, tmp_path):
+    out = run(refusing_server, {"key": KEY, "invocations": [["TR_CIF", [1, 2, 3]]]}, tmp_path)
     err = out["results"][0]["error"]
     assert out["requests"][0]["status"] == 413
-    assert "(413)" in err["message"] and "ulaşılamadı" not in err["message"]
+    assert err["code"] == "#N/A" and "(413)" in err["message"] and "ulaşılamadı" not in err["message"]
 
 
 def test_columns_of_different_lengths_give_the_local_message(server, tmp_path):
