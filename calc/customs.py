@@ -112,8 +112,9 @@ def read_fx(value, arg: str):
     return to_positive(value, arg)
 
 
-kind("currency", read_currency, "string")
-kind("fx", read_fx, "any")
+# Own kind names, so as not to replace the shared "currency"/"fx" kinds of the exchange-rate work.
+kind("customs_currency", read_currency, "string")
+kind("customs_fx", read_fx, "any")
 
 LEGAL = {
     "value": "4458 sayılı Gümrük Kanunu md. 24–27 (gümrük kıymeti: CIF)",
@@ -241,8 +242,8 @@ def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, othe
 
 IMPORT_ARGS = [
     Arg("value", "money", "Kalemin gümrük değeri (CIF), döviz", "the line's customs value (CIF) in its currency"),
-    Arg("currency", "currency", "Para birimi (USD, EUR, TRY…)", "currency (USD, EUR, TRY…)"),
-    Arg("fx", "fx", "Kur (TL / birim); TCMB ya da boş: tarihin gümrük kuru; TRY'de boş",
+    Arg("currency", "customs_currency", "Para birimi (USD, EUR, TRY…)", "currency (USD, EUR, TRY…)"),
+    Arg("fx", "customs_fx", "Kur (TL / birim); TCMB ya da boş: tarihin gümrük kuru; TRY'de boş",
         "TRY per unit; TCMB or empty: the customs rate of the date; empty for TRY", empty_ok=True),
     Arg("duty_rate", "rate", "Gümrük vergisi oranı (GTİP, tarife ya da tercihli)",
         "customs duty rate (GTİP, tariff or preferential)"),

@@ -92,7 +92,7 @@ EXCEL_NAMES: dict[str, str] = {
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
     # commercial import declarations (TR_IMPORT_TAXES)
-    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "value": "gumruk_degeri", "currency": "doviz", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli",
     # rules
