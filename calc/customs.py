@@ -61,7 +61,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .coerce import CodeSet, to_positive
+from .coerce import CodeSet
 from .errors import CalcError
 from .money import ONE, ZERO, fmt, fmt_rate, round_money
 from .registry import AS_OF, Arg, Outcome, function, kind
@@ -105,15 +105,8 @@ def read_currency(value, arg: str) -> str:
     return code
 
 
-def read_fx(value, arg: str):
-    """TRY per unit of the currency, or TCMB for the customs rate of the date."""
-    if isinstance(value, str) and value.strip().upper() == TCMB:
-        return TCMB
-    return to_positive(value, arg)
-
-
 kind("currency", read_currency, "string")
-kind("fx", read_fx, "any")
+# The `fx` kind (a rate, or TCMB = the customs rate of the date) is registered by calc.fx.
 
 LEGAL = {
     "value": "4458 sayılı Gümrük Kanunu md. 24–27 (gümrük kıymeti: CIF)",

@@ -106,8 +106,8 @@ EXCEL_NAMES: dict[str, str] = {
     "payment": "odeme_sekli",
     # rules
     "name": "parametre",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX; TR_TEV's currency for fx = TCMB)
-    "currency": "doviz", "kind": "kur_turu",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX; their currency is para_birimi, above)
+    "kind": "kur_turu",
 }
 
 
@@ -198,7 +198,8 @@ class Function:
     def _resolve(self, values: list, ctx: Context) -> list:
         """Placeholders (fx = "TCMB") replaced by their values, now that the date is known."""
         for i, resolve in self._deferred:
-            if isinstance(values[i], Deferred):
+            # an empty `empty_ok` argument means the same placeholder (TR_IMPORT_TAXES: empty fx = TCMB)
+            if isinstance(values[i], Deferred) or (values[i] is None and self.args[i].empty_ok):
                 values = list(values)
                 values[i] = resolve(self, values, ctx, i)
         return values

@@ -186,11 +186,18 @@ def test_declaration_stamp_breakdown_names_the_law():
 
 # --- bad input ------------------------------------------------------------------------------------
 
-def test_foreign_currency_needs_a_rate_until_the_tcmb_rates_are_connected():
-    with raises_on("fx", "missing"):
+def test_empty_or_tcmb_rate_is_the_customs_rate_of_the_date(tcmb):
+    # Rates from the stand-in TCMB (tests/tcmb_server.py): a declaration registered on 09.07.2024
+    # uses the USD forex selling rate of 08.07.2024, 32.6989 (bulletin 2024/126; rules fx.customs.*).
+    typed = taxes(1000, "USD", "32.6989", "10%", date="2024-07-09")
+    assert taxes(1000, "USD", None, "10%", date="2024-07-09") == typed
+    assert taxes(1000, "USD", "TCMB", "10%", date="2024-07-09") == typed
+
+
+def test_empty_rate_without_stored_rate_or_network_names_the_command():
+    with raises_on("kur", "no_rate") as info:
         taxes(1000, "USD", None, "10%")
-    with raises_on("fx", "missing"):
-        taxes(1000, "USD", "TCMB", "10%")
+    assert "trcalc fx sync" in str(info.value)
 
 
 @pytest.mark.parametrize("args,arg,code", [
