@@ -48,7 +48,26 @@ KINDS = CodeSet("kur türü", {
 })
 kind("fx_kind", KINDS.read, "string", KINDS.codes)
 
-# The `currency` kind (ISO 4217 code; TL and ₺ are TRY) is registered by calc.customs.
+_CURRENCY_NAMES = {"TL": "TRY", "YTL": "TRY", "₺": "TRY", "€": "EUR", "$": "USD", "£": "GBP",
+                   "turklirasi": "TRY", "euro": "EUR", "avro": "EUR", "dolar": "USD", "abddolari": "USD",
+                   "usdollar": "USD", "sterlin": "GBP", "ingilizsterlini": "GBP", "isvicrefrangi": "CHF",
+                   "japonyeni": "JPY", "yen": "JPY"}
+
+
+def read_currency(value, arg: str) -> str:
+    """An ISO 4217 code (USD, eur), a symbol (₺, €, $, £) or a common name (TL, Euro, Dolar)."""
+    if isinstance(value, str):
+        t = value.strip()
+        if len(t) == 3 and t.isascii() and t.isalpha():
+            return t.upper()
+        code = _CURRENCY_NAMES.get(t.upper()) or _CURRENCY_NAMES.get(t) or _CURRENCY_NAMES.get(fold(t))
+        if code:
+            return code
+    raise CalcError("invalid", f"para birimi ISO kodu bekleniyordu (USD, EUR, JPY, TRY…), {value!r} geldi",
+                    f"expected a currency ISO code (USD, EUR, JPY, TRY…), got {value!r}", arg)
+
+
+kind("currency", read_currency, "string")
 
 
 class _Tcmb(Deferred):

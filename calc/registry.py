@@ -101,13 +101,13 @@ EXCEL_NAMES: dict[str, str] = {
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
     # commercial import declarations (TR_IMPORT_TAXES)
-    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
-    "payment": "odeme_sekli",
+    "payment": "odeme_sekli", "part": "vergi_kalemi",
     # rules
     "name": "parametre",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX; their currency is para_birimi, above)
-    "kind": "kur_turu",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
+    "currency": "doviz", "kind": "kur_turu",
 }
 
 
@@ -198,8 +198,7 @@ class Function:
     def _resolve(self, values: list, ctx: Context) -> list:
         """Placeholders (fx = "TCMB") replaced by their values, now that the date is known."""
         for i, resolve in self._deferred:
-            # an empty `empty_ok` argument means the same placeholder (TR_IMPORT_TAXES: empty fx = TCMB)
-            if isinstance(values[i], Deferred) or (values[i] is None and self.args[i].empty_ok):
+            if isinstance(values[i], Deferred):
                 values = list(values)
                 values[i] = resolve(self, values, ctx, i)
         return values

@@ -102,7 +102,7 @@ def test_fx_tcmb_in_tr_tev_uses_its_currency(tcmb):
     # × 32.6989 (USD selling of 08.07.2024, for an export declaration registered on 09.07) = 163,494.50 TL.
     args = [100000, 10000, 5000, 1, "10%", "TCMB", None, None, None, "2024-07-09"]
     assert call("TR_TEV", *args, "USD") == D("163494.50")
-    with raises_on("para_birimi", "missing"):
+    with raises_on("doviz", "missing"):
         call("TR_TEV", *args)
 
 
@@ -114,13 +114,13 @@ def test_array_form_resolves_each_row_on_its_own_date(tcmb):
 
 
 def test_bad_codes_name_their_argument(tcmb):
-    with raises_on("para_birimi", "unknown_code"):
+    with raises_on("doviz", "unknown_code"):
         call("TR_FX", "XYZ", "2024-07-08")
     with raises_on("kur_turu", "unknown_code"):
         call("TR_FX", "CNY", "2024-07-08", "EFEKTIF_ALIS")              # CNY: no banknote rates
     with raises_on("kur_turu", "unknown_code"):
         call("TR_FX", "USD", "2024-07-08", "ORTA")
-    with raises_on("para_birimi", "invalid"):
+    with raises_on("doviz", "invalid"):
         call("TR_FX", "US DOLLARS", "2024-07-08")
     with raises_on("tarih", "no_rate"):
         call("TR_FX", "USD", "2024-07-21")                              # after TRCALC_TODAY

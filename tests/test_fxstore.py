@@ -106,7 +106,7 @@ def test_bulletin_without_the_asked_currency_is_not_stored(tcmb):
     before = snapshot(default_path())
     with pytest.raises(CalcError) as info:
         call("TR_FX", "GBP", "2024-07-08")
-    assert info.value.argument == "para_birimi" and "GBP" in str(info.value)
+    assert info.value.argument == "doviz" and "GBP" in str(info.value)
     assert snapshot(default_path()) == before
 
 
