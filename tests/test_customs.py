@@ -248,7 +248,7 @@ def test_office_metadata_lists_the_functions(client):
 
 def test_web_page_computes_a_line(client):
     assert 'href="/hesap/TR_IMPORT_TAXES"' in client.get("/").text
-    q = ("gumruk_degeri=10000&para_birimi=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
+    q = ("gumruk_degeri=10000&doviz=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
          "&damping_tutari=500&diger_giderler=2000&odeme_sekli=MAL_MUKABILI&tarih=01.03.2025")
     html = client.get(f"/hesap/TR_IMPORT_TAXES?{q}").text
     assert "149.381,47 TL" in html and "KDV matrahı" in html
