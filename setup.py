@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 INNER = ("calc", "addin", "lite", "server", "templates")
@@ -51,13 +51,15 @@ DATA = {
     "templates": ["*.xlsx", "examples/*.xlsx"],
 }
 
+FOLDERS = [q for p in INNER for q in find_packages(include=[p, f"{p}.*"])]     # calc, calc.rules, templates.engine…
+
 if EDITABLE:
-    packages = ["trcalc", "calc", "calc.rules", *[p for p in INNER if p != "calc"]]
+    packages = ["trcalc", *FOLDERS]
     package_dir = {}
     package_data = DATA
 else:
-    packages = ["trcalc", "trcalc.calc", "trcalc.calc.rules", *[f"trcalc.{p}" for p in INNER if p != "calc"]]
-    package_dir = {"trcalc": "trcalc", **{f"trcalc.{p}": p for p in INNER}, "trcalc.calc.rules": "calc/rules"}
+    packages = ["trcalc", *[f"trcalc.{q}" for q in FOLDERS]]
+    package_dir = {"trcalc": "trcalc", **{f"trcalc.{q}": q.replace(".", "/") for q in FOLDERS}}
     package_data = {f"trcalc.{k}": v for k, v in DATA.items()}
 
 setup(packages=packages, package_dir=package_dir, package_data=package_data, cmdclass={"build_py": BuildPy})
