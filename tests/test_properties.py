@@ -102,7 +102,7 @@ def test_support_never_above_the_cap_nor_rate_times_expense(support, beneficiary
     try:
         payable = call("EIHR_CAP", support, beneficiary, expense, sales, year, claimed, count)
     except CalcError as exc:
-        assert exc.argument == "beneficiary"       # not every beneficiary may apply
+        assert exc.argument == "yararlanici"      # not every beneficiary may apply
         return
     cap = call("EIHR_ANNUAL_CAP", support, beneficiary, year, count)
     rate = call("TR_RATE", "eexport.support_rate", f"{year}-12-31")

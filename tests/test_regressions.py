@@ -13,9 +13,9 @@ from tests.conftest import raises_on
 
 def test_tev_detail_with_a_tiny_import_quantity():
     # issue 10.10: hypothesis found TR_TEV_DETAIL faulting (InvalidOperation) on a tiny quantity
-    with raises_on("import_qty", "out_of_range"):
+    with raises_on("ithal_miktari", "out_of_range"):
         call("TR_TEV_DETAIL", 100000, 3.1e-184, 5000, 1, 0.1, 30)
-    with raises_on("import_qty", "out_of_range"):
+    with raises_on("ithal_miktari", "out_of_range"):
         call("TR_TEV_DETAIL", 1, 5e-324, 1, 1, 0, 1)       # the smallest float
 
 
@@ -39,11 +39,11 @@ def test_cif_of_a_float_and_a_tiny_float_is_exact_then_rounded():
 
 def test_duty_with_a_subnormal_float_is_a_clear_error():
     # found by test_duty_is_never_negative once tiny floats became refused: out_of_range, named
-    with raises_on("goods", "out_of_range"):
+    with raises_on("esya_bedeli", "out_of_range"):
         call("TR_DUTY", 2.2250738585072014e-308, 0, 0, "DE", 0, "2025-06-01")
 
 
 def test_a_waste_rate_of_machine_epsilon_is_a_clear_error():
-    with raises_on("waste_rate", "out_of_range"):
+    with raises_on("fire_orani", "out_of_range"):
         call("TR_TEV", 1, 1, 1, 1, 0, 1, 2.220446049250313e-16)
 
