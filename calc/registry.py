@@ -106,12 +106,13 @@ EXCEL_NAMES: dict[str, str] = {
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
     # commercial import declarations (TR_IMPORT_TAXES)
-    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli",
     # rules
     "name": "parametre",
     # exchange rates (TR_FX, TR_CUSTOMS_FX; TR_TEV's currency for fx = TCMB)
+    # (also the currency of TR_IMPORT_TAXES: one name per Python argument name)
     "currency": "doviz", "kind": "kur_turu",
 }
 

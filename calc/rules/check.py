@@ -12,11 +12,11 @@ they refuse to start on rules that fail the check, with the check's message.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from pathlib import Path
 
-from ..dates import today
 from ..errors import CalcError
 from .store import REQUIRED, RULES_DIR, RulesFileError, load, missing_parameters
 
@@ -38,7 +38,7 @@ def check(replacement: Path | None = None, directory: Path | None = None) -> tup
                        for n in missing]
     # A parameter the code uses needs a value in force today, unless its last value ends on an
     # explicit `to:` date (a repealed rule: a call after it is a clear "no rule" error).
-    on = today()
+    on = dt.date.today()     # the real date: TRCALC_TODAY pins calculations, not the data's freshness
     stale = []
     for name in sorted(REQUIRED):
         try:
@@ -64,7 +64,7 @@ def require_valid() -> None:
 
     Checked once per rules folder and day in a process (an app factory may run often in tests).
     """
-    _require(os.environ.get("TRCALC_RULES_DIR") or str(RULES_DIR), today())
+    _require(os.environ.get("TRCALC_RULES_DIR") or str(RULES_DIR), dt.date.today())
 
 
 @functools.lru_cache(maxsize=16)
