@@ -272,6 +272,7 @@ class CodeSet:
         self.what = what
         self.what_en = what_en or _WHAT_EN.get(what, what)
         self.codes = tuple(codes)
+        self.aliases = {code: tuple(spellings) for code, spellings in codes.items()}
         self._index: dict[str, str] = {}
         for code, aliases in codes.items():
             for spelling in (code, *aliases):
