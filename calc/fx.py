@@ -264,8 +264,8 @@ def resolve_fx(fn, values: list, ctx, i: int):
     j = fn.arg_index("currency")
     currency = (values[j] if j is not None else None) or fn.fx_currency
     if not currency:
-        raise CalcError("missing", "fx = TCMB için para birimi (currency) gerekli",
-                        "fx = TCMB needs the currency (currency)", "currency")
+        raise CalcError("missing", "kur = TCMB için para birimi (doviz) gerekli",
+                        "kur = TCMB needs the currency (doviz)", "currency")
     r = customs_rate(ctx, currency, ctx.on)
     ctx.note_fx(r)
     return r.value
