@@ -156,6 +156,7 @@ def _wild(text: str):
 class Criterion:
     key: tuple | None          # exact-match key (an index can answer it), else None
     test: object               # value → bool
+    bound: tuple | None = None  # (op, number) for <, <=, >, >= on numbers (a sorted index answers it)
 
 
 def criterion(c) -> Criterion | Err:
@@ -187,7 +188,7 @@ def criterion(c) -> Criterion | Err:
             return Criterion(k, lambda v, k=k: cell_key(v) == k)
         if op == "<>":
             return Criterion(None, lambda v, x=x: cell_key(v) != ("n", x))
-        return Criterion(None, lambda v, x=x, op=op: type(v) is float and compare(v, x, op))
+        return Criterion(None, lambda v, x=x, op=op: type(v) is float and compare(v, x, op), (op, x))
     if up in ("TRUE", "FALSE"):
         b = up == "TRUE"
         if op in ("", "="):
