@@ -232,6 +232,7 @@ class CodeSet:
         if code is None:
             raise CalcError("unknown_code",
                             f"bilinmeyen {self.what} kodu ({value!r}); geçerli kodlar: {', '.join(self.codes)}",
-                            f"unknown {self.what} code ({value!r}); valid codes: {', '.join(self.codes)}",
+                            # `what` is Turkish; the message names the argument already
+                            f"unknown code ({value!r}); valid codes: {', '.join(self.codes)}",
                             arg)
         return code

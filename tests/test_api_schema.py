@@ -26,7 +26,10 @@ def api_schema():
 
 def test_every_operation_conforms_to_the_schema(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 14         # every route of the app (test_server checks the list)
+    # every documented route (test_server checks that the document lists every route of the app) but
+    # GET /openapi.json, which schemathesis leaves out
+    documented = sum(len(ops) for ops in api_schema.raw_schema["paths"].values())
+    assert len(operations) == documented - 1 >= 14, [op.label for op in operations]
     for op in operations:
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=op.as_strategy())

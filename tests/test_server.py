@@ -187,9 +187,11 @@ def test_api_keys():
     assert c.post("/api/v1/call/TR_CIF", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
     assert c.post("/api/v1/call/TR_CIF", json=body, headers={"X-API-Key": "k-two"}).json["value"] == 6.0
     assert c.get("/api/v1/functions").status_code == 401
-    # pages, health and docs stay open
-    assert c.get("/healthz").status_code == 200 and c.get("/").status_code == 200
-    assert c.get("/openapi.json").status_code == 200
+    # health, the API documents and the Office add-in's files stay open; the calculator pages need
+    # the key too (tests/test_hardening.py signs in)
+    assert c.get("/healthz").status_code == 200 and c.get("/openapi.json").status_code == 200
+    assert c.get("/office/manifest.xml").status_code == 200
+    assert c.get("/").status_code == 303
 
 
 def test_no_keys_means_open(client):

@@ -106,4 +106,17 @@
       return invoke(f.name, Array.prototype.slice.call(arguments));
     });
   });
+
+  // The key form of the shared-runtime page (functions.html) is wired here, not in an inline
+  // handler, so the page's Content-Security-Policy can forbid inline script.
+  if (typeof document !== "undefined" && document.addEventListener) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var form = document.getElementById("k");
+      if (!form) return;
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        localStorage.setItem("trcalc_api_key", document.getElementById("key").value);
+      });
+    });
+  }
 })();
