@@ -28,7 +28,7 @@ def _udf(fn: Function):
         caller = args[n] if len(args) > n else None    # xlwings' reserved argument
         return run(fn, args[:n], caller)
 
-    params = [inspect.Parameter(a.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    params = [inspect.Parameter(a.excel, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 default=None if a.optional else inspect.Parameter.empty)
               for a in fn.args]
     params.append(inspect.Parameter("caller", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
@@ -36,9 +36,9 @@ def _udf(fn: Function):
     udf.__name__ = udf.__qualname__ = fn.name
     udf.__module__ = __name__
     udf.__doc__ = f"{fn.summary_tr} / {fn.summary_en}"[:_LIMIT]
-    udf.arg_help = {a.name: f"{a.doc_tr} / {a.doc_en}"[:_LIMIT] for a in fn.args}
+    udf.arg_help = {a.excel: f"{a.doc_tr} / {a.doc_en}"[:_LIMIT] for a in fn.args}
     for a in reversed(fn.args):
-        udf = xw.arg(a.name, doc=udf.arg_help[a.name])(udf)
+        udf = xw.arg(a.excel, doc=udf.arg_help[a.excel])(udf)
     return xw.func(category=CATEGORY)(udf)
 
 

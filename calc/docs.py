@@ -15,7 +15,7 @@ END = "<!-- functions:end -->"
 
 
 def signature(fn) -> str:
-    parts = [f"[{a.name}]" if a.optional else a.name for a in fn.args]
+    parts = [f"[{a.excel}]" if a.optional else a.excel for a in fn.args]
     return f"{fn.name}({', '.join(parts)})"
 
 
@@ -30,7 +30,7 @@ def function_table() -> str:
     for name in sorted(REGISTRY, key=lambda n: (REGISTRY[n].topic, n)):
         fn = REGISTRY[name]
         if fn.args and not fn.detail_of:
-            docs = "; ".join(f"`{a.name}` — {a.doc_tr} / {a.doc_en}" for a in fn.args)
+            docs = "; ".join(f"`{a.excel}` — {a.doc_tr} / {a.doc_en}" for a in fn.args)
             lines.append(f"- **{fn.name}**: {docs}")
     return "\n".join(lines)
 

@@ -68,13 +68,50 @@ kind("country", country, "string")
 kind("origin", lambda v, a: country(v, a, groups=True), "string")
 
 
+# The name every surface shows for an argument (see the README, "Argument names"): Turkish in
+# ASCII, a valid VBA identifier and no VBA keyword, because xlwings' "Import Functions" writes it
+# as a VBA parameter and Excel shows it in the formula tooltip.  Keyed by the argument's Python
+# name (the implementation's parameter, used only inside Python); one entry serves every function
+# that has the argument.  `tests/test_arg_names.py` checks every registry argument against
+# Microsoft's list of VBA keywords.
+EXCEL_NAMES: dict[str, str] = {
+    # dates and years
+    "date": "tarih", "due_date": "vade_tarihi", "pay_date": "odeme_tarihi",
+    "start_date": "baslangic_tarihi", "year": "yil",
+    # imports (TR_CIF, TR_DUTY…)
+    "goods": "esya_bedeli", "freight": "navlun", "insurance": "sigorta", "origin": "mense",
+    "duty_rate": "gv_orani", "category": "kategori", "fx": "kur",
+    # inward processing (TR_TEV…)
+    "import_value": "ithal_degeri", "import_qty": "ithal_miktari", "export_qty": "ihrac_miktari",
+    "consumption": "birim_tuketim", "waste_rate": "fire_orani", "destination": "varis_ulkesi",
+    "certificate": "mense_belgesi", "tev": "tev_tutari", "voluntary": "gonullu",
+    # late interest, micro export, export KDV refund
+    "amount": "tutar", "gross_kg": "brut_kg", "value_eur": "deger_eur",
+    "input_kdv": "yuklenilen_kdv", "export_value": "ihracat_bedeli",
+    # e-export support
+    "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
+    "claimed": "odenen", "count": "adet",
+    # rules
+    "name": "parametre",
+}
+
+
 @dataclass(frozen=True)
 class Arg:
+    """One argument.  `name` is the Python name (the implementation's parameter); `excel` is
+    the name every surface shows — Excel's tooltip, the VBA xlwings writes, Office.js metadata,
+    the README, the API's function list, web forms and every error message.  `excel` defaults
+    to the argument's entry in EXCEL_NAMES."""
     name: str
     kind: str
     doc_tr: str
     doc_en: str
     optional: bool = False
+    excel: str = ""
+
+    def __post_init__(self):
+        if not self.excel:
+            object.__setattr__(self, "excel", EXCEL_NAMES.get(self.name, self.name))
 
     @property
     def reader(self) -> Callable:
@@ -105,9 +142,9 @@ class Function:
         if v is None or (type(v) is str and not v.strip()):
             if not a.optional:
                 raise CalcError("missing", "zorunlu bağımsız değişken boş",
-                                "required argument is empty", a.name)
+                                "required argument is empty", a.excel)
             return None
-        return a.reader(v, a.name)
+        return a.reader(v, a.excel)
 
     def check_arity(self, n: int) -> None:
         if n > len(self.args):
@@ -131,10 +168,23 @@ class Function:
     def _date_index(self) -> int | None:
         return next((i for i, a in enumerate(self.args) if a.name == "date"), None)
 
+    @functools.cached_property
+    def _shown(self) -> dict[str, str]:
+        return {a.name: a.excel for a in self.args if a.name != a.excel}
+
+    def _compute(self, ctx: Context, values: list):
+        """The implementation's result; an error it raises names the argument as users see it."""
+        try:
+            return self.impl(ctx, *values)
+        except CalcError as exc:
+            if exc.argument in self._shown:
+                raise exc.for_argument(self._shown[exc.argument]) from None
+            raise
+
     def run(self, values: list, overrides: dict, ctx: Context | None = None):
         """Compute on already-read arguments and overrides (in `ctx` when one is given)."""
         ctx = ctx or Context(self.as_of(values), overrides)
-        out = self.impl(ctx, *values)
+        out = self._compute(ctx, values)
         if self.detail_of:
             return detail_table(out, ctx)
         return out.value if isinstance(out, Outcome) else out
@@ -146,7 +196,7 @@ class Function:
         """(value, breakdown table or None, unit) in one computation, for the web pages."""
         values = self.read_args(args)
         ctx = Context(self.as_of(values), read_overrides(overrides))
-        out = self.impl(ctx, *values)
+        out = self._compute(ctx, values)
         if isinstance(out, Outcome):
             return out.value, detail_table(out, ctx), out.unit
         return out, None, ""

@@ -210,7 +210,7 @@ def function_info(fn: Function) -> dict:
     return FunctionInfo(
         name=fn.name, summary_tr=fn.summary_tr, summary_en=fn.summary_en, result=fn.result, topic=fn.topic,
         detail_of=fn.detail_of,
-        arguments=[ArgumentInfo(name=a.name, kind=a.kind, type=KINDS[a.kind].json_type, optional=a.optional,
+        arguments=[ArgumentInfo(name=a.excel, kind=a.kind, type=KINDS[a.kind].json_type, optional=a.optional,
                                 description_tr=a.doc_tr, description_en=a.doc_en,
                                 choices=list(KINDS[a.kind].choices)) for a in fn.args],
     ).model_dump()

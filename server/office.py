@@ -42,7 +42,7 @@ def metadata() -> dict:
             "name": name,
             "description": fn.summary_tr[:255],
             "result": {"type": "any", "dimensionality": "matrix"},
-            "parameters": [{"name": a.name, "description": a.doc_tr[:255], "type": "any",
+            "parameters": [{"name": a.excel, "description": a.doc_tr[:255], "type": "any",
                             "dimensionality": "matrix", "optional": a.optional} for a in fn.args],
         })
     return {"functions": functions}

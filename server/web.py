@@ -52,16 +52,17 @@ def page(name: str):
     fn = REGISTRY.get(name.upper())
     if fn is None or f"{fn.name}_DETAIL" not in REGISTRY:
         abort(404)
-    values = {a.name: request.args.get(a.name, "") for a in fn.args}
+    # A bookmark with the older English field names (?goods=…) still fills the form.
+    values = {a.excel: request.args.get(a.excel, request.args.get(a.name, "")) for a in fn.args}
     result = error = table = None
     if request.args:
         try:
-            value, rows, unit = fn.evaluate([values[a.name] or None for a in fn.args])
+            value, rows, unit = fn.evaluate([values[a.excel] or None for a in fn.args])
             result = show(value, unit)
             table = [[show(c) for c in row] for row in rows[1:]]
         except CalcError as exc:
             error = exc
-    fields = [{"arg": a, "value": values[a.name], "choices": KINDS[a.kind].choices, "kind": a.kind}
+    fields = [{"arg": a, "value": values[a.excel], "choices": KINDS[a.kind].choices, "kind": a.kind}
               for a in fn.args]
     return render_template("calc.html", fn=fn, fields=fields, result=result, error=error, table=table,
                            version=book().version, pages=pages(), topics=TOPICS)

@@ -1,10 +1,32 @@
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from calc import CalcError
+from calc.registry import EXCEL_NAMES
+
+# The suite must never fail by chance (issue 10.10): property tests run with a
+# fixed derandomized seed and no example database carried between runs, so a
+# fresh clone and a developer's checkout see exactly the same examples.  Every
+# example hypothesis ever found is kept as an explicit test (tests/test_regressions.py).
+# `make fuzz` selects the "fuzz" profile: random, many more examples.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=150, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", derandomize=False, database=None, deadline=None,
+                          max_examples=int(os.environ.get("TRCALC_FUZZ_EXAMPLES", "3000")), print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.load_profile(os.environ.get("TRCALC_HYPOTHESIS_PROFILE", "ci"))
 
 
 def raises_on(arg, code=None):
-    """Context manager: a CalcError naming `arg` (and with `code`, when given)."""
+    """Context manager: a CalcError naming `arg` (and with `code`, when given).
+
+    `arg` may be the argument's Python name: a function's error names it as users see it
+    (`goods` → `esya_bedeli`, calc.registry.EXCEL_NAMES); a reader called directly names
+    what it was given."""
+    names = {arg, EXCEL_NAMES.get(arg, arg)}
     class _Check:
         def __enter__(self):
             self.ctx = pytest.raises(CalcError)
@@ -14,8 +36,8 @@ def raises_on(arg, code=None):
         def __exit__(self, *exc):
             handled = self.ctx.__exit__(*exc)
             err = self.info.value
-            assert err.argument == arg, f"error names {err.argument!r}, expected {arg!r}: {err}"
-            assert arg in str(err)
+            assert err.argument in names, f"error names {err.argument!r}, expected {names}: {err}"
+            assert err.argument in str(err)
             if code:
                 assert err.code == code, f"code {err.code!r}, expected {code!r}: {err}"
             assert " — " in str(err), "Turkish, then English"

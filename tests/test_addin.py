@@ -15,13 +15,13 @@ def test_every_registry_function_is_a_udf_with_help():
     for name, fn in REGISTRY.items():
         udf = getattr(udfs, name)
         params = list(inspect.signature(udf).parameters)
-        assert params == [a.name for a in fn.args] + ["caller"], name
+        assert params == [a.excel for a in fn.args] + ["caller"], name
         assert udf.__doc__ and len(udf.__doc__) <= 255
         for a in fn.args:
-            assert udf.arg_help[a.name] and len(udf.arg_help[a.name]) <= 255, (name, a.name)
-            assert a.doc_tr in udf.arg_help[a.name]            # Turkish help in the wizard
+            assert udf.arg_help[a.excel] and len(udf.arg_help[a.excel]) <= 255, (name, a.excel)
+            assert a.doc_tr in udf.arg_help[a.excel]            # Turkish help in the wizard
         for a in fn.args:                                       # optional args default to None
-            default = inspect.signature(udf).parameters[a.name].default
+            default = inspect.signature(udf).parameters[a.excel].default
             assert (default is None) if a.optional else (default is inspect.Parameter.empty)
 
 
@@ -39,10 +39,10 @@ def test_empty_cells_are_omitted_arguments():
 
 def test_errors_are_one_line_of_text_starting_with_hash():
     out = udfs.TR_DUTY(60.0, 10.0, 5.0, "DE", 20.0, dt.datetime(2025, 3, 1))
-    assert isinstance(out, str) and out.startswith("#duty_rate")
+    assert isinstance(out, str) and out.startswith("#gv_orani")
     assert "\n" not in out and "Traceback" not in out and " — " in out
     out = udfs.TR_TEV("abc", 1, 1, 1, 0.1, 30)
-    assert out.startswith("#import_value")
+    assert out.startswith("#ithal_degeri")
 
 
 def test_array_form_returns_a_column():
@@ -50,7 +50,7 @@ def test_array_form_returns_a_column():
     out = udfs.TR_DUTY(goods, [10.0, 0.0, 0.0, 10.0], 5.0, "DE", 0.2, dt.datetime(2025, 3, 1))
     assert out[0] == [33.0]            # seed 003 parcel, regular
     assert out[1] == [(25 + 5) * 0.30]  # CIF 30 ≤ 30: flat 30 % = 9.00
-    assert out[2][0].startswith("#goods")   # one bad row does not hide the others
+    assert out[2][0].startswith("#esya_bedeli")   # one bad row does not hide the others
     # 1,505 > 30 → regular 20 %: duty 301.00; KDV (1,505 + 301) × 20 % = 361.20; 662.20
     assert out[3] == [662.2]
 

@@ -35,7 +35,7 @@ def test_every_udf_carries_xlwings_metadata(windows_udfs):
         meta = getattr(module, name).__xlfunc__
         assert meta["name"] == name and meta["category"] == "trcalc"
         args = meta["args"]
-        assert [a["name"] for a in args] == [a.name for a in fn.args] + ["caller"]
+        assert [a["name"] for a in args] == [a.excel for a in fn.args] + ["caller"]
         for a, spec in zip(fn.args, args):
             assert spec["doc"].startswith(a.doc_tr) and len(spec["doc"]) <= 255
             assert ("optional" in spec) is a.optional
@@ -47,8 +47,8 @@ def test_the_vba_import_functions_would_write(windows_udfs):
     out = io.StringIO()
     udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()
-    assert ("Function TR_TEV(import_value, import_qty, export_qty, consumption, duty_rate, fx, "
-            "Optional waste_rate, Optional destination, Optional certificate, Optional date)") in vba
+    assert ("Function TR_TEV(ithal_degeri, ithal_miktari, ihrac_miktari, birim_tuketim, gv_orani, kur, "
+            "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih)") in vba
     assert "Function TR_RULES_VERSION()" in vba
     assert "caller" not in "".join(line for line in vba.splitlines() if line.startswith("Function"))
     for name in REGISTRY:

@@ -64,7 +64,7 @@ def test_cli_empty_string_is_an_omitted_argument():
 def test_cli_bad_input_exits_2_with_the_message():
     r = trcalc("call", "TR_DUTY", "60", "10", "5", "DE", "20", "2025-03-01")
     assert r.returncode == 2
-    assert "duty_rate" in r.stderr and "Traceback" not in r.stderr
+    assert "gv_orani" in r.stderr and "Traceback" not in r.stderr
     r = trcalc("call", "NOPE")
     assert r.returncode == 2 and "NOPE" in r.stderr
 

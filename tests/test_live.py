@@ -95,11 +95,11 @@ def test_office_functions_js_batches_invocations(server, tmp_path):
     res = out["results"]
     assert res[0] == {"value": [[150000]]}                               # seed 004
     assert res[1]["error"]["cf"] and res[1]["error"]["code"] == "#VALUE!"
-    assert res[1]["error"]["message"].startswith("duty_rate")
+    assert res[1]["error"]["message"].startswith("gv_orani")
     assert res[2] == {"value": [[150000], [30000]]}                      # the array form
     assert res[3] == {"value": [[False]]}
     assert res[4] == {"value": [[to_serial(dt.date(2028, 3, 14))]]}      # a date as a serial number
-    assert res[5]["error"]["message"].startswith("duty_rate")            # regular regime needs the rate
+    assert res[5]["error"]["message"].startswith("gv_orani")            # regular regime needs the rate
 
 
 def test_office_js_reports_an_unreachable_server(tmp_path):
@@ -123,9 +123,9 @@ def test_remote_mode_round_trip(server, monkeypatch):
     args = (60.0, 10.0, 5.0, "DE", 0.2, dt.datetime(2025, 3, 1))
     assert udfs.TR_DUTY(*args) == float(call("TR_DUTY", *args))
     assert udfs.EIHR_END(dt.datetime(2025, 3, 15)) == dt.datetime(2028, 3, 14)
-    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 10.0, 30.0).startswith("#duty_rate")
+    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 10.0, 30.0).startswith("#gv_orani")
     col = udfs.TR_TEV([100000.0, 100000.0], 10000.0, [5000.0, "x"], 1.0, 0.1, 30.0)
-    assert col[0] == [150000.0] and col[1][0].startswith("#export_qty")
+    assert col[0] == [150000.0] and col[1][0].startswith("#ihrac_miktari")
     table = udfs.TR_TEV_DETAIL(100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0)
     assert table[0] == ["Adım", "Hesaplama", "Tutar"]
 
@@ -176,25 +176,25 @@ def test_web_calculator_in_chromium(server, browser):
     page = browser.new_page()
     page.goto(server + "/")
     page.click("a[href='/hesap/TR_TEV']")
-    for name, value in [("import_value", "100.000,00"), ("import_qty", "10000"), ("export_qty", "5000"),
-                        ("consumption", "1"), ("duty_rate", "%10"), ("fx", "30")]:
+    for name, value in [("ithal_degeri", "100.000,00"), ("ithal_miktari", "10000"), ("ihrac_miktari", "5000"),
+                        ("birim_tuketim", "1"), ("gv_orani", "%10"), ("kur", "30")]:
         page.fill(f"#{name}", value)
     page.click("#hesapla")
     page.wait_for_selector("#sonuc")
     assert page.inner_text("#sonuc").strip() == "150.000,00 TL"
     assert "Vergi tutarı (döviz)" in page.inner_text("table")
     # a bad value: the clear message, naming the argument
-    page.fill("#import_qty", "on bin")
+    page.fill("#ithal_miktari", "on bin")
     page.click("#hesapla")
     page.wait_for_selector("#hata")
     message = page.inner_text("#hata")
-    assert "import_qty" in message and "sayı değil" in message and "not a number" in message
-    assert page.input_value("#import_qty") == "on bin"
+    assert "ithal_miktari" in message and "sayı değil" in message and "not a number" in message
+    assert page.input_value("#ithal_miktari") == "on bin"
     # a drop-down code
     page.goto(server + "/hesap/TR_TEV_APPLIES")
-    page.fill("#destination", "İngiltere")
-    page.select_option("#certificate", "EUR1")
-    page.fill("#date", "24.03.2025")
+    page.fill("#varis_ulkesi", "İngiltere")
+    page.select_option("#mense_belgesi", "EUR1")
+    page.fill("#tarih", "24.03.2025")
     page.click("#hesapla")
     assert "Hayır" in page.inner_text("#sonuc")
     page.close()

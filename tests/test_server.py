@@ -65,10 +65,10 @@ def test_call_overrides(client):
 
 
 @pytest.mark.parametrize("args, argument, code", [
-    ([100000, 10000, 5000, 1, 10, 30], "duty_rate", "out_of_range"),
-    (["abc", 10000, 5000, 1, 0.1, 30], "import_value", "invalid"),
-    ([100000, 0, 5000, 1, 0.1, 30], "import_qty", "out_of_range"),
-    ([100000, 10000, 5000, 1, 0.1], "fx", "missing"),
+    ([100000, 10000, 5000, 1, 10, 30], "gv_orani", "out_of_range"),
+    (["abc", 10000, 5000, 1, 0.1, 30], "ithal_degeri", "invalid"),
+    ([100000, 0, 5000, 1, 0.1, 30], "ithal_miktari", "out_of_range"),
+    ([100000, 10000, 5000, 1, 0.1], "kur", "missing"),
 ])
 def test_call_bad_input_is_400_naming_the_argument(client, args, argument, code):
     r = client.post("/api/v1/call/TR_TEV", json={"args": args})
@@ -125,7 +125,7 @@ def test_batch_mixed_good_and_bad_in_order(client):
     res = r.json["results"]
     assert len(res) == 5
     assert res[0] == {"value": 150000.0, "text": "150000.00"}
-    assert res[1]["error"]["argument"] == "duty_rate"
+    assert res[1]["error"]["argument"] == "gv_orani"
     assert res[2]["error"]["code"] == "unknown_function"
     assert res[3]["value"] == 33.0
     assert res[4]["value"] == 6.25
@@ -225,8 +225,8 @@ def test_functions(client):
     assert names == sorted(REGISTRY)
     tev = next(f for f in r.json["functions"] if f["name"] == "TR_TEV")
     assert tev["summary_tr"] and tev["summary_en"]
-    assert [a["name"] for a in tev["arguments"]][:2] == ["import_value", "import_qty"]
-    cert = next(a for a in tev["arguments"] if a["name"] == "certificate")
+    assert [a["name"] for a in tev["arguments"]][:2] == ["ithal_degeri", "ithal_miktari"]
+    cert = next(a for a in tev["arguments"] if a["name"] == "mense_belgesi")
     assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "YOK"]
 
 
@@ -344,7 +344,7 @@ def test_office_functions_json_from_the_registry(client):
     assert set(by_id) == set(REGISTRY)
     tev = by_id["TR_TEV"]
     assert tev["description"] == REGISTRY["TR_TEV"].summary_tr
-    assert [p["name"] for p in tev["parameters"]] == [a.name for a in REGISTRY["TR_TEV"].args]
+    assert [p["name"] for p in tev["parameters"]] == [a.excel for a in REGISTRY["TR_TEV"].args]
     assert [p["optional"] for p in tev["parameters"]] == [a.optional for a in REGISTRY["TR_TEV"].args]
     assert all(p["dimensionality"] == "matrix" for f in meta["functions"] for p in f["parameters"])
     assert tev["result"]["dimensionality"] == "matrix"
@@ -389,7 +389,7 @@ def test_page_turkish_formats_and_currency(client):
 def test_page_bad_value_shows_a_clear_message(client):
     html = client.get("/hesap/TR_TEV?import_value=100000&import_qty=abc&export_qty=5000&consumption=1"
                       "&duty_rate=10%25&fx=30").text
-    assert 'id="hata"' in html and "import_qty" in html and "sayı değil" in html
+    assert 'id="hata"' in html and "ithal_miktari" in html and "sayı değil" in html
     assert 'value="abc"' in html                          # the form keeps what was typed
 
 

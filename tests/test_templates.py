@@ -283,10 +283,10 @@ def test_cli_compute_reports_error_cells_and_never_writes_the_input(built, tmp_p
     r = subprocess.run([sys.executable, "-m", "trcalc.cli", "compute", str(src), str(tmp_path / "out.xlsx")],
                        capture_output=True, text=True)
     assert r.returncode == 1, r.stderr
-    assert "Gönderiler!K6" in r.stdout and "goods" in r.stdout
+    assert "Gönderiler!K6" in r.stdout and "esya_bedeli" in r.stdout
     assert src.read_bytes() == before
     cell = openpyxl.load_workbook(tmp_path / "out.xlsx")["Gönderiler"]["K6"]
-    assert cell.value == "#VALUE!" and "goods" in cell.comment.text
+    assert cell.value == "#VALUE!" and "esya_bedeli" in cell.comment.text
 
 
 def test_cli_compute_refuses_a_non_workbook(tmp_path):
