@@ -1,11 +1,12 @@
-"""TEV — the compensatory levy under inward processing (DİR), seed 004.
+"""TEV — the compensatory levy under inward processing (DİR).
 
 Inputs imported from third countries under inward processing enter with their
 duty secured; when the product made from them is exported with a preferential
 proof of origin to a partner whose agreement forbids drawback, the duty on the
 inputs used is paid on export as TEV (tax code 61 on the export declaration).
 
-Method (seed 004's worked table, GGM letter 75325507 on waste):
+Method (the Ministry's TEV table formula, Tev = (itik/itm) × (ihm × sm) × itvo/100 × ihdk,
+Dahilde İşleme Rejimi Tebliği İhracat 2006/12; GGM letter 75325507 on waste):
 
     unit value   = import value ÷ import quantity
     input used   = export quantity × consumption per unit (waste included;
@@ -22,6 +23,10 @@ Decimal('150000.00')
 True
 >>> call("TR_TEV_APPLIES", "İngiltere", "EUR.1", "2025-03-24")
 False
+>>> call("TR_TEV_APPLIES", "Ürdün", "EUR.1", "2025-03-24")      # FTA terminated 2018-11-22
+False
+
+Which agreement binds the destination on the date is `tev_partners.find`.
 """
 from __future__ import annotations
 
@@ -34,17 +39,8 @@ from .errors import CalcError
 from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money
 from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
+from .tev_partners import Partner, find
 
-P_EU = param("eu.members")
-P_GROUPS = {
-    param("tev.group.efta"): "EFTA",
-    param("tev.group.balkans"): "Balkan STA",
-    param("tev.group.mediterranean"): "Akdeniz STA",
-    param("tev.group.other_fta"): "diğer STA",
-}
-P_EXCEPTIONS = param("tev.no_drawback_exceptions")
-P_CERTS_EU = param("tev.certificates.eu")
-P_CERTS_PARTNERS = param("tev.certificates.partners")
 P_PENALTY = param("tev.penalty_fraction")
 P_TAX_CODE = param("tev.declaration_tax_code")
 
@@ -52,56 +48,70 @@ CERTIFICATES = CodeSet("menşe belgesi", {
     "ATR": ["A.TR", "A TR", "A.TR Dolaşım Belgesi"],
     "EUR1": ["EUR.1", "EURO.1", "EUR 1", "EUR1 Dolaşım Sertifikası"],
     "EURMED": ["EUR-MED", "EURO-MED", "EUR MED"],
-    "FATURA": ["Fatura beyanı", "INVOICE", "Invoice declaration"],
+    "FATURA": ["Fatura beyanı", "INVOICE", "Invoice declaration", "Menşe beyanı", "Origin declaration",
+               "Statement on origin"],
+    "SERTIFIKA": ["Menşe ispat belgesi", "TR-UAE", "Certificate of origin"],
     "YOK": ["NONE", "-", "Yok"],
 })
 kind("certificate", CERTIFICATES.read, "string", CERTIFICATES.codes)
+CERT_TR = {"ATR": "A.TR", "EUR1": "EUR.1", "EURMED": "EUR-MED", "FATURA": "fatura/menşe beyanı",
+           "SERTIFIKA": "anlaşmaya özgü menşe ispat belgesi", "YOK": "belge yok"}
+
+
+def _certs(codes) -> str:
+    return ", ".join(CERT_TR[c] for c in codes)
 
 
 @dataclass
 class Applies(Outcome):
     destination: str
     certificate: str | None
-    group: str | None
+    partner: Partner
     value: bool
     reason: str
 
     def rows(self):
+        p = self.partner
+        if p.agreement is None:
+            agreement = "Türkiye'nin bu ülkeyle tercihli ticaret anlaşması yok"
+        elif p.in_force:
+            agreement = f"{p.name} (yürürlükte; bilinen belgeler: {_certs(p.proofs)}; geri ödeme yasağı: " \
+                        f"{'var' if p.no_drawback else 'yok'})"
+        else:
+            agreement = f"{p.name}: {p.status}"
         return [
             ("Varış ülkesi", f"{name_tr(self.destination)} ({self.destination})", self.destination),
-            ("Ülke grubu", self.group or "tercihli/geri ödeme yasaklı STA ortağı değil", self.group or ""),
-            ("Menşe belgesi", self.certificate or "verilmedi", self.certificate or ""),
+            ("Anlaşma", agreement, p.name),
+            ("Menşe belgesi", CERT_TR[self.certificate] if self.certificate else "verilmedi", self.certificate or ""),
             ("TEV doğar mı", self.reason, self.value),
         ]
 
 
 def applies(ctx, destination: str, certificate: str | None) -> Applies:
-    def out(group, value, reason):
-        return Applies(destination, certificate, group, value, reason)
+    p = find(ctx, destination)
 
-    if destination in ctx.rule(P_EXCEPTIONS):
-        return out(None, False, "STA'da geri ödeme veya muafiyet yasağı yok: menşe belgesiyle ihracatta "
-                                "TEV doğmaz")
-    if destination in ctx.rule(P_EU):
-        group, allowed = "AB", ctx.rule(P_CERTS_EU)
-    else:
-        group = next((g for p, g in P_GROUPS.items() if destination in ctx.rule(p)), None)
-        if group is None:
-            return out(None, False, "ülke AB, PAAMK ya da geri ödeme yasaklı bir STA ortağı değil: TEV doğmaz")
-        allowed = ctx.rule(P_CERTS_PARTNERS)
+    def out(value, reason):
+        return Applies(destination, certificate, p, value, reason)
+
+    if p.agreement is None:
+        return out(False, "Türkiye'nin bu ülkeyle yürürlükte tercihli ticaret anlaşması yok: tercihli menşe "
+                          "belgesi düzenlenmez, TEV doğmaz")
+    if not p.in_force:
+        return out(False, f"{p.name} bu tarihte yürürlükte değil: tercihli menşe belgesi düzenlenmez, TEV doğmaz")
     if certificate == "YOK":
-        return out(group, False, "tercihli menşe belgesi düzenlenmiyor: TEV doğmaz")
-    if certificate is None:
-        return out(group, True, f"belge verilmedi: {group} için tercihli menşe belgesi "
-                                f"({', '.join(allowed)}) düzenleneceği varsayıldı, TEV doğar")
-    if certificate not in allowed:
+        return out(False, "tercihli menşe belgesi düzenlenmiyor: TEV doğmaz")
+    if certificate is not None and certificate not in p.proofs:
         raise CalcError(
             "out_of_range",
-            f"{certificate} belgesi {name_tr(destination)} ({group}) için düzenlenmez; geçerli belgeler: "
-            f"{', '.join(allowed)}, YOK",
-            f"a {certificate} is not issued for {destination} ({group}); valid proofs: {', '.join(allowed)}, YOK",
+            f"{CERT_TR[certificate]} {p.name} kapsamında düzenlenmez; bu anlaşmanın bildiği belgeler: "
+            f"{_certs(p.proofs)} (ya da YOK)",
+            f"a {certificate} is not a proof of origin under the agreement with {destination}; it knows "
+            f"{', '.join(p.proofs)} (or YOK)",
             "certificate")
-    return out(group, True, f"{certificate} ile {group} ülkesine ihracat: TEV doğar")
+    used = CERT_TR[certificate] if certificate else f"{CERT_TR[p.proofs[0]]} (belge verilmedi: varsayıldı)"
+    if not p.no_drawback:
+        return out(False, f"{p.name}: geri ödeme veya muafiyet yasağı yok; {used} ile ihracatta TEV doğmaz")
+    return out(True, f"{used} ile {p.name} kapsamında ihracat: geri ödeme yasağı var, TEV doğar")
 
 
 @dataclass
@@ -119,7 +129,7 @@ class TevOutcome(Outcome):
     value_used: Decimal
     levy: Decimal
     value: Decimal
-    tax_code: Decimal
+    tax_code: Decimal | None
     applies: Applies | None
 
     def rows(self):
@@ -137,8 +147,9 @@ class TevOutcome(Outcome):
             ("Vergi tutarı (döviz)", f"{fmt(self.value_used)} × {fmt_rate(self.duty_rate)}", self.levy),
             ("TEV tutarı (TL)", f"{fmt(self.levy)} × {fmt(self.fx, 4)} TL", self.value),
             ("İlave gümrük vergisi (İGV)", "TEV'e dahil edilmez (3351 sayılı Karar md. 4)", ""),
-            ("Beyan", f"ihracat beyannamesinde {self.tax_code} vergi kodu", ""),
         ]
+        if self.tax_code is not None:
+            rows.append(("Beyan", f"ihracat beyannamesinde {self.tax_code} vergi kodu", ""))
         return rows
 
     def warnings(self):
@@ -162,12 +173,22 @@ def levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, 
     levy_fx = value_used * duty_rate
     tev = round_money(levy_fx * fx) if decided is None or decided.value else ZERO
     return TevOutcome(import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
-                      unit_value, input_used, value_used, levy_fx, tev, ctx.rule(P_TAX_CODE), decided)
+                      unit_value, input_used, value_used, levy_fx, tev, _tax_code(ctx), decided)
+
+
+def _tax_code(ctx):
+    """The declaration's tax code, when the rules hold one for the date (it is only shown)."""
+    try:
+        return ctx.rule(P_TAX_CODE)
+    except CalcError:
+        return None
 
 
 _DEST = Arg("destination", "country", "Varış ülkesi (DE, Almanya, İngiltere…)", "destination country")
-_CERT = Arg("certificate", "certificate", "Menşe belgesi: ATR, EUR1, EURMED, FATURA, YOK",
-            "proof of origin: ATR, EUR1, EURMED, FATURA, YOK", optional=True)
+_CERT = Arg("certificate", "certificate",
+            "Menşe belgesi: ATR, EUR1, EURMED, FATURA (fatura/menşe beyanı), SERTIFIKA (anlaşmaya özgü belge), YOK",
+            "proof of origin: ATR, EUR1, EURMED, FATURA (invoice/origin declaration), SERTIFIKA (the agreement's "
+            "own certificate), YOK", optional=True)
 
 
 @function("TR_TEV", topic="tev", result="money", detail=True,
@@ -203,19 +224,24 @@ class Penalty(Outcome):
     voluntary: bool
     fraction: Decimal | None
     value: Decimal
+    basis: str = ""                 # the article text's reference, from the rule in force
+    confidence: str = ""
 
     def rows(self):
         if self.voluntary:
             return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 194): ceza yok, "
                                     "yalnız gecikme zammı", self.value)]
         return [("Ödenmeyen TEV", "", self.tev),
-                ("Para cezası", f"{fmt(self.tev)} TL × {fmt_rate(self.fraction)} (GK md. 234)", self.value)]
+                ("Para cezası", f"{fmt(self.tev)} TL × {fmt_rate(self.fraction)}", self.value),
+                ("Yasal dayanak", self.basis or "kullanıcının verdiği oran", "")]
 
     def warnings(self):
-        if self.voluntary:
+        if self.voluntary or self.confidence not in ("low", "medium"):
             return []
-        return [f"ceza oranı ({fmt_rate(self.fraction)}) tek ikincil kaynaktan, güveni düşük: mevzuattan "
-                f"doğrulayın / the {self.fraction} fraction comes from one secondary source: verify it"]
+        level = {"low": "düşük", "medium": "orta"}[self.confidence]
+        return [f"ceza oranının ({fmt_rate(self.fraction)}) dayandığı fıkra metni doğrulanamadı, güveni {level}: "
+                f"mevzuattan kontrol edin / the article text behind the {self.fraction} fraction could not be "
+                f"verified ({self.confidence} confidence)"]
 
 
 @function("TR_TEV_PENALTY", topic="tev", result="money", detail=True,
@@ -229,4 +255,6 @@ def tr_tev_penalty(ctx, tev, voluntary, date):
     if voluntary:
         return Penalty(tev, True, None, ZERO)
     fraction = ctx.rule(P_PENALTY)
-    return Penalty(tev, False, fraction, round_money(tev * fraction))
+    entry = ctx.entry(P_PENALTY)
+    basis, confidence = (entry.source, entry.confidence) if entry is not None else ("", "")
+    return Penalty(tev, False, fraction, round_money(tev * fraction), basis, confidence)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from calc import CalcError
 from calc.context import read_overrides
 from calc.dates import to_date, to_serial, today
-from calc.registry import KINDS, REGISTRY, Function, get
+from calc.registry import KINDS, REGISTRY, Function, call_many, get
 from calc.rules.store import book
 
 from . import limits
@@ -144,14 +144,15 @@ class _BatchEnvelope(BaseModel):
 
 def _check_batch_budget(calls: list, settings) -> None:
     """Before any work: the number of calls and of table calls (a `_DETAIL` table is ~10 rows)."""
-    if len(calls) > settings.max_batch:
-        raise limits.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({len(calls)} verildi)",
-                               f"at most {settings.max_batch} calls in a batch ({len(calls)} given)",
-                               "TRCALC_MAX_BATCH")
+    rows = [_raw_rows(c) for c in calls]             # a column counts its rows
+    size = sum(rows)
+    if size > settings.max_batch:
+        raise limits.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({size} verildi)",
+                               f"at most {settings.max_batch} calls in a batch ({size} given)", "TRCALC_MAX_BATCH")
     tables = 0
-    for c in calls:
+    for c, n in zip(calls, rows):
         fn = REGISTRY.get(str(c.get("function", "")).strip().upper()) if isinstance(c, dict) else None
-        tables += bool(fn and fn.result == "table")
+        tables += n if fn and fn.result == "table" else 0
     if tables > settings.max_batch_tables:
         raise limits.too_large(f"toplu istekte en çok {settings.max_batch_tables} tablo (_DETAIL) çağrısı olabilir "
                                f"({tables} verildi)",
@@ -159,7 +160,7 @@ def _check_batch_budget(calls: list, settings) -> None:
                                f"({tables} given)", "TRCALC_MAX_BATCH_TABLES")
 
 
-def _one(i: int, raw, shared: dict, date_format: str) -> dict:
+def _one(i: int, raw, shared: dict, shared_raw: dict | None, date_format: str) -> dict:
     """One call of a batch: its result, or its own error — whatever goes wrong."""
     try:
         c = BatchCall.model_validate(raw)
@@ -167,6 +168,8 @@ def _one(i: int, raw, shared: dict, date_format: str) -> dict:
         where, message = _invalid(exc, f"calls.{i}")
         return {"error": {"code": "invalid_request", "message": message, "argument": where}}
     try:
+        if c.array:
+            return column_result(c, shared_raw, date_format)
         fn = get(c.function)
         overrides = {**shared, **read_overrides(c.overrides)} if c.overrides else shared
         return result_body(run_call(fn, with_date(fn, c.args, c.date), overrides), date_format)
@@ -193,7 +196,7 @@ def batch():
     parts, size = [], 0
     for i, raw in enumerate(req.calls):
         deadline.check()
-        part = json.dumps(shared_error or _one(i, raw, shared, req.date_format), ensure_ascii=False,
+        part = json.dumps(shared_error or _one(i, raw, shared, req.overrides, req.date_format), ensure_ascii=False,
                           separators=(",", ":"))
         size += len(part) + 1
         if size > settings.max_response_bytes:
@@ -204,6 +207,26 @@ def batch():
         parts.append(part)
     tail = json.dumps(rules_version(), ensure_ascii=False)
     return Response('{"results":[' + ",".join(parts) + '],"rules_version":' + tail + "}", mimetype="application/json")
+
+
+def _raw_rows(call) -> int:
+    """Rows of one call as sent (before it is validated): 1, or the longest column of the column form."""
+    if not isinstance(call, dict) or call.get("array") is not True or not isinstance(call.get("args"), list):
+        return 1
+    return max((len(a) for a in call["args"] if isinstance(a, list)), default=1)
+
+
+def column_result(call, shared: dict | None, date_format: str) -> dict:
+    """The column form of one batch call: the registry's array form (`call_many`), the same code
+    the local add-in runs, so local and remote give the same values and the same messages."""
+    try:
+        fn = get(call.function)
+        overrides = {**(shared or {}), **(call.overrides or {})}
+        out = call_many(fn.name, with_date(fn, call.args, call.date), overrides)
+    except CalcError as exc:
+        return {"error": calc_error(exc)}
+    return {"rows": [{"error": calc_error(v)} if isinstance(v, CalcError) else result_body(v, date_format)
+                     for v in out]}
 
 
 def function_info(fn: Function) -> dict:

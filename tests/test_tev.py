@@ -44,7 +44,7 @@ def test_half_kurus_rounds_up():
 
 
 def test_destination_without_tev_gives_zero_and_says_why():
-    assert call("TR_TEV", *SEED, None, "GB", "EUR1", "2025-03-24") == D("0")
+    assert call("TR_TEV", *SEED, None, "GB", "EUR1", "2025-03-24") == D("0")     # TR–UK FTA: no drawback ban
     d = rows("TR_TEV_DETAIL", *SEED, None, "GB", "EUR1", "2025-03-24")
     assert d["TEV doğar mı"][2] is False and "yasağı yok" in d["TEV doğar mı"][1]
     assert call("TR_TEV", *SEED, None, "DE", "ATR", "2025-03-24") == D("150000.00")
@@ -52,32 +52,95 @@ def test_destination_without_tev_gives_zero_and_says_why():
 
 EU = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
       "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
-EFTA = ["CH", "NO", "IS", "LI"]
-BALKANS = ["AL", "BA", "MK", "ME", "RS", "XK"]
-MED = ["EG", "IL", "MA", "TN", "PS", "LB", "JO", "DZ"]
-OTHER_FTA = ["GE", "MD", "CL", "MU", "MY", "SG", "FO"]
+# Agreements in force on 2025-03-24 whose origin rules forbid drawback (PEM protocols: EUR.1, EUR-MED,
+# invoice declaration) — Ticaret Bakanlığı, yürürlükteki STA'lar.
+PEM = ["CH", "NO", "IS", "LI", "AL", "BA", "MK", "ME", "RS", "XK", "EG", "IL", "MA", "TN", "PS", "GE", "MD", "FO"]
+# In force with a no-drawback rule, outside the PEM zone (EUR.1 and invoice declaration, no EUR-MED).
+NON_PEM = ["CL", "MU", "MY", "SG"]
 
 
 @pytest.mark.parametrize("country", EU)
 def test_every_eu_state_with_each_certificate(country):
+    # customs union (1/95 Association Council Decision): A.TR, and EUR.1 / EUR-MED / invoice declaration
     for cert in ("ATR", "EUR1", "EURMED", "FATURA"):
         assert call("TR_TEV_APPLIES", country, cert, "2025-03-24") is True
     assert call("TR_TEV_APPLIES", country, "YOK", "2025-03-24") is False
 
 
-@pytest.mark.parametrize("country", EFTA + BALKANS + MED + OTHER_FTA)
-def test_every_partner(country):
+@pytest.mark.parametrize("country", PEM)
+def test_every_pem_partner(country):
     for cert in ("EUR1", "EURMED", "FATURA"):
         assert call("TR_TEV_APPLIES", country, cert, "2025-03-24") is True
     assert call("TR_TEV_APPLIES", country, "YOK", "2025-03-24") is False
-    with raises_on("certificate", "out_of_range"):          # A.TR is for the EU only
+    with raises_on("certificate", "out_of_range"):          # A.TR is the customs union's certificate
         call("TR_TEV_APPLIES", country, "ATR", "2025-03-24")
 
 
-@pytest.mark.parametrize("country", ["GB", "KR", "İngiltere", "Güney Kore"])
-def test_exceptions_without_no_drawback_rule(country):
-    for cert in ("EUR1", "EURMED", "FATURA", "YOK", None):
-        assert call("TR_TEV_APPLIES", country, cert, "2025-03-24") is False
+@pytest.mark.parametrize("country", NON_PEM)
+def test_every_partner_outside_the_pem_zone(country):
+    for cert in ("EUR1", "FATURA"):
+        assert call("TR_TEV_APPLIES", country, cert, "2025-03-24") is True
+    with raises_on("certificate", "out_of_range"):          # no EUR-MED outside the PEM zone
+        call("TR_TEV_APPLIES", country, "EURMED", "2025-03-24")
+
+
+@pytest.mark.parametrize("country, cert", [("GB", "EUR1"), ("GB", "FATURA"), ("İngiltere", "EUR.1"),
+                                           ("KR", "FATURA"), ("Güney Kore", "menşe beyanı"),
+                                           ("AE", "FATURA"), ("AE", "SERTIFIKA"), ("VE", "EUR1")])
+def test_agreements_without_a_no_drawback_rule(country, cert):
+    # TR–UK FTA (in force 2021-01-01), TR–Korea FTA (2013-05-01), TR–UAE CEPA (2023-09-01),
+    # TR–Venezuela (2020): no drawback prohibition, so no TEV whatever the proof
+    assert call("TR_TEV_APPLIES", country, cert, "2025-03-24") is False
+    assert call("TR_TEV_APPLIES", country, None, "2025-03-24") is False
+    d = rows("TR_TEV_APPLIES_DETAIL", country, cert, "2025-03-24")
+    assert "yasağı yok" in d["TEV doğar mı"][1]
+
+
+def test_a_proof_the_agreement_does_not_know_is_a_clear_error():
+    # TR–Korea knows only the exporter's origin declaration; TR–UAE its own certificate and the declaration
+    for country, cert, known in [("KR", "EUR1", "fatura/menşe beyanı"), ("AE", "EUR1", "menşe ispat belgesi"),
+                                 ("GB", "ATR", "EUR.1"), ("CH", "SERTIFIKA", "EUR-MED")]:
+        with raises_on("certificate", "out_of_range") as e:
+            call("TR_TEV_APPLIES", country, cert, "2025-03-24")
+        assert known in e.value.message_tr and "kapsamında düzenlenmez" in e.value.message_tr
+
+
+def test_jordan_fta_by_date():
+    # TR–Jordan FTA: signed 2009-12-01, in force 2011-03-01, terminated 2018-11-22 (Ticaret Bakanlığı)
+    assert call("TR_TEV_APPLIES", "JO", "EUR1", "2010-06-01") is False         # signed, not yet in force
+    assert call("TR_TEV_APPLIES", "JO", "EUR1", "2011-03-01") is True
+    assert call("TR_TEV_APPLIES", "JO", "EUR1", "2018-11-21") is True
+    assert call("TR_TEV_APPLIES", "JO", "EUR1", "2018-11-22") is False
+    assert call("TR_TEV_APPLIES", "Ürdün", "EUR.1", "2025-03-24") is False
+    # the seed-004 case: 150,000 TL before the termination, nothing after it
+    assert call("TR_TEV", *SEED, None, "JO", "EUR1", "2017-05-01") == D("150000.00")
+    assert call("TR_TEV", *SEED, None, "JO", "EUR1", "2025-03-24") == D("0")
+    d = rows("TR_TEV_APPLIES_DETAIL", "JO", "EUR1", "2025-03-24")
+    assert "22.11.2018" in d["Anlaşma"][1] and "yürürlükte değil" in d["TEV doğar mı"][1]
+    assert any(r[0].startswith("Kaynak") and "22.11.2018" in str(r[1]) for r in d.values())
+
+
+def test_lebanon_never_in_force_and_algeria_without_an_fta():
+    # TR–Lebanon: signed 2010-11-24, Lebanon's ratification never completed; Algeria: no FTA at all
+    for country in ("LB", "Lübnan"):
+        assert call("TR_TEV_APPLIES", country, "EUR1", "2025-03-24") is False
+    assert "yürürlüğe girmedi" in rows("TR_TEV_APPLIES_DETAIL", "LB", "EUR1", "2025-03-24")["Anlaşma"][1]
+    assert call("TR_TEV_APPLIES", "DZ", "EUR1", "2025-03-24") is False
+    assert "anlaşması yok" in rows("TR_TEV_APPLIES_DETAIL", "DZ", "EUR1", "2025-03-24")["Anlaşma"][1]
+    assert call("TR_TEV", *SEED, None, "DZ", "EUR1", "2025-03-24") == D("0")
+
+
+def test_other_dated_agreements():
+    # Syria: in force 2007-01-01, suspended 2011-12-06; Kosovo: in force 2019-09-01; Ukraine: signed
+    # 2022-02-03, not in force; UK before the FTA (2021-01-01) and after leaving the EU (2020-02-01)
+    assert call("TR_TEV_APPLIES", "SY", "EUR1", "2010-01-01") is True
+    assert call("TR_TEV_APPLIES", "SY", "EUR1", "2012-01-01") is False
+    assert call("TR_TEV_APPLIES", "XK", "EUR1", "2019-08-31") is False
+    assert call("TR_TEV_APPLIES", "XK", "EUR1", "2019-09-01") is True
+    assert call("TR_TEV_APPLIES", "UA", "EUR1", "2025-03-24") is False
+    assert call("TR_TEV_APPLIES", "GB", "ATR", "2019-06-01") is True           # an EU member then
+    assert call("TR_TEV_APPLIES", "HR", "ATR", "2013-06-30") is False          # joined the EU 2013-07-01
+    assert call("TR_TEV_APPLIES", "HR", "ATR", "2013-07-01") is True
 
 
 @pytest.mark.parametrize("country", ["US", "CN", "JP"])
@@ -110,7 +173,7 @@ def test_no_certificate_assumes_the_usual_proof():
     ((100000, 10000, 5000, 1, "10%", 30, None, "Narnia"), "destination", "unknown_code"),
     ((100000, 10000, 5000, 1, "10%", 30, None, "DE", "EUR2"), "certificate", "unknown_code"),
     ((100000, 10000, 5000, 1, "10%", 30, None, None, "ATR"), "destination", "missing"),
-    ((100000, 10000, 5000, 1, "10%", 30, None, "DE", "ATR", "2020-06-01"), "date", "no_rule"),
+    ((100000, 10000, 5000, 1, "10%", 30, None, "CH", "ATR"), "certificate", "out_of_range"),
 ])
 def test_bad_tev_input(args, arg, code):
     with raises_on(arg, code):
@@ -144,6 +207,32 @@ def test_interest_across_the_2024_05_21_change():
     assert call("TR_LATE_INTEREST", 10000, "2024-04-21", "2024-06-21") == D("800.00")
 
 
+def test_interest_history_across_the_2022_07_21_change():
+    # 1947 sayılı CK (RG 30.12.2019 sayı 30994): 1.6 %; 5801 sayılı CK (RG 21.07.2022 sayı 31899): 2.5 %
+    # 2022-06-21 → 07-21: 1 month at 1.6 % = 160; 07-21 → 08-21: 1 month at 2.5 % = 250; total 410.00
+    assert call("TR_LATE_INTEREST", 10000, "2022-06-21", "2022-08-21") == D("410.00")
+
+
+def test_interest_history_through_the_2019_changes():
+    # 62 sayılı CK 2 % (from 2018-09-05); 1266 sayılı CK 2.5 % (RG 29.06.2019 sayı 30816, from 07-01);
+    # 1592 sayılı CK 2 % (RG 02.10.2019 sayı 30906); 1947 sayılı CK 1.6 % (RG 30.12.2019 sayı 30994)
+    # 06-01 → 07-01: 1 month × 2 % = 200
+    # 07-01 → 10-02: 3 months + 1 day at 2.5 %: 10,000 × 2.5 % × (3 + 1/30) = 758.333…
+    # 10-02 → 12-30: 2 months + 28 days × 2 % = 10,000 × 2 % × (2 + 28/30) = 586.666…
+    # 12-30 → 2020-01-30: 1 month × 1.6 % = 160
+    # 200 + 758.333… + 586.666… + 160 = 1,705.00
+    assert call("TR_LATE_INTEREST", 10000, "2019-06-01", "2020-01-30") == D("1705.00")
+
+
+def test_interest_history_back_to_2010():
+    # 2010/965 sayılı BKK: 1.4 % from 2010-10-19; 12 whole months in 2011 → 10,000 × 16.8 % = 1,680.00
+    assert call("TR_LATE_INTEREST", 10000, "2011-01-01", "2012-01-01") == D("1680.00")
+    # 2009/15565 sayılı BKK 1.95 % until 2010-10-18: 2010-09-19 → 10-19 one month at 1.95 % = 195.00
+    assert call("TR_LATE_INTEREST", 10000, "2010-09-19", "2010-10-19") == D("195.00")
+    d = call("TR_LATE_INTEREST_DETAIL", 10000, "2011-01-01", "2012-01-01")
+    assert any("2010/965" in str(r[1]) for r in d)
+
+
 def test_interest_rounds_once_half_up():
     # 1 day at 3.7 %: 1,000 × 0.037 / 30 = 1.2333… → 1.23
     assert call("TR_LATE_INTEREST", 1000, "2025-12-01", "2025-12-02") == D("1.23")
@@ -156,8 +245,8 @@ def test_interest_bad_dates():
     assert call("TR_LATE_INTEREST", 10000, "2025-01-01", "2025-01-01") == D("0.00")
     with raises_on("pay_date", "out_of_range"):
         call("TR_LATE_INTEREST", 10000, "2025-02-01", "2025-01-01")
-    with raises_on("due_date", "no_rule"):
-        call("TR_LATE_INTEREST", 10000, "2023-11-13", "2024-01-01")
+    with raises_on("due_date", "no_rule"):                  # before the earliest rate we hold (2006-04-21)
+        call("TR_LATE_INTEREST", 10000, "2006-04-20", "2007-01-01")
     with raises_on("amount", "out_of_range"):
         call("TR_LATE_INTEREST", -1, "2025-01-01", "2025-02-01")
 
@@ -165,12 +254,27 @@ def test_interest_bad_dates():
 # --- penalty --------------------------------------------------------------------------------
 
 def test_penalty():
+    # from 2019-11-07 (GK md. 234 after Law 7190): 1/4 as the practice source gives it, low confidence
     assert call("TR_TEV_PENALTY", 150000) == D("37500.00")                 # 150,000 × 1/4
     assert call("TR_TEV_PENALTY", 10.02) == D("2.51")                      # 2.505 → 2.51
-    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first
+    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first (GK md. 194)
     assert call("TR_TEV_PENALTY", 150000, "YANLIŞ") == D("37500.00")
     d = call("TR_TEV_PENALTY_DETAIL", 150000)
     assert any(r[0] == "Uyarı" and "düşük" in r[1] for r in d)             # low confidence said
     assert any("güven: düşük" in str(r[1]) for r in d)
+    assert any(r[0] == "Yasal dayanak" and "md. 234" in r[1] and "7190" in r[1] for r in d)
     with raises_on("tev", "out_of_range"):
         call("TR_TEV_PENALTY", -5)
+
+
+def test_penalty_by_the_text_in_force():
+    # GK md. 234/3 as amended by Law 5911 (RG 07.07.2009 sayı 27281): half the tax difference for goods
+    # under inward processing → 150,000 × 1/2 = 75,000.00 until 2019-11-06
+    assert call("TR_TEV_PENALTY", 150000, False, "2015-06-01") == D("75000.00")
+    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-06") == D("75000.00")
+    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-07") == D("37500.00")
+    d = call("TR_TEV_PENALTY_DETAIL", 150000, False, "2015-06-01")
+    assert any(r[0] == "Yasal dayanak" and "234/3" in r[1] and "5911" in r[1] for r in d)
+    assert any("güven: orta" in str(r[1]) for r in d)
+    with raises_on("date", "no_rule"):                                     # before the 2009 text
+        call("TR_TEV_PENALTY", 150000, False, "2009-07-06")
