@@ -7,7 +7,7 @@
 | TRCALC_FRAME_ANCESTORS | who may show the Office add-in pages in a frame (CSP frame-ancestors) | Office hosts |
 | TRCALC_MAX_REQUEST_BYTES | largest JSON request body | 2 MiB |
 | TRCALC_MAX_BATCH | most calls in one /api/v1/batch request | 10000 |
-| TRCALC_MAX_BATCH_TABLES | most table (`_DETAIL`) calls in one batch | 200 |
+| TRCALC_MAX_BATCH_TABLES | most table (`_DETAIL`) calls in one batch | 1000 |
 | TRCALC_MAX_RESPONSE_BYTES | largest batch response | 4 MiB |
 | TRCALC_MAX_WORKBOOK_BYTES | largest workbook upload | 20 MiB |
 | TRCALC_REQUEST_SECONDS | time limit of one request | 30 |
@@ -62,7 +62,7 @@ class Settings:
     frame_ancestors: tuple[str, ...] = OFFICE_FRAME_ANCESTORS
     max_request_bytes: int = 2 * 1024 * 1024
     max_batch: int = 10_000
-    max_batch_tables: int = 200
+    max_batch_tables: int = 1000
     max_response_bytes: int = 4 * 1024 * 1024
     max_workbook_bytes: int = 20 * 1024 * 1024
     request_seconds: int = 30

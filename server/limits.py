@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
 import time
 
 # why the worker should be replaced after the current response (read by gunicorn's post_request hook)
@@ -36,6 +35,11 @@ class TimeLimit(Refused):
     def __init__(self, seconds: float):
         super().__init__(422, "time_limit", f"istek {seconds:g} saniyelik süre sınırını aştı",
                          f"the request ran past the time limit of {seconds:g} s", "TRCALC_REQUEST_SECONDS")
+
+
+class _Interrupt(BaseException):
+    """Raised by the timer: a BaseException, so no library's `except Exception` swallows it on its
+    way out to `time_limit`, which turns it into TimeLimit."""
 
 
 def too_large(tr: str, en: str, setting: str) -> Refused:
@@ -66,19 +70,23 @@ def time_limit(seconds: float):
 
     A timer already set (pytest-timeout uses SIGALRM) is put back afterwards with the time it
     had left, so this nests inside it."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
     def _alarm(signum, frame):
         recycle("time limit")
-        raise TimeLimit(seconds)
+        raise _Interrupt()
 
+    # Python lets only the main OS thread set a handler (ValueError elsewhere). Asking it is the
+    # reliable test: under gevent, threading.current_thread() is a greenlet's stand-in, not main.
+    try:
+        old_handler = signal.signal(signal.SIGALRM, _alarm)
+    except (ValueError, AttributeError):
+        yield
+        return
     started = time.monotonic()
-    old_handler = signal.signal(signal.SIGALRM, _alarm)
     old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Interrupt:
+        raise TimeLimit(seconds) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)

@@ -152,7 +152,10 @@ def test_time_limit_interrupts_a_single_slow_call(monkeypatch):
 
     def slow(self, values, overrides, ctx=None):
         if self is fn:
-            time.sleep(5)
+            try:
+                time.sleep(5)
+            except Exception:          # a library that swallows errors cannot swallow the time limit
+                pass
         return real_run(self, values, overrides, ctx)
     monkeypatch.setattr(type(fn), "run", slow)
     started = time.monotonic()
