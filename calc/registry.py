@@ -101,12 +101,12 @@ EXCEL_NAMES: dict[str, str] = {
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
     # commercial import declarations (TR_IMPORT_TAXES)
-    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
-    "payment": "odeme_sekli",
+    "payment": "odeme_sekli", "part": "vergi_kalemi",
     # rules
     "name": "parametre",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX; TR_TEV's currency for fx = TCMB)
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
     "currency": "doviz", "kind": "kur_turu",
 }
 

@@ -74,9 +74,14 @@ def openapi() -> dict:
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "parameters": [{"name": "report", "in": "query", "required": False,
+                            "description": "json: the report and the file (base64) in one JSON answer (the upload page)",
+                            "schema": {"type": "string", "enum": ["json"]}}],
             "responses": {"200": {"description": "the computed workbook (values in place of formulas); "
-                                                 "X-Trcalc-Errors counts the cells in error",
-                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                                                 "X-Trcalc-Errors counts the cells in error; with report=json, "
+                                                 "{filename, mimetype, formulas, file, errors: [{sheet, cell, message}]}",
+                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                              "application/json": {"schema": {"type": "object"}}}},
                           **_errors(400, 401, 413, 422, 500)}}},
         "/healthz": {"get": {"summary": "Health and rules version", "tags": ["ops"],
                              "responses": {"200": _json(ref + "HealthResponse", "up")}}},
@@ -91,7 +96,11 @@ def openapi() -> dict:
                                                "application/json": {"schema": {"type": "object"}}}}}}},
         "/office/functions.js": _page("Custom functions script (batches calls to /api/v1/batch)",
                                       "application/javascript"),
-        "/office/functions.html": _page("Shared runtime page of the Office add-in"),
+        "/office/functions.html": _page("Shared runtime page of the Office add-in (also its task pane: the API key form)"),
+        "/office/taskpane.js": _page("Task pane script: stores the API key in the add-in's storage",
+                                     "application/javascript"),
+        "/office/trcalc-manifest.xml": _page("The add-in manifest as a file download (for Upload My Add-in)",
+                                             "application/xml"),
         "/office/icon-{size}.png": {"get": {
             "summary": "Add-in icon", "tags": ["office"],
             "parameters": [{"name": "size", "in": "path", "required": True,
@@ -117,6 +126,7 @@ def openapi() -> dict:
                                    "401": {"description": "invalid key (the form again)"}}}},
         "/cikis": {"get": {"summary": "Sign out (clears the cookie)", "tags": ["pages"],
                            "responses": {"303": {"description": "signed out; to /giris"}}}},
+        "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],
             "parameters": [{"name": "name", "in": "path", "required": True, "schema": {
