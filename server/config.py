@@ -51,8 +51,8 @@ def _int(name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingError(f"{name}={raw!r}: tam sayı olmalı — must be a whole number") from None
-    if value <= 0:
-        raise SettingError(f"{name}={raw!r}: sıfırdan büyük olmalı — must be above zero")
+    if value < 0:
+        raise SettingError(f"{name}={raw!r}: eksi olamaz — must not be negative")
     return value
 
 

@@ -201,9 +201,10 @@ def test_body_over_the_limit_is_413_also_when_chunked():
 
 def test_settings_from_the_environment_are_checked(monkeypatch):
     from server.config import SettingError
-    monkeypatch.setenv("TRCALC_MAX_BATCH", "lots")
-    with pytest.raises(SettingError, match="TRCALC_MAX_BATCH"):
-        Settings.from_env()
+    for bad in ("lots", "-1"):
+        monkeypatch.setenv("TRCALC_MAX_BATCH", bad)
+        with pytest.raises(SettingError, match="TRCALC_MAX_BATCH"):
+            Settings.from_env()
     monkeypatch.setenv("TRCALC_MAX_BATCH", "50")
     monkeypatch.setenv("TRCALC_REQUEST_SECONDS", "7")
     s = Settings.from_env()

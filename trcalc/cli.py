@@ -157,8 +157,12 @@ def _compute(ns) -> int:
 
 
 def _serve(ns) -> int:
+    from server.config import SettingError
     from server.run import serve
-    return serve(production=ns.production, host=ns.host, port=ns.port)
+    try:
+        return serve(production=ns.production, host=ns.host, port=ns.port)
+    except SettingError as exc:
+        raise Failure(str(exc)) from None
 
 
 def _build_templates(ns) -> int:
