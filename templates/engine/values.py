@@ -159,9 +159,23 @@ class Criterion:
     bound: tuple | None = None  # (op, number) for <, <=, >, >= on numbers (a sorted index answers it)
 
 
+_CRITERIA: dict = {}
+
+
 def criterion(c) -> Criterion | Err:
+    """A criterion, parsed once per distinct value (a 10,000-row column asks for the same few)."""
     if isinstance(c, Err):
         return c
+    k = (type(c), c)
+    hit = _CRITERIA.get(k)
+    if hit is None:
+        if len(_CRITERIA) > 100_000:
+            _CRITERIA.clear()
+        hit = _CRITERIA[k] = _criterion(c)
+    return hit
+
+
+def _criterion(c) -> Criterion:
     if c is None:
         c = 0.0
     if isinstance(c, bool):
