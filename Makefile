@@ -18,7 +18,8 @@ install: $(STAMP)
 
 test: $(STAMP)
 	@bash tests/setup-browser.sh
-	$(BIN)/ruff check calc addin server templates trcalc bench tests
+	@bash tests/lite/setup.sh
+	$(BIN)/ruff check calc addin lite server templates trcalc bench tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 templates: $(STAMP)

@@ -95,35 +95,36 @@ def run(fn: Function, args: tuple, caller=None):
         while values and values[-1] is None:     # trailing omitted arguments
             values.pop()
         overrides = workbook_overrides(caller)
-        url = remote.server_url(_book_of(caller))
+        book = _book_of(caller)
+        url = remote.server_url(book)
         is_array = any(isinstance(v, list) for v in values)
         if url:
-            return _remote(url, fn, values, overrides, is_array)
+            return _remote(url, fn, values, overrides, is_array, book)
         if is_array:
             out = call_many(fn.name, values, read_overrides(overrides))
             return [[error_text(v.message) if isinstance(v, CalcError) else to_excel(v)] for v in out]
         return to_excel(fn(*values, overrides=overrides))
     except CalcError as exc:
         return error_text(exc.message)
-    except remote.RemoteError as exc:
+    except (remote.RemoteError, remote.CallError) as exc:
         return error_text(exc.message)
     except Exception as exc:          # never a traceback in a cell
         return error_text(f"beklenmeyen hata — unexpected error ({type(exc).__name__})")
 
 
-def _remote(url, fn, values, overrides, is_array):
-    rows = max((len(v) for v in values if isinstance(v, list)), default=1)
-    calls = []
-    for r in range(rows):
-        row = [v[r] if isinstance(v, list) else v for v in values]
-        call = {"function": fn.name, "args": remote.jsonable(row)}
-        if overrides:
-            call["overrides"] = remote.jsonable(overrides)
-        calls.append(call)
-    results = remote.batch(url, calls)
-    cells = [error_text(r["error"]["message"]) if "error" in r else _from_json(fn, r.get("value"))
-             for r in results]
-    return [[c] for c in cells] if is_array else cells[0]
+def _remote(url, fn, values, overrides, is_array, book=None):
+    key = remote.api_key(book)
+    if is_array:
+        rows = remote.column(url, fn.name, values, overrides, key)
+        return [[_cell(fn, r)] for r in rows]
+    (result,) = remote.batch(url, [{"function": fn.name, "args": remote.jsonable(values)}], overrides, key)
+    return _cell(fn, result)
+
+
+def _cell(fn: Function, result: dict):
+    if result.get("error"):
+        return error_text(result["error"]["message"])
+    return _from_json(fn, result.get("value"))
 
 
 def _from_json(fn: Function, value):

@@ -2,9 +2,15 @@
 
 Turned on by TRCALC_SERVER_URL — in the environment, in the workbook's
 `xlwings.conf` sheet, or in the user's ~/.xlwings/xlwings.conf — so a whole
-team computes with the server's one rules version.  TRCALC_API_KEY is sent as
-X-API-Key when set.  A server that cannot be reached is an error in the cell,
-never a silent fallback to local rules (which could differ from the team's).
+team computes with the server's one rules version.  TRCALC_API_KEY (same
+places) is sent as X-API-Key.  A server that cannot be reached is an error in
+the cell, never a silent fallback to local rules (which could differ from the team's).
+
+A column goes to the server as one call in the batch API's column form
+(`"array": true`), with the workbook's overrides once per request; the server
+runs the registry's array form, the code the local add-in runs, so both give
+the same values and messages.  A column longer than the server accepts (413) is
+sent in smaller slices.
 """
 from __future__ import annotations
 
@@ -14,29 +20,48 @@ import urllib.error
 import urllib.request
 
 TIMEOUT = float(os.environ.get("TRCALC_SERVER_TIMEOUT", "15"))
+# First slice size; halved on every 413 (the server's TRCALC_MAX_BATCH and request-size limits).
+ROWS_PER_REQUEST = int(os.environ.get("TRCALC_BATCH_ROWS", "10000"))
 
 
 class RemoteError(Exception):
-    def __init__(self, tr: str, en: str):
+    def __init__(self, tr: str, en: str, status: int | None = None):
         super().__init__(f"{tr} — {en}")
         self.message = f"{tr} — {en}"
+        self.status = status
+
+
+class CallError(Exception):
+    """The server computed the call and refused it (bad input): its message, as the local error."""
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _setting(book, name: str) -> str | None:
+    value = os.environ.get(name)
+    if not value and book is not None:
+        try:
+            from xlwings.utils import read_config_sheet
+            value = {str(k).upper(): v for k, v in (read_config_sheet(book) or {}).items()}.get(name)
+        except Exception:
+            value = None
+    if not value:
+        try:
+            from xlwings.utils import read_user_config
+            value = read_user_config().get(name.lower())
+        except Exception:
+            value = None
+    return str(value).strip() if value else None
 
 
 def server_url(book=None) -> str | None:
-    url = os.environ.get("TRCALC_SERVER_URL")
-    if not url and book is not None:
-        try:
-            from xlwings.utils import read_config_sheet
-            url = {str(k).upper(): v for k, v in (read_config_sheet(book) or {}).items()}.get("TRCALC_SERVER_URL")
-        except Exception:
-            url = None
-    if not url:
-        try:
-            from xlwings.utils import read_user_config
-            url = read_user_config().get("trcalc_server_url")
-        except Exception:
-            url = None
+    url = _setting(book, "TRCALC_SERVER_URL")
     return url.rstrip("/") if url else None
+
+
+def api_key(book=None) -> str | None:
+    return _setting(book, "TRCALC_API_KEY")
 
 
 def jsonable(value):
@@ -47,30 +72,75 @@ def jsonable(value):
     return value
 
 
-def batch(url: str, calls: list[dict]) -> list[dict]:
-    """POST the calls to /api/v1/batch; returns the results in order."""
-    body = json.dumps({"calls": calls}).encode("utf-8")
-    req = urllib.request.Request(f"{url}/api/v1/batch", data=body, method="POST",
+def _post(url: str, body: dict, key: str | None) -> dict:
+    req = urllib.request.Request(f"{url}/api/v1/batch", data=json.dumps(body).encode("utf-8"), method="POST",
                                  headers={"Content-Type": "application/json"})
-    key = os.environ.get("TRCALC_API_KEY")
     if key:
         req.add_header("X-API-Key", key)
     try:
         with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-            data = json.loads(resp.read().decode("utf-8"))
+            return json.loads(resp.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         try:
             message = json.loads(exc.read().decode("utf-8"))["error"]["message"]
         except Exception:
             message = f"HTTP {exc.code}"
-        raise RemoteError(f"trcalc sunucusu isteği reddetti ({url}): {message}",
-                          f"the trcalc server refused the request ({url})") from None
+        if exc.code == 401:
+            raise RemoteError(f"trcalc sunucusu API anahtarını kabul etmedi (401, {url}): TRCALC_API_KEY ayarını "
+                              "kontrol edin", "the trcalc server refused the API key (401): check TRCALC_API_KEY",
+                              401) from None
+        if exc.code == 413:
+            raise RemoteError(f"istek trcalc sunucusunun sınırını aşıyor (413, {url}): {message}",
+                              "the request exceeds the trcalc server's limit (413)", 413) from None
+        raise RemoteError(f"trcalc sunucusu isteği reddetti (HTTP {exc.code}, {url}): {message}",
+                          f"the trcalc server refused the request (HTTP {exc.code})", exc.code) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise RemoteError(f"trcalc sunucusuna ulaşılamadı ({url}): {reason}",
                           f"could not reach the trcalc server ({url})") from None
-    results = data.get("results")
+
+
+def batch(url: str, calls: list[dict], overrides: dict | None = None, key: str | None = None) -> list[dict]:
+    """POST the calls (and the overrides, once) to /api/v1/batch; returns the results in order."""
+    body = {"calls": calls}
+    if overrides:
+        body["overrides"] = jsonable(overrides)
+    data = _post(url, body, key if key is not None else os.environ.get("TRCALC_API_KEY"))
+    results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list) or len(results) != len(calls):
         raise RemoteError(f"trcalc sunucusundan beklenmeyen yanıt ({url})",
                           f"unexpected answer from the trcalc server ({url})")
     return results
+
+
+def column(url: str, name: str, args: list, overrides: dict | None = None, key: str | None = None) -> list[dict]:
+    """One function over columns (lists; other arguments repeat): one result dict per row.
+
+    Columns of equal length are sent in slices that the server accepts; columns of different
+    lengths go whole, so the server's message (the local one) names both lengths.
+    """
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    n = lengths.pop() if len(lengths) == 1 else 0
+    args = jsonable(args)
+    step = max(1, ROWS_PER_REQUEST)
+    out: list[dict] = []
+    start = 0
+    while True:
+        part = args if not n else [a[start:start + step] if isinstance(a, list) else a for a in args]
+        try:
+            (res,) = batch(url, [{"function": name, "args": part, "array": True}], overrides, key)
+        except RemoteError as exc:
+            if exc.status == 413 and n and step > 1:
+                step = (min(step, n - start) + 1) // 2          # a smaller slice, then try again
+                continue
+            raise
+        if "error" in res and res["error"]:
+            raise CallError(res["error"]["message"])
+        rows = res.get("rows")
+        if not isinstance(rows, list):
+            raise RemoteError(f"trcalc sunucusundan beklenmeyen yanıt ({url})",
+                              f"unexpected answer from the trcalc server ({url})")
+        out.extend(rows)
+        start += step
+        if not n or start >= n:
+            return out

@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import suites
+from . import lite, suites
 from .measure import table
 
 
@@ -31,6 +31,7 @@ def main() -> None:
         ("array path", lambda: suites.array_path(20_000 if ns.quick else 100_000)),
         ("batch", suites.batch_in_process),
         ("production load", lambda: suites.production_load(3 if ns.quick else 10)),
+        ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
     ]
     for name, step in steps:

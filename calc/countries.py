@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import gettext
+import json
+from pathlib import Path
 
 from .coerce import fold
 from .errors import CalcError
@@ -54,10 +56,15 @@ _ALIASES = {
     NON_EU: ["AB DIŞI", "AB Dışı", "Diğer", "Other", "non-EU", "Third country", "Üçüncü ülke"],
 }
 _XK_NAMES = ("Kosovo", "Kosova")
+# Written by `trcalc lite` in the Pyodide build, which ships without pycountry (see `dump`).
+BUNDLE_FILE = Path(__file__).with_name("_countries.json")
 
 
 @functools.cache
 def _index() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    if BUNDLE_FILE.exists():
+        doc = json.loads(BUNDLE_FILE.read_text(encoding="utf-8"))
+        return doc["index"], {k: tuple(v) for k, v in doc["names"].items()}
     import pycountry
 
     tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["tr"], fallback=True)
@@ -100,3 +107,9 @@ def name_tr(code: str) -> str:
 def all_codes() -> list[str]:
     """Every country code we know, for drop-down lists."""
     return sorted(c for c in _index()[1] if c not in (EU, NON_EU))
+
+
+def dump() -> str:
+    """The look-up tables as JSON text, for the runtime that has no pycountry."""
+    index, names = _index()
+    return json.dumps({"index": index, "names": names}, ensure_ascii=False, sort_keys=True)

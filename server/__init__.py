@@ -29,7 +29,7 @@ _MESSAGES = {
 
 def create_app(settings: Settings | None = None) -> Flask:
     from calc.rules.store import book
-    from . import api, docs, office, web
+    from . import api, docs, lite, office, web
 
     settings = settings or Settings.from_env()
     book()                                   # fail at start, not on the first request, if the rules are broken
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(office.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(lite.bp)
     return app
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from calc import CalcError
 from calc.context import read_overrides
 from calc.dates import to_date, to_serial, today
-from calc.registry import KINDS, REGISTRY, Function, get
+from calc.registry import KINDS, REGISTRY, Function, call_many, get
 from calc.rules.store import book
 
 from .models import (ArgumentInfo, BatchRequest, CallRequest, FunctionInfo, FunctionsResponse, RuleInfo,
@@ -113,9 +113,10 @@ def call_one(name: str):
 def batch():
     req = _parse(BatchRequest)
     limit = current_app.config["TRCALC"].max_batch
-    if len(req.calls) > limit:
-        raise ApiError(413, "too_large", f"toplu istekte en çok {limit} çağrı olabilir ({len(req.calls)} verildi) — "
-                                         f"at most {limit} calls in a batch ({len(req.calls)} given)")
+    size = sum(_rows(c) for c in req.calls)         # a column counts its rows
+    if size > limit:
+        raise ApiError(413, "too_large", f"toplu istekte en çok {limit} çağrı olabilir ({size} verildi) — "
+                                         f"at most {limit} calls in a batch ({size} given)")
     shared = {}
     results = []
     try:
@@ -127,6 +128,9 @@ def batch():
         if shared_error:
             results.append({"error": shared_error})
             continue
+        if c.array:
+            results.append(column_result(c, req.overrides, req.date_format))
+            continue
         try:
             fn = get(c.function)
             overrides = {**shared, **read_overrides(c.overrides)} if c.overrides else shared
@@ -135,6 +139,25 @@ def batch():
         except CalcError as exc:
             results.append({"error": calc_error(exc)})
     return json_response({"results": results, "rules_version": rules_version()})
+
+
+def _rows(call) -> int:
+    if not call.array:
+        return 1
+    return max((len(a) for a in call.args if isinstance(a, list)), default=1)
+
+
+def column_result(call, shared: dict | None, date_format: str) -> dict:
+    """The column form of one batch call: the registry's array form (`call_many`), the same code
+    the local add-in runs, so local and remote give the same values and the same messages."""
+    try:
+        fn = get(call.function)
+        overrides = {**(shared or {}), **(call.overrides or {})}
+        out = call_many(fn.name, with_date(fn, call.args, call.date), overrides)
+    except CalcError as exc:
+        return {"error": calc_error(exc)}
+    return {"rows": [{"error": calc_error(v)} if isinstance(v, CalcError) else result_body(v, date_format)
+                     for v in out]}
 
 
 def function_info(fn: Function) -> dict:

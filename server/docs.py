@@ -92,6 +92,14 @@ def openapi() -> dict:
                             "schema": {"type": "string", "enum": ["16", "32", "64", "80"]}}],
             "responses": {"200": {"description": "PNG", "content": {"image/png": {"schema": {
                 "type": "string", "format": "binary"}}}}, "404": {"description": "no such size"}}}},
+        "/lite/{name}": {"get": {
+            "summary": "xlwings Lite: main.py, wheel/main.py, requirements.txt or the trcalc_lite wheel (CORS: *)",
+            "tags": ["lite"],
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the file", "content": {
+                "text/x-python": {"schema": {"type": "string"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                "404": {"description": "no such file"}}}},
         "/": _page("Web calculator: index of the calculator pages"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],

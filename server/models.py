@@ -25,6 +25,9 @@ class BatchCall(_Model):
     args: list[Any] = Field(default_factory=list)
     date: Scalar = None
     overrides: dict[str, Scalar] | None = None
+    array: bool = Field(default=False, description=(
+        "the column form: an argument given as a list is a column, the others repeat on every row; "
+        "the result's `rows` hold one result per row (columns of different lengths: one error)"))
 
 
 class BatchRequest(_Model):
@@ -57,6 +60,7 @@ class BatchResult(BaseModel):
     value: Any = None
     text: str | None = None
     error: ErrorInfo | None = None
+    rows: list["BatchResult"] | None = Field(default=None, description="the column form: one result per row")
 
 
 class BatchResponse(BaseModel):

@@ -144,7 +144,7 @@ def test_remote_mode_wrong_key_is_a_cell_error(server, monkeypatch):
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", "wrong")
     out = udfs.TR_CIF(1.0, 2.0, 3.0)
-    assert isinstance(out, str) and out.startswith("#trcalc sunucusu isteği reddetti")
+    assert isinstance(out, str) and out.startswith("#trcalc sunucusu API anahtarını kabul etmedi (401")
 
 
 def test_live_api_matches_calc(server):

@@ -394,3 +394,34 @@ def test_page_bad_value_shows_a_clear_message(client):
 def test_pages_only_for_main_functions(client):
     assert client.get("/hesap/TR_CIF").status_code == 404
     assert client.get("/hesap/NOPE").status_code == 404
+
+
+# --- the batch API's column form (issue 13.6) -----------------------------------------------------
+
+def test_batch_column_form(client):
+    calls = [{"function": "TR_TEV", "array": True,
+              "args": [[100000, 100000, 100000], 10000, [5000, 1000, "x"], 1, 0.1, 30]},
+             {"function": "TR_CIF", "args": [1, 2, 3]}]
+    res = client.post("/api/v1/batch", json={"calls": calls}).json["results"]
+    rows = res[0]["rows"]
+    assert rows[0] == {"value": 150000.0, "text": "150000.00"}       # seed 004
+    assert rows[1]["value"] == 30000.0                                 # 1,000 of 5,000 exported: 1/5 of it
+    assert rows[2]["error"]["argument"] == "ihrac_miktari"
+    assert res[1]["value"] == 6.0
+
+
+def test_batch_column_form_length_mismatch_is_one_clear_error(client):
+    calls = [{"function": "TR_CIF", "array": True, "args": [[1, 2, 3], [1, 2], None]}]
+    res = client.post("/api/v1/batch", json={"calls": calls}).json["results"][0]
+    assert "rows" not in res
+    assert res["error"]["message"] == ("sütunların satır sayıları farklı ([2, 3]) — "
+                                       "the columns have different lengths ([2, 3])")
+
+
+def test_batch_column_rows_count_against_the_limit():
+    c = make(max_batch=5)
+    ok = [{"function": "TR_CIF", "array": True, "args": [[1, 2, 3, 4, 5], 0, 0]}]
+    assert c.post("/api/v1/batch", json={"calls": ok}).status_code == 200
+    too_many = [{"function": "TR_CIF", "array": True, "args": [[1, 2, 3, 4, 5, 6], 0, 0]}]
+    r = c.post("/api/v1/batch", json={"calls": too_many})
+    assert r.status_code == 413 and "(6 given)" in r.json["error"]["message"]

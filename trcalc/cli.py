@@ -6,6 +6,7 @@
     trcalc rules show [--date D]                        parameters in force
     trcalc docs [--write | --check]                     README function table
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
+    trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
 
 Exit status: 0 ok, 2 bad input (the message on stderr, Turkish then English).
@@ -102,6 +103,13 @@ def _build_templates(ns) -> int:
     return 0
 
 
+def _lite(ns) -> int:
+    from lite.build import write
+    for path in write(Path(ns.out), ns.server_url):
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -139,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("templates", help="build the template workbooks")
     b.add_argument("--out", help="folder (default: the package's templates folder)")
     b.set_defaults(run=_build_templates)
+
+    li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
+    li.add_argument("--out", required=True, help="folder to write into")
+    li.add_argument("--server-url", default="http://127.0.0.1:8000",
+                    help="the team server whose /lite/ path serves the wheel (for wheel/requirements.txt)")
+    li.set_defaults(run=_lite)
 
     s = sub.add_parser("serve", help="run the server")
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")

@@ -15,15 +15,18 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from ..errors import CalcError
-from .schema import Meta, Parameter
+
+if TYPE_CHECKING:          # pydantic is imported only where the YAML is checked
+    from .schema import Meta
 
 RULES_DIR = Path(__file__).parent
 META_FILE = "_meta.yaml"
+# Written by `trcalc lite` beside this module in the Pyodide build, where the YAML files,
+# PyYAML and pydantic are not shipped (see bundle.py).
+BUNDLE_FILE = RULES_DIR / "_bundle.json"
 
 # Every parameter name the code asks for, registered where it is used (see `param`);
 # the validator checks each one is in the data.
@@ -108,13 +111,15 @@ class RuleBook:
 
 
 def _read_yaml(path: Path):
+    import yaml     # only where the YAML is read and checked, not in the Pyodide runtime
+
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RulesFileError(f"{path.name}: not valid YAML: {exc}") from None
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
@@ -123,6 +128,10 @@ def _describe(exc: ValidationError) -> str:
 
 
 def load_file(path: Path) -> tuple[dict[str, list[Entry]], dict[str, str]]:
+    from pydantic import ValidationError
+
+    from .schema import Parameter
+
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise RulesFileError(f"{path.name}: expected a mapping of parameter names")
@@ -141,6 +150,10 @@ def load_file(path: Path) -> tuple[dict[str, list[Entry]], dict[str, str]]:
 
 def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> RuleBook:
     """Read every rules file in `directory`; `replace` stands in for the file of the same name."""
+    from pydantic import ValidationError
+
+    from .schema import Meta
+
     directory = Path(directory)
     files = sorted(p for p in directory.glob("*.yaml") if p.name != META_FILE)
     if replace is not None:
@@ -169,7 +182,11 @@ def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> Rule
 
 @functools.cache
 def book() -> RuleBook:
-    return load(os.environ.get("TRCALC_RULES_DIR") or RULES_DIR)
+    chosen = os.environ.get("TRCALC_RULES_DIR")
+    if not chosen and BUNDLE_FILE.exists():
+        from .bundle import load as load_bundle
+        return load_bundle(BUNDLE_FILE.read_text(encoding="utf-8"))
+    return load(chosen or RULES_DIR)
 
 
 def missing_parameters(rb: RuleBook) -> list[str]:

@@ -1,0 +1,129 @@
+"""The xlwings add-in's remote mode against a live server: the column form on the server, the workbook's
+overrides once per request, slices within the server's batch limit, and the same values and messages as
+the local add-in."""
+import datetime as dt
+import json
+
+import pytest
+
+import addin.trcalc_udfs as udfs
+from addin import cells, remote
+from tests.test_live import free_port, start
+
+pytestmark = pytest.mark.xdist_group("live")
+
+KEY = "remote-test-key"
+MAX_BATCH = 4000            # the server's TRCALC_MAX_BATCH: a 10,000-row column needs three requests
+ROWS = 10_000
+OVERRIDES = [["Parametre", "Değer"],                       # the templates' header row is skipped
+             ["import.flat.rate_eu", 0.25], ["import.flat.rate_other", "50%"],
+             ["kdv.general_rate", 0.18], ["import.courier.limit_eur", 2000]]
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": str(MAX_BATCH)}, free_port())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+class _Range:
+    def __init__(self, value):
+        self.value = value
+
+
+class _Book:
+    def __init__(self, name, rows):
+        self.fullname = name
+        self.names = {"TRCALC_OVERRIDES": type("N", (), {"refers_to_range": _Range(rows)})()}
+
+
+def _caller(name, rows=OVERRIDES):
+    return type("C", (), {"sheet": type("S", (), {"book": _Book(name, rows)})()})()
+
+
+def _columns():
+    goods = [20.0 + (i % 400) * 0.75 for i in range(ROWS)]
+    goods[17] = "altmış"                                  # a bad row: its message, the others unaffected
+    freight = [float(i % 9) for i in range(ROWS)]
+    origin = ["DE" if i % 3 else "CN" for i in range(ROWS)]
+    dates = [dt.datetime(2024, 9, 1) if i % 2 else dt.datetime(2025, 3, 1) for i in range(ROWS)]
+    return goods, freight, origin, dates
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    bodies = []
+    real = remote._post
+
+    def spy(url, body, key):
+        try:
+            out = real(url, body, key)
+        except remote.RemoteError as exc:
+            bodies.append((exc.status, json.dumps(body)))
+            raise
+        bodies.append((200, json.dumps(body)))
+        return out
+    monkeypatch.setattr(remote, "_post", spy)
+    return bodies
+
+
+def test_remote_and_local_agree_on_a_10000_row_column_with_overrides(server, monkeypatch, sent):
+    goods, freight, origin, dates = _columns()
+    args = (goods, freight, 0.0, origin, 0.2, dates)
+    monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
+    cells._cache.clear()
+    local = udfs.TR_DUTY(*args, None, None, _caller("local.xlsm"))
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    remote_ = udfs.TR_DUTY(*args, None, None, _caller("remote.xlsm"))
+    assert len(local) == len(remote_) == ROWS
+    assert remote_ == local                                       # every value and every message
+    # hand checks, with the workbook's figures. Row 1: DE on 2024-09-01, goods 20.75, freight 1: flat route
+    # (≤ 30 €); on that date the flat tax is on the goods value alone (rule import.flat.base_includes_transport)
+    # at the workbook's 25 % (the rules say 30 %): 20.75 × 0.25 = 5.1875 → 5.19
+    assert local[1] == [5.19]
+    # row 3: CN on 2024-09-01, goods 22.25 at the workbook's 50 %: 11.125 → 11.13
+    assert local[3] == [11.13]
+    # row 0: CN on 2025-03-01, CIF 20 + 0 at 50 % = 10.00
+    assert local[0] == [10.0]
+    assert local[17][0].startswith("#esya_bedeli: sayı değil ('altmış')")
+    # the first slices (10,000 and 5,000 rows) were refused with 413, then 2,500-row slices went through,
+    # each with the overrides once and no per-call copy
+    statuses = [status for status, _ in sent]
+    assert statuses == [413, 413, 200, 200, 200, 200]
+    accepted = [json.loads(body) for status, body in sent if status == 200]
+    assert sum(len(b["calls"][0]["args"][0]) for b in accepted) == ROWS
+    for body in accepted:
+        assert body["overrides"]["import.flat.rate_eu"] == 0.25
+        assert len(body["calls"]) == 1 and body["calls"][0]["array"] and "overrides" not in body["calls"][0]
+    assert max(len(body) for _, body in sent) < 2 * 1024 * 1024       # within the server's request limit
+
+def test_columns_of_different_lengths_give_the_same_message(server, monkeypatch):
+    monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
+    local = udfs.TR_CIF([1.0, 2.0, 3.0], [1.0, 2.0], None)
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    assert udfs.TR_CIF([1.0, 2.0, 3.0], [1.0, 2.0], None) == local
+    assert local.startswith("#sütunların satır sayıları farklı ([2, 3])")
+
+
+def test_a_bad_workbook_override_gives_the_same_message(server, monkeypatch):
+    rows = [["no.such.parameter", 1]]
+    monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
+    cells._cache.clear()
+    local = udfs.TR_CIF([1.0, 2.0], 1.0, None, _caller("bad-local.xlsm", rows))
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    assert udfs.TR_CIF([1.0, 2.0], 1.0, None, _caller("bad-remote.xlsm", rows)) == local
+    assert local.startswith("#overrides: bilinmeyen kural parametresi")
+
+
+def test_a_413_is_reported_as_such(server, monkeypatch):
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    # a single call whose one argument is larger than the server's 2 MiB request limit
+    out = udfs.TR_RATE("x" * (3 * 1024 * 1024))
+    assert out.startswith("#istek trcalc sunucusunun sınırını aşıyor (413")
+    assert "the request exceeds the trcalc server's limit (413)" in out
