@@ -91,6 +91,10 @@ EXCEL_NAMES: dict[str, str] = {
     # e-export support
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
+    # commercial import declarations (TR_IMPORT_TAXES)
+    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
+    "payment": "odeme_sekli",
     # rules
     "name": "parametre",
 }
@@ -107,6 +111,10 @@ class Arg:
     doc_tr: str
     doc_en: str
     optional: bool = False
+    # A required position that may still be left empty, the function saying what empty means
+    # (TR_IMPORT_TAXES' fx: empty = the TCMB rate).  Excel, xlwings and Office.js put optional
+    # parameters only after the required ones, so such an argument is not marked optional.
+    empty_ok: bool = False
     excel: str = ""
 
     def __post_init__(self):
@@ -140,7 +148,7 @@ class Function:
     def read_arg(self, i: int, v):
         a = self.args[i]
         if v is None or (type(v) is str and not v.strip()):
-            if not a.optional:
+            if not (a.optional or a.empty_ok):
                 raise CalcError("missing", "zorunlu bağımsız değişken boş",
                                 "required argument is empty", a.excel)
             return None

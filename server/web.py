@@ -20,7 +20,7 @@ from calc.rules.store import book
 
 bp = Blueprint("web", __name__)
 
-TOPICS = {"imports": "İthalat (posta ve hızlı kargo)", "tev": "Dahilde işleme: TEV",
+TOPICS = {"imports": "İthalat (posta ve hızlı kargo)", "customs": "İthalat (ticari beyanname)", "tev": "Dahilde işleme: TEV",
           "export": "İhracat: mikro ihracat ve KDV iadesi", "eexport": "E-ihracat destekleri",
           "rules": "Kurallar"}
 

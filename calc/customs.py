@@ -1,0 +1,288 @@
+"""Commercial imports: the taxes of one customs declaration line, and its stamp duty.
+
+A company's import declaration (serbest dolaşıma giriş beyannamesi) assesses,
+line by line (kalem), in Turkish lira:
+
+GV     customs duty = customs value × the GTİP's duty rate (the tariff or the
+       preferential rate, which the accountant reads from the tariff); the customs
+       value is the transaction value with freight and insurance to the Turkish
+       border (CIF), Customs Law 4458 art. 24–27.
+İGV    additional customs duty = customs value × the İGV rate of the İthalat Rejimi
+       Kararı's annex lists for the GTİP and origin (also on the customs value).
+ÖTV,   excise duty and anti-dumping / countervailing duty: amounts in TRY as the
+AD     declaration states them (they depend on per-unit amounts and lists this
+       function does not hold).
+KKDF   the Resource Utilization Support Fund levy (Karar 88/12944 art. 3(d)) on
+       imports paid on credit terms — acceptance credit (KABUL), deferred letter of
+       credit (VADELI_AKREDITIF), cash against goods (MAL_MUKABILI) — at the dated
+       rate (6 % since 13.10.2011), on the import price; none when paid in cash
+       (PESIN), against documents (VESAIK) or by sight letter of credit
+       (AKREDITIF), nor when the price is transferred by the registration date.
+       The rate does not depend on the credit's term for imports (the term-graded
+       KKDF rates are those of foreign loans, 88/12944 art. 3(c)).  This function
+       takes the line's customs value as the import price; when freight or
+       insurance was paid separately in cash, the KKDF base is smaller — compute
+       that line with the price alone.
+KDV    = the goods' KDV rate (default: the general rate in force) × the KDV base.
+
+The KDV base on import is KDV Law 3065 art. 21:
+  (a) the customs value (the value that is the basis of customs duty; CIF when
+      duty is not ad valorem or the goods are exempt) — `value` × `fx`;
+  (b) every tax, duty, charge and share paid during the import — GV, İGV, ÖTV,
+      anti-dumping, and KKDF (a fund share collected by customs on the declaration;
+      the KDV General Communiqué names the fund shares paid on import among these;
+      rule `customs.kkdf.in_kdv_base`);
+  (c) other expenses and payments up to the registration of the declaration, and
+      exchange differences (`other_costs`: port, storage, handling, domestic
+      transport to the customs office, …).
+KDV itself is not in its own base.  The declaration's stamp duty (Law 488, Table
+(1) IV-2/c) is per declaration, not per line: `TR_DECLARATION_STAMP`.
+
+Every assessed amount (GV, İGV, KKDF, ÖTV, anti-dumping, KDV) is rounded once,
+half-up, to the kuruş; the total is their sum.  The customs value in TRY is a
+base, not an assessed amount, and keeps its full precision.
+
+Example: 10,000 USD at 32.50 TRY, 10 % duty, 5 % İGV, paid cash against goods
+on 2025-03-01 (KKDF 6 %), KDV 20 %:
+
+    value 325,000.00; GV 32,500.00; İGV 16,250.00; KKDF 19,500.00;
+    KDV (325,000 + 32,500 + 16,250 + 19,500) × 20 % = 78,650.00;
+    total 146,900.00 TRY
+
+>>> from calc import call
+>>> call("TR_IMPORT_TAXES", 10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI", "2025-03-01")
+Decimal('146900.00')
+>>> call("TR_DECLARATION_STAMP", "2025-10-01")
+Decimal('1350.00')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .coerce import CodeSet, to_positive
+from .errors import CalcError
+from .money import ONE, ZERO, fmt, fmt_rate, round_money
+from .registry import AS_OF, Arg, Outcome, function, kind
+from .rules.store import param
+
+P_KDV = param("kdv.general_rate")
+P_KKDF_RATE = param("customs.kkdf.credit_rate")
+P_KKDF_METHODS = param("customs.kkdf.credit_methods")
+P_KKDF_IN_BASE = param("customs.kkdf.in_kdv_base")
+P_STAMP = param("customs.stamp.declaration")
+
+TRY = "TRY"
+TCMB = "TCMB"
+
+PAYMENTS = CodeSet("ödeme şekli", {
+    "PESIN": ["Peşin", "Peşin ödeme", "CASH", "Cash in advance", "Advance payment"],
+    "VESAIK": ["Vesaik mukabili", "CAD", "D/P", "Cash against documents"],
+    "AKREDITIF": ["Akreditif", "Görüşte ödemeli akreditif", "L/C", "LC", "Sight L/C", "Letter of credit"],
+    "KABUL": ["Kabul kredili", "Kabul kredisi", "D/A", "Acceptance credit"],
+    "VADELI_AKREDITIF": ["Vadeli akreditif", "Vadeli akreditifli", "Deferred L/C", "Deferred letter of credit",
+                         "Deferred payment L/C"],
+    "MAL_MUKABILI": ["Mal mukabili", "Açık hesap", "Cash against goods", "Open account"],
+})
+PAYMENT_TR = {
+    "PESIN": "peşin", "VESAIK": "vesaik mukabili", "AKREDITIF": "akreditif (görüşte)",
+    "KABUL": "kabul kredili", "VADELI_AKREDITIF": "vadeli akreditif", "MAL_MUKABILI": "mal mukabili",
+}
+kind("payment", PAYMENTS.read, "string", PAYMENTS.codes)
+
+_CURRENCY_ALIASES = {"TL": TRY, "YTL": TRY, "₺": TRY, "€": "EUR", "$": "USD", "£": "GBP"}
+_ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def read_currency(value, arg: str) -> str:
+    """An ISO 4217 code (USD, EUR, …); TL and ₺ are TRY."""
+    text = value.strip().upper() if isinstance(value, str) else ""
+    code = _CURRENCY_ALIASES.get(text, text)
+    if not _ISO_CURRENCY.match(code):
+        raise CalcError("invalid", f"para birimi ISO kodu olmalı, örn. USD, EUR, TRY ({value!r})",
+                        f"currency must be an ISO code such as USD, EUR, TRY ({value!r})", arg)
+    return code
+
+
+def read_fx(value, arg: str):
+    """TRY per unit of the currency, or TCMB for the customs rate of the date."""
+    if isinstance(value, str) and value.strip().upper() == TCMB:
+        return TCMB
+    return to_positive(value, arg)
+
+
+kind("currency", read_currency, "string")
+kind("fx", read_fx, "any")
+
+LEGAL = {
+    "value": "4458 sayılı Gümrük Kanunu md. 24–27 (gümrük kıymeti: CIF)",
+    "GV": "4458 sayılı Gümrük Kanunu; Gümrük Tarife Cetveli / tercihli tarife (GTİP oranı)",
+    "İGV": "İthalat Rejimi Kararı ve eki ilave gümrük vergisi listeleri (gümrük kıymeti üzerinden)",
+    "KKDF": "88/12944 sayılı Karar md. 3(d); KKDF Tebliği No 6 md. 2(D)",
+    "KDV": "3065 sayılı KDV Kanunu md. 21: gümrük kıymeti + ithalat sırasında ödenen her türlü vergi, "
+           "resim, harç ve paylar + tescile kadar yapılan diğer giderler ve kur farkları",
+}
+
+
+@dataclass
+class ImportOutcome(Outcome):
+    unit = "TL"
+    value_fx: Decimal
+    currency: str
+    fx: Decimal
+    customs_value: Decimal          # TRY, unrounded: a base, not an assessed amount
+    duty_rate: Decimal
+    igv_rate: Decimal | None
+    payment: str | None
+    kdv_rate: Decimal
+    otv: Decimal = ZERO
+    antidumping: Decimal = ZERO
+    other_costs: Decimal = ZERO
+    duty: Decimal = ZERO
+    igv: Decimal = ZERO
+    kkdf_rate: Decimal | None = None
+    kkdf: Decimal = ZERO
+    kkdf_in_base: bool = True
+    kdv_base: Decimal = ZERO
+    kdv: Decimal = ZERO
+    value: Decimal = ZERO
+    notes: list = field(default_factory=list)
+
+    @property
+    def landed_cost(self) -> Decimal:
+        """Cost of the goods in the books: value, taxes and costs except the deductible KDV."""
+        return self.customs_value + self.other_costs + self.value - self.kdv
+
+    def rows(self):
+        v = self.customs_value
+        if self.currency == TRY:
+            value_row = ("Gümrük değeri (TL)", f"{fmt(self.value_fx)} TL", v)
+        else:
+            value_row = ("Gümrük değeri (TL)", f"{fmt(self.value_fx)} {self.currency} × {fmt(self.fx, 4)} TL", v)
+        rows = [value_row,
+                ("Gümrük vergisi (GV)", f"{fmt(v)} TL × {fmt_rate(self.duty_rate)}", self.duty)]
+        if self.igv_rate is not None:
+            rows.append(("İlave gümrük vergisi (İGV)", f"{fmt(v)} TL × {fmt_rate(self.igv_rate)}", self.igv))
+        if self.otv:
+            rows.append(("Özel tüketim vergisi (ÖTV)", "beyannamedeki tutar", self.otv))
+        if self.antidumping:
+            rows.append(("Anti-damping / telafi edici vergi", "beyannamedeki tutar", self.antidumping))
+        pay = PAYMENT_TR[self.payment] if self.payment else "verilmedi (peşin sayıldı)"
+        if self.kkdf_rate is None:
+            rows.append(("KKDF", f"ödeme şekli {pay}: KKDF yok", ZERO))
+        else:
+            rows.append(("KKDF", f"{pay}: {fmt(v)} TL × {fmt_rate(self.kkdf_rate)}", self.kkdf))
+        if self.other_costs:
+            rows.append(("Tescile kadar diğer giderler", "KDV matrahına eklenir (vergi değil)", self.other_costs))
+        parts = ["gümrük değeri", "GV"] + [name for name, shown in (
+            ("İGV", self.igv_rate is not None), ("ÖTV", self.otv), ("anti-damping", self.antidumping),
+            ("KKDF", self.kkdf_rate is not None and self.kkdf_in_base), ("diğer giderler", self.other_costs))
+            if shown]
+        rows.append(("KDV matrahı", " + ".join(parts), self.kdv_base))
+        rows.append(("KDV", f"{fmt(self.kdv_base)} TL × {fmt_rate(self.kdv_rate)}", self.kdv))
+        taxes = [("GV", self.duty), ("İGV", self.igv if self.igv_rate is not None else None),
+                 ("ÖTV", self.otv or None), ("anti-damping", self.antidumping or None),
+                 ("KKDF", self.kkdf if self.kkdf_rate is not None else None), ("KDV", self.kdv)]
+        rows.append(("Toplam ithalat vergileri", " + ".join(f"{n} {fmt(a)}" for n, a in taxes if a is not None),
+                     self.value))
+        rows.append(("Maliyet (KDV hariç)", "gümrük değeri + diğer giderler + vergiler − KDV", self.landed_cost))
+        for tax in ("value", "GV", "İGV", "KKDF", "KDV"):
+            if tax == "İGV" and self.igv_rate is None:
+                continue
+            rows.append((f"Dayanak: {'gümrük değeri' if tax == 'value' else tax}", LEGAL[tax], ""))
+        return rows
+
+    def warnings(self):
+        return [note() for note in self.notes]
+
+
+def _fx_rate(currency: str, fx) -> Decimal:
+    if currency == TRY:
+        if fx is None or fx == TCMB or fx == ONE:
+            return ONE
+        raise CalcError("out_of_range", f"TRY satırında kur 1 olmalı ya da boş bırakılmalı ({fx})",
+                        f"a TRY line takes no exchange rate (leave it empty or 1; got {fx})", "fx")
+    if fx is None or fx == TCMB:
+        raise CalcError("missing",
+                        f"{currency} için kur gerekli: TCMB gümrük kuru henüz bağlı değil, kuru sayı olarak "
+                        "girin (TL / birim)",
+                        f"{currency} needs an exchange rate: the TCMB customs rate is not connected yet, "
+                        "give the rate as a number (TRY per unit)", "fx")
+    return fx
+
+
+def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
+           payment) -> ImportOutcome:
+    rate = _fx_rate(currency, fx)
+    cv = value * rate
+    out = ImportOutcome(value_fx=value, currency=currency, fx=rate, customs_value=cv, duty_rate=duty_rate,
+                        igv_rate=igv_rate, payment=payment,
+                        kdv_rate=ctx.rule(P_KDV) if kdv_rate is None else kdv_rate,
+                        otv=round_money(otv) if otv is not None else ZERO,
+                        antidumping=round_money(antidumping) if antidumping is not None else ZERO,
+                        other_costs=other_costs if other_costs is not None else ZERO)
+    out.duty = round_money(cv * duty_rate)
+    if igv_rate is not None:
+        out.igv = round_money(cv * igv_rate)
+    if payment is not None and payment in ctx.rule(P_KKDF_METHODS):
+        out.kkdf_rate = ctx.rule(P_KKDF_RATE)
+        out.kkdf = round_money(cv * out.kkdf_rate)
+        out.kkdf_in_base = ctx.rule(P_KKDF_IN_BASE)
+    taxes_in_base = out.duty + out.igv + out.otv + out.antidumping + (out.kkdf if out.kkdf_in_base else ZERO)
+    out.kdv_base = cv + taxes_in_base + out.other_costs
+    out.kdv = round_money(out.kdv_base * out.kdv_rate)
+    out.value = out.duty + out.igv + out.otv + out.antidumping + out.kkdf + out.kdv
+    if payment is None:
+        out.notes.append(lambda: "ödeme şekli verilmedi: peşin sayıldı, KKDF hesaplanmadı / no payment method "
+                                 "given: taken as cash, no KKDF")
+    return out
+
+
+IMPORT_ARGS = [
+    Arg("value", "money", "Kalemin gümrük değeri (CIF), döviz", "the line's customs value (CIF) in its currency"),
+    Arg("currency", "currency", "Para birimi (USD, EUR, TRY…)", "currency (USD, EUR, TRY…)"),
+    Arg("fx", "fx", "Kur (TL / birim); TCMB ya da boş: tarihin gümrük kuru; TRY'de boş",
+        "TRY per unit; TCMB or empty: the customs rate of the date; empty for TRY", empty_ok=True),
+    Arg("duty_rate", "rate", "Gümrük vergisi oranı (GTİP, tarife ya da tercihli)",
+        "customs duty rate (GTİP, tariff or preferential)"),
+    Arg("igv_rate", "rate", "İlave gümrük vergisi (İGV) oranı", "additional customs duty (İGV) rate", optional=True),
+    Arg("otv", "money", "ÖTV tutarı (TL, beyannamedeki)", "ÖTV amount in TRY, as declared", optional=True),
+    Arg("antidumping", "money", "Anti-damping / telafi edici vergi (TL)", "anti-dumping / countervailing duty in TRY",
+        optional=True),
+    Arg("other_costs", "money", "Tescile kadar diğer giderler ve kur farkları (TL, KDV matrahına girer)",
+        "other costs up to registration and exchange differences, TRY (in the KDV base)", optional=True),
+    Arg("kdv_rate", "rate", "Eşyanın KDV oranı (boş: genel oran)", "the goods' KDV rate (empty: the general rate)",
+        optional=True),
+    Arg("payment", "payment", "Ödeme şekli: PESIN, VESAIK, AKREDITIF, KABUL, VADELI_AKREDITIF, MAL_MUKABILI",
+        "payment method: PESIN, VESAIK, AKREDITIF, KABUL, VADELI_AKREDITIF, MAL_MUKABILI", optional=True),
+    AS_OF,
+]
+
+
+@function("TR_IMPORT_TAXES", topic="customs", result="money", detail=True,
+          summary_tr="Ticari ithalatta bir beyanname kaleminin vergileri (GV, İGV, ÖTV, anti-damping, KKDF, KDV), TL",
+          summary_en="import taxes of one customs declaration line (GV, İGV, ÖTV, anti-dumping, KKDF, KDV), TRY",
+          args=IMPORT_ARGS)
+def tr_import_taxes(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
+                    payment, date):
+    return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
+
+
+@dataclass
+class StampOutcome(Outcome):
+    unit = "TL"
+    value: Decimal
+
+    def rows(self):
+        return [("Damga vergisi (beyanname başına)",
+                 "488 sayılı Damga Vergisi Kanunu, (1) sayılı tablo IV-2/c: gümrük idarelerine verilen "
+                 "beyannameler (maktu)", self.value)]
+
+
+@function("TR_DECLARATION_STAMP", topic="customs", result="money", detail=True,
+          summary_tr="Bir gümrük beyannamesinin damga vergisi (maktu, tarihe göre), TL",
+          summary_en="stamp duty on one customs declaration (fixed amount by date), TRY",
+          args=[AS_OF])
+def tr_declaration_stamp(ctx, date):
+    return StampOutcome(round_money(ctx.rule(P_STAMP)))   # the rule's 1605.8 shown as 1605.80

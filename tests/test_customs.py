@@ -1,0 +1,274 @@
+"""Commercial import declarations: TR_IMPORT_TAXES, its breakdown, TR_DECLARATION_STAMP.
+
+Every expected figure is a hand calculation written beside it, from the law:
+GV and İGV on the customs value (Customs Law 4458 art. 24–27; İthalat Rejimi Kararı),
+KKDF on credit-terms imports (Karar 88/12944 art. 3(d)), KDV on the art. 21 base
+(customs value + every tax and share paid on import + other costs up to registration),
+each assessed amount rounded once half-up to the kuruş.
+"""
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+import addin.trcalc_udfs as udfs
+from calc import call, call_many
+from calc.errors import CalcError
+from calc.registry import REGISTRY
+from server import create_app
+from server.config import Settings
+from tests.conftest import raises_on
+
+MARCH_2025 = "2025-03-01"       # KDV 20 %, KKDF 6 %
+
+
+def taxes(value, currency, fx, duty, igv=None, otv=None, ad=None, other=None, kdv=None, payment=None,
+          date=MARCH_2025, overrides=None):
+    return call("TR_IMPORT_TAXES", value, currency, fx, duty, igv, otv, ad, other, kdv, payment, date,
+                overrides=overrides)
+
+
+# --- every tax on one line --------------------------------------------------------------------
+
+def test_every_tax_on_one_line():
+    # 10,000 USD × 32.50 = 325,000.00 TRY customs value
+    # GV 10 % = 32,500.00; İGV 5 % = 16,250.00; ÖTV 1,234.56 and anti-dumping 500.00 as declared;
+    # KKDF (cash against goods, 6 %) = 19,500.00; other costs to registration 2,000.00
+    # KDV base = 325,000 + 32,500 + 16,250 + 1,234.56 + 500 + 19,500 + 2,000 = 396,984.56
+    # KDV 20 % = 79,396.912 → 79,396.91
+    # total = 32,500 + 16,250 + 1,234.56 + 500 + 19,500 + 79,396.91 = 149,381.47
+    assert taxes(10000, "USD", 32.5, "10%", "5%", 1234.56, 500, 2000, None, "MAL_MUKABILI") == D("149381.47")
+
+
+def test_breakdown_shows_each_tax_its_base_rate_and_source():
+    table = call("TR_IMPORT_TAXES_DETAIL", 10000, "USD", 32.5, "10%", "5%", 1234.56, 500, 2000, None,
+                 "Mal mukabili", MARCH_2025)
+    rows = {r[0]: r for r in table[1:]}
+    assert rows["Gümrük değeri (TL)"][1] == "10.000,00 USD × 32,5000 TL"
+    assert rows["Gümrük vergisi (GV)"][1:] == ["325.000,00 TL × %10", D("32500.00")]
+    assert rows["İlave gümrük vergisi (İGV)"][1:] == ["325.000,00 TL × %5", D("16250.00")]
+    assert rows["Özel tüketim vergisi (ÖTV)"][2] == D("1234.56")
+    assert rows["Anti-damping / telafi edici vergi"][2] == D("500.00")
+    assert rows["KKDF"][1:] == ["mal mukabili: 325.000,00 TL × %6", D("19500.00")]
+    assert rows["KDV matrahı"][2] == D("396984.56")
+    assert "KKDF" in rows["KDV matrahı"][1] and "ÖTV" in rows["KDV matrahı"][1]
+    assert rows["KDV"][1:] == ["396.984,56 TL × %20", D("79396.91")]
+    assert rows["Toplam ithalat vergileri"][2] == D("149381.47")
+    # landed cost without the deductible KDV: 325,000 + 2,000 + 149,381.47 − 79,396.91
+    assert rows["Maliyet (KDV hariç)"][2] == D("396984.56")
+    assert "3065 sayılı KDV Kanunu md. 21" in rows["Dayanak: KDV"][1]
+    assert "88/12944" in rows["Dayanak: KKDF"][1]
+    assert "Kaynak: customs.kkdf.credit_rate" in rows and "2011/2304" in rows["Kaynak: customs.kkdf.credit_rate"][1]
+    assert "Kaynak: kdv.general_rate" in rows
+
+
+# --- rounding -------------------------------------------------------------------------------------
+
+def test_half_a_kurus_rounds_up_once_per_tax():
+    # 100.05 TRY × 10 % = 10.005 → 10.01 (half-up; half-even would give 10.00)
+    # KDV (100.05 + 10.01) × 20 % = 22.012 → 22.01; total 32.02
+    assert taxes(100.05, "TRY", None, "10%") == D("32.02")
+    # 0.25 TRY, no duty, KDV 10 %: 0.025 → 0.03
+    assert taxes(0.25, "TRY", None, 0, kdv="10%") == D("0.03")
+
+
+def test_the_customs_value_in_try_is_not_rounded_before_the_taxes():
+    # 1 USD × 10.0051 = 10.0051 TRY; GV 50 % = 5.00255 → 5.00 (10.01 × 50 % would be 5.01)
+    # KDV (10.0051 + 5.00) × 20 % = 3.00102 → 3.00; total 8.00
+    assert taxes(1, "USD", "10.0051", "50%") == D("8.00")
+
+
+def test_declared_amounts_are_kurus():
+    # ÖTV 10.005 declared → 10.01; KDV (100 + 10.01) × 20 % = 22.002 → 22.00; total 32.01
+    assert taxes(100, "TRY", None, 0, otv="10.005") == D("32.01")
+
+
+# --- TRY lines --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("currency,fx", [("TRY", None), ("TL", None), ("try", 1), ("₺", "TCMB")])
+def test_try_line_needs_no_rate(currency, fx):
+    # 1,000 TRY, GV 10 % = 100.00; KDV (1,000 + 100) × 20 % = 220.00; total 320.00
+    assert taxes(1000, currency, fx, "10%") == D("320.00")
+
+
+def test_try_line_with_another_rate_is_refused():
+    with raises_on("fx", "out_of_range"):
+        taxes(1000, "TRY", 2, "10%")
+
+
+# --- KKDF by payment method ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("payment", ["PESIN", "Peşin", "VESAIK", "Vesaik mukabili", "AKREDITIF", "L/C", None])
+def test_no_kkdf_when_paid_by_registration(payment):
+    # 1,000 TRY, no duty: KDV 1,000 × 20 % = 200.00; no KKDF
+    assert taxes(1000, "TRY", None, 0, payment=payment) == D("200.00")
+
+
+@pytest.mark.parametrize("payment", ["KABUL", "Kabul kredili", "D/A", "VADELI_AKREDITIF", "Vadeli akreditif",
+                                     "MAL_MUKABILI", "Mal mukabili"])
+def test_kkdf_on_credit_terms(payment):
+    # KKDF 1,000 × 6 % = 60.00; KDV (1,000 + 60) × 20 % = 212.00; total 272.00
+    assert taxes(1000, "TRY", None, 0, payment=payment) == D("272.00")
+
+
+def test_no_payment_method_is_cash_with_a_warning():
+    table = call("TR_IMPORT_TAXES_DETAIL", 1000, "TRY", None, 0)
+    assert any(r[0] == "Uyarı" and "peşin sayıldı" in r[1] for r in table)
+
+
+def test_kkdf_out_of_the_kdv_base_by_override():
+    # if KKDF were not in the base: KKDF 60.00; KDV 1,000 × 20 % = 200.00; total 260.00
+    assert taxes(1000, "TRY", None, 0, payment="KABUL",
+                 overrides={"customs.kkdf.in_kdv_base": False}) == D("260.00")
+
+
+def test_unknown_payment_method():
+    with raises_on("payment", "unknown_code"):
+        taxes(1000, "TRY", None, 0, payment="KREDI KARTI")
+
+
+# --- dates on each side of every rate change ------------------------------------------------
+
+@pytest.mark.parametrize("date,expected", [
+    # KKDF 3 % (Tebliğ 31, 2001): KKDF 30.00; KDV (1,000 + 30) × 18 % = 185.40; total 215.40
+    ("2011-10-12", D("215.40")),
+    # KKDF 6 % from 13.10.2011 (BKK 2011/2304): KKDF 60.00; KDV 1,060 × 18 % = 190.80; total 250.80
+    ("2011-10-13", D("250.80")),
+])
+def test_kkdf_rate_change(date, expected):
+    assert taxes(1000, "TRY", None, 0, kdv="18%", payment="MAL_MUKABILI", date=date) == expected
+
+
+def test_kkdf_before_the_earliest_rule_is_refused():
+    with raises_on("date", "no_rule"):
+        taxes(1000, "TRY", None, 0, kdv="18%", payment="KABUL", date="2001-08-07")
+
+
+@pytest.mark.parametrize("date,expected", [("2023-07-09", D("180.00")), ("2023-07-10", D("200.00"))])
+def test_default_kdv_is_the_general_rate_in_force(date, expected):
+    # 1,000 TRY, no duty: 18 % until 09.07.2023, 20 % from 10.07.2023 (Presidential Decision 7346)
+    assert taxes(1000, "TRY", None, 0, date=date) == expected
+
+
+@pytest.mark.parametrize("kdv,expected", [("10%", D("110.00")), ("1%", D("11.00")), (0, D("0.00"))])
+def test_the_goods_own_kdv_rate(kdv, expected):
+    # 1,000 TRY, GV 10 % = 100.00; KDV on 1,100.00 at the goods' rate
+    assert taxes(1000, "TRY", None, "10%", kdv=kdv) - D("100.00") == expected
+
+
+# Law 488 Table (1) IV-2/c, customs declarations: 2022 Seri No 66; 2023 (122.93 % revaluation);
+# 2024 Seri No 68 (RG 30.12.2023); 2025 624.10 × 1.4393 = 898.27 → 898.20 (art. 14 drops fractions
+# below 10 kuruş); Presidential Decision 10364: 1,350.00 from 01.10.2025; Decision 10783: + 18.95 %
+# from 01.01.2026 → 1,605.825 → 1,605.80.
+@pytest.mark.parametrize("date,expected", [
+    ("2022-06-30", "176.70"),
+    ("2022-12-31", "176.70"), ("2023-01-01", "393.90"),
+    ("2023-12-31", "393.90"), ("2024-01-01", "624.10"),
+    ("2024-12-31", "624.10"), ("2025-01-01", "898.20"),
+    ("2025-09-30", "898.20"), ("2025-10-01", "1350.00"),
+    ("2025-12-31", "1350.00"), ("2026-01-01", "1605.80"),
+])
+def test_declaration_stamp_by_date(date, expected):
+    value = call("TR_DECLARATION_STAMP", date)
+    assert value == D(expected) and str(value) == expected
+
+
+def test_declaration_stamp_before_2022_is_refused():
+    with raises_on("date", "no_rule"):
+        call("TR_DECLARATION_STAMP", "2021-12-31")
+
+
+def test_declaration_stamp_breakdown_names_the_law():
+    table = call("TR_DECLARATION_STAMP_DETAIL", "2025-10-01")
+    assert table[1][2] == D("1350.00") and "488 sayılı" in table[1][1]
+    assert any("10364" in r[1] for r in table if r[0].startswith("Kaynak"))
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+def test_foreign_currency_needs_a_rate_until_the_tcmb_rates_are_connected():
+    with raises_on("fx", "missing"):
+        taxes(1000, "USD", None, "10%")
+    with raises_on("fx", "missing"):
+        taxes(1000, "USD", "TCMB", "10%")
+
+
+@pytest.mark.parametrize("args,arg,code", [
+    ((1000, "DOLAR", 30, "10%"), "currency", "invalid"),
+    ((1000, None, 30, "10%"), "currency", "missing"),
+    ((-1, "USD", 30, "10%"), "value", "out_of_range"),
+    ((1000, "USD", 0, "10%"), "fx", "out_of_range"),
+    ((1000, "USD", 30, None), "duty_rate", "missing"),
+    ((1000, "USD", 30, 10), "duty_rate", "out_of_range"),
+    ((1000, "USD", 30, "10%", "5%", -3), "otv", "out_of_range"),
+])
+def test_bad_arguments_are_named(args, arg, code):
+    with raises_on(arg, code):
+        call("TR_IMPORT_TAXES", *args)
+
+
+# --- the array form and every surface ---------------------------------------------------------
+
+def test_array_form_one_value_per_line():
+    out = call_many("TR_IMPORT_TAXES", [[1000, 100.05, "x"], "TRY", None, ["10%", "10%", "10%"]],
+                    overrides=None)
+    assert out[0] == D("320.00") and out[1] == D("32.02")
+    assert isinstance(out[2], CalcError) and out[2].argument == "gumruk_degeri"     # value, as Excel names it
+
+
+def test_registry_entries():
+    for name in ("TR_IMPORT_TAXES", "TR_IMPORT_TAXES_DETAIL", "TR_DECLARATION_STAMP", "TR_DECLARATION_STAMP_DETAIL"):
+        assert name in REGISTRY
+    assert [a.name for a in REGISTRY["TR_IMPORT_TAXES"].args] == [
+        "value", "currency", "fx", "duty_rate", "igv_rate", "otv", "antidumping", "other_costs", "kdv_rate",
+        "payment", "date"]
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(Settings()).test_client()
+
+
+def test_api_call(client):
+    r = client.post("/api/v1/call/TR_IMPORT_TAXES",
+                    json={"args": [10000, "USD", 32.5, "10%", "5%", 1234.56, 500, 2000, None, "MAL_MUKABILI",
+                                   MARCH_2025]})
+    assert r.status_code == 200 and r.json["text"] == "149381.47"
+    r = client.post("/api/v1/call/TR_DECLARATION_STAMP", json={"args": [], "date": "2026-01-01"})
+    assert r.json["text"] == "1605.80"
+    r = client.post("/api/v1/call/TR_IMPORT_TAXES", json={"args": [1000, "USD", None, "10%"]})
+    assert r.status_code == 400 and r.json["error"]["argument"] == "kur"           # fx, as Excel names it
+
+
+def test_office_metadata_lists_the_functions(client):
+    by_id = {f["id"]: f for f in client.get("/office/functions.json").json["functions"]}
+    for name in ("TR_IMPORT_TAXES", "TR_IMPORT_TAXES_DETAIL", "TR_DECLARATION_STAMP"):
+        assert [p["name"] for p in by_id[name]["parameters"]] == [a.excel for a in REGISTRY[name].args]
+
+
+def test_web_page_computes_a_line(client):
+    assert 'href="/hesap/TR_IMPORT_TAXES"' in client.get("/").text
+    q = ("gumruk_degeri=10000&para_birimi=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
+         "&damping_tutari=500&diger_giderler=2000&odeme_sekli=MAL_MUKABILI&tarih=01.03.2025")
+    html = client.get(f"/hesap/TR_IMPORT_TAXES?{q}").text
+    assert "149.381,47 TL" in html and "KDV matrahı" in html
+
+
+def test_xlwings_udfs():
+    when = dt.datetime(2025, 3, 1)
+    assert udfs.TR_IMPORT_TAXES(10000.0, "USD", 32.5, 0.1, 0.05, 1234.56, 500.0, 2000.0, None, "MAL_MUKABILI",
+                                when) == 149381.47
+    assert udfs.TR_DECLARATION_STAMP(dt.datetime(2025, 10, 1)) == 1350.0
+    # a column of lines in one call (the array form): 320.00 and 32.02 as above
+    assert udfs.TR_IMPORT_TAXES([1000.0, 100.05], "TRY", None, 0.1) == [[320.0], [32.02]]
+
+
+def test_no_optional_argument_before_a_required_one():
+    # Every surface turns the registry into a signature: a Python one for xlwings, where a
+    # parameter without a default after one with a default is a SyntaxError/ValueError
+    # (https://docs.python.org/3/reference/compound_stmts.html#function-definitions), and the
+    # Office.js metadata.  An empty-but-required position (fx) is marked empty_ok, not optional.
+    for fn in REGISTRY.values():
+        flags = [a.optional for a in fn.args]
+        assert flags == sorted(flags), fn.name
+    assert REGISTRY["TR_IMPORT_TAXES"].args[2].empty_ok
