@@ -50,6 +50,7 @@ P_ILAC_ROUTE = param("import.ilac.own_route")
 P_ILAC_LIMIT = param("import.ilac.flat_limit")
 P_SUPPLEMENTS = param("import.ilac.supplements")
 P_HEALTH_REPORT = param("import.ilac.health_report")
+P_TUZEL_ROUTE = param("import.tuzel.own_route")
 P_TUZEL_LIMIT = param("import.tuzel.flat_limit")
 P_KITAP_LIMIT = param("import.kitap.exempt_limit")
 P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
@@ -204,7 +205,7 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
         limit = ctx.rule(P_NUMUNE_LIMIT)
         if base <= limit:
             return EXEMPT, "numune muafiyet sınırı", limit
-    if cat == "TUZEL":
+    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # from 2026-02-06 companies follow the general rule
         limit = ctx.rule(P_TUZEL_LIMIT)
         return (FLAT if base <= limit else REGULAR), "tüzel kişi tek vergi sınırı", limit
     if cat in ("ILAC", "TAKVIYE") and ctx.rule(P_ILAC_ROUTE) and (cat == "ILAC" or ctx.rule(P_SUPPLEMENTS)):

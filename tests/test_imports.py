@@ -115,6 +115,10 @@ def test_tuzel_22_eur():
     assert duty(20, 2, 0, "DE", "10%", "2023-06-01", "TUZEL") == D("3.60")
     with raises_on("date", "no_rule"):
         duty(20, 2, 0, "DE", "10%", "2022-03-14", "TUZEL")      # no company rule before 2022-03-15
+    # Decision 10813 (RG 07.01.2026, in force 2026-02-06) rewrote art. 62 for medicines and supplements
+    # only: a company's 22 € parcel is regular: duty 22 × 10 % = 2.20; KDV (22 + 2.20) × 20 % = 4.84; 7.04
+    assert duty(20, 2, 0, "DE", "10%", "2026-02-05", "TUZEL") == D("6.60")
+    assert duty(20, 2, 0, "DE", "10%", "2026-02-06", "TUZEL") == D("7.04")
 
 
 def test_1500_eur_commercial_warning_and_books():

@@ -14,7 +14,7 @@ import re
 
 PRIMARY = re.compile(
     r"RG \d{2}\.\d{2}\.\d{4}"
-    r"|\d+ sayılı [^;]*?(?:Kanun|Karar)[^;]*? md\. ?\d"
+    r"|(?:Kanun|Karar|Tebliğ|Yönetmelik)\w*[^;]*?\b(?:md\.|madde|art\.) ?\d"
     r"|TÜİK,? [^;]*bülten"
     r"|Ortaklık Konseyi Kararı|Antlaşması"
     r"|https?://(?:www\.)?(?:resmigazete|mevzuat|ticaret|gib|tuik|tcmb)\.gov\.tr")
