@@ -74,7 +74,7 @@ _MISSING = object()
 
 
 class Context:
-    __slots__ = ("on", "overrides", "used", "_book", "_values")
+    __slots__ = ("on", "overrides", "used", "fx_used", "_book", "_values")
 
     def __init__(self, on: dt.date, overrides: dict[str, object] | None = None):
         self.on = on
@@ -83,6 +83,11 @@ class Context:
         self.used: dict[tuple[str, dt.date | None], Entry | None] = {}
         self._book = book()
         self._values: dict[str, object] = {}     # as-of-date values already looked up
+        self.fx_used: list = []                  # calc.fx.Rate for each `fx` given as TCMB
+
+    def note_fx(self, rate) -> None:
+        if rate not in self.fx_used:
+            self.fx_used.append(rate)
 
     def entry(self, name: str, on: dt.date | None = None) -> Entry | None:
         """The rules entry in force on `on` (default: the as-of date); None when overridden."""

@@ -1,25 +1,26 @@
-"""E-export supports (seed 000: Genelge of 2024-12-03, arts. 13–19, under Decision 5986).
+"""E-export supports: Decision 5986 and its Genelge (codes follow the Genelge's arts. 13–19).
 
-The support paid for an expense is 50 % of the eligible expense, where
+Decision 5986 (E-İhracat Destekleri Hakkında Karar, RG 25.08.2022 no. 31934) pays 50 % of an
+eligible expense — up to 20 points more in a target country (art. 16), except for the
+integration and store supports — where
 
 * the eligible expense is capped by a sales ratio where the article has one —
-  art. 13 (REKLAM): 20 % of the sales the ads brought; art. 15 (SIPARIS): 10 %
+  REKLAM (Decision art. 4): 20 % of the sales the ads brought; SIPARIS (art. 6/1): 10 %
   of the e-commerce sales in the target country;
-* the support is capped by the annual cap for (support, beneficiary, year)
-  less what was already paid that year (`claimed`), or, for art. 16 (DEPO)
-  and art. 17 (ENTEGRASYON), by a per-item cap × the number of items
-  (at most 25 warehouse units, 6 marketplace integrations; more are counted
-  as the maximum, with a warning).
+* the support is capped by the year's cap for (support, beneficiary) less what was already
+  paid (`claimed`); DEPO (art. 6/2): warehouse units × the per-unit cap, and never more than
+  art. 6's cap, which it shares with SIPARIS; ENTEGRASYON (art. 7): integrations × the
+  per-integration cap, which covers the integration's whole term (so `claimed` is what was
+  paid for those integrations so far, not only this year).
 
-Caps are the Genelge's amounts.  The Ministry revalues them each 1 January;
-a year whose revalued figure is not in the rules uses the Genelge amount and
-the detail warns.  Company caps that vary by tier ("kademe") use the top tier.
+Every TL cap is the Decision's 2022 base amount revalued each 1 January (calc/eexport_caps.py).
+A company's cap "by tier" (kademe) is published as a single figure, which is used.
 
 >>> from calc import call
 >>> call("EIHR_CAP", "REKLAM", "SIRKET", 100000, 1000000, 2025)
 Decimal('50000.00')
->>> call("EIHR_END", "2025-03-15")
-datetime.date(2028, 3, 14)
+>>> call("EIHR_END", "2023-03-15")
+datetime.date(2026, 3, 14)
 """
 from __future__ import annotations
 
@@ -29,10 +30,11 @@ from decimal import Decimal
 
 from .coerce import CodeSet
 from .dates import add_years
+from .eexport_caps import published, refuse_revaluation_overrides, revalue
 from .errors import CalcError
-from .money import ZERO, floor_money, fmt, fmt_rate, round_money
+from .money import HUNDRED, ZERO, floor_money, fmt, fmt_rate, round_money
 from .registry import Arg, Outcome, function, kind
-from .rules.store import CHECKS, param
+from .rules.store import CHECKS, book, param
 
 SUPPORTS = CodeSet("destek", {
     "REKLAM": ["13", "Madde 13", "Dijital pazaryeri reklam", "ADVERTISING"],
@@ -53,16 +55,23 @@ BENEFICIARIES = CodeSet("yararlanıcı", {
 kind("support", SUPPORTS.read, "string", SUPPORTS.codes)
 kind("beneficiary", BENEFICIARIES.read, "string", BENEFICIARIES.codes)
 
-ARTICLE = {code: 13 + i for i, code in enumerate(SUPPORTS.codes)}
+ARTICLE = {code: 13 + i for i, code in enumerate(SUPPORTS.codes)}          # the Genelge's article
+DECISION_ARTICLE = {"REKLAM": "4", "TANITIM": "5", "SIPARIS": "6/1", "DEPO": "6/2", "ENTEGRASYON": "7",
+                    "MAGAZA": "8", "KOMISYON": "9"}                        # Decision 5986's article
 P_RATE = param("eexport.support_rate")
 P_WINDOW = param("eexport.window_years")
 P_TIERED = param("eexport.tiered_caps")
+P_MAX_POINTS = param("eexport.target_bonus.max_points")
+P_NO_POINTS = param("eexport.target_bonus.excluded")
 P_WHO = {s: param(f"eexport.beneficiaries.{s.lower()}") for s in SUPPORTS.codes}
 P_RATIO = {"REKLAM": param("eexport.ratio.reklam"), "SIPARIS": param("eexport.ratio.siparis")}
 RATIO_BASIS = {"REKLAM": "reklamlardan gelen satış", "SIPARIS": "hedef ülke e-ticaret satışı"}
 P_ITEM = {"DEPO": (param("eexport.item_cap.depo"), param("eexport.item_max.depo"), "depo birimi"),
           "ENTEGRASYON": (param("eexport.item_cap.entegrasyon"), param("eexport.item_max.entegrasyon"),
                           "entegrasyon")}
+SHARED_CAP = {"DEPO": "SIPARIS"}       # art. 6's cap covers fulfilment and warehouse rent together
+TERM_CAP = {"ENTEGRASYON"}             # art. 7: per integration for its whole term, not per year
+BASIS = "5986 sayılı Cumhurbaşkanı Kararı (E-İhracat Destekleri Hakkında Karar), RG 25.08.2022, sayı 31934"
 
 
 def cap_param(support: str, beneficiary: str) -> str:
@@ -86,10 +95,12 @@ class SupportOutcome(Outcome):
     year: int
     expense: Decimal
     rate: Decimal
+    rate_formula: str
     eligible: Decimal
     before_caps: Decimal
     cap: Decimal
     cap_formula: str
+    cap_rows: list
     claimed: Decimal
     remaining: Decimal
     value: Decimal
@@ -100,7 +111,8 @@ class SupportOutcome(Outcome):
 
     def rows(self):
         rows = [
-            ("Destek", f"Madde {ARTICLE[self.support]} — {self.support}", self.support),
+            ("Destek", f"Genelge md. {ARTICLE[self.support]} / Karar md. {DECISION_ARTICLE[self.support]} — "
+                       f"{self.support}", self.support),
             ("Yararlanıcı", self.beneficiary, self.beneficiary),
             ("Yıl", str(self.year), self.year),
             ("Harcama", f"{fmt(self.expense)} TL", self.expense),
@@ -111,11 +123,13 @@ class SupportOutcome(Outcome):
             rows.append(("Uygun harcama", f"en küçüğü ({fmt(self.expense)}; {fmt(self.ratio_cap)})", self.eligible))
         else:
             rows.append(("Uygun harcama", "satış oranı sınırı yok", self.eligible))
+        term = self.support in TERM_CAP
         rows += [
-            ("Destek oranı", fmt_rate(self.rate), self.rate),
+            ("Destek oranı", self.rate_formula, self.rate),
             ("Destek (sınırlar öncesi)", f"{fmt(self.eligible)} × {fmt_rate(self.rate)}", self.before_caps),
-            ("Yıllık/kalem üst sınırı", self.cap_formula, self.cap),
-            ("Bu yıl önce ödenen (claimed)", "", self.claimed),
+            *self.cap_rows,
+            ("Üst sınır (destek süresince)" if term else "Yıllık/kalem üst sınırı", self.cap_formula, self.cap),
+            ("Önceden ödenen (tüm süre)" if term else "Bu yıl önce ödenen", "claimed", self.claimed),
             ("Kalan sınır", f"en büyüğü (0; {fmt(self.cap)} − {fmt(self.claimed)})", self.remaining),
             ("Ödenecek destek", f"en küçüğü ({fmt(self.before_caps)}; {fmt(self.remaining)})", self.value),
         ]
@@ -130,29 +144,54 @@ class _Rules:
 
     def __init__(self, ctx, year: int, notes: list):
         self.ctx, self.year, self.on, self.notes = ctx, year, dt.date(year, 12, 31), notes
+        self.shown: set[int] = set()        # years whose index sources are already in the breakdown
+        refuse_revaluation_overrides(ctx.overrides)
 
     def entry(self, name):
         try:
             return self.ctx.entry(name, self.on)
         except CalcError as exc:
-            raise exc.for_argument("year") if exc.code == "no_rule" else exc from None
+            if exc.code != "no_rule":
+                raise
+            last = book().params[name][-1]
+            if last.end is not None and last.end < self.on:
+                raise CalcError(
+                    "out_of_range",
+                    f"bu destek {last.end + dt.timedelta(days=1):%d.%m.%Y} tarihinden itibaren yürürlükte değil "
+                    f"({name}: {(last.note or last.source).split(';')[0]}); {self.year} yılı için hesaplanamaz",
+                    f"this support is not in force from {last.end + dt.timedelta(days=1)} ({name}); "
+                    f"it cannot be computed for {self.year}", "year") from None
+            raise exc.for_argument("year") from None
 
     def __call__(self, name):
         e = self.entry(name)
         return self.ctx.overrides[name] if e is None else e.value
 
-    def revalued(self, name):
-        """A TL cap; warns when the year's revalued figure is not in the rules."""
-        e = self.entry(name)
-        if e is None:                      # the user gave this year's figure
-            return self.ctx.overrides[name]
-        if e.start.year < self.year:
-            year = self.year
-            self.notes.append(lambda: (
-                f"{year} yılı yeniden değerlemesi kurallarda yok: Genelge tutarı ({fmt(e.value)} TL) "
-                "kullanıldı; Bakanlığın tablosunu kontrol edin ya da parametre olarak girin / yearly "
-                "revaluation not in the rules: check the Ministry's table, or enter it as an override"))
-        return e.value
+    def revalued(self, name, label: str) -> tuple[Decimal, list]:
+        """The year's TL cap from its 2022 base, and the breakdown rows of the revaluation."""
+        base = self.entry(name)
+        if base is None:                   # the user gave this year's figure
+            return self.ctx.overrides[name], [(f"{label} ({self.year}, kullanıcı değeri)", name,
+                                               self.ctx.overrides[name])]
+        value, steps = revalue(base, self.year)
+        rows = [(f"{label}: taban tutar ({base.start.year})", f"{base.source}", base.value)]
+        for s in steps:
+            rows.append(s.row())
+            if s.year not in self.shown:
+                self.shown.add(s.year)
+                rows.append(s.source_row())
+        table = published(name.replace("eexport.cap.", "eexport.table.").replace("eexport.item_cap.",
+                                                                                "eexport.table.item."), self.year)
+        if table is not None:
+            same = "türetilen tutarla aynı" if table.value == value else "TÜRETİLEN TUTARDAN FARKLI"
+            rows.append((f"{label}: Bakanlığın {self.year} tablosu", f"{table.source}: {fmt(table.value, 0)} TL ({same})",
+                         table.value))
+            if table.value != value:
+                year = self.year
+                self.notes.append(lambda: (
+                    f"{year} için türetilen tutar ({fmt(value, 0)} TL) Bakanlığın tablosundan ({fmt(table.value, 0)} "
+                    "TL) farklı: türetilen tutar kullanıldı / the derived cap differs from the Ministry's table"))
+        return value, rows
 
 
 def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
@@ -165,34 +204,61 @@ def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
             "beneficiary")
 
 
-def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, str]:
-    """(cap, how it is made up): the annual cap, or per-item cap × items for DEPO/ENTEGRASYON."""
+def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, str, list]:
+    """(cap, how it is made up, breakdown rows): the year's cap, or per-item cap × items."""
     _check_beneficiary(rule, support, beneficiary)
-    if support in P_ITEM:
-        cap_name, max_name, unit = P_ITEM[support]
-        if count is None:
-            raise CalcError("missing", f"{unit} sayısı gerekli", f"the number of items ({unit}) is required", "count")
-        most = int(rule(max_name))
-        used = min(count, most)
-        if count > most:
-            rule.notes.append(lambda: f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
-                                      f"at most {most} supported: {count} given, {most} used")
-        per_item = rule.revalued(cap_name)
-        return per_item * used, f"{fmt(per_item)} TL × {used} {unit}"
-    if count is not None:
-        rule.notes.append(lambda: f"count bu destekte kullanılmaz / count is not used for {support}")
-    cap = rule.revalued(cap_param(support, beneficiary))
-    if f"{support}.{beneficiary}" in rule(P_TIERED):
-        rule.notes.append(lambda: "şirket kademesine göre değişen üst sınır: kaynakta yalnız en yüksek kademe var, "
-                                  "o kullanıldı / the cap varies by company tier; the top tier is used")
-    return cap, f"Madde {ARTICLE[support]}, {beneficiary}, {rule.year} yıllık üst sınırı"
+    tiered = rule(P_TIERED)
+    if f"{support}.{beneficiary}" in tiered:
+        rule.notes.append(lambda: "Karar şirketler için üst sınırın kademeye göre belirleneceğini söyler; Bakanlığın "
+                                  "tablosu tek tutar yayımlar, o kullanıldı / the cap varies by company tier; the "
+                                  "single published figure is used")
+    if support not in P_ITEM:
+        if count is not None:
+            rule.notes.append(lambda: f"count bu destekte kullanılmaz / count is not used for {support}")
+        cap, rows = rule.revalued(cap_param(support, beneficiary), "Yıllık üst sınır")
+        return cap, f"Karar md. {DECISION_ARTICLE[support]}, {beneficiary}, {rule.year} yılı üst sınırı", rows
+    cap_name, max_name, unit = P_ITEM[support]
+    if count is None:
+        raise CalcError("missing", f"{unit} sayısı gerekli", f"the number of items ({unit}) is required", "count")
+    most = int(rule(max_name))
+    used = min(count, most)
+    if count > most:
+        rule.notes.append(lambda: f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
+                                  f"at most {most} supported: {count} given, {most} used")
+    per_item, rows = rule.revalued(cap_name, f"{unit.capitalize()} başına üst sınır")
+    cap, formula = per_item * used, f"{fmt(per_item, 0)} TL × {used} {unit}"
+    if support in SHARED_CAP:
+        shared = SHARED_CAP[support]
+        article, article_rows = rule.revalued(cap_param(shared, beneficiary), "Karar md. 6 toplam üst sınırı")
+        rows += article_rows
+        rule.notes.append(lambda: f"Karar md. 6'nın yıllık üst sınırı ({fmt(article, 0)} TL) {shared} ve {support} "
+                                  f"desteklerinin toplamına uygulanır: {shared} ödemelerini de claimed'e ekleyin / "
+                                  f"art. 6's cap is shared with {shared}: add its payments to claimed")
+        cap, formula = min(cap, article), f"en küçüğü ({formula}; Karar md. 6 üst sınırı {fmt(article, 0)} TL)"
+    return cap, formula, rows
 
 
-def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> SupportOutcome:
+def _rate(rule: _Rules, support: str, points: Decimal | None) -> tuple[Decimal, str]:
+    base = rule(P_RATE)
+    if not points:
+        return base, fmt_rate(base)
+    most = rule(P_MAX_POINTS)
+    if points > most:
+        raise CalcError("out_of_range", f"hedef ülke ilave puanı en çok {most} olabilir ({BASIS}, md. 16/1)",
+                        f"target-country points may be at most {most} (Decision 5986 art. 16/1)", "target_points")
+    if support in rule(P_NO_POINTS):
+        raise CalcError("out_of_range", f"{support} desteğinde hedef ülke ilave puanı uygulanmaz ({BASIS}, md. 16)",
+                        f"no target-country points for {support} (Decision 5986 art. 16)", "target_points")
+    rate = base + points / HUNDRED
+    return rate, f"{fmt_rate(base)} + {fmt(points, 0) if points == points.to_integral() else fmt(points)} puan " \
+                 f"(hedef ülke, Karar md. 16) = {fmt_rate(rate)}"
+
+
+def payable(ctx, support, beneficiary, expense, sales, year, claimed, count, points=None) -> SupportOutcome:
     notes: list = []
     rule = _Rules(ctx, year, notes)
-    cap, cap_formula = _cap(rule, support, beneficiary, count)
-    rate = rule(P_RATE)
+    cap, cap_formula, cap_rows = _cap(rule, support, beneficiary, count)
+    rate, rate_formula = _rate(rule, support, points)
     eligible, ratio, ratio_cap = expense, None, None
     if support in P_RATIO:
         if sales is None:
@@ -208,14 +274,18 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count) -> 
     before = eligible * rate
     # the support is rounded once, half-up; the cap it may not exceed is cut to whole kuruş
     payable_now = min(round_money(before), floor_money(remaining))
-    return SupportOutcome(support, beneficiary, year, expense, rate, eligible, before, cap, cap_formula,
-                          claimed, remaining, payable_now, sales, ratio, ratio_cap, notes)
+    return SupportOutcome(support, beneficiary, year, expense, rate, rate_formula, eligible, before, cap,
+                          cap_formula, cap_rows, claimed, remaining, payable_now, sales, ratio, ratio_cap, notes)
 
 
 _BENEFICIARY = Arg("beneficiary", "beneficiary", "Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI",
                    "beneficiary: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI")
 _SUPPORT = Arg("support", "support", "Destek: REKLAM, TANITIM, SIPARIS, DEPO, ENTEGRASYON, MAGAZA, KOMISYON (ya da 13–19)",
                "support: REKLAM, TANITIM, SIPARIS, DEPO, ENTEGRASYON, MAGAZA, KOMISYON (or 13–19)")
+_YEAR = Arg("year", "year", "Destek yılı, 2022'den (boş: bu yıl)", "support year, from 2022 (empty: this year)",
+            optional=True)
+_COUNT = Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon sayısı",
+             "DEPO: warehouse units; ENTEGRASYON: integrations", optional=True)
 
 
 @function("EIHR_CAP", topic="eexport", result="money", detail=True,
@@ -225,20 +295,24 @@ _SUPPORT = Arg("support", "support", "Destek: REKLAM, TANITIM, SIPARIS, DEPO, EN
                 Arg("expense", "money", "Harcama tutarı (TL)", "expense in TRY"),
                 Arg("sales", "money", "İlgili satış (TL): REKLAM'da reklam satışı, SIPARIS'te hedef ülke e-ticaret satışı",
                     "related sales in TRY (REKLAM: ad-driven sales; SIPARIS: target-country e-commerce sales)", optional=True),
-                Arg("year", "year", "Destek yılı (boş: bu yıl)", "support year (empty: this year)", optional=True),
-                Arg("claimed", "money", "Bu yıl bu destekte daha önce ödenen (TL)", "already paid this year for this support, TRY", optional=True),
-                Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon sayısı", "DEPO: warehouse units; ENTEGRASYON: integrations", optional=True)])
-def eihr_cap(ctx, support, beneficiary, expense, sales, year, claimed, count):
-    return payable(ctx, support, beneficiary, expense, sales, year or ctx.on.year, claimed, count)
+                _YEAR,
+                Arg("claimed", "money", "Bu yıl bu destekte daha önce ödenen (TL); ENTEGRASYON'da bu entegrasyonlar için "
+                    "şimdiye kadar ödenen", "already paid this year for this support, TRY; ENTEGRASYON: paid so far "
+                    "for these integrations", optional=True),
+                _COUNT,
+                Arg("target_points", "money", "Hedef ülke ilave puanı (0–20; boş: 0). ENTEGRASYON ve MAGAZA'da "
+                    "uygulanmaz", "target-country extra points (0–20; empty: 0); not for ENTEGRASYON and MAGAZA",
+                    optional=True, excel="hedef_puani")])
+def eihr_cap(ctx, support, beneficiary, expense, sales, year, claimed, count, target_points):
+    return payable(ctx, support, beneficiary, expense, sales, year or ctx.on.year, claimed, count, target_points)
 
 
 @function("EIHR_ANNUAL_CAP", topic="eexport", result="money",
-          summary_tr="Destek ve yararlanıcı için yıllık üst sınır (DEPO/ENTEGRASYON: kalem sınırı × adet), TL",
-          summary_en="annual cap for the support and beneficiary (DEPO/ENTEGRASYON: per-item cap × count), TRY",
-          args=[_SUPPORT, _BENEFICIARY,
-                Arg("year", "year", "Destek yılı (boş: bu yıl)", "support year (empty: this year)", optional=True),
-                Arg("count", "count", "DEPO: depo birimi, ENTEGRASYON: entegrasyon sayısı",
-                    "DEPO: warehouse units; ENTEGRASYON: integrations", optional=True)])
+          summary_tr="Destek ve yararlanıcı için yılın üst sınırı (2022 tutarı, yıllık yeniden değerlenmiş; "
+                     "DEPO/ENTEGRASYON: kalem sınırı × adet), TL",
+          summary_en="the year's cap for the support and beneficiary (2022 amount revalued yearly; "
+                     "DEPO/ENTEGRASYON: per-item cap × count), TRY",
+          args=[_SUPPORT, _BENEFICIARY, _YEAR, _COUNT])
 def eihr_annual_cap(ctx, support, beneficiary, year, count):
     return _cap(_Rules(ctx, year or ctx.on.year, []), support, beneficiary, count)[0]
 
@@ -246,7 +320,7 @@ def eihr_annual_cap(ctx, support, beneficiary, year, count):
 @function("EIHR_END", topic="eexport", result="date",
           summary_tr="3 yıllık destek süresinin son günü (başlangıç + 3 yıl − 1 gün)",
           summary_en="last day of the 3-year support window (start + 3 years − 1 day)",
-          args=[Arg("start_date", "date", "Desteğin başladığı tarih", "start of the support"),
+          args=[Arg("start_date", "date", "Desteğin başladığı tarih (25.08.2022'den)", "start of the support (from 2022-08-25)"),
                 replace(_SUPPORT, optional=True)])
 def eihr_end(ctx, start_date, support):
     try:
@@ -255,4 +329,3 @@ def eihr_end(ctx, start_date, support):
         raise exc.for_argument("start_date") from None
     # 29 February + 3 years is 1 March, so the window ends on 28 February.
     return add_years(start_date, years) - dt.timedelta(days=1)
-

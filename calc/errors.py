@@ -15,6 +15,7 @@ CODES = frozenset({
     "out_of_range",     # readable, but outside what the rule allows
     "unknown_code",     # a code/country/parameter name that is not known
     "no_rule",          # no rule is in force on that date
+    "no_rate",          # no exchange rate for that currency and date (not stored, cannot be fetched)
     "arity",            # too many or too few arguments
     "unknown_function",
 })

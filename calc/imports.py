@@ -317,7 +317,8 @@ DUTY_ARGS = [
     AS_OF,
     Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, TAKVIYE, NUMUNE, TUZEL",
         "category: GENEL, OTV4, KITAP, ILAC (medicine), TAKVIYE (food supplement), NUMUNE, TUZEL", optional=True),
-    Arg("fx", "positive", "Kur (TL/€); verilirse sonuç TL", "TRY per EUR; result in TRY when given", optional=True),
+    Arg("fx", "fx", "Kur (TL/€) ya da TCMB (tarihteki gümrük kuru); verilirse sonuç TL",
+        "TRY per EUR, or TCMB (the customs rate on the date); result in TRY when given", optional=True),
 ]
 # The regular regime's KDV (KDV Law 3065 art. 21 and 28): new arguments only at the end.
 KDV_ARGS = [
@@ -336,7 +337,7 @@ KDV_ARGS = [
 @function("TR_DUTY", topic="imports", result="money", detail=True,
           summary_tr="Posta/hızlı kargo ithalatında toplam vergi (rejimi tarih, değer ve kategoriye göre seçer)",
           summary_en="total import taxes on a parcel (regime by date, value and category)",
-          args=DUTY_ARGS + KDV_ARGS)
+          args=DUTY_ARGS + KDV_ARGS, fx_currency="EUR")
 def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx,
             kdv_rate, otv, anti_dumping, other_charges):
     return assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx,
@@ -346,6 +347,6 @@ def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, f
 @function("TR_DUTY_REGIME", topic="imports", result="text",
           summary_tr="TR_DUTY'nin seçtiği rejim: FLAT (tek ve maktu vergi), EXEMPT (muaf) ya da REGULAR (normal)",
           summary_en="the regime TR_DUTY picks: FLAT, EXEMPT or REGULAR",
-          args=DUTY_ARGS)
+          args=DUTY_ARGS, fx_currency="EUR")
 def tr_duty_regime(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx):
     return classify(ctx, goods, freight, insurance, origin, category, fx).regime

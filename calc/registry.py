@@ -25,6 +25,11 @@ from .dates import to_date, today
 from .errors import CalcError
 
 
+class Deferred:
+    """A reader's placeholder that its kind's `resolve` replaces once the call's date is known."""
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Kind:
     """How an argument is read and how other surfaces should describe it."""
@@ -32,6 +37,9 @@ class Kind:
     reader: Callable
     json_type: str              # "number" | "string" | "boolean" | "any" (OpenAPI / Office.js)
     choices: tuple[str, ...] = ()
+    # For a reader that may return a placeholder needing the other arguments (fx = "TCMB" needs
+    # the function's currency and date): resolve(function, values, ctx, index) → the value.
+    resolve: Callable | None = None
 
 
 def _year(value, arg):
@@ -49,8 +57,9 @@ def _year(value, arg):
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, reader: Callable, json_type: str, choices: Sequence[str] = ()) -> str:
-    KINDS[name] = Kind(name, reader, json_type, tuple(choices))
+def kind(name: str, reader: Callable, json_type: str, choices: Sequence[str] = (),
+         resolve: Callable | None = None) -> str:
+    KINDS[name] = Kind(name, reader, json_type, tuple(choices), resolve)
     return name
 
 
@@ -92,11 +101,13 @@ EXCEL_NAMES: dict[str, str] = {
     "support": "destek", "beneficiary": "yararlanici", "expense": "harcama", "sales": "satis",
     "claimed": "odenen", "count": "adet",
     # commercial import declarations (TR_IMPORT_TAXES)
-    "value": "gumruk_degeri", "currency": "para_birimi", "igv_rate": "igv_orani", "otv": "otv_tutari",
+    "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli",
     # rules
     "name": "parametre",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX; TR_TEV's currency for fx = TCMB)
+    "currency": "doviz", "kind": "kur_turu",
 }
 
 
@@ -140,6 +151,7 @@ class Function:
     impl: Callable = field(repr=False)
     topic: str = ""
     detail_of: str | None = None   # set on a _DETAIL twin: the main function's name
+    fx_currency: str = ""          # the currency of its amounts, for fx = "TCMB" (else its `currency` argument)
 
     @property
     def required(self) -> int:
@@ -174,7 +186,22 @@ class Function:
 
     @functools.cached_property
     def _date_index(self) -> int | None:
-        return next((i for i, a in enumerate(self.args) if a.name == "date"), None)
+        return self.arg_index("date")
+
+    def arg_index(self, name: str) -> int | None:
+        return next((i for i, a in enumerate(self.args) if a.name == name), None)
+
+    @functools.cached_property
+    def _deferred(self) -> tuple:
+        return tuple((i, KINDS[a.kind].resolve) for i, a in enumerate(self.args) if KINDS[a.kind].resolve)
+
+    def _resolve(self, values: list, ctx: Context) -> list:
+        """Placeholders (fx = "TCMB") replaced by their values, now that the date is known."""
+        for i, resolve in self._deferred:
+            if isinstance(values[i], Deferred):
+                values = list(values)
+                values[i] = resolve(self, values, ctx, i)
+        return values
 
     @functools.cached_property
     def _shown(self) -> dict[str, str]:
@@ -183,6 +210,8 @@ class Function:
     def _compute(self, ctx: Context, values: list):
         """The implementation's result; an error it raises names the argument as users see it."""
         try:
+            if self._deferred:
+                values = self._resolve(values, ctx)
             return self.impl(ctx, *values)
         except CalcError as exc:
             if exc.argument in self._shown:
@@ -235,6 +264,8 @@ def detail_table(out: Outcome, ctx: Context) -> list[list]:
     table = [list(HEADER)] + [[_show(c) for c in r] for r in out.rows()]
     for w in out.warnings():
         table.append(["Uyarı", w, ""])
+    for rate in ctx.fx_used:
+        table.append([_show(c) for c in rate.source_row()])
     for (name, _start), entry in ctx.used.items():
         if entry is None:
             table.append(["Geçersiz kılınan parametre", f"{name} = {_show(ctx.overrides[name])} (kullanıcı değeri)", ""])
@@ -264,17 +295,18 @@ REGISTRY: dict[str, Function] = {}
 
 def function(name: str, *, args: Sequence[Arg], summary_tr: str, summary_en: str,
              result: str, topic: str, detail: bool = False,
-             detail_summary: tuple[str, str] | None = None):
+             detail_summary: tuple[str, str] | None = None, fx_currency: str = ""):
     """Register `impl` under the Excel name `name` (and `name_DETAIL` when `detail`)."""
     def deco(impl):
         for n in (name, f"{name}_DETAIL") if detail else (name,):
             assert n not in REGISTRY, f"{n} registered twice"
-        REGISTRY[name] = Function(name, tuple(args), summary_tr, summary_en, result, impl, topic)
+        REGISTRY[name] = Function(name, tuple(args), summary_tr, summary_en, result, impl, topic,
+                                  fx_currency=fx_currency)
         if detail:
             s_tr, s_en = detail_summary or (
                 f"{name} hesabının adım adım dökümü (tablo)", f"step-by-step breakdown of {name} (table)")
             REGISTRY[f"{name}_DETAIL"] = Function(f"{name}_DETAIL", tuple(args), s_tr, s_en,
-                                                  "table", impl, topic, detail_of=name)
+                                                  "table", impl, topic, detail_of=name, fx_currency=fx_currency)
         return impl
     return deco
 

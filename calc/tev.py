@@ -199,12 +199,15 @@ _CERT = Arg("certificate", "certificate",
                 Arg("export_qty", "positive", "İhraç edilen ürün miktarı", "exported product quantity"),
                 Arg("consumption", "positive", "Birim ürün başına girdi tüketimi (fire dahil)", "input used per unit of product (waste included)"),
                 Arg("duty_rate", "rate", "Girdinin gümrük vergisi oranı (İGV hariç)", "the input's customs duty rate (without İGV)"),
-                Arg("fx", "positive", "Döviz kuru (TL)", "exchange rate (TRY per unit of currency)"),
+                Arg("fx", "fx", "Döviz kuru (TL) ya da TCMB (tarihteki gümrük kuru; currency gerekir)",
+                    "exchange rate (TRY per unit of currency), or TCMB (the customs rate on the date; needs currency)"),
                 Arg("waste_rate", "waste", "Fire oranı (verilirse kullanım ÷ (1 − fire))", "waste rate (input used ÷ (1 − waste))", optional=True),
                 replace(_DEST, optional=True),
-                _CERT, AS_OF])
+                _CERT, AS_OF,
+                Arg("currency", "currency", "İthalat dövizi (fx = TCMB için: USD, EUR…)",
+                    "currency of the import value (for fx = TCMB: USD, EUR…)", optional=True)])
 def tr_tev(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
-           destination, certificate, date):
+           destination, certificate, date, currency):
     return levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
                 destination, certificate)
 

@@ -29,7 +29,7 @@ _MESSAGES = {
 
 def create_app(settings: Settings | None = None) -> Flask:
     from calc.rules.store import book
-    from . import api, docs, lite, office, web
+    from . import api, docs, fx_api, lite, office, web
 
     settings = settings or Settings.from_env()
     book()                                   # fail at start, not on the first request, if the rules are broken
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return api.json_response({"status": "ok", "rules_version": book().version, "functions": len(REGISTRY)})
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(fx_api.bp)
     app.register_blueprint(office.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(web.bp)

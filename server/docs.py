@@ -10,6 +10,7 @@ from calc.rules.store import book
 
 from . import models as m
 from .api import json_response
+from .fx_api import FxResponse
 
 bp = Blueprint("docs", __name__)
 
@@ -23,7 +24,8 @@ def _json(ref: str, description: str) -> dict:
 
 def _errors(*codes: int) -> dict:
     words = {400: "bad input (the message names the argument)", 401: "missing or bad API key",
-             404: "unknown function", 413: "request or batch too large", 500: "unexpected error (no traceback)"}
+             404: "unknown function (/api/v1/fx: no stored rate and TCMB unreachable; the message names the "
+                  "command to run)", 413: "request or batch too large", 500: "unexpected error (no traceback)"}
     return {str(c): _json(ERR, words[c]) for c in codes}
 
 
@@ -36,7 +38,8 @@ def openapi() -> dict:
     _, defs = models_json_schema(
         [(model, "validation") for model in (m.CallRequest, m.BatchRequest)]
         + [(model, "serialization") for model in (m.CallResponse, m.BatchResponse, m.ErrorResponse,
-                                                  m.FunctionsResponse, m.RulesResponse, m.HealthResponse)],
+                                                  m.FunctionsResponse, m.RulesResponse, m.HealthResponse,
+                                                  FxResponse)],
         ref_template="#/components/schemas/{model}")
     ref = "#/components/schemas/"
     names = sorted(REGISTRY)
@@ -63,6 +66,7 @@ def openapi() -> dict:
             "parameters": [{"name": "date", "in": "query", "required": False, "schema": {"type": "string"},
                             "description": "2026-11-24 or 24.11.2026 (default today)"}],
             "responses": {"200": _json(ref + "RulesResponse", "parameters in force"), **_errors(400, 401, 500)}}},
+        "/api/v1/fx": FxResponse.openapi(ref, _errors(400, 401, 404, 500)),
         "/api/v1/workbook": {"post": {
             "summary": "Upload a filled template, get it back computed", "tags": ["api"], "security": secured,
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {

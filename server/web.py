@@ -22,7 +22,7 @@ bp = Blueprint("web", __name__)
 
 TOPICS = {"imports": "İthalat (posta ve hızlı kargo)", "customs": "İthalat (ticari beyanname)", "tev": "Dahilde işleme: TEV",
           "export": "İhracat: mikro ihracat ve KDV iadesi", "eexport": "E-ihracat destekleri",
-          "rules": "Kurallar"}
+          "fx": "Döviz kurları (TCMB)", "rules": "Kurallar"}
 
 
 def pages() -> list:

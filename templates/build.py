@@ -528,7 +528,8 @@ def _ledger_cols(rows: int) -> list[Col]:
 
 def build_eihracat(rows: int) -> Workbook:
     wb = _workbook("eihracat_destek")
-    _instructions(wb, "E-ihracat destekleri — harcama defteri (Genelge 03.12.2024, md. 13–19)", [
+    depo = book().params["eexport.item_max.depo"][-1]       # repealed: its last entry has an end
+    _instructions(wb, "E-ihracat destekleri — harcama defteri (5986 sayılı Karar; Genelge md. 13–19)", [
         "Harcamalar sayfası: her fatura bir satır; TARİH SIRASIYLA girin. Yıllık üst sınır defter boyunca "
         "uygulanır: sonraki bir harcama, öncekilerin bıraktığı kadar destek alır (Önceki ödemeler sütunu).",
         "Destek kodları: REKLAM (13), TANITIM (14), SIPARIS (15), DEPO (16), ENTEGRASYON (17), MAGAZA (18), "
@@ -536,10 +537,12 @@ def build_eihracat(rows: int) -> Workbook:
         f"Destek = {_pct(_rule('eexport.support_rate'))} × uygun harcama. REKLAM'da uygun harcama, reklamlardan "
         f"gelen satışın {_pct(_rule('eexport.ratio.reklam'))}'sini; SIPARIS'te hedef ülke e-ticaret satışının "
         f"{_pct(_rule('eexport.ratio.siparis'))}'unu aşamaz (İlgili satış sütunu). DEPO'da birim başına, "
-        f"ENTEGRASYON'da entegrasyon başına üst sınır vardır (Adet sütunu; en çok "
-        f"{_rule('eexport.item_max.depo')} birim / {_rule('eexport.item_max.entegrasyon')} entegrasyon).",
-        "Üst sınırlar Genelge tutarlarıdır; Bakanlığın yıllık yeniden değerlenmiş tablosu kurallarda yoksa "
-        "Genelge tutarı kullanılır: güncel tutarı Parametreler sayfasında girin (örn. eexport.cap.reklam.sirket).",
+        f"ENTEGRASYON'da entegrasyon başına (tüm süre için) üst sınır vardır (Adet sütunu; en çok "
+        f"{depo.value} birim / {_rule('eexport.item_max.entegrasyon')} entegrasyon). DEPO desteği "
+        f"{depo.end + dt.timedelta(days=1):%d.%m.%Y} tarihinde Karardan çıkarıldı.",
+        "Üst sınırlar, Kararın 2022 tutarlarının her yıl başında (TÜFE + Yİ-ÜFE) / 2 oranında yeniden "
+        "değerlenmiş halidir. Kurallarda olmayan bir yıl için Bakanlığın tablosundaki tutarı Parametreler "
+        "sayfasında girin (örn. eexport.cap.reklam.sirket).",
         "Özet sayfası: destek ve yıl başına harcama, ödenecek destek, yıllık üst sınır, kalan sınır, çeyrek "
         "(başvuru dönemi) toplamları ve ilk 3 yıllık sürenin sonu; grafik, ilk yılın kullanılan ve kalan "
         "sınırlarını gösterir.",
@@ -738,18 +741,18 @@ def example_eihracat() -> Workbook:
         # ratio not binding: 50 % × 60,000 = 30,000
         {"date": d(2025, 2, 10), "support": "REKLAM", "beneficiary": "SIRKET", "market": "Amazon.de",
          "invoice": "A-002", "amount": 60000, "sales": 1000000},
-        # 50 % × 1,400,000 = 700,000 (cap 750,000)
+        # 50 % × 5,600,000 = 2,800,000 (2025 cap 2,860,670: 750,000 of 2022, revalued)
         {"date": d(2025, 3, 5), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
-         "invoice": "E-001", "amount": 1400000},
-        # 100,000 due but only 750,000 − 700,000 = 50,000 left
+         "invoice": "E-001", "amount": 5600000},
+        # 100,000 due but only 2,860,670 − 2,800,000 = 60,670 left
         {"date": d(2025, 5, 15), "support": "KOMISYON", "beneficiary": "SIRKET", "market": "Etsy",
          "invoice": "E-002", "amount": 200000},
-        # 2 integrations: cap 400,000; 50 % × 500,000 = 250,000
+        # 2 integrations: cap 2 × 761,018 = 1,522,036; 50 % × 500,000 = 250,000
         {"date": d(2025, 6, 1), "support": "ENTEGRASYON", "beneficiary": "SIRKET", "market": "Amazon + eBay",
          "invoice": "I-001", "amount": 500000, "count": 2},
-        # 1 warehouse unit: cap 5,000,000 < 50 % × 12,000,000
+        # 1 warehouse unit: 2025 cap 19,076,055 < 50 % × 40,000,000
         {"date": d(2025, 7, 1), "support": "DEPO", "beneficiary": "SIRKET", "market": "DE",
-         "invoice": "D-001", "amount": 12000000, "count": 1},
+         "invoice": "D-001", "amount": 40000000, "count": 1},
         # 10 % of 500,000 = 50,000 eligible → 25,000
         {"date": d(2025, 11, 20), "support": "SIPARIS", "beneficiary": "SIRKET", "market": "DE",
          "invoice": "S-001", "amount": 80000, "sales": 500000},

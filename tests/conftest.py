@@ -1,4 +1,7 @@
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,6 +21,14 @@ settings.register_profile("fuzz", derandomize=False, database=None, deadline=Non
                           max_examples=int(os.environ.get("TRCALC_FUZZ_EXAMPLES", "3000")), print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile(os.environ.get("TRCALC_HYPOTHESIS_PROFILE", "ci"))
+
+# No test reaches TCMB or touches the user's rate store (issue 14): rates come only from the
+# stand-in server of tests/tcmb_server.py, which the tests that need it point TRCALC_TCMB_URL at.
+os.environ["TRCALC_DATA_DIR"] = tempfile.mkdtemp(prefix="trcalc-test-data-")
+atexit.register(shutil.rmtree, os.environ["TRCALC_DATA_DIR"], True)
+
+from tests.tcmb_server import tcmb  # noqa: E402,F401  (the `tcmb` fixture)
+os.environ["TRCALC_TCMB_URL"] = "http://127.0.0.1:9/no-tcmb-in-tests"
 
 
 def raises_on(arg, code=None):

@@ -48,7 +48,7 @@ def test_the_vba_import_functions_would_write(windows_udfs):
     udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()
     assert ("Function TR_TEV(ithal_degeri, ithal_miktari, ihrac_miktari, birim_tuketim, gv_orani, kur, "
-            "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih)") in vba
+            "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih, Optional doviz)") in vba
     assert "Function TR_RULES_VERSION()" in vba
     assert "caller" not in "".join(line for line in vba.splitlines() if line.startswith("Function"))
     for name in REGISTRY:

@@ -90,13 +90,14 @@ def test_tev_is_never_negative(iv, iq, eq, cons, duty, fx, waste):
 @SETTINGS
 @given(support=st.sampled_from(["REKLAM", "TANITIM", "SIPARIS", "DEPO", "ENTEGRASYON", "MAGAZA", "KOMISYON"]),
        beneficiary=st.sampled_from(["SIRKET", "PERAKENDE", "KONSORSIYUM", "B2B", "PAZARYERI"]),
-       expense=money, sales=money, year=st.integers(2024, 2027), claimed=money, count=st.integers(1, 30))
+       expense=money, sales=money, year=st.integers(2022, 2026), claimed=money, count=st.integers(1, 30))
 def test_support_never_above_the_cap_nor_rate_times_expense(support, beneficiary, expense, sales, year,
                                                             claimed, count):
     try:
         payable = call("EIHR_CAP", support, beneficiary, expense, sales, year, claimed, count)
     except CalcError as exc:
-        assert exc.argument == "yararlanici"      # not every beneficiary may apply
+        # not every beneficiary may apply; the warehouse support was repealed on 2026-01-17
+        assert exc.argument == "yararlanici" or (support, exc.argument) == ("DEPO", "yil") and year >= 2026
         return
     cap = call("EIHR_ANNUAL_CAP", support, beneficiary, year, count)
     rate = call("TR_RATE", "eexport.support_rate", f"{year}-12-31")

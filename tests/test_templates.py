@@ -244,17 +244,19 @@ def test_eihracat_example_applies_caps_in_date_order(computed):
     out, _ = computed
     wb = openpyxl.load_workbook(out / "eihracat_destek.xlsx")
     ws = wb["Harcamalar"]
-    assert _col(ws, "Ödenecek destek (TL)")[:7] == [30000, 30000, 700000, 50000, 250000, 5000000, 25000]
-    assert _col(ws, "Önceki ödemeler (TL)")[:4] == [0, 30000, 0, 700000]   # KOMISYON: 750,000 − 700,000 left
+    # 2025 caps (Decision 5986's 2022 amounts revalued, see tests/test_eexport.py): KOMISYON / SIRKET
+    # 2,860,670; DEPO 19,076,055 per unit; ENTEGRASYON 761,018 per integration
+    assert _col(ws, "Ödenecek destek (TL)")[:7] == [30000, 30000, 2800000, 60670, 250000, 19076055, 25000]
+    assert _col(ws, "Önceki ödemeler (TL)")[:4] == [0, 30000, 0, 2800000]   # KOMISYON: 60,670 left
     # window per support and marketplace from its first expense: + 3 years − 1 day
     ends = [e.date() for e in _col(ws, "3 yıllık süre sonu")[:7]]
     assert ends == [dt.date(2028, 1, 19), dt.date(2028, 1, 19), dt.date(2028, 3, 4), dt.date(2028, 3, 4),
                     dt.date(2028, 5, 31), dt.date(2028, 6, 30), dt.date(2028, 11, 19)]
     summary = wb["Özet"]
     rows = {summary.cell(r, 1).value: [summary.cell(r, c).value for c in range(3, 12)] for r in range(5, 12)}
-    assert rows["KOMISYON"][1:4] == [750000, 750000, 0]          # paid, cap, remaining
-    assert rows["KOMISYON"][4:8] == [700000, 50000, 0, 0]        # quarters
-    assert rows["ENTEGRASYON"][2] == 400000                      # 2 × 200,000
+    assert rows["KOMISYON"][1:4] == [2860670, 2860670, 0]        # paid, cap, remaining
+    assert rows["KOMISYON"][4:8] == [2800000, 60670, 0, 0]       # quarters
+    assert rows["ENTEGRASYON"][2] == 1522036                     # 2 × 761,018
     assert summary._charts, "the chart of used vs remaining caps is kept"
 
 

@@ -8,6 +8,8 @@
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
+    trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
+    trcalc fx status                                    where the store is and what it holds
 
 Exit status: 0 ok, 2 bad input (the message on stderr, Turkish then English).
 """
@@ -103,6 +105,29 @@ def _build_templates(ns) -> int:
     return 0
 
 
+def _fx_sync(ns) -> int:
+    from calc import CalcError
+    from calc.dates import to_date, today
+    from calc.fxsync import SyncError, sync
+    try:
+        first = to_date(ns.first, "--from")
+        last = to_date(ns.last, "--to") if ns.last else today()
+        report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
+    except (CalcError, SyncError) as exc:
+        print(exc.message, file=sys.stderr)
+        return 2 if isinstance(exc, CalcError) else 1
+    print(report.summary())
+    return 0
+
+
+def _fx_status(ns) -> int:
+    from calc.fxstore import Store
+    from calc.tcmb import base_url
+    for k, v in {**Store().summary(), "tcmb_url": base_url()}.items():
+        print(f"{k}\t{v if v is not None else ''}")
+    return 0
+
+
 def _lite(ns) -> int:
     from lite.build import write
     for path in write(Path(ns.out), ns.server_url):
@@ -148,6 +173,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="folder (default: the package's templates folder)")
     b.set_defaults(run=_build_templates)
 
+    f = sub.add_parser("fx", help="the local store of TCMB exchange rates")
+    fsub = f.add_subparsers(dest="fx_cmd", required=True)
+    fs = fsub.add_parser("sync", help="fetch TCMB bulletins for a date range (all or nothing)")
+    fs.add_argument("--from", dest="first", required=True, help="first date (2024-07-01 or 01.07.2024)")
+    fs.add_argument("--to", dest="last", help="last date (default: today)")
+    fs.add_argument("-v", "--verbose", action="store_true", help="print each date fetched")
+    fs.set_defaults(run=_fx_sync)
+    ft = fsub.add_parser("status", help="the store's location and contents")
+    ft.set_defaults(run=_fx_status)
     li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
     li.add_argument("--out", required=True, help="folder to write into")
     li.add_argument("--server-url", default="http://127.0.0.1:8000",

@@ -1,0 +1,337 @@
+"""Official TCMB exchange rates: TR_FX, TR_CUSTOMS_FX, and `fx = "TCMB"` in every function.
+
+    =TR_FX("USD"; "08.07.2024")                 → 32,6401   (döviz alış, the default kind)
+    =TR_FX("JPY"; "08.07.2024"; "DOVIZ_SATIS")  → 0,203626  (the bulletin quotes 100 yen: ÷ Unit)
+    =TR_CUSTOMS_FX("EUR"; "09.07.2024")         → 35,4241   (customs: see fx.customs.* in rules/fx.yaml)
+    =TR_DUTY(…; fx: "TCMB")                     → the customs rate for EUR on the function's date
+
+The rate of a date is the bulletin of that date or, on a weekend or holiday
+when none is published, the last bulletin before it.  TR_FX's default kind is
+DOVIZ_ALIS — the TCMB forex buying rate that tax valuation uses (VUK); the
+rate customs uses is a rule (`fx.customs.rate_kind`, `fx.customs.bulletin_lag_days`),
+applied by TR_CUSTOMS_FX and by every `fx` argument given as "TCMB".
+
+Where the rates come from is `source()`: by default the local store
+(calc.fxstore, filled from TCMB on demand, see calc.tcmb); `set_source` puts
+another in its place (a test, or a browser build without sqlite/network).
+Nothing here imports sqlite3 or urllib until a rate is actually looked up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .coerce import CodeSet, fold, to_positive
+from .dates import today
+from .errors import CalcError
+from .money import ONE, fmt, fmt_num
+from .registry import AS_OF, Arg, Deferred, Outcome, function, kind
+from .rules.store import param
+from .tcmb import FIELDS, KIND_TR, Bulletin
+
+P_CUSTOMS_KIND = param("fx.customs.rate_kind")
+P_CUSTOMS_LAG = param("fx.customs.bulletin_lag_days")
+
+DEFAULT_KIND = "DOVIZ_ALIS"
+MAX_GAP_DAYS = 16          # the longest run of days without a bulletin (a long bayram with weekends)
+RETRY_AFTER_S = 60.0       # after a network failure, answer from the store only for this long
+
+KINDS = CodeSet("kur türü", {
+    "DOVIZ_ALIS": ["ForexBuying", "Döviz alış", "FOREX_BUYING", "ALIS"],
+    "DOVIZ_SATIS": ["ForexSelling", "Döviz satış", "FOREX_SELLING", "SATIS"],
+    "EFEKTIF_ALIS": ["BanknoteBuying", "Efektif alış", "BANKNOTE_BUYING"],
+    "EFEKTIF_SATIS": ["BanknoteSelling", "Efektif satış", "BANKNOTE_SELLING"],
+})
+kind("fx_kind", KINDS.read, "string", KINDS.codes)
+
+_CURRENCY_NAMES = {"tl": "TRY", "turklirasi": "TRY", "euro": "EUR", "avro": "EUR", "dolar": "USD",
+                   "abddolari": "USD", "usdollar": "USD", "sterlin": "GBP", "ingilizsterlini": "GBP",
+                   "isvicrefrangi": "CHF", "japonyeni": "JPY", "yen": "JPY"}
+
+
+def read_currency(value, arg: str) -> str:
+    """An ISO 4217 code (USD, eur) or a common name (Euro, Dolar, TL)."""
+    if isinstance(value, str):
+        t = value.strip()
+        if len(t) == 3 and t.isascii() and t.isalpha():
+            return t.upper()
+        code = _CURRENCY_NAMES.get(fold(t))
+        if code:
+            return code
+    raise CalcError("invalid", f"para birimi kodu bekleniyordu (USD, EUR, JPY…), {value!r} geldi",
+                    f"expected a currency code (USD, EUR, JPY…), got {value!r}", arg)
+
+
+kind("currency", read_currency, "string")
+
+
+class _Tcmb(Deferred):
+    """What an `fx` argument holds when the cell says "TCMB", until the function's currency is known."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "TCMB"
+
+
+TCMB = _Tcmb()
+
+
+def read_fx(value, arg: str):
+    """A positive rate, or the text TCMB: the customs rate for the function's currency and date."""
+    if isinstance(value, str) and fold(value) == "tcmb":
+        return TCMB
+    return to_positive(value, arg)
+
+
+# -- rates -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    currency: str
+    kind: str
+    value: Decimal            # TRY for ONE unit
+    quoted: Decimal           # as the bulletin gives it, for `unit` units
+    unit: int
+    asked: dt.date            # the date asked for
+    bulletin_date: dt.date
+    bulletin_number: str
+    source: str
+
+    def describe_tr(self) -> str:
+        per = f"{self.unit} birim" if self.unit != 1 else "1 birim"
+        return (f"TCMB gösterge kurları, bülten {self.bulletin_number or '—'} ({self.bulletin_date:%d.%m.%Y}), "
+                f"{KIND_TR[self.kind]}, {per} = {fmt_num(self.quoted)} TL")
+
+    def source_row(self) -> list:
+        """The breakdown row naming the bulletin behind an `fx` given as TCMB."""
+        return ["Kur kaynağı", f"{self.currency}: {self.describe_tr()}; {CUSTOMS_BASIS}", self.value]
+
+
+def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "date") -> CalcError:
+    cmd = f"trcalc fx sync --from {on - dt.timedelta(days=7)} --to {on}"
+    return CalcError("no_rate",
+                     f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru yok: {why_tr}. İnternete bağlıyken "
+                     f"`{cmd}` çalıştırın ya da kuru elle yazın",
+                     f"no TCMB rate for {currency} on {on}: {why_en}. When online run `{cmd}`, "
+                     f"or type the rate in", arg)
+
+
+class StoreSource:
+    """Bulletins from the local SQLite store, fetched from TCMB when a date is unknown.
+
+    Answers that can no longer change (a past date) are cached in the process, so a
+    warm look-up does not touch the file.
+    """
+
+    def __init__(self, path=None, online: bool | None = None):
+        self._path = path
+        self._online = online
+        self._lock = threading.Lock()
+        self._resolved: dict[tuple, Bulletin] = {}
+        self._down_until = 0.0
+
+    def _store(self, currency: str, on: dt.date):
+        try:
+            from .fxstore import Store, default_path
+        except ImportError:          # a Python without sqlite3 (some Pyodide builds)
+            raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
+                           "this Python has no local rate store (no sqlite3)") from None
+        return Store(self._path or default_path())
+
+    def online(self) -> bool:
+        if self._online is not None:
+            return self._online
+        return os.environ.get("TRCALC_FX_OFFLINE", "").strip().lower() not in ("1", "true", "yes")
+
+    def bulletin(self, on: dt.date, currency: str) -> Bulletin:
+        from .tcmb import base_url
+        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""), base_url(), on)
+        hit = self._resolved.get(key)
+        if hit is not None:
+            return hit
+        now = today()
+        if on > now:
+            raise _no_rate(currency, on, "bu tarih gelecekte; bülteni henüz yayımlanmadı",
+                           "the date is in the future; its bulletin is not published yet")
+        with self._lock:
+            b = self._resolve(on, now, currency)
+        if on < now or b.date == on:      # today's answer may still change at 15:30
+            if len(self._resolved) > 50_000:
+                self._resolved.clear()
+            self._resolved[key] = b
+        return b
+
+    def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
+        from .tcmb import BulletinError, FetchError, fetch
+        from .fxstore import NONE
+        store = self._store(currency, on)
+        first = on - dt.timedelta(days=MAX_GAP_DAYS)
+        states = store.states(first, on)
+        d = on
+        while d >= first:
+            state = states.get(d)
+            if state == NONE:
+                d -= dt.timedelta(days=1)
+                continue
+            if state is not None:
+                return store.bulletin(d)
+            if not self.online():
+                raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve çevrimdışı çalışılıyor",
+                               f"{d} is not in the local store and fetching is off (TRCALC_FX_OFFLINE)")
+            if time.monotonic() < self._down_until:
+                raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye az önce ulaşılamadı",
+                               f"{d} is not in the local store and TCMB could not be reached a moment ago")
+            try:
+                b = fetch(d)
+            except FetchError as exc:
+                self._down_until = time.monotonic() + RETRY_AFTER_S
+                raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",
+                               f"{d} is not in the local store and TCMB could not be reached ({exc})") from None
+            except BulletinError as exc:
+                raise _no_rate(currency, on, f"TCMB'den gelen {d:%d.%m.%Y} dosyası geçerli bir bülten değil ({exc})",
+                               f"the file TCMB sent for {d} is not a valid bulletin ({exc})") from None
+            if b is None:
+                if d < now:                      # today's file appears at 15:30: do not remember its absence
+                    store.save(missing=[d])
+                d -= dt.timedelta(days=1)
+                continue
+            if currency != "TRY" and currency not in b.quotes:
+                # Not stored: a bulletin without the asked currency may be a partial file.
+                raise CalcError("unknown_code",
+                                f"{d:%d.%m.%Y} tarihli TCMB bülteninde {currency} yok; bültendekiler: "
+                                f"{', '.join(sorted(b.quotes))}",
+                                f"the TCMB bulletin of {d} has no {currency}; it has: {', '.join(sorted(b.quotes))}",
+                                "currency")
+            store.save([b])
+            return b
+        raise _no_rate(currency, on, f"{first:%d.%m.%Y}–{on:%d.%m.%Y} arasında hiç bülten yok",
+                       f"there is no bulletin between {first} and {on}")
+
+
+_source = StoreSource()
+
+
+def source():
+    return _source
+
+
+def set_source(new) -> object:
+    """Use `new` (anything with `bulletin(on, currency) -> Bulletin`); returns the previous source."""
+    global _source
+    old, _source = _source, new
+    return old
+
+
+def rate(currency: str, on: dt.date, kind: str = DEFAULT_KIND) -> Rate:
+    """TRY for one unit of `currency` by the bulletin of `on` (or the last one before it)."""
+    if currency == "TRY":
+        return Rate("TRY", kind, ONE, ONE, 1, on, on, "", "")
+    b = _source.bulletin(on, currency)
+    q = b.quotes.get(currency)
+    if q is None:
+        raise CalcError("unknown_code",
+                        f"{b.date:%d.%m.%Y} tarihli TCMB bülteninde {currency} yok; bültendekiler: "
+                        f"{', '.join(sorted(b.quotes))}",
+                        f"the TCMB bulletin of {b.date} has no {currency}; it has: {', '.join(sorted(b.quotes))}",
+                        "currency")
+    quoted = q.rates.get(kind)
+    if quoted is None:
+        have = [k for k in FIELDS if q.rates.get(k) is not None]
+        raise CalcError("unknown_code",
+                        f"TCMB {currency} için {KIND_TR[kind]} kuru yayımlamıyor; olanlar: {', '.join(have)}",
+                        f"TCMB publishes no {kind} rate for {currency}; it has: {', '.join(have)}", "kind")
+    value = quoted if q.unit == 1 else quoted / q.unit
+    return Rate(currency, kind, value, quoted, q.unit, on, b.date, b.number, b.source)
+
+
+def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
+    """The rate customs uses for a declaration registered on `registration` (rules fx.customs.*)."""
+    kind_ = ctx.rule(P_CUSTOMS_KIND, registration)[0]
+    lag = int(ctx.rule(P_CUSTOMS_LAG, registration))
+    return rate(currency, registration - dt.timedelta(days=lag), kind_)
+
+
+CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 29 ve uygulaması: beyannamenin tescil gününden önce "
+                 "TCMB'nin ilan ettiği son kur (kurallar: fx.customs.*)")
+
+
+def resolve_fx(fn, values: list, ctx, i: int):
+    """`fx` = "TCMB" → the customs rate for the function's currency on its date (registry hook)."""
+    j = fn.arg_index("currency")
+    currency = (values[j] if j is not None else None) or fn.fx_currency
+    if not currency:
+        raise CalcError("missing", "fx = TCMB için para birimi (currency) gerekli",
+                        "fx = TCMB needs the currency (currency)", "currency")
+    r = customs_rate(ctx, currency, ctx.on)
+    ctx.note_fx(r)
+    return r.value
+
+
+kind("fx", read_fx, "any", resolve=resolve_fx)
+
+
+# -- the functions ---------------------------------------------------------------------------
+
+@dataclass
+class FxOutcome(Outcome):
+    rate: Rate
+    customs: bool = False
+    registration: dt.date | None = None
+    unit = "TL"
+
+    @property
+    def value(self):
+        return self.rate.value
+
+    def rows(self):
+        r = self.rate
+        rows = [("Para birimi", r.currency, r.currency)]
+        if r.currency == "TRY":
+            return rows + [("Kur", "TL'nin TL karşılığı", ONE)]
+        if self.customs:
+            rows.append(("Beyanname tescil tarihi", "", self.registration))
+        rows += [
+            ("İstenen tarih", "", r.asked),
+            ("Bülten tarihi", "o günün bülteni" if r.bulletin_date == r.asked
+             else "o gün bülten yok (hafta sonu/tatil): önceki son bülten", r.bulletin_date),
+            ("Bülten no", "TCMB gösterge niteliğindeki kurlar", r.bulletin_number),
+            ("Kur türü", KIND_TR[r.kind], r.kind),
+            ("Birim", f"bülten {r.unit} birim için verir", r.unit),
+            ("Bültendeki kur", f"{r.unit} {r.currency} = {fmt_num(r.quoted)} TL", r.quoted),
+            ("1 birim kur", f"{fmt_num(r.quoted)} ÷ {r.unit}" if r.unit != 1 else "bültendeki kur", r.value),
+            ("Kaynak", r.source or "TCMB", ""),
+        ]
+        if self.customs:
+            rows.append(("Yasal dayanak", CUSTOMS_BASIS, ""))
+        return rows
+
+
+_CURRENCY = Arg("currency", "currency", "Para birimi kodu (USD, EUR, JPY…)", "currency code (USD, EUR, JPY…)")
+
+
+@function("TR_FX", topic="fx", result="number", detail=True,
+          summary_tr="TCMB kuru: 1 birim dövizin TL karşılığı (tarihin bülteni ya da ondan önceki son bülten)",
+          summary_en="TCMB rate: TRY for one unit (the bulletin of the date, or the last one before it)",
+          args=[_CURRENCY, AS_OF,
+                Arg("kind", "fx_kind", "Kur türü: DOVIZ_ALIS (varsayılan), DOVIZ_SATIS, EFEKTIF_ALIS, EFEKTIF_SATIS",
+                    "rate: DOVIZ_ALIS (default, forex buying), DOVIZ_SATIS, EFEKTIF_ALIS, EFEKTIF_SATIS",
+                    optional=True)])
+def tr_fx(ctx, currency, date, kind_):
+    return FxOutcome(rate(currency, ctx.on, kind_ or DEFAULT_KIND))
+
+
+@function("TR_CUSTOMS_FX", topic="fx", result="number", detail=True,
+          summary_tr="Gümrükte kullanılan kur: tescil tarihine göre TCMB kuru (kural: fx.customs.*)",
+          summary_en="the rate customs uses for a declaration registered on the date (rule fx.customs.*)",
+          args=[_CURRENCY, Arg("date", "date", "Beyanname tescil tarihi (boş: bugün)",
+                               "registration date of the declaration (empty: today)", optional=True)])
+def tr_customs_fx(ctx, currency, date):
+    return FxOutcome(customs_rate(ctx, currency, ctx.on), customs=True, registration=ctx.on)
+
+
+def _fmt_rate(r: Rate) -> str:        # used by the CLI
+    return f"{r.currency} {r.kind} {r.asked}: {fmt(r.value, 6)} TL ({r.describe_tr()})"
