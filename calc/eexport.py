@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from .coerce import CodeSet
 from .dates import add_years
-from .eexport_caps import published, refuse_revaluation_overrides, revalue
+from .eexport_caps import derive, refuse_revaluation_overrides
 from .errors import CalcError
 from .money import HUNDRED, ZERO, floor_money, fmt, fmt_rate, round_money
 from .registry import Arg, Outcome, function, kind
@@ -87,6 +87,33 @@ def _caps_for_every_beneficiary(rb) -> list[str]:
 CHECKS.append(_caps_for_every_beneficiary)
 
 
+@dataclass(frozen=True)
+class CapPart:
+    """One cap of the breakdown: its base, the revaluation steps and the published figure."""
+    label: str
+    name: str
+    year: int
+    value: Decimal
+    base: object = None                # the base's rules Entry; None when the user gave the figure
+    steps: tuple = ()
+    table: object = None               # the Ministry's published figure (an Entry), when known
+
+    def rows(self, shown: set) -> list:
+        if self.base is None:
+            return [(f"{self.label} ({self.year}, kullanıcı değeri)", self.name, self.value)]
+        rows = [(f"{self.label}: taban tutar ({self.base.start.year})", self.base.source, self.base.value)]
+        for s in self.steps:
+            rows.append(s.row())
+            if s.year not in shown:        # each year's index sources once per breakdown
+                shown.add(s.year)
+                rows.append(s.source_row())
+        if self.table is not None:
+            same = "türetilen tutarla aynı" if self.table.value == self.value else "TÜRETİLEN TUTARDAN FARKLI"
+            rows.append((f"{self.label}: Bakanlığın {self.year} tablosu",
+                         f"{self.table.source}: {fmt(self.table.value, 0)} TL ({same})", self.table.value))
+        return rows
+
+
 @dataclass
 class SupportOutcome(Outcome):
     unit = "TL"
@@ -95,12 +122,12 @@ class SupportOutcome(Outcome):
     year: int
     expense: Decimal
     rate: Decimal
-    rate_formula: str
+    rate_formula: object               # callables: the texts are built only for a breakdown
     eligible: Decimal
     before_caps: Decimal
     cap: Decimal
-    cap_formula: str
-    cap_rows: list
+    cap_formula: object
+    cap_parts: list
     claimed: Decimal
     remaining: Decimal
     value: Decimal
@@ -125,15 +152,19 @@ class SupportOutcome(Outcome):
             rows.append(("Uygun harcama", "satış oranı sınırı yok", self.eligible))
         term = self.support in TERM_CAP
         rows += [
-            ("Destek oranı", self.rate_formula, self.rate),
+            ("Destek oranı", self.rate_formula(), self.rate),
             ("Destek (sınırlar öncesi)", f"{fmt(self.eligible)} × {fmt_rate(self.rate)}", self.before_caps),
-            *self.cap_rows,
-            ("Üst sınır (destek süresince)" if term else "Yıllık/kalem üst sınırı", self.cap_formula, self.cap),
-            ("Önceden ödenen (tüm süre)" if term else "Bu yıl önce ödenen", "claimed", self.claimed),
+            *self._cap_rows(),
+            ("Üst sınır (destek süresince)" if term else "Yıllık/kalem üst sınırı", self.cap_formula(), self.cap),
+            ("Önceden ödenen (tüm süre)" if term else "Bu yıl önce ödenen", "odenen", self.claimed),
             ("Kalan sınır", f"en büyüğü (0; {fmt(self.cap)} − {fmt(self.claimed)})", self.remaining),
             ("Ödenecek destek", f"en küçüğü ({fmt(self.before_caps)}; {fmt(self.remaining)})", self.value),
         ]
         return rows
+
+    def _cap_rows(self):
+        shown: set[int] = set()
+        return [row for part in self.cap_parts for row in part.rows(shown)]
 
     def warnings(self):
         return [note() for note in self.notes]      # built only when a detail is asked for
@@ -144,7 +175,6 @@ class _Rules:
 
     def __init__(self, ctx, year: int, notes: list):
         self.ctx, self.year, self.on, self.notes = ctx, year, dt.date(year, 12, 31), notes
-        self.shown: set[int] = set()        # years whose index sources are already in the breakdown
         refuse_revaluation_overrides(ctx.overrides)
 
     def entry(self, name):
@@ -167,31 +197,19 @@ class _Rules:
         e = self.entry(name)
         return self.ctx.overrides[name] if e is None else e.value
 
-    def revalued(self, name, label: str) -> tuple[Decimal, list]:
-        """The year's TL cap from its 2022 base, and the breakdown rows of the revaluation."""
+    def revalued(self, name, label: str) -> tuple[Decimal, CapPart]:
+        """The year's TL cap from its 2022 base, and what the breakdown shows of it."""
         base = self.entry(name)
         if base is None:                   # the user gave this year's figure
-            return self.ctx.overrides[name], [(f"{label} ({self.year}, kullanıcı değeri)", name,
-                                               self.ctx.overrides[name])]
-        value, steps = revalue(base, self.year)
-        rows = [(f"{label}: taban tutar ({base.start.year})", f"{base.source}", base.value)]
-        for s in steps:
-            rows.append(s.row())
-            if s.year not in self.shown:
-                self.shown.add(s.year)
-                rows.append(s.source_row())
-        table = published(name.replace("eexport.cap.", "eexport.table.").replace("eexport.item_cap.",
-                                                                                "eexport.table.item."), self.year)
-        if table is not None:
-            same = "türetilen tutarla aynı" if table.value == value else "TÜRETİLEN TUTARDAN FARKLI"
-            rows.append((f"{label}: Bakanlığın {self.year} tablosu", f"{table.source}: {fmt(table.value, 0)} TL ({same})",
-                         table.value))
-            if table.value != value:
-                year = self.year
-                self.notes.append(lambda: (
-                    f"{year} için türetilen tutar ({fmt(value, 0)} TL) Bakanlığın tablosundan ({fmt(table.value, 0)} "
-                    "TL) farklı: türetilen tutar kullanıldı / the derived cap differs from the Ministry's table"))
-        return value, rows
+            value = self.ctx.overrides[name]
+            return value, CapPart(label, name, self.year, value)
+        value, steps, table = derive(base, self.year)
+        if table is not None and table.value != value:
+            year = self.year
+            self.notes.append(lambda: (
+                f"{year} için türetilen tutar ({fmt(value, 0)} TL) Bakanlığın tablosundan ({fmt(table.value, 0)} "
+                "TL) farklı: türetilen tutar kullanıldı / the derived cap differs from the Ministry's table"))
+        return value, CapPart(label, name, self.year, value, base, steps, table)
 
 
 def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
@@ -205,7 +223,7 @@ def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
 
 
 def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, str, list]:
-    """(cap, how it is made up, breakdown rows): the year's cap, or per-item cap × items."""
+    """(cap, how it is made up, its CapParts): the year's cap, or per-item cap × items."""
     _check_beneficiary(rule, support, beneficiary)
     tiered = rule(P_TIERED)
     if f"{support}.{beneficiary}" in tiered:
@@ -214,9 +232,10 @@ def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tup
                                   "single published figure is used")
     if support not in P_ITEM:
         if count is not None:
-            rule.notes.append(lambda: f"count bu destekte kullanılmaz / count is not used for {support}")
-        cap, rows = rule.revalued(cap_param(support, beneficiary), "Yıllık üst sınır")
-        return cap, f"Karar md. {DECISION_ARTICLE[support]}, {beneficiary}, {rule.year} yılı üst sınırı", rows
+            rule.notes.append(lambda: f"adet bu destekte kullanılmaz / adet is not used for {support}")
+        cap, part = rule.revalued(cap_param(support, beneficiary), "Yıllık üst sınır")
+        year = rule.year
+        return cap, lambda: f"Karar md. {DECISION_ARTICLE[support]}, {beneficiary}, {year} yılı üst sınırı", [part]
     cap_name, max_name, unit = P_ITEM[support]
     if count is None:
         raise CalcError("missing", f"{unit} sayısı gerekli", f"the number of items ({unit}) is required", "count")
@@ -225,23 +244,30 @@ def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tup
     if count > most:
         rule.notes.append(lambda: f"en çok {most} {unit} desteklenir: {count} girildi, {most} esas alındı / "
                                   f"at most {most} supported: {count} given, {most} used")
-    per_item, rows = rule.revalued(cap_name, f"{unit.capitalize()} başına üst sınır")
-    cap, formula = per_item * used, f"{fmt(per_item, 0)} TL × {used} {unit}"
+    per_item, part = rule.revalued(cap_name, f"{unit.capitalize()} başına üst sınır")
+    parts = [part]
+    cap = per_item * used
+
+    def formula():
+        return f"{fmt(per_item, 0)} TL × {used} {unit}"
     if support in SHARED_CAP:
         shared = SHARED_CAP[support]
-        article, article_rows = rule.revalued(cap_param(shared, beneficiary), "Karar md. 6 toplam üst sınırı")
-        rows += article_rows
+        article, part = rule.revalued(cap_param(shared, beneficiary), "Karar md. 6 toplam üst sınırı")
+        parts.append(part)
         rule.notes.append(lambda: f"Karar md. 6'nın yıllık üst sınırı ({fmt(article, 0)} TL) {shared} ve {support} "
-                                  f"desteklerinin toplamına uygulanır: {shared} ödemelerini de claimed'e ekleyin / "
-                                  f"art. 6's cap is shared with {shared}: add its payments to claimed")
-        cap, formula = min(cap, article), f"en küçüğü ({formula}; Karar md. 6 üst sınırı {fmt(article, 0)} TL)"
-    return cap, formula, rows
+                                  f"desteklerinin toplamına uygulanır: {shared} ödemelerini de odenen'e ekleyin / "
+                                  f"art. 6's cap is shared with {shared}: add its payments to odenen")
+        item_formula, cap = formula, min(cap, article)
+
+        def formula():
+            return f"en küçüğü ({item_formula()}; Karar md. 6 üst sınırı {fmt(article, 0)} TL)"
+    return cap, formula, parts
 
 
 def _rate(rule: _Rules, support: str, points: Decimal | None) -> tuple[Decimal, str]:
     base = rule(P_RATE)
     if not points:
-        return base, fmt_rate(base)
+        return base, lambda: fmt_rate(base)
     most = rule(P_MAX_POINTS)
     if points > most:
         raise CalcError("out_of_range", f"hedef ülke ilave puanı en çok {most} olabilir ({BASIS}, md. 16/1)",
@@ -250,14 +276,14 @@ def _rate(rule: _Rules, support: str, points: Decimal | None) -> tuple[Decimal, 
         raise CalcError("out_of_range", f"{support} desteğinde hedef ülke ilave puanı uygulanmaz ({BASIS}, md. 16)",
                         f"no target-country points for {support} (Decision 5986 art. 16)", "target_points")
     rate = base + points / HUNDRED
-    return rate, f"{fmt_rate(base)} + {fmt(points, 0) if points == points.to_integral() else fmt(points)} puan " \
-                 f"(hedef ülke, Karar md. 16) = {fmt_rate(rate)}"
+    shown = fmt(points, 0) if points == points.to_integral() else fmt(points)
+    return rate, lambda: f"{fmt_rate(base)} + {shown} puan (hedef ülke, Karar md. 16) = {fmt_rate(rate)}"
 
 
 def payable(ctx, support, beneficiary, expense, sales, year, claimed, count, points=None) -> SupportOutcome:
     notes: list = []
     rule = _Rules(ctx, year, notes)
-    cap, cap_formula, cap_rows = _cap(rule, support, beneficiary, count)
+    cap, cap_formula, cap_parts = _cap(rule, support, beneficiary, count)
     rate, rate_formula = _rate(rule, support, points)
     eligible, ratio, ratio_cap = expense, None, None
     if support in P_RATIO:
@@ -268,14 +294,14 @@ def payable(ctx, support, beneficiary, expense, sales, year, claimed, count, poi
         ratio_cap = sales * ratio
         eligible = min(expense, ratio_cap)
     elif sales is not None:
-        notes.append(lambda: f"sales bu destekte kullanılmaz / sales is not used for {support}")
+        notes.append(lambda: f"satis bu destekte kullanılmaz / satis is not used for {support}")
     claimed = claimed or ZERO
     remaining = max(ZERO, cap - claimed)
     before = eligible * rate
     # the support is rounded once, half-up; the cap it may not exceed is cut to whole kuruş
     payable_now = min(round_money(before), floor_money(remaining))
     return SupportOutcome(support, beneficiary, year, expense, rate, rate_formula, eligible, before, cap,
-                          cap_formula, cap_rows, claimed, remaining, payable_now, sales, ratio, ratio_cap, notes)
+                          cap_formula, cap_parts, claimed, remaining, payable_now, sales, ratio, ratio_cap, notes)
 
 
 _BENEFICIARY = Arg("beneficiary", "beneficiary", "Yararlanıcı: SIRKET, PERAKENDE, KONSORSIYUM, B2B, PAZARYERI",

@@ -104,6 +104,25 @@ def revalue(base: Entry, year: int) -> tuple[Decimal, list[Step]]:
     return value, steps
 
 
+# Derived caps per rules book: a cap is derived once, not on every call (EIHR_CAP's time budget).
+# The key carries the rules version (its data hash), so an edited rules folder is never served stale.
+_DERIVED: dict[tuple, tuple] = {}
+
+
+def derive(base: Entry, year: int) -> tuple[Decimal, list[Step], Entry | None]:
+    """(the cap for `year`, its revaluation steps, the Ministry's figure for it if published)."""
+    key = (book().version, base.name, base.start, year)
+    hit = _DERIVED.get(key)
+    if hit is None:
+        value, steps = revalue(base, year)
+        table = published(base.name.replace("eexport.cap.", "eexport.table.")
+                          .replace("eexport.item_cap.", "eexport.table.item."), year)
+        if len(_DERIVED) > 10_000:
+            _DERIVED.clear()
+        hit = _DERIVED[key] = (value, steps, table)
+    return hit
+
+
 def refuse_revaluation_overrides(overrides) -> None:
     """A revaluation figure is one per year: a single override cannot stand for all of them."""
     for name in REVALUATION:

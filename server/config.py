@@ -10,6 +10,7 @@
 | TRCALC_HOST, TRCALC_PORT | where `trcalc serve` listens | 127.0.0.1, 8000 |
 | TRCALC_WORKERS | gunicorn workers (`trcalc serve --production`) | 2 × cores |
 | TRCALC_TODAY, TRCALC_RULES_DIR | pin "today"; use another rules folder | — |
+| TRCALC_PUBLIC_URL | the address users reach (https://…): the Office add-in manifest's URLs | (the request's) |
 
 The server keeps no state between requests, so any number of instances can run
 behind a load balancer; they agree as long as they share a rules version

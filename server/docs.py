@@ -89,7 +89,11 @@ def openapi() -> dict:
                                                "application/json": {"schema": {"type": "object"}}}}}}},
         "/office/functions.js": _page("Custom functions script (batches calls to /api/v1/batch)",
                                       "application/javascript"),
-        "/office/functions.html": _page("Shared runtime page of the Office add-in"),
+        "/office/functions.html": _page("Shared runtime page of the Office add-in (also its task pane: the API key form)"),
+        "/office/taskpane.js": _page("Task pane script: stores the API key in the add-in's storage",
+                                     "application/javascript"),
+        "/office/trcalc-manifest.xml": _page("The add-in manifest as a file download (for Upload My Add-in)",
+                                             "application/xml"),
         "/office/icon-{size}.png": {"get": {
             "summary": "Add-in icon", "tags": ["office"],
             "parameters": [{"name": "size", "in": "path", "required": True,

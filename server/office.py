@@ -6,18 +6,24 @@ Python on the desk.
                               optional parameters, matrix dimensionality for the array forms
     /office/functions.js      queues invocations and sends them to /api/v1/batch, one request
                               per ~100 ms; errors become CustomFunctions.Error with the message
-    /office/functions.html    the shared-runtime page that loads it (and keeps an API key)
+    /office/functions.html    the shared-runtime page: loads functions.js and taskpane.js and is the task
+                              pane the ribbon button (Home → trcalc → API key) opens, with the key form
+    /office/taskpane.js       the key form: stores the key in the add-in's storage
+    /office/trcalc-manifest.xml  the manifest as a file download, for "Upload My Add-in"
 
 Every parameter and result is a matrix: a single cell is a 1×1 matrix, a column gives the
-array form (one batch for the whole column, a column back).  Office requires HTTPS: run
-the server behind a TLS-terminating proxy in production.
+array form (the batch API's column form, split within the server's limits, a column back).
+Office requires HTTPS: run the server behind a TLS-terminating proxy in production and set
+TRCALC_PUBLIC_URL to the address users reach (the manifest's URLs are built from it; without
+it, from the request, which behind a proxy that sends no X-Forwarded-Proto is `http`).
 """
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from calc.registry import REGISTRY
 
@@ -30,7 +36,9 @@ NAMESPACE = "TRCALC"
 
 
 def base_url() -> str:
-    return request.url_root.rstrip("/")
+    """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com), else the request's own root."""
+    public = os.environ.get("TRCALC_PUBLIC_URL", "").strip()
+    return public.rstrip("/") if public else request.url_root.rstrip("/")
 
 
 def metadata() -> dict:
@@ -55,20 +63,38 @@ def functions_json():
 
 @bp.get("/functions.js")
 def functions_js():
-    spec = [{"name": n, "result": REGISTRY[n].result} for n in sorted(REGISTRY)]
-    body = render_template("functions.js", base=base_url(), functions=spec)
+    spec = [{"name": n, "params": len(REGISTRY[n].args), "result": REGISTRY[n].result} for n in sorted(REGISTRY)]
+    settings = current_app.config["TRCALC"]
+    body = render_template("functions.js", base=base_url(), functions=spec, max_rows=settings.max_batch,
+                           max_bytes=settings.max_request_bytes)
     return Response(body, mimetype="application/javascript")
+
+
+@bp.get("/taskpane.js")
+def taskpane_js():
+    return Response(render_template("taskpane.js"), mimetype="application/javascript")
 
 
 @bp.get("/functions.html")
 def functions_html():
-    return render_template("functions.html")
+    return render_template("functions.html", base=base_url())
+
+
+def _manifest() -> str:
+    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE)
 
 
 @bp.get("/manifest.xml")
 def manifest():
-    body = render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE)
-    return Response(body, mimetype="application/xml")
+    return Response(_manifest(), mimetype="application/xml")
+
+
+@bp.get("/trcalc-manifest.xml")
+def manifest_download():
+    """The same manifest as a file: Excel's "Upload My Add-in" asks for a file, not a URL."""
+    resp = Response(_manifest(), mimetype="application/xml")
+    resp.headers["Content-Disposition"] = 'attachment; filename="trcalc-manifest.xml"'
+    return resp
 
 
 def _png(size: int) -> bytes:

@@ -33,16 +33,21 @@ def cases(tmp) -> dict:
     laughs = (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
               '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>')
-    huge = openpyxl.Workbook()
-    huge.active["A1"] = 1
-    huge.active["ZZ100000"] = 1          # 702 columns × 100,000 rows
-    buf = io.BytesIO()
-    huge.save(buf)
+    far = openpyxl.Workbook()
+    far.active["A1"] = 1
+    far.active["A1048576"] = 1          # one value in Excel's last row
+    far_buf = io.BytesIO()
+    far.save(far_buf)
+    rng = openpyxl.Workbook()
+    rng.active["B1"] = "=TR_CIF(A1:A1048576)"   # a 5 KB file asking for a million calls
+    rng_buf = io.BytesIO()
+    rng.save(rng_buf)
     return {
         "not a zip": (b"hello, this is not a workbook", ".xlsx"),
         "password protected": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "parola"),
         "zip bomb": (_zip({"[Content_Types].xml": "<Types/>", "xl/huge.xml": "0" * (250 * 1024 * 1024)}), "zip"),
         "xml bomb": (_zip({**parts, "xl/worksheets/sheet1.xml": laughs}), "XML"),
         "zip without a workbook": (_zip({"a.txt": "x"}), ".xlsx"),
-        "huge sheet": (buf.getvalue(), "too large"),
+        "value in the last row": (far_buf.getvalue(), "TRCALC_MAX_ROWS"),
+        "a million-cell range": (rng_buf.getvalue(), "TRCALC_MAX_RANGE_CELLS"),
     }

@@ -1,39 +1,181 @@
-// Runs the server's /office/functions.js in Node with a stub of the CustomFunctions runtime,
-// invokes several functions in the same tick and prints what happened as JSON.
-// Usage: node office_harness.js functions.js '<json list of [name, args]>'
+// A stand-in for Excel's custom-functions runtime, following Microsoft's documented contract, that loads
+// the add-in from a live trcalc server and runs a scenario through it.
+//
+//   node office_harness.js BASE_URL SCENARIO.json
+//
+// SCENARIO: {"key": "typed in the task pane" | null, "overrides": [[name, value], ...] | null,
+//            "invocations": [[FUNCTION, [arg, ...]], ...], "repeat": n}
+// An arg is a scalar (one cell → [[v]]), a list (a column → [[v1], [v2], ...]), a list of lists (a range
+// as is), or null (an omitted optional parameter). Prints JSON: what was registered, the HTTP requests,
+// and each invocation's result (a matrix, with {"error": {code, message}} where Excel shows an error).
+//
+// The documented contract this stand-in follows (Microsoft Learn):
+// - "Custom functions parameter options" (learn.microsoft.com/office/dev/add-ins/excel/
+//   custom-functions-parameter-options): an omitted optional parameter is null; the Invocation object
+//   (CustomFunctions.Invocation: functionName, address, parameterAddresses, isInValuePreview) is passed
+//   as the last argument to every function, whether the function declares it or not.
+// - "Custom functions metadata" / dimensionality "matrix": a range argument is a 2-D array, a single
+//   cell a 1×1 matrix; a matrix result must be a 2-D array.
+// - CustomFunctions.Error(code, message) with CustomFunctions.ErrorCode (invalidValue = "#VALUE!",
+//   notAvailable = "#N/A", …) — "Handle and return errors from your custom function".
+// - "Configure your Office Add-in to use a shared runtime": functions, task pane and ribbon run in one
+//   page; OfficeRuntime.storage (getItem/setItem/removeItem, Promise-based) is the add-in's storage;
+//   Excel.run(context => …) with workbook.names.getItemOrNullObject(name), isNullObject after
+//   context.sync(), NamedItem.getRange(), range.load("values").
 "use strict";
 const fs = require("fs");
 const vm = require("vm");
 
-const code = fs.readFileSync(process.argv[2], "utf8");
-const invocations = JSON.parse(process.argv[3]);
-const registered = {};
-const requests = [];
+const BASE = process.argv[2];
+const scenario = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 
 class CFError {
-  constructor(code, message) { this.code = code; this.message = message; this.isCustomFunctionsError = true; }
+  constructor(code, message) { this.code = code; this.message = message; }
+}
+const ErrorCode = {
+  divisionByZero: "#DIV/0!", invalidName: "#NAME?", invalidNumber: "#NUM!", invalidReference: "#REF!",
+  invalidValue: "#VALUE!", notAvailable: "#N/A", nullReference: "#NULL!",
+};
+
+// OfficeRuntime.storage: a persistent key/value store shared by the add-in's parts (async API).
+const stored = new Map();
+const OfficeRuntime = {
+  storage: {
+    getItem: async (k) => (stored.has(k) ? stored.get(k) : null),
+    setItem: async (k, v) => { stored.set(k, String(v)); },
+    removeItem: async (k) => { stored.delete(k); },
+  },
+};
+
+// Excel.run over a workbook whose only defined name is TRCALC_OVERRIDES (when the scenario gives one).
+const names = scenario.overrides ? { TRCALC_OVERRIDES: scenario.overrides } : {};
+let excelRuns = 0;
+const Excel = {
+  run: async (batch) => {
+    excelRuns++;
+    const pending = [];
+    const context = {
+      workbook: {
+        names: {
+          getItemOrNullObject(name) {
+            const item = { isNullObject: undefined };
+            pending.push(() => { item.isNullObject = !(name in names); });
+            item.getRange = () => {
+              if (!(name in names)) throw new Error("InvalidObjectPath");
+              const range = { load() { pending.push(() => { range.values = names[name]; }); } };
+              return range;
+            };
+            return item;
+          },
+        },
+      },
+      sync: async () => { pending.splice(0).forEach((f) => f()); },
+    };
+    return batch(context);
+  },
+};
+
+// A minimal document with the elements of the task pane page (found by id in the served HTML).
+function makeDocument(html) {
+  const elements = {};
+  for (const m of html.matchAll(/<(\w+)[^>]*\sid="([^"]+)"/g)) {
+    const listeners = {};
+    elements[m[2]] = {
+      tag: m[1], value: "", textContent: "",
+      addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); },
+      dispatch: (type) => (listeners[type] || []).forEach((fn) => fn({ type, preventDefault() {} })),
+    };
+  }
+  return { getElementById: (id) => elements[id] || null, elements };
 }
 
-const sandbox = {
-  CustomFunctions: {
-    associate: (name, fn) => { registered[name] = fn; },
-    Error: CFError,
-    ErrorCode: { invalidValue: "#VALUE!" },
-  },
-  fetch: (url, opts) => {
-    requests.push({ url, headers: opts.headers, calls: JSON.parse(opts.body).calls.length });
-    return fetch(url, opts);
-  },
-  localStorage: { getItem: (k) => (k === "trcalc_api_key" ? process.env.TRCALC_API_KEY || null : null) },
-  setTimeout, console, Promise, JSON, Array, Math, String,
-};
-vm.createContext(sandbox);
-vm.runInContext(code, sandbox);
+const requests = [];
+async function loggingFetch(url, opts) {
+  const body = JSON.parse(opts.body);
+  const rows = body.calls.reduce((n, c) => n + (c.array ? Math.max(1, ...c.args.filter(Array.isArray).map((a) => a.length)) : 1), 0);
+  const resp = await fetch(url, opts);
+  requests.push({ url, key: opts.headers["X-API-Key"] || null, calls: body.calls.length, rows,
+                  bytes: opts.body.length, overrides: body.overrides || null,
+                  per_call_overrides: body.calls.some((c) => c.overrides), status: resp.status });
+  return resp;
+}
 
-const started = invocations.map(([name, args]) => registered[name](...args));
-Promise.allSettled(started).then((results) => {
-  const out = results.map((r) => (r.status === "fulfilled"
-    ? { value: r.value }
-    : { error: { code: r.reason.code, message: r.reason.message, cf: r.reason instanceof CFError } }));
-  process.stdout.write(JSON.stringify({ registered: Object.keys(registered).sort(), requests, results: out }));
-});
+function toMatrix(arg) {
+  if (arg === null || arg === undefined) return null;
+  if (!Array.isArray(arg)) return [[arg]];
+  if (arg.every(Array.isArray)) return arg;
+  return arg.map((v) => [v]);
+}
+
+function show(result) {
+  if (!Array.isArray(result) || !result.every(Array.isArray)) return { notMatrix: result };
+  return result.map((row) => row.map((v) => (v instanceof CFError ? { error: { code: v.code, message: v.message } } : v)));
+}
+
+async function main() {
+  const get = async (path) => {
+    const r = await fetch(BASE + path);
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    return r.text();
+  };
+  const metadata = JSON.parse(await get("/office/functions.json"));
+  const page = await get("/office/functions.html");
+  const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+  const document = makeDocument(page);
+  const registered = {};
+  const sandbox = {
+    CustomFunctions: { associate: (id, fn) => { registered[id] = fn; }, Error: CFError, ErrorCode },
+    OfficeRuntime, Excel,
+    Office: { onReady: (cb) => Promise.resolve().then(() => cb({ host: "Excel" })) },
+    document, fetch: loggingFetch, setTimeout, clearTimeout, console, Promise, JSON, Array, Math, String,
+    Object, Number, Date, Error,
+  };
+  sandbox.window = sandbox;
+  sandbox.globalThis = sandbox;
+  vm.createContext(sandbox);
+  // the page's own scripts, in its order (office.js itself is Microsoft's: this file stands in for it)
+  for (const src of scripts) {
+    if (src.includes("appsforoffice.microsoft.com")) continue;
+    vm.runInContext(await get(new URL(src, BASE + "/office/").pathname), sandbox);
+  }
+  await new Promise((r) => setTimeout(r, 0));        // Office.onReady
+
+  // the user opens the task pane from the ribbon and types the key into the add-in's own form
+  if (scenario.key !== undefined && scenario.key !== null) {
+    const form = document.getElementById("trcalc-key-form");
+    const input = document.getElementById("trcalc-key");
+    if (!form || !input) throw new Error("the task pane has no key form");
+    input.value = scenario.key;
+    form.dispatch("submit");
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  const status = document.getElementById("trcalc-status");
+
+  const byId = Object.fromEntries(metadata.functions.map((f) => [f.id, f]));
+  const timings = [];
+  let out = null;
+  for (let round = 0; round < (scenario.repeat || 1); round++) {
+    const started = Date.now();
+    const calls = scenario.invocations.map(([id, args], n) => {
+      const meta = byId[id];
+      if (!meta || !registered[id]) throw new Error(`${id} is not registered`);
+      const params = meta.parameters.map((p, i) => {
+        const given = i < args.length ? toMatrix(args[i]) : null;
+        if (given === null && !p.optional) throw new Error(`${id}: ${p.name} is required`);
+        return given;                                         // null: an omitted optional parameter
+      });
+      const invocation = { functionName: id, address: `Sayfa1!A${n + 1}`, isInValuePreview: false };
+      return Promise.resolve().then(() => registered[id](...params, invocation));
+    });
+    const settled = await Promise.allSettled(calls);
+    timings.push(Date.now() - started);
+    out = settled.map((r) => (r.status === "fulfilled" ? { value: show(r.value) }
+      : { error: { code: r.reason && r.reason.code, message: r.reason && r.reason.message, cf: r.reason instanceof CFError } }));
+  }
+  process.stdout.write(JSON.stringify({
+    registered: Object.keys(registered).sort(), stored_key: stored.get("trcalc_api_key") || null,
+    status: status ? status.textContent : null, excel_runs: excelRuns, requests, timings, results: out,
+  }));
+}
+
+main().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });

@@ -120,10 +120,20 @@ def test_a_bad_workbook_override_gives_the_same_message(server, monkeypatch):
     assert local.startswith("#overrides: bilinmeyen kural parametresi")
 
 
-def test_a_413_is_reported_as_such(server, monkeypatch):
-    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+@pytest.fixture(scope="module")
+def refusing_server():
+    """A server whose batch limit refuses every request with 413 (its body read in full, so the answer
+    always arrives; a body over TRCALC_MAX_REQUEST_BYTES is refused before it is read, and the client may
+    then see the connection reset instead of the answer)."""
+    proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": "0"}, free_port())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_a_413_is_reported_as_such(refusing_server, monkeypatch):
+    monkeypatch.setenv("TRCALC_SERVER_URL", refusing_server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
-    # a single call whose one argument is larger than the server's 2 MiB request limit
-    out = udfs.TR_RATE("x" * (3 * 1024 * 1024))
-    assert out.startswith("#istek trcalc sunucusunun sınırını aşıyor (413")
-    assert "the request exceeds the trcalc server's limit (413)" in out
+    for out in (udfs.TR_CIF(1.0, 2.0, 3.0), udfs.TR_CIF([1.0, 2.0], 2.0, 3.0)):   # a cell; a column, halved to 1 row
+        assert out.startswith("#istek trcalc sunucusunun sınırını aşıyor (413")
+        assert "the request exceeds the trcalc server's limit (413)" in out

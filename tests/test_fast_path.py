@@ -131,20 +131,25 @@ def test_fast_path_equals_the_formulas_engine(make, tmp_path):
     assert not diff, diff[:10]
 
 
-def test_an_edited_formula_goes_to_the_formulas_engine(tmp_path):
+def test_an_edited_formula_is_computed_by_the_fast_evaluator(tmp_path):
     wb = build.example_dir()
     wb["İhracat"]["Q5"] = "=TR_TEV(M5,N5,E5,K5,O5,H5)*2"          # the accountant's own formula
     src = tmp_path / "edited.xlsx"
     build.save(wb, src)
     report = compute_file(src, tmp_path / "out.xlsx")
-    assert report.engine == "formulas" and report.errors == []
+    assert report.engine == "fast" and report.errors == [] and report.fallback == 0
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"]["Q5"].value == 300000
 
 
-def test_fast_path_on_demand_refuses_a_foreign_workbook(tmp_path):
+def test_a_foreign_workbook_and_an_unknown_construct(tmp_path):
+    """Any workbook computes; a function the fast evaluator lacks goes to `formulas` for that cell alone."""
     wb = openpyxl.Workbook()
-    wb.active["A1"] = "=1+1"
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = "=1+1", '=REPT("ab",A1)', "=A1*10"
     wb.save(tmp_path / "foreign.xlsx")
+    report = compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx")
+    assert (report.engine, report.fallback, report.errors) == ("fast", 1, [])
+    out = openpyxl.load_workbook(tmp_path / "o.xlsx").active
+    assert (out["A1"].value, out["A2"].value, out["A3"].value) == (2, "abab", 20)
     with pytest.raises(WorkbookError):
-        compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx", "fast")
-    assert compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx").engine == "formulas"
+        compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx", "no such engine")

@@ -3,7 +3,6 @@ the web calculator in headless Chromium, and the production server (gunicorn).""
 import datetime as dt
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +15,6 @@ import pytest
 import addin.trcalc_udfs as udfs
 from addin import cells
 from calc import call
-from calc.dates import to_serial
 
 pytestmark = pytest.mark.xdist_group("live")
 
@@ -61,57 +59,6 @@ def post(url, body, key=KEY):
                                  headers={"Content-Type": "application/json", "X-API-Key": key})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())
-
-
-# --- Office.js custom functions, run in Node ---------------------------------------------------
-
-def test_office_functions_js_batches_invocations(server, tmp_path):
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the Office.js test"
-    script = tmp_path / "functions.js"
-    with urllib.request.urlopen(server + "/office/functions.js") as r:
-        script.write_bytes(r.read())
-    start_serial = to_serial(dt.date(2025, 3, 15))
-    invocations = [
-        ["TR_TEV", [[[100000]], [[10000]], [[5000]], [[1]], [[0.1]], [[30]], None, None, None, None]],
-        ["TR_TEV", [[[100000]], [[10000]], [[5000]], [[1]], [[10]], [[30]], None, None, None, None]],
-        ["TR_TEV", [[[100000], [100000]], [[10000]], [[5000], [1000]], [[1]], [["10%"]], [[30]],
-                    None, None, None, None]],
-        ["TR_TEV_APPLIES", [[["GB"]], [["EUR1"]], [["2025-03-01"]]]],
-        ["EIHR_END", [[[start_serial]], None]],
-        ["TR_DUTY", [[[60]], [[10]], [[5]], [["DE"]], [[""]], [["2025-03-01"]], None, None]],
-    ]
-    r = subprocess.run([node, str(HERE / "office_harness.js"), str(script), json.dumps(invocations)],
-                       capture_output=True, text=True, timeout=60, env={**os.environ, "TRCALC_API_KEY": KEY})
-    assert r.returncode == 0, r.stderr
-    out = json.loads(r.stdout)
-    # every registry function is associated
-    from calc.registry import REGISTRY
-    assert out["registered"] == sorted(REGISTRY)
-    # six invocations (seven calls with the two-row column) → one batch request
-    assert len(out["requests"]) == 1, out["requests"]
-    assert out["requests"][0]["url"] == server + "/api/v1/batch" and out["requests"][0]["calls"] == 7
-    assert out["requests"][0]["headers"]["X-API-Key"] == KEY
-    res = out["results"]
-    assert res[0] == {"value": [[150000]]}                               # seed 004
-    assert res[1]["error"]["cf"] and res[1]["error"]["code"] == "#VALUE!"
-    assert res[1]["error"]["message"].startswith("gv_orani")
-    assert res[2] == {"value": [[150000], [30000]]}                      # the array form
-    assert res[3] == {"value": [[False]]}
-    assert res[4] == {"value": [[to_serial(dt.date(2028, 3, 14))]]}      # a date as a serial number
-    assert res[5]["error"]["message"].startswith("gv_orani")            # regular regime needs the rate
-
-
-def test_office_js_reports_an_unreachable_server(tmp_path):
-    from server import create_app
-    js = create_app().test_client().get("/office/functions.js", base_url="http://127.0.0.1:9").text
-    script = tmp_path / "functions.js"
-    script.write_text(js)
-    inv = [["TR_CIF", [[[1]], None, None]]]
-    r = subprocess.run([shutil.which("node"), str(HERE / "office_harness.js"), str(script), json.dumps(inv)],
-                       capture_output=True, text=True, timeout=60)
-    out = json.loads(r.stdout)
-    assert "ulaşılamadı" in out["results"][0]["error"]["message"] and out["results"][0]["error"]["cf"]
 
 
 # --- the add-in's remote mode --------------------------------------------------------------------

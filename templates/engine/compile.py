@@ -1,0 +1,169 @@
+"""A formula pattern → one Python closure `(book, sheet, row, col) → value`, built once per pattern.
+
+Every node of the syntax tree becomes a small closure; references are resolved
+against the cell being computed, so the closure serves every cell of a
+copied-down column.  Functions are the Excel built-ins in `functions.py` and
+every registry function under its Excel name (an optional prefix such as
+`TRCALC.` or `_xlfn.` is ignored).  A construct this compiler does not know
+raises `Unsupported`, and the cell goes to the `formulas` engine alone.
+"""
+from __future__ import annotations
+
+from calc.registry import REGISTRY
+
+from .formula import FormulaError, Node, Ref
+from .functions import BUILTINS, LAZY, registry_call
+from .grid import Rng
+from .values import VALUE, Err, compare, to_number, to_text
+
+
+class Unsupported(Exception):
+    """This compiler does not know the construct; another engine may."""
+
+
+BLOCKED = {"INDIRECT", "OFFSET", "WEBSERVICE", "FILTERXML", "RTD", "CALL", "REGISTER.ID", "HYPERLINK", "INFO",
+           "CELL", "IMAGE"}
+
+
+def function_name(name: str) -> str:
+    up = name.upper()
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC."):
+        if up.startswith(prefix):
+            up = up[len(prefix):]
+    return up
+
+
+def resolve_ref(ref: Ref, book, sheet):
+    if ref.sheet is None:
+        return sheet
+    target = book.sheet(ref.sheet)
+    if target is None:
+        raise FormulaError(f"sayfa yok ({ref.sheet})", f"no such sheet ({ref.sheet})")
+    return target
+
+
+def scalar(v):
+    """A value where one cell is expected: a one-cell range gives its value; a larger one #VALUE!."""
+    if type(v) is Rng:
+        if v.r1 == v.r2 and v.c1 == v.c2:
+            return v.book.get(v.sheet, v.r1, v.c1)
+        return VALUE
+    return v
+
+
+def compile_node(node: Node, book):
+    k = node.kind
+    if k in ("num", "str", "bool"):
+        value = node.value
+        return lambda b, s, r, c: value
+    if k == "err":
+        e = Err(node.value)
+        return lambda b, s, r, c: e
+    if k == "missing":
+        return lambda b, s, r, c: None
+    if k == "ref":
+        ref: Ref = node.value
+        fixed = ref.sheet is not None
+        target = resolve_ref(ref, book, None) if fixed else None
+        (ar1, vr1), (ac1, vc1), (ar2, vr2), (ac2, vc2) = ref.r1, ref.c1, ref.r2, ref.c2
+        if (ar1, vr1, ac1, vc1) == (ar2, vr2, ac2, vc2):              # one cell
+            def one(b, s, r, c):
+                return Rng(b, target or s, vr1 if ar1 else r + vr1, vc1 if ac1 else c + vc1,
+                           vr1 if ar1 else r + vr1, vc1 if ac1 else c + vc1)
+            return one
+
+        def area(b, s, r, c):
+            r1, c1, r2, c2 = ref.at(r, c)
+            if r1 < 1 or c1 < 1:
+                return Err("#REF!")
+            return Rng(b, target or s, r1, c1, r2, c2)
+        return area
+    if k == "name":
+        hit = book.names.get(str(node.value).casefold())
+        if hit is None:
+            raise FormulaError(f"tanımsız ad ({node.value})", f"undefined name ({node.value})")
+        target, (r1, c1, r2, c2) = hit
+        return lambda b, s, r, c: Rng(b, target, r1, c1, r2, c2)
+    if k == "unary":
+        f = compile_node(node.args[0], book)
+
+        def neg(b, s, r, c):
+            x = to_number(scalar(f(b, s, r, c)))
+            return x if type(x) is Err else -x
+        return neg
+    if k == "percent":
+        f = compile_node(node.args[0], book)
+
+        def pct(b, s, r, c):
+            x = to_number(scalar(f(b, s, r, c)))
+            return x if type(x) is Err else x / 100
+        return pct
+    if k == "binary":
+        return _binary(node.value, compile_node(node.args[0], book), compile_node(node.args[1], book))
+    if k == "call":
+        return _call(node, book)
+    raise Unsupported(k)
+
+
+def _binary(op, fa, fb):
+    if op in ("=", "<>", "<", ">", "<=", ">="):
+        def cmp(b, s, r, c):
+            x, y = scalar(fa(b, s, r, c)), scalar(fb(b, s, r, c))
+            if type(x) is Err:
+                return x
+            if type(y) is Err:
+                return y
+            return compare(x, y, op)
+        return cmp
+    if op == "&":
+        def cat(b, s, r, c):
+            x, y = scalar(fa(b, s, r, c)), scalar(fb(b, s, r, c))
+            if type(x) is Err:
+                return x
+            if type(y) is Err:
+                return y
+            return to_text(x) + to_text(y)
+        return cat
+
+    def arith(b, s, r, c):
+        x = to_number(scalar(fa(b, s, r, c)))
+        if type(x) is Err:
+            return x
+        y = to_number(scalar(fb(b, s, r, c)))
+        if type(y) is Err:
+            return y
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        if op == "/":
+            return Err("#DIV/0!") if y == 0 else x / y
+        try:
+            out = x ** y
+        except (OverflowError, ZeroDivisionError):
+            return Err("#NUM!")
+        return Err("#NUM!") if isinstance(out, complex) else float(out)
+    return arith
+
+
+def _call(node: Node, book):
+    name = function_name(node.value)
+    if name in BLOCKED:
+        raise FormulaError(f"{name} işlevi güvenlik için hesaplanmaz", f"the {name} function is not computed, "
+                                                                        "for safety", unsafe=True)
+    args = [compile_node(a, book) for a in node.args]
+    if name in REGISTRY:
+        fn = REGISTRY[name]
+        if len(args) > len(fn.args):
+            raise FormulaError(f"{name} en çok {len(fn.args)} bağımsız değişken alır",
+                               f"{name} takes at most {len(fn.args)} arguments")
+        return lambda b, s, r, c: registry_call(b, fn, [a(b, s, r, c) for a in args])
+    if name in LAZY:
+        impl = LAZY[name]
+        return lambda b, s, r, c: impl(b, s, r, c, args)
+    impl = BUILTINS.get(name)
+    if impl is None:
+        raise Unsupported(name)
+    return lambda b, s, r, c: impl(b, [a(b, s, r, c) for a in args])

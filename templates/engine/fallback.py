@@ -1,0 +1,99 @@
+"""A cell the fast evaluator does not know, computed by the `formulas` engine — that cell alone.
+
+`formulas` (pypi.org/project/formulas) compiles one formula into a function of
+its input ranges (`Parser().ast(text)[1].compile()`, whose `inputs` name the
+ranges); the values come from our own grid, so the engine never loads a file
+and never sees any cell but the inputs.  Unsafe references never get here
+(`formula.tokenize` refuses them first).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TQDM_DISABLE", "1")     # formulas' progress bars are noise here
+
+import numpy as np  # noqa: E402
+
+from .values import Err  # noqa: E402
+
+_REGISTERED = False
+
+
+def _xl():
+    from formulas.tokens.operand import XlError
+    return XlError
+
+
+def register() -> None:
+    """Give every registry function to the `formulas` engine (idempotent)."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    import formulas
+
+    from .udf import engine_function
+    from calc.registry import REGISTRY
+    functions = formulas.get_functions()
+    for name, fn in REGISTRY.items():
+        functions[name] = engine_function(fn)
+        functions["TRCALC." + name] = functions[name]
+    _REGISTERED = True
+
+
+def compile_cell(text: str):
+    import formulas
+    register()
+    func = formulas.Parser().ast(text)[1].compile()
+    return func, list(func.inputs)
+
+
+def _to_engine(v):
+    import schedula as sh
+    if v is None:
+        return sh.EMPTY
+    if type(v) is Err:
+        from .udf import CellError
+        return CellError(v.message) if v.message else _xl()(v.code)
+    return v
+
+
+def from_engine(v):
+    import schedula as sh
+    XlError = _xl()
+    if hasattr(v, "value") and not isinstance(v, (np.ndarray, XlError)):
+        v = v.value
+    if isinstance(v, np.ndarray):
+        v = v.reshape(-1)[0] if v.size else None
+    if v is sh.EMPTY or v is None:
+        return 0.0
+    if isinstance(v, XlError):
+        return Err(str(v), getattr(v, "message", ""))
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    return v
+
+
+def evaluate(func, inputs: list[str], ranges) -> object:
+    """Call the compiled formula on the values of `ranges` (one per input, in order)."""
+    args = []
+    for rng in ranges:
+        if rng.size == 1:
+            args.append(_to_engine(rng.book.get(rng.sheet, rng.r1, rng.c1)))
+        else:
+            rows = rng.rows()
+            w = rng.shape[1]
+            arr = np.empty((max(1, len(rows)), w), dtype=object)
+            arr.fill(_to_engine(None))
+            for i, row in enumerate(rows):
+                for j, v in enumerate(row):
+                    arr[i, j] = _to_engine(v)
+            args.append(arr)
+    try:
+        return from_engine(func(*args))
+    except Exception as exc:                 # the engine's own failure stays in this cell
+        return Err("#VALUE!", f"formül hesaplanamadı ({type(exc).__name__}) — the formula could not be "
+                              f"computed ({type(exc).__name__})")

@@ -1,0 +1,95 @@
+"""The uploaded file, checked before it is opened, and counted before it is loaded.
+
+Refused with a `WorkbookError`: a file that is not an xlsx zip (an old .xls, a
+password-protected workbook, anything else), a zip bomb, XML bombs.  Counted
+from the raw sheet XML before openpyxl builds a single cell (issue 10.4):
+cells, formula cells and the last used row, each against its budget in
+`limits` — a 5 KB file claiming a million rows costs a regex pass, not gigabytes.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from . import limits
+from .limits import WorkbookError
+
+MAX_RATIO = 200                            # a zip bomb compresses far better than any workbook
+
+
+def check_file(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise WorkbookError(f"dosya okunamadı: {path}", f"cannot read the file: {path}") from None
+    limits.check("workbook_bytes", size)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError("dosya parola korumalı bir çalışma kitabı ya da eski .xls biçiminde; parolasız .xlsx "
+                            "olarak kaydedin",
+                            "the file is password-protected or an old .xls; save it as an .xlsx without a password")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError):
+        raise WorkbookError("dosya bozuk (zip okunamadı)", "the file is damaged (unreadable zip)") from None
+    if total / packed > MAX_RATIO:
+        raise WorkbookError("dosya açıldığında aşırı büyüyor (zip bombası olabilir)",
+                            "the file expands far too much when unzipped (possible zip bomb)")
+    limits.check("unzipped_bytes", total)
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
+    count(path, sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")))
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+_CELL_ROW = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"[A-Za-z]+(\d+)\"")
+
+
+def count(path: Path, sheets: list[str]) -> None:
+    """Cells, formula cells and the last row of every sheet, from the XML itself (not its <dimension>)."""
+    cells = formulas = 0
+    with zipfile.ZipFile(path) as z:
+        for name in sheets:
+            last = 0
+            tail = b""
+            with z.open(name) as f:
+                while True:
+                    chunk = f.read(1 << 20)
+                    if not chunk:
+                        break
+                    data = tail + chunk
+                    cut = data.rfind(b">") + 1
+                    part, tail = data[:cut], data[cut:]
+                    cells += len(_CELL.findall(part))
+                    formulas += len(_FORMULA.findall(part))
+                    for rx in (_ROW, _CELL_ROW):
+                        for m in rx.finditer(part):
+                            last = max(last, int(m[1]))
+            where = name.rsplit("/", 1)[-1]
+            limits.check("rows", last, where)
+    limits.check("cells", cells)
+    limits.check("formula_cells", formulas)
+
+
+def open_workbook(path: Path, **kw):
+    try:
+        return openpyxl.load_workbook(path, **kw)
+    except Exception as exc:   # openpyxl raises many types on malformed parts; defusedxml on XML bombs
+        from defusedxml import DefusedXmlException
+        name = type(exc).__name__
+        if isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__ or exc.__context__, DefusedXmlException):
+            raise WorkbookError("dosyada izin verilmeyen XML yapısı var (XML bombası olabilir)",
+                                "the file holds forbidden XML constructs (possible XML bomb)") from None
+        raise WorkbookError(f"çalışma kitabı okunamadı ({name})", f"cannot read the workbook ({name})") from None

@@ -1,0 +1,189 @@
+"""The workbook being computed: input values, formula cells, ranges, and the indexes behind lookups.
+
+Cells are computed on demand and remembered; a cell met again while it is being
+computed is a circular reference (#REF! naming it), never a hang.  A range
+reaches only as far as the sheet's used area — beyond it every cell is blank, so
+`SUM(A:A)` costs what the data costs, not a million cells.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from .values import Err, cell_key
+
+_MISSING = object()
+
+
+class Sheet:
+    def __init__(self, index: int, name: str):
+        self.index, self.name = index, name
+        self.values: dict[tuple[int, int], object] = {}
+        self.formulas: dict[tuple[int, int], object] = {}     # (r, c) → Cell
+        self.max_row = self.max_col = 0
+
+
+class Rng:
+    """A rectangular reference, materialised only as far as the used area."""
+    __slots__ = ("book", "sheet", "r1", "c1", "r2", "c2")
+
+    def __init__(self, book, sheet: Sheet, r1, c1, r2, c2):
+        self.book, self.sheet, self.r1, self.c1, self.r2, self.c2 = book, sheet, r1, c1, r2, c2
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
+
+    @property
+    def size(self) -> int:
+        h, w = self.shape
+        return h * w
+
+    def used_rows(self) -> int:
+        return max(0, min(self.r2, self.sheet.max_row) - self.r1 + 1)
+
+    def rows(self) -> list[list]:
+        """Values row by row, up to the used area."""
+        get, s = self.book.get, self.sheet
+        last_c = min(self.c2, max(self.sheet.max_col, self.c1))
+        return [[get(s, r, c) for c in range(self.c1, last_c + 1)] + [None] * (self.c2 - last_c)
+                for r in range(self.r1, min(self.r2, s.max_row) + 1)]
+
+    def flat(self) -> list:
+        """Values of a one-column or one-row range (or row-major), up to the used area."""
+        get, s = self.book.get, self.sheet
+        if self.c1 == self.c2:
+            c = self.c1
+            return [get(s, r, c) for r in range(self.r1, min(self.r2, s.max_row) + 1)]
+        return [v for row in self.rows() for v in row]
+
+    def cell(self, i: int, j: int):
+        return self.book.get(self.sheet, self.r1 + i, self.c1 + j)
+
+    def key(self) -> tuple:
+        return (self.sheet.index, self.r1, self.c1, self.r2, self.c2)
+
+
+class Book:
+    def __init__(self, overrides: dict | None = None):
+        self.sheets: list[Sheet] = []
+        self.by_name: dict[str, Sheet] = {}
+        self.names: dict[str, tuple[Sheet, tuple]] = {}
+        self.overrides = overrides or {}
+        self.done: dict[tuple[int, int, int], object] = {}
+        self.active: set = set()
+        self.memo: dict = {}
+
+    def add_sheet(self, name: str) -> Sheet:
+        s = Sheet(len(self.sheets), name)
+        self.sheets.append(s)
+        self.by_name[name.casefold()] = s
+        return s
+
+    def sheet(self, name: str) -> Sheet | None:
+        return self.by_name.get(name.casefold())
+
+    def get(self, s: Sheet, r: int, c: int):
+        k = (s.index, r, c)
+        v = self.done.get(k, _MISSING)
+        if v is not _MISSING:
+            return v
+        cell = s.formulas.get((r, c))
+        if cell is None:
+            return s.values.get((r, c))
+        if k in self.active:
+            return Err("#REF!", f"döngüsel başvuru ({s.name}!{cell.coord}) — circular reference "
+                                f"({s.name}!{cell.coord})")
+        self.active.add(k)
+        try:
+            v = cell.evaluate(self, s, r, c)
+        finally:
+            self.active.discard(k)
+        self.done[k] = v
+        return v
+
+    # --- indexes for exact-criteria lookups (SUMIFS / COUNTIFS / MATCH) --------------------
+
+    def prefix_index(self, sum_rng: Rng | None, crit: list[Rng]) -> "PrefixIndex":
+        """One index per column set and start row; extended row by row as far as a query needs,
+        so a running total over the rows above (A$5:A{r-1}) never reads the rows below."""
+        k = ("prefix", sum_rng and (sum_rng.sheet.index, sum_rng.c1, sum_rng.r1),
+             tuple((c.sheet.index, c.c1, c.r1) for c in crit))
+        ix = self.memo.get(k)
+        if ix is None:
+            ix = self.memo[k] = PrefixIndex(self, sum_rng, crit)
+        return ix
+
+    def match_index(self, rng: Rng) -> dict:
+        k = ("match", rng.key())
+        ix = self.memo.get(k)
+        if ix is None:
+            ix = {}
+            for i, v in enumerate(rng.flat()):
+                if v is None or isinstance(v, Err):
+                    continue
+                mk = _match_key(v)
+                ix.setdefault(mk, i)
+            self.memo[k] = ix
+        return ix
+
+
+def _match_key(v):
+    t = type(v)
+    if t is str:
+        return ("s", v.casefold())
+    if t is bool:
+        return ("b", v)
+    return ("n", float(v))
+
+
+def match_key(v):
+    return _match_key(v)
+
+
+class PrefixIndex:
+    """For key → rows (ascending) with running sums and counts of the sum column."""
+
+    def __init__(self, book: Book, sum_rng: Rng | None, crit: list[Rng]):
+        self.book, self.sum_rng, self.crit = book, sum_rng, crit
+        self.r1 = crit[0].r1
+        self.upto = self.r1 - 1
+        self.groups: dict[tuple, tuple[list, list]] = {}       # key → (rows, running sums)
+
+    def extend(self, end: int) -> None:
+        end = min(end, max((c.sheet.max_row for c in self.crit), default=0))
+        if end <= self.upto:
+            return
+        get = self.book.get
+        offs = [(c.sheet, c.c1) for c in self.crit]
+        ss, sc = (self.sum_rng.sheet, self.sum_rng.c1) if self.sum_rng else (None, None)
+        groups = self.groups
+        for r in range(self.upto + 1, end + 1):
+            k = tuple(cell_key(get(s, r, c)) for s, c in offs)
+            g = groups.get(k)
+            if g is None:
+                g = groups[k] = ([], [])
+            total = g[1][-1] if g[1] else 0.0
+            if ss is not None and not isinstance(total, Err):
+                v = get(ss, r, sc)
+                t = type(v)
+                if t is float:
+                    total = total + v
+                elif t is Err:
+                    total = v
+                elif t is int:
+                    total = total + v
+            g[0].append(r)
+            g[1].append(total)
+            self.upto = r
+        self.upto = max(self.upto, end)
+
+    def query(self, key: tuple, end: int):
+        """(sum, count) over rows r1..end whose key matches."""
+        self.extend(end)
+        g = self.groups.get(key)
+        if not g:
+            return 0.0, 0
+        n = bisect_right(g[0], end)
+        if n == 0:
+            return 0.0, 0
+        return g[1][n - 1], n

@@ -1,0 +1,209 @@
+"""Cell values as Excel computes with them: coercion, comparison, criteria.
+
+A value is None (blank), float, str, bool or `Err`.  The rules are Microsoft's:
+"Calculation operators and precedence in Excel" (text that looks like a number
+is converted in arithmetic; comparisons order numbers < text < logicals, text
+without case) and the COUNTIF/SUMIFS criteria syntax ("Use wildcard characters
+as comparison criteria", support.microsoft.com: `*`, `?`, `~` escapes; an
+operator prefix `=`, `<>`, `<`, `>`, `<=`, `>=`; a criterion that refers to an
+empty cell counts as 0).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Err:
+    """An Excel error value, with the message (Turkish — English) when trcalc knows why."""
+    code: str
+    message: str = ""
+
+    def __str__(self) -> str:
+        return self.code
+
+
+VALUE = Err("#VALUE!")
+DIV0 = Err("#DIV/0!")
+NA = Err("#N/A")
+REF = Err("#REF!")
+NUM = Err("#NUM!")
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def text_number(s: str) -> float | None:
+    if _NUMBER.fullmatch(s):
+        return float(s)
+    return None
+
+
+def to_number(v):
+    """A value in arithmetic: blank 0, TRUE 1, number-like text converted, other text #VALUE!."""
+    if v is None:
+        return 0.0
+    t = type(v)
+    if t is float:
+        return v
+    if t is bool:
+        return 1.0 if v else 0.0
+    if t is int:
+        return float(v)
+    if t is str:
+        x = text_number(v)
+        return VALUE if x is None else x
+    if t is Err:
+        return v
+    return VALUE
+
+
+def to_text(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15:
+            return str(int(v))
+        return format(v, ".15g").upper()
+    return v
+
+
+def to_bool(v):
+    if v is None:
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        return v != 0
+    if isinstance(v, str):
+        up = v.upper()
+        if up in ("TRUE", "FALSE"):
+            return up == "TRUE"
+        return VALUE
+    return v
+
+
+def _rank(v):
+    t = type(v)
+    if t is float:
+        return 0, v
+    if t is str:
+        return 1, v.casefold()
+    return 2, v                                  # bool
+
+
+def compare(a, b, op: str):
+    """Excel's = <> < > <= >= on two scalars (errors handled by the caller)."""
+    if a is None:
+        a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0.0)
+    if b is None:
+        b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0.0)
+    ka, kb = _rank(a), _rank(b)
+    if op == "=":
+        return ka == kb
+    if op == "<>":
+        return ka != kb
+    if op == "<":
+        return ka < kb
+    if op == ">":
+        return ka > kb
+    if op == "<=":
+        return ka <= kb
+    return ka >= kb
+
+
+# --- criteria (COUNTIF, SUMIFS, …) -----------------------------------------------------------
+
+def cell_key(v):
+    """The key an exact criterion compares: numbers and number-like text by value, text without case."""
+    t = type(v)
+    if v is None or v == "":
+        return ("blank",)
+    if t is float:
+        return ("n", v)
+    if t is bool:
+        return ("b", v)
+    if t is str:
+        x = text_number(v)
+        return ("n", x) if x is not None else ("s", v.casefold())
+    if t is int:
+        return ("n", float(v))
+    return ("err",)
+
+
+_OPS = ("<=", ">=", "<>", "=", "<", ">")
+
+
+def _wild(text: str):
+    """A compiled regex for a wildcard pattern, or None when there is no wildcard."""
+    if not re.search(r"(?<!~)[*?]", text):
+        return None
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "~" and i + 1 < len(text) and text[i + 1] in "*?~":
+            out.append(re.escape(text[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: tuple | None          # exact-match key (an index can answer it), else None
+    test: object               # value → bool
+
+
+def criterion(c) -> Criterion | Err:
+    if isinstance(c, Err):
+        return c
+    if c is None:
+        c = 0.0
+    if isinstance(c, bool):
+        k = ("b", c)
+        return Criterion(k, lambda v, k=k: cell_key(v) == k)
+    if isinstance(c, (int, float)):
+        k = ("n", float(c))
+        return Criterion(k, lambda v, k=k: cell_key(v) == k)
+    s = str(c)
+    op = next((o for o in _OPS if s.startswith(o)), "")
+    rest = s[len(op):]
+    if rest == "":
+        if op == "":
+            return Criterion(("blank",), lambda v: v is None or v == "")
+        if op == "=":
+            return Criterion(None, lambda v: v is None)
+        if op == "<>":
+            return Criterion(None, lambda v: not (v is None or v == ""))
+    x = text_number(rest)
+    up = rest.upper()
+    if x is not None:
+        if op in ("", "="):
+            k = ("n", x)
+            return Criterion(k, lambda v, k=k: cell_key(v) == k)
+        if op == "<>":
+            return Criterion(None, lambda v, x=x: cell_key(v) != ("n", x))
+        return Criterion(None, lambda v, x=x, op=op: type(v) is float and compare(v, x, op))
+    if up in ("TRUE", "FALSE"):
+        b = up == "TRUE"
+        if op in ("", "="):
+            return Criterion(("b", b), lambda v, b=b: v is b)
+        if op == "<>":
+            return Criterion(None, lambda v, b=b: v is not b)
+    wild = _wild(rest) if op in ("", "=", "<>") else None
+    if wild is not None:
+        if op == "<>":
+            return Criterion(None, lambda v, w=wild: not (isinstance(v, str) and w.fullmatch(v)))
+        return Criterion(None, lambda v, w=wild: isinstance(v, str) and w.fullmatch(v) is not None)
+    plain = rest.replace("~*", "*").replace("~?", "?").replace("~~", "~")
+    if op in ("", "="):
+        k = ("s", plain.casefold())
+        return Criterion(k, lambda v, k=k: cell_key(v) == k)
+    if op == "<>":
+        k = ("s", plain.casefold())
+        return Criterion(None, lambda v, k=k: cell_key(v) != k)
+    return Criterion(None, lambda v, p=plain, op=op: isinstance(v, str) and compare(v, p, op))
