@@ -216,6 +216,7 @@ class CodeSet:
     def __init__(self, what: str, codes: dict[str, list[str]]):
         self.what = what
         self.codes = tuple(codes)
+        self.aliases = {code: tuple(spellings) for code, spellings in codes.items()}
         self._index: dict[str, str] = {}
         for code, aliases in codes.items():
             for spelling in (code, *aliases):

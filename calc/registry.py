@@ -106,7 +106,7 @@ EXCEL_NAMES: dict[str, str] = {
     "payment": "odeme_sekli",
     # rules
     "name": "parametre",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX; TR_TEV's currency for fx = TCMB)
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
     "currency": "doviz", "kind": "kur_turu",
 }
 

@@ -71,6 +71,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if exc.code == 404 and not request.path.startswith(("/api/", "/office/", "/lite/")):
+            return web.not_found_page()           # a person's page answers with a page, not JSON
         return _error(exc.code or 500)
 
     @app.errorhandler(Exception)

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from calc import CalcError
 from calc.context import read_overrides
 from calc.dates import to_date, to_serial, today
+from calc.present import breakdown_text
 from calc.registry import KINDS, REGISTRY, Function, call_many, get
 from calc.rules.store import book
 
@@ -65,6 +67,8 @@ def result_body(value, date_format: str) -> dict:
     out = {"value": to_json(value, date_format)}
     if isinstance(value, Decimal):
         out["text"] = str(value)
+    elif isinstance(value, list):
+        out["table_text"] = breakdown_text(value)
     return out
 
 
@@ -194,6 +198,9 @@ def rules():
     return json_response(body.model_dump())
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @bp.post("/workbook")
 def workbook():
     from templates.engine import WorkbookError, compute_bytes
@@ -208,8 +215,13 @@ def workbook():
         raise ApiError(400, "invalid_workbook", exc.message, "file") from None
     name = (upload.filename if upload and upload.filename else "calisma_kitabi.xlsx").rsplit("/", 1)[-1]
     stem = name[:-5] if name.lower().endswith(".xlsx") else name
-    resp = Response(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     safe = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in "-_.")) or "calisma_kitabi"
+    if request.args.get("report") == "json":        # the upload page: the report and the file in one answer
+        return json_response({"filename": f"{safe}_hesaplandi.xlsx", "mimetype": XLSX_MIME,
+                              "formulas": report.formulas, "file": base64.b64encode(out).decode("ascii"),
+                              "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in report.errors],
+                              "rules_version": rules_version()})
+    resp = Response(out, mimetype=XLSX_MIME)
     resp.headers["Content-Disposition"] = f'attachment; filename="{safe}_hesaplandi.xlsx"'
     resp.headers["X-Trcalc-Formulas"] = str(report.formulas)
     resp.headers["X-Trcalc-Errors"] = str(len(report.errors))

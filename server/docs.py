@@ -72,9 +72,14 @@ def openapi() -> dict:
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "parameters": [{"name": "report", "in": "query", "required": False,
+                            "description": "json: the report and the file (base64) in one JSON answer (the upload page)",
+                            "schema": {"type": "string", "enum": ["json"]}}],
             "responses": {"200": {"description": "the computed workbook (values in place of formulas); "
-                                                 "X-Trcalc-Errors counts the cells in error",
-                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                                                 "X-Trcalc-Errors counts the cells in error; with report=json, "
+                                                 "{filename, mimetype, formulas, file, errors: [{sheet, cell, message}]}",
+                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                              "application/json": {"schema": {"type": "object"}}}},
                           **_errors(400, 401, 413, 500)}}},
         "/healthz": {"get": {"summary": "Health and rules version", "tags": ["ops"],
                              "responses": {"200": _json(ref + "HealthResponse", "up")}}},
@@ -109,6 +114,7 @@ def openapi() -> dict:
                 "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
                 "404": {"description": "no such file"}}}},
         "/": _page("Web calculator: index of the calculator pages"),
+        "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],
             "parameters": [{"name": "name", "in": "path", "required": True, "schema": {

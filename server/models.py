@@ -52,6 +52,9 @@ class CallResponse(BaseModel):
     function: str
     value: Any = Field(description="what the Excel cell shows: number, boolean, text, date or a table (list of rows)")
     text: str | None = Field(default=None, description="a decimal result written exactly, e.g. \"150000.00\"")
+    table_text: list[list[str]] | None = Field(
+        default=None, description="a _DETAIL table as a person reads it: every amount in Turkish form "
+                                  "(money 1.234,56, rates %20, counts 5.000, dates dd.mm.yyyy)")
     type: str = Field(description="money, number, bool, text, date, table or any")
     rules_version: str
 
@@ -59,6 +62,7 @@ class CallResponse(BaseModel):
 class BatchResult(BaseModel):
     value: Any = None
     text: str | None = None
+    table_text: list[list[str]] | None = None
     error: ErrorInfo | None = None
     rows: list["BatchResult"] | None = Field(default=None, description="the column form: one result per row")
 

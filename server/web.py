@@ -1,33 +1,51 @@
-"""The Turkish web calculator: one page per main function, made from the registry.
+"""The Turkish web calculator: a start page, one page per main function, a workbook upload.
 
-Every function with a `_DETAIL` twin gets a page at /hesap/<NAME>: a form with
-one field per argument (a drop-down where the argument takes a code), the
-result in Turkish number format and the step-by-step table.  Plain HTML
-forms (GET, so a result can be bookmarked or sent to a colleague): no
-JavaScript framework, nothing to install.
+Every function with a `_DETAIL` twin gets a page at /hesap/<NAME>, made from the registry:
+one field per argument under its Turkish label (a drop-down with names beside codes where
+the argument takes a code or a country), the result, how each value was read, the
+breakdown (formatted by `calc.present`) and its legal basis in its own section.  Plain GET
+forms, so the result's address is a link to share; a print stylesheet makes the page the
+one A4 sheet an accountant files.  No inline script or style (the server's
+Content-Security-Policy allows only this site's own files).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup, escape
 
 from calc import CalcError
 from calc.money import fmt, fmt_num
-from calc.registry import KINDS, REGISTRY
+from calc.present import breakdown_text
+from calc.registry import REGISTRY
 from calc.rules.store import book
+
+from .webform import COUNTRY_KINDS, choices, countries, read_form
 
 bp = Blueprint("web", __name__)
 
-TOPICS = {"imports": "İthalat (posta ve hızlı kargo)", "customs": "İthalat (ticari beyanname)", "tev": "Dahilde işleme: TEV",
-          "export": "İhracat: mikro ihracat ve KDV iadesi", "eexport": "E-ihracat destekleri",
-          "fx": "Döviz kurları (TCMB)", "rules": "Kurallar"}
+TOPICS = {
+    "imports": ("İthalat (posta ve hızlı kargo)",
+                "Bireysel gönderilerde vergi: rejim, gümrük vergisi, KDV ve toplam maliyet."),
+    "customs": ("Ticari ithalat (gümrük beyannamesi)",
+                "Beyanname kalemi başına GV, İGV, ÖTV, KKDF, KDV ve damga vergisi."),
+    "fx": ("Döviz kurları", "TCMB kurları ve gümrükte kullanılan kur."),
+    "tev": ("Dahilde işleme: TEV", "Dahilde işleme rejiminde telafi edici vergi, gecikme zammı ve ceza."),
+    "export": ("İhracat: mikro ihracat ve KDV iadesi", "Mikro ihracat sınırları ve ihracatta KDV iadesi."),
+    "eexport": ("E-ihracat destekleri", "Destek tutarı, yıllık üst sınırlar ve 3 yıllık sürenin sonu."),
+    "rules": ("Kurallar", "Kural parametreleri ve sürümü."),
+}
+_URL = re.compile(r"https?://[^\s;,)]+")
 
 
 def pages() -> list:
-    return [REGISTRY[n] for n in sorted(REGISTRY, key=lambda n: (list(TOPICS).index(REGISTRY[n].topic), n))
-            if f"{n}_DETAIL" in REGISTRY]
+    order = list(TOPICS)
+    return [REGISTRY[n] for n in sorted(REGISTRY, key=lambda n: (
+        order.index(REGISTRY[n].topic) if REGISTRY[n].topic in order else len(order), n))
+        if f"{n}_DETAIL" in REGISTRY]
 
 
 def show(value, unit: str = "") -> str:
@@ -42,6 +60,32 @@ def show(value, unit: str = "") -> str:
     return "" if value is None else str(value)
 
 
+def linked(text: str) -> Markup:
+    """A source text with its URLs as links (everything else escaped)."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out += [escape(text[last:m.start()]), Markup('<a href="{0}" rel="noopener">{0}</a>').format(m.group())]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def sections(rows: list[list[str]]) -> tuple[list, list, list]:
+    """The breakdown's steps, its warnings and its legal basis (sources), apart."""
+    steps, warnings, basis = [], [], []
+    for label, formula, amount in rows[1:]:
+        if label.startswith("Kaynak") or label == "Yasal dayanak":
+            name = label.removeprefix("Kaynak: ")
+            # the parameter's Turkish description, not its internal name
+            described = book().descriptions.get(name, name).split(" / ")[0]
+            basis.append((described, linked(formula), amount))
+        elif label == "Uyarı":
+            warnings.append(formula)
+        elif label != "Kurallar sürümü":
+            steps.append((label, formula, amount))
+    return steps, warnings, basis
+
+
 @bp.get("/")
 def index():
     return render_template("index.html", pages=pages(), topics=TOPICS, version=book().version)
@@ -53,16 +97,36 @@ def page(name: str):
     if fn is None or f"{fn.name}_DETAIL" not in REGISTRY:
         abort(404)
     # A bookmark with the older English field names (?goods=…) still fills the form.
-    values = {a.excel: request.args.get(a.excel, request.args.get(a.name, "")) for a in fn.args}
-    result = error = table = None
-    if request.args:
+    raw = {a.excel: request.args.get(a.excel, request.args.get(a.name, "")) for a in fn.args}
+    form = read_form(fn, raw)
+    result = steps = warnings = basis = general = None
+    if form.filled and not form.errors:
         try:
-            value, rows, unit = fn.evaluate([values[a.excel] or None for a in fn.args])
+            value, rows, unit = fn.evaluate(form.args)
             result = show(value, unit)
-            table = [[show(c) for c in row] for row in rows[1:]]
+            steps, warnings, basis = sections(breakdown_text(rows))
         except CalcError as exc:
-            error = exc
-    fields = [{"arg": a, "value": values[a.excel], "choices": KINDS[a.kind].choices, "kind": a.kind}
+            if exc.argument in raw:
+                form.errors[exc.argument] = exc
+            else:
+                general = exc
+    labels = {a.excel: a.doc_tr for a in fn.args}
+    fields = [{"arg": a, "value": raw[a.excel], "error": form.errors.get(a.excel),
+               "choices": None if a.kind in COUNTRY_KINDS else choices(a.kind),
+               "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel]}
               for a in fn.args]
-    return render_template("calc.html", fn=fn, fields=fields, result=result, error=error, table=table,
+    return render_template("calc.html", fn=fn, fields=fields, errors=form.errors, labels=labels,
+                           general=general, result=result, steps=steps, warnings=warnings, basis=basis,
+                           countries=countries(), today=dt.date.today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)
+
+
+@bp.get("/yukle")
+def upload():
+    return render_template("upload.html", version=book().version)
+
+
+def not_found_page():
+    return render_template("error.html", status=404, title="Sayfa bulunamadı",
+                           message="Aradığınız sayfa yok. Hesaplayıcıların listesi başlangıç sayfasında.",
+                           version=book().version), 404

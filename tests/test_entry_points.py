@@ -72,7 +72,8 @@ def test_cli_bad_input_exits_2_with_the_message():
 def test_cli_detail_prints_a_table():
     r = trcalc("call", "TR_DUTY_DETAIL", "60", "10", "5", "DE", "20%", "2025-03-01")
     assert r.returncode == 0
-    assert "KDV\t" in r.stdout and "18.00" in r.stdout
+    # KDV (75 + 15) × 20 % = 18.00, shown as a person reads it (calc.present): 18,00
+    assert "KDV\t" in r.stdout and "\t18,00\n" in r.stdout
 
 
 def test_readme_function_table_is_current():

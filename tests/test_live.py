@@ -15,6 +15,7 @@ import pytest
 import addin.trcalc_udfs as udfs
 from addin import cells
 from calc import call
+from calc.registry import REGISTRY
 
 pytestmark = pytest.mark.xdist_group("live")
 
@@ -129,13 +130,14 @@ def test_web_calculator_in_chromium(server, browser):
     page.click("#hesapla")
     page.wait_for_selector("#sonuc")
     assert page.inner_text("#sonuc").strip() == "150.000,00 TL"
-    assert "Vergi tutarı (döviz)" in page.inner_text("table")
+    assert "Vergi tutarı (döviz)" in page.inner_text("#dokum")
     # a bad value: the clear message, naming the argument
     page.fill("#ithal_miktari", "on bin")
     page.click("#hesapla")
     page.wait_for_selector("#hata")
     message = page.inner_text("#hata")
-    assert "ithal_miktari" in message and "sayı değil" in message and "not a number" in message
+    label = next(a.doc_tr for a in REGISTRY["TR_TEV"].args if a.excel == "ithal_miktari")
+    assert label in message and "sayı değil" in message and "not a number" in message   # under its Turkish label
     assert page.input_value("#ithal_miktari") == "on bin"
     # a drop-down code
     page.goto(server + "/hesap/TR_TEV_APPLIES")

@@ -23,8 +23,9 @@ from pathlib import Path
 def show_value(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, list):
-        return "\n".join("\t".join(show_value(c) for c in row) for row in value)
+    if isinstance(value, list):          # a _DETAIL table: the one formatting rule of calc.present
+        from calc.present import breakdown_text
+        return "\n".join("\t".join(row) for row in breakdown_text(value))
     if value is None:
         return ""
     return str(value)

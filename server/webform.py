@@ -1,0 +1,93 @@
+"""Reading a calculator form as a person fills it in, and showing what was read.
+
+A person typing into a Turkish form writes "100.000" for one hundred thousand and
+"1.234,56" for a number with decimals: in a number field, dots between groups of three
+digits are thousands separators here (text from machines keeps the stricter rule of
+`calc.coerce`, where "100.000" is refused as ambiguous).  Every field is read, so every
+bad field is reported at once, under its Turkish label; the page then shows how each
+value was read, so the person can check it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from calc import CalcError
+from calc.countries import all_codes, name_tr
+from calc.money import fmt_num, fmt_rate
+from calc.registry import KINDS, Function
+
+NUMBER_KINDS = {"number", "money", "positive", "count"}
+RATE_KINDS = {"rate", "waste"}
+COUNTRY_KINDS = {"country", "origin"}
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+
+
+def person_entry(text: str, kind: str) -> str:
+    """A number as a person types it in Turkish: "100.000" → "100000", "1.234,5" → "1234,5"."""
+    t = text.strip()
+    if kind in NUMBER_KINDS and _GROUPED.fullmatch(t):
+        return t.replace(".", "")
+    return t
+
+
+def shown(value, kind: str) -> str:
+    """A value as it was read, in Turkish form."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "Evet" if value else "Hayır"
+    if kind in RATE_KINDS and isinstance(value, Decimal):
+        return fmt_rate(value)
+    if isinstance(value, Decimal):
+        return fmt_num(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d.%m.%Y")
+    if kind in COUNTRY_KINDS and isinstance(value, str) and len(value) == 2:
+        return f"{name_tr(value)} — {value}"
+    return str(value)
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(code, "code — name") for a drop-down, names beside codes."""
+    k = KINDS[kind]
+    codeset = getattr(k.reader, "__self__", None)
+    aliases = getattr(codeset, "aliases", {})
+    out = []
+    for code in k.choices:
+        names = [a for a in aliases.get(code, ()) if any(c.islower() for c in a) and not a.startswith("Madde")]
+        out.append((code, f"{code} — {names[0]}" if names else code))
+    return out
+
+
+def countries() -> list[tuple[str, str]]:
+    return [(code, f"{name_tr(code).upper()} — {code}") for code in all_codes()]
+
+
+@dataclass
+class Form:
+    fn: Function
+    raw: dict[str, str]
+    errors: dict[str, CalcError] = field(default_factory=dict)
+    read: dict[str, str] = field(default_factory=dict)       # excel name → how it was read
+    args: list = field(default_factory=list)                 # what goes to the calculation
+
+    @property
+    def filled(self) -> bool:
+        return any(v.strip() for v in self.raw.values())
+
+
+def read_form(fn: Function, raw: dict[str, str]) -> Form:
+    form = Form(fn, raw)
+    for i, a in enumerate(fn.args):
+        text = person_entry(raw.get(a.excel, ""), a.kind)
+        try:
+            value = fn.read_arg(i, text or None)
+        except CalcError as exc:
+            form.errors[a.excel] = exc
+            value = None
+        form.args.append(text or None)
+        form.read[a.excel] = shown(value, a.kind)
+    return form

@@ -1,0 +1,208 @@
+"""The web calculator as people use it: phones, errors, Turkish numbers, printing, copying, uploads.
+
+Run in Debian's headless Chromium (Playwright) against a live server on 127.0.0.1.  Screenshots
+and the printed PDFs are kept in test-artifacts/web/ for a person to look at.
+
+Expected values are the seed examples' hand calculations:
+- TR_TEV(100,000; 10,000; 5,000; 1; 10 %; 30): 100,000 ÷ 10,000 = 10 per unit; 5,000 × 1 × 10
+  = 50,000 of input; × 10 % = 5,000 of duty; × 30 TL = 150,000.00 TL.
+- TR_DUTY(60; 10; 5; DE; 20 %; 2025-03-01): CIF 75 €, above the 30 € parcel limit, so duty
+  75 × 20 % = 15.00 and KDV (75 + 15) × 20 % = 18.00: 33.00 €.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from calc import REGISTRY
+from tests.test_live import browser, free_port, start  # noqa: F401  (browser is a fixture)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+TEV_SEED = ("/hesap/TR_TEV?ithal_degeri=100000&ithal_miktari=10000&ihrac_miktari=5000&birim_tuketim=1"
+            "&gv_orani=10%25&kur=30")
+DUTY_SEED = "/hesap/TR_DUTY?esya_bedeli=60&navlun=10&sigorta=5&mense=DE&gv_orani=20%25&tarih=2025-03-01"
+PAGES = ["/", "/docs", "/yukle", "/yok", TEV_SEED, DUTY_SEED,
+         "/hesap/TR_TEV?ithal_degeri=x&ithal_miktari=y&ihrac_miktari=z&birim_tuketim=q&gv_orani=10%25&kur=30",
+         *[f"/hesap/{n}" for n in sorted(REGISTRY) if f"{n}_DETAIL" in REGISTRY]]
+
+
+@pytest.fixture(scope="module")
+def site():
+    proc, url = start([], {}, free_port())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_")[:60] or "index"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_is_wider_than_the_screen(site, browser, width):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    for path in PAGES:
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        page.screenshot(path=str(ARTIFACTS / f"{width}_{_slug(path)}.png"), full_page=True)
+        assert overflow <= 0, f"{path} is {overflow} px wider than {width} px"
+        title = page.title()
+        assert title.endswith("— trcalc") and title != "trcalc", title       # a Turkish page title
+    page.close()
+
+
+def test_every_error_is_shown_with_its_turkish_label_and_its_field_marked(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + "/hesap/TR_TEV?ithal_degeri=x&ithal_miktari=y&ihrac_miktari=z&birim_tuketim=q"
+                     "&gv_orani=10%25&kur=30")
+    items = page.locator("#hata li")
+    assert items.count() == 4
+    args = {a.excel: a for a in REGISTRY["TR_TEV"].args}
+    for name in ("ithal_degeri", "ithal_miktari", "ihrac_miktari", "birim_tuketim"):
+        text = page.inner_text(f"#hata li:has(a[href='#{name}'])")
+        assert text.startswith(args[name].doc_tr) and "sayı değil" in text and "not a number" in text
+        assert page.get_attribute(f"#{name}", "aria-invalid") == "true"
+        assert page.locator(f"#{name}-hata").is_visible()
+    assert page.get_attribute("#kur", "aria-invalid") is None
+    # on a phone the message is on the first screen, not below the fold
+    assert page.locator("#hata").bounding_box()["y"] < 844
+    page.close()
+
+
+def test_a_missing_page_is_a_page_and_a_missing_api_route_is_json(site):
+    for path, kind in (("/yok", "text/html"), ("/hesap/YOK", "text/html"), ("/api/v1/yok", "application/json")):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(site + path)
+        assert info.value.code == 404 and info.value.headers["Content-Type"].startswith(kind)
+    body = urllib.request.urlopen  # noqa: F841
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(site + "/yok")
+    assert "Sayfa bulunamadı" in info.value.read().decode()
+
+
+def test_a_person_types_turkish_thousands_and_sees_how_they_were_read(site, browser):  # noqa: F811
+    page = browser.new_page()
+    page.goto(site + TEV_SEED.replace("ithal_degeri=100000", "ithal_degeri=100.000")
+              .replace("ithal_miktari=10000", "ithal_miktari=10.000"))
+    assert page.inner_text("#sonuc").strip() == "150.000,00 TL"
+    read = {r[0]: r[1:] for r in page.evaluate(
+        "Array.from(document.querySelectorAll('#girdiler tr')).slice(1).map(tr => Array.from(tr.cells).map(td => td.innerText.trim()))")}
+    args = {a.excel: a for a in REGISTRY["TR_TEV"].args}
+    assert read[args["ithal_degeri"].doc_tr] == ["100.000", "100.000"]
+    assert read[args["gv_orani"].doc_tr] == ["10%", "%10"]
+    page.close()
+    # Text from machines keeps the strict rule: "100.000" is ambiguous on the API.
+    req = urllib.request.Request(site + "/api/v1/call/TR_TEV", method="POST", headers={"Content-Type": "application/json"},
+                                 data=json.dumps({"args": ["100.000", 10000, 5000, 1, 0.1, 30]}).encode())
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req)
+    assert info.value.code == 400
+
+
+def test_drop_downs_show_names_beside_codes(site, browser):  # noqa: F811
+    page = browser.new_page()
+    page.goto(site + "/hesap/EIHR_CAP")
+    options = page.eval_on_selector_all("select option", "os => os.map(o => o.textContent)")
+    assert any(re.fullmatch(r"REKLAM — .+", o) for o in options)
+    page.goto(site + "/hesap/TR_DUTY")
+    countries = page.eval_on_selector_all("#ulkeler option", "os => os.map(o => [o.value, o.textContent])")
+    assert ["DE", "ALMANYA — DE"] in countries
+    page.close()
+
+
+@pytest.mark.parametrize("path", [TEV_SEED, DUTY_SEED])
+def test_the_seed_examples_print_on_one_a4_page(site, browser, path):  # noqa: F811
+    page = browser.new_page()
+    page.goto(site + path)
+    pdf = page.pdf(format="A4", path=str(ARTIFACTS / f"print_{_slug(path)}.pdf"))
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"{path} prints on {pages} pages"
+    page.emulate_media(media="print")
+    assert not page.locator("form").is_visible() and page.locator(".print-only").is_visible()
+    text = page.inner_text("main")
+    assert "kurallar sürümü" in text and "Yasal dayanak" in text
+    page.close()
+
+
+def test_copy_as_table_pastes_into_excel_as_cells(site, browser):  # noqa: F811
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site + TEV_SEED)
+    page.click("#kopyala")
+    page.wait_for_function("document.getElementById('durum').textContent.length > 0")
+    text = page.evaluate("navigator.clipboard.readText()")
+    rows = [line.split("\t") for line in text.split("\n")]
+    assert rows[0] == ["TR_TEV", "150.000,00 TL"]
+    assert ["Vergi tutarı (döviz)", "50.000,00 × %10", "5.000,00"] in rows
+    assert ["TEV tutarı (TL)", "5.000,00 × 30,0000 TL", "150.000,00"] in rows
+    # the share link is the result's own address
+    href = page.get_attribute("#paylas", "href")
+    assert href == TEV_SEED.replace("%25", "%25")
+    page.goto(site + href)
+    assert page.inner_text("#sonuc").strip() == "150.000,00 TL"
+    context.close()
+
+
+def _bad_workbook(tmp_path: Path) -> Path:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Liste"
+    ws["A1"], ws["B1"], ws["A2"] = 100, '=TR_CIF("yüz")', "=TR_CIF(A1,10,5)"
+    path = tmp_path / "hatali.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["ithalat_vergi.xlsx", "dir_tev.xlsx", "eihracat_destek.xlsx", "hatali.xlsx"])
+def test_upload_page_computes_each_example_with_progress(site, browser, name, tmp_path):  # noqa: F811
+    path = _bad_workbook(tmp_path) if name == "hatali.xlsx" else ROOT / "templates" / "examples" / name
+    page = browser.new_page()
+    page.goto(site + "/yukle")
+    page.evaluate("""() => { window.seen = [];
+        new MutationObserver(() => window.seen.push(document.getElementById('ilerleme-metni').textContent))
+          .observe(document.getElementById('ilerleme-metni'), {childList: true, characterData: true, subtree: true}); }""")
+    page.set_input_files("#dosya", str(path))
+    page.click("#gonder")
+    page.wait_for_selector("#yukle-sonuc:not([hidden])", timeout=120_000)
+    assert "Hesaplanıyor…" in page.evaluate("window.seen")
+    summary = page.inner_text("#yukle-ozet")
+    assert re.fullmatch(r"\d+ formül hesaplandı; \d+ hücre hatalı\.", summary), summary
+    errors = int(summary.split("; ")[1].split()[0])
+    rows = page.locator("#hatali-hucreler tr.row")
+    assert rows.count() == errors
+    for i in range(errors):
+        sheet, cell, message = rows.nth(i).locator("td").all_inner_texts()
+        assert sheet and re.fullmatch(r"[A-Z]+\d+", cell) and " — " in message    # Turkish, then English
+    if name == "hatali.xlsx":           # the one bad cell, with its message; 100 + 10 + 5 = 115 computes
+        assert errors == 1 and rows.nth(0).locator("td").all_inner_texts()[:2] == ["Liste", "B1"]
+    assert page.get_attribute("#indir", "href").startswith("blob:")
+    page.screenshot(path=str(ARTIFACTS / f"upload_{_slug(name)}.png"), full_page=True)
+    page.close()
+
+
+def test_the_breakdown_reads_the_same_on_the_cli_and_the_api(site):
+    """One formatting rule (calc.present) for every surface: money 1.234,56, rates %10, counts 5.000."""
+    cli = subprocess.run([sys.executable, "-m", "trcalc.cli", "call", "TR_TEV_DETAIL",
+                          "100000", "10000", "5000", "1", "10%", "30"], capture_output=True, text=True, check=True)
+    cli_rows = [line.split("\t") for line in cli.stdout.splitlines()]
+    req = urllib.request.Request(site + "/api/v1/call/TR_TEV_DETAIL", method="POST",
+                                 headers={"Content-Type": "application/json"},
+                                 data=json.dumps({"args": [100000, 10000, 5000, 1, 0.1, 30]}).encode())
+    api_rows = json.loads(urllib.request.urlopen(req).read())["table_text"]
+    for rows in (cli_rows, api_rows):
+        assert ["Toplam ithal girdi kullanımı", "5.000 × 1", "5.000"] in rows          # a count
+        assert ["Vergi tutarı (döviz)", "50.000,00 × %10", "5.000,00"] in rows      # money
+        assert ["TEV tutarı (TL)", "5.000,00 × 30,0000 TL", "150.000,00"] in rows
+    assert cli_rows == api_rows
