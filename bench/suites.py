@@ -22,6 +22,9 @@ CALLS = {
     "TR_DUTY": (60.0, 10.0, 5.0, "DE", 0.2, dt.datetime(2025, 3, 1)),
     "TR_TEV": (100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0),
     "EIHR_CAP": ("REKLAM", "SIRKET", 100000.0, 300000.0, 2025.0),
+    # every tax of a declaration line: GV, İGV, ÖTV, anti-dumping, other costs, KKDF, KDV
+    "TR_IMPORT_TAXES": (10000.0, "USD", 32.5, 0.1, 0.05, 1234.56, 500.0, 2000.0, None, "MAL_MUKABILI",
+                        dt.datetime(2025, 3, 1)),
 }
 
 

@@ -57,12 +57,12 @@ Decimal('1350.00')
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .coerce import CodeSet, to_positive
+from .coerce import CodeSet
 from .errors import CalcError
+from .fx import TCMB, customs_rate
 from .money import ONE, ZERO, fmt, fmt_rate, round_money
 from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
@@ -74,7 +74,6 @@ P_KKDF_IN_BASE = param("customs.kkdf.in_kdv_base")
 P_STAMP = param("customs.stamp.declaration")
 
 TRY = "TRY"
-TCMB = "TCMB"
 
 PAYMENTS = CodeSet("ödeme şekli", {
     "PESIN": ["Peşin", "Peşin ödeme", "CASH", "Cash in advance", "Advance payment"],
@@ -91,29 +90,6 @@ PAYMENT_TR = {
 }
 kind("payment", PAYMENTS.read, "string", PAYMENTS.codes)
 
-_CURRENCY_ALIASES = {"TL": TRY, "YTL": TRY, "₺": TRY, "€": "EUR", "$": "USD", "£": "GBP"}
-_ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-def read_currency(value, arg: str) -> str:
-    """An ISO 4217 code (USD, EUR, …); TL and ₺ are TRY."""
-    text = value.strip().upper() if isinstance(value, str) else ""
-    code = _CURRENCY_ALIASES.get(text, text)
-    if not _ISO_CURRENCY.match(code):
-        raise CalcError("invalid", f"para birimi ISO kodu olmalı, örn. USD, EUR, TRY ({value!r})",
-                        f"currency must be an ISO code such as USD, EUR, TRY ({value!r})", arg)
-    return code
-
-
-def read_fx(value, arg: str):
-    """TRY per unit of the currency, or TCMB for the customs rate of the date."""
-    if isinstance(value, str) and value.strip().upper() == TCMB:
-        return TCMB
-    return to_positive(value, arg)
-
-
-kind("currency", read_currency, "string")
-kind("fx", read_fx, "any")
 
 LEGAL = {
     "value": "4458 sayılı Gümrük Kanunu md. 24–27 (gümrük kıymeti: CIF)",
@@ -197,24 +173,23 @@ class ImportOutcome(Outcome):
         return [note() for note in self.notes]
 
 
-def _fx_rate(currency: str, fx) -> Decimal:
+def _fx_rate(ctx, currency: str, fx) -> Decimal:
+    """TRY per unit: the rate given, or the customs rate of the date (empty or TCMB)."""
     if currency == TRY:
-        if fx is None or fx == TCMB or fx == ONE:
+        if fx is None or fx == ONE:
             return ONE
         raise CalcError("out_of_range", f"TRY satırında kur 1 olmalı ya da boş bırakılmalı ({fx})",
                         f"a TRY line takes no exchange rate (leave it empty or 1; got {fx})", "fx")
-    if fx is None or fx == TCMB:
-        raise CalcError("missing",
-                        f"{currency} için kur gerekli: TCMB gümrük kuru henüz bağlı değil, kuru sayı olarak "
-                        "girin (TL / birim)",
-                        f"{currency} needs an exchange rate: the TCMB customs rate is not connected yet, "
-                        "give the rate as a number (TRY per unit)", "fx")
+    if fx is None or fx is TCMB:
+        r = customs_rate(ctx, currency, ctx.on)      # fx = TCMB is resolved by the registry; empty here
+        ctx.note_fx(r)
+        return r.value
     return fx
 
 
 def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
            payment) -> ImportOutcome:
-    rate = _fx_rate(currency, fx)
+    rate = _fx_rate(ctx, currency, fx)
     cv = value * rate
     out = ImportOutcome(value_fx=value, currency=currency, fx=rate, customs_value=cv, duty_rate=duty_rate,
                         igv_rate=igv_rate, payment=payment,
@@ -267,6 +242,39 @@ IMPORT_ARGS = [
 def tr_import_taxes(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
                     payment, date):
     return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
+
+
+PARTS = CodeSet("kalem tutarı", {
+    "DEGER": ["Gümrük değeri", "Değer", "VALUE"],
+    "GV": ["Gümrük vergisi", "DUTY"],
+    "IGV": ["İGV", "İlave gümrük vergisi"],
+    "OTV": ["ÖTV"],
+    "DAMPING": ["Anti-damping", "Antidamping", "AD"],
+    "KKDF": [],
+    "MATRAH": ["KDV matrahı", "KDV_MATRAH", "BASE"],
+    "KDV": ["VAT"],
+    "TOPLAM": ["Toplam", "TOTAL"],
+    "MALIYET": ["Maliyet", "LANDED", "Landed cost"],
+})
+kind("import_part", PARTS.read, "string", PARTS.codes)
+
+_PART_VALUE = {
+    "DEGER": lambda o: o.customs_value, "GV": lambda o: o.duty, "IGV": lambda o: o.igv, "OTV": lambda o: o.otv,
+    "DAMPING": lambda o: o.antidumping, "KKDF": lambda o: o.kkdf, "MATRAH": lambda o: o.kdv_base,
+    "KDV": lambda o: o.kdv, "TOPLAM": lambda o: o.value, "MALIYET": lambda o: o.landed_cost,
+}
+
+
+@function("TR_IMPORT_TAX_PART", topic="customs", result="money",
+          summary_tr="TR_IMPORT_TAXES'in tek kalemi: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET",
+          summary_en="one item of TR_IMPORT_TAXES: customs value, GV, İGV, ÖTV, anti-dumping, KKDF, KDV base, KDV, "
+                     "total, landed cost",
+          args=[Arg("part", "import_part", "Kalem: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET",
+                    "item: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET"), *IMPORT_ARGS])
+def tr_import_tax_part(ctx, part, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs,
+                       kdv_rate, payment, date):
+    out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
+    return _PART_VALUE[part](out)
 
 
 @dataclass

@@ -103,7 +103,7 @@ EXCEL_NAMES: dict[str, str] = {
     # commercial import declarations (TR_IMPORT_TAXES)
     "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
-    "payment": "odeme_sekli",
+    "payment": "odeme_sekli", "part": "vergi_kalemi",
     # rules
     "name": "parametre",
     # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)

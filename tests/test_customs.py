@@ -64,6 +64,23 @@ def test_breakdown_shows_each_tax_its_base_rate_and_source():
     assert "Kaynak: KDV genel oranı" in rows
 
 
+@pytest.mark.parametrize("part,expected", [
+    ("DEGER", "325000"), ("GV", "32500.00"), ("IGV", "16250.00"), ("ÖTV", "1234.56"), ("DAMPING", "500.00"),
+    ("KKDF", "19500.00"), ("MATRAH", "396984.56"), ("KDV", "79396.91"), ("TOPLAM", "149381.47"),
+    ("MALIYET", "396984.56"),
+])
+def test_each_item_of_the_line_on_its_own(part, expected):
+    # the figures of test_every_tax_on_one_line, one at a time (for a template's per-line columns)
+    value = call("TR_IMPORT_TAX_PART", part, 10000, "USD", 32.5, "10%", "5%", 1234.56, 500, 2000, None,
+                 "MAL_MUKABILI", MARCH_2025)
+    assert value == D(expected)
+
+
+def test_unknown_item():
+    with raises_on("part", "unknown_code"):
+        call("TR_IMPORT_TAX_PART", "STAMP", 1000, "TRY", None, 0)
+
+
 # --- rounding -------------------------------------------------------------------------------------
 
 def test_half_a_kurus_rounds_up_once_per_tax():
@@ -87,7 +104,7 @@ def test_declared_amounts_are_kurus():
 
 # --- TRY lines --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("currency,fx", [("TRY", None), ("TL", None), ("try", 1), ("₺", "TCMB")])
+@pytest.mark.parametrize("currency,fx", [("TRY", None), ("TL", None), ("try", 1), ("Türk lirası", "TCMB")])
 def test_try_line_needs_no_rate(currency, fx):
     # 1,000 TRY, GV 10 % = 100.00; KDV (1,000 + 100) × 20 % = 220.00; total 320.00
     assert taxes(1000, currency, fx, "10%") == D("320.00")
@@ -188,15 +205,29 @@ def test_declaration_stamp_breakdown_names_the_law():
 
 # --- bad input ------------------------------------------------------------------------------------
 
-def test_foreign_currency_needs_a_rate_until_the_tcmb_rates_are_connected():
-    with raises_on("fx", "missing"):
-        taxes(1000, "USD", None, "10%")
-    with raises_on("fx", "missing"):
-        taxes(1000, "USD", "TCMB", "10%")
+@pytest.mark.parametrize("fx", [None, "TCMB", "tcmb"])
+def test_empty_or_tcmb_rate_is_the_customs_rate_of_the_date(tcmb, fx):
+    # Customs rate for 09.07.2024 (rules fx.customs.*): EUR forex selling of bulletin 2024/126
+    # (08.07.2024) = 35.4241 (tests/fixtures/tcmb/202407/08072024.xml, read in tests/test_fx.py).
+    # 1,000 EUR × 35.4241 = 35,424.10; GV 10 % = 3,542.41; KDV (35,424.10 + 3,542.41) × 20 % = 7,793.302
+    # → 7,793.30; total 11,335.71
+    assert taxes(1000, "EUR", fx, "10%", date="2024-07-09") == D("11335.71")
+    table = call("TR_IMPORT_TAXES_DETAIL", 1000, "EUR", fx, "10%", None, None, None, None, None, None,
+                 "2024-07-09")
+    source = [r for r in table if r[0] == "Kur kaynağı"]
+    assert source and "2024/126" in source[0][1] and source[0][2] == D("35.4241")
+
+
+def test_no_rate_offline_is_a_clear_error():
+    # conftest points TRCALC_TCMB_URL at a closed port: no bulletin for this date, the message says
+    # how to fetch one or to type the rate
+    with pytest.raises(CalcError) as info:
+        taxes(1000, "USD", None, "10%", date="2023-03-01")
+    assert "TCMB" in str(info.value) and " — " in str(info.value)
 
 
 @pytest.mark.parametrize("args,arg,code", [
-    ((1000, "DOLAR", 30, "10%"), "currency", "invalid"),
+    ((1000, "ABCD", 30, "10%"), "currency", "invalid"),
     ((1000, None, 30, "10%"), "currency", "missing"),
     ((-1, "USD", 30, "10%"), "value", "out_of_range"),
     ((1000, "USD", 0, "10%"), "fx", "out_of_range"),
@@ -238,7 +269,7 @@ def test_api_call(client):
     assert r.status_code == 200 and r.json["text"] == "149381.47"
     r = client.post("/api/v1/call/TR_DECLARATION_STAMP", json={"args": [], "date": "2026-01-01"})
     assert r.json["text"] == "1605.80"
-    r = client.post("/api/v1/call/TR_IMPORT_TAXES", json={"args": [1000, "USD", None, "10%"]})
+    r = client.post("/api/v1/call/TR_IMPORT_TAXES", json={"args": [1000, "TRY", 2, "10%"]})
     assert r.status_code == 400 and r.json["error"]["argument"] == "kur"           # fx, as Excel names it
 
 
@@ -250,7 +281,7 @@ def test_office_metadata_lists_the_functions(client):
 
 def test_web_page_computes_a_line(client):
     assert 'href="/hesap/TR_IMPORT_TAXES"' in client.get("/").text
-    q = ("gumruk_degeri=10000&para_birimi=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
+    q = ("gumruk_degeri=10000&doviz=USD&kur=32,5&gv_orani=%2510&igv_orani=%255&otv_tutari=1234,56"
          "&damping_tutari=500&diger_giderler=2000&odeme_sekli=MAL_MUKABILI&tarih=01.03.2025")
     html = client.get(f"/hesap/TR_IMPORT_TAXES?{q}").text
     assert "149.381,47 TL" in html and "KDV matrahı" in html
