@@ -75,9 +75,8 @@ LEGAL_BASIS = {
     FLAT: "2009/15481 sayılı BKK eki Gümrük Kanununun Bazı Maddelerinin Uygulanması Hakkında Karar md. 62 "
           "(posta ve hızlı kargoda tek ve maktu vergi; değişik: RG 06.08.2024, 10813 sayılı CK RG 07.01.2026)",
     EXEMPT: "Karar md. 62 ve Posta ve Hızlı Kargo Tebliği (kitap ve basılı yayında yüzde 0, numune)",
-    REGULAR: "4458 sayılı Gümrük Kanunu (gümrük vergisi, GTİP oranı); 3065 sayılı KDV Kanunu md. 21 "
-             "(KDV matrahı = gümrük değeri + gümrük vergisi, ÖTV, damping vergisi ve diğer ithalat vergi ve "
-             "harçları) ve md. 28 (oran)",
+    REGULAR: "4458 sayılı Gümrük Kanunu (GTİP oranıyla gümrük vergisi); 3065 sayılı KDV Kanunu md. 21 "
+             "(matrah: gümrük değeri + gümrük vergisi, ÖTV, damping ve diğer ithalat vergileri), md. 28 (oran)",
 }
 
 
