@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from decimal import Decimal
 
 from calc.context import overrides_from_rows, read_overrides
 from calc.errors import CalcError
+from calc.excel import column as _column
+from calc.excel import error_text, to_excel
 from calc.registry import Function, call_many
 
 from . import remote
@@ -30,22 +31,6 @@ from . import remote
 OVERRIDES_NAME = "TRCALC_OVERRIDES"
 _CACHE_SECONDS = 3.0
 _cache: dict[str, tuple[float, dict]] = {}
-
-
-def to_excel(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, list):
-        return [[to_excel(c) for c in row] for row in value]
-    if value is None:
-        return ""
-    return value
-
-
-def error_text(message: str) -> str:
-    return "#" + " ".join(str(message).split())
 
 
 def _book_of(caller):
@@ -72,20 +57,6 @@ def workbook_overrides(caller) -> dict:
     out = overrides_from_rows(rows)
     _cache[key] = (now, out)
     return out
-
-
-def _column(value):
-    """A range argument as a flat list (one column or one row); a scalar stays."""
-    if not isinstance(value, (list, tuple)):
-        return value
-    if value and all(isinstance(v, (list, tuple)) for v in value):
-        if all(len(v) == 1 for v in value):
-            return [v[0] for v in value]
-        if len(value) == 1:
-            return list(value[0])
-        raise CalcError("invalid", "tek sütun ya da tek satır bekleniyordu",
-                        "expected a single column or row")
-    return list(value)
 
 
 def run(fn: Function, args: tuple, caller=None):

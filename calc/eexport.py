@@ -25,6 +25,7 @@ datetime.date(2026, 3, 14)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -222,8 +223,8 @@ def _check_beneficiary(rule: _Rules, support: str, beneficiary: str) -> None:
             "beneficiary")
 
 
-def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, str, list]:
-    """(cap, how it is made up, its CapParts): the year's cap, or per-item cap × items."""
+def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tuple[Decimal, Callable, list]:
+    """(cap, how it is made up — text built on demand —, its CapParts): the year's cap, or per-item cap × items."""
     _check_beneficiary(rule, support, beneficiary)
     tiered = rule(P_TIERED)
     if f"{support}.{beneficiary}" in tiered:
@@ -264,7 +265,7 @@ def _cap(rule: _Rules, support: str, beneficiary: str, count: int | None) -> tup
     return cap, formula, parts
 
 
-def _rate(rule: _Rules, support: str, points: Decimal | None) -> tuple[Decimal, str]:
+def _rate(rule: _Rules, support: str, points: Decimal | None) -> tuple[Decimal, Callable]:
     base = rule(P_RATE)
     if not points:
         return base, lambda: fmt_rate(base)

@@ -2,7 +2,7 @@
 
 >>> from calc import call
 >>> call("TR_RATE", "kdv.general_rate", "2023-07-10")
-Decimal('0.20')
+Decimal('0.2')
 """
 from __future__ import annotations
 
