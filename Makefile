@@ -6,11 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install templates samples serve clean
+.PHONY: run test bench install wheel templates samples serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade pip "setuptools>=77"
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
@@ -21,6 +21,12 @@ test: $(STAMP)
 	@bash tests/lite/setup.sh
 	$(BIN)/ruff check calc addin lite server templates trcalc bench tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# The installable wheel (dist/trcalc-*.whl): the folders install under the one name `trcalc` (setup.py).
+wheel: $(STAMP)
+	rm -rf build
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
+	@ls dist/trcalc-*.whl
 
 templates: $(STAMP)
 	$(BIN)/trcalc templates

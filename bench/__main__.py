@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import lite, suites
+from . import lite, office, suites
 from .measure import table
 
 
@@ -30,6 +30,7 @@ def main() -> None:
         ("single calls", lambda: suites.single_calls(5000 if ns.quick else 20000)),
         ("array path", lambda: suites.array_path(20_000 if ns.quick else 100_000)),
         ("batch", suites.batch_in_process),
+        ("Office.js path", lambda: office.office_js(10_000, 3 if ns.quick else 5)),
         ("production load", lambda: suites.production_load(3 if ns.quick else 10)),
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),

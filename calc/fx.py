@@ -48,22 +48,23 @@ KINDS = CodeSet("kur türü", {
 })
 kind("fx_kind", KINDS.read, "string", KINDS.codes)
 
-_CURRENCY_NAMES = {"tl": "TRY", "turklirasi": "TRY", "euro": "EUR", "avro": "EUR", "dolar": "USD",
-                   "abddolari": "USD", "usdollar": "USD", "sterlin": "GBP", "ingilizsterlini": "GBP",
-                   "isvicrefrangi": "CHF", "japonyeni": "JPY", "yen": "JPY"}
+_CURRENCY_NAMES = {"TL": "TRY", "YTL": "TRY", "₺": "TRY", "€": "EUR", "$": "USD", "£": "GBP",
+                   "turklirasi": "TRY", "euro": "EUR", "avro": "EUR", "dolar": "USD", "abddolari": "USD",
+                   "usdollar": "USD", "sterlin": "GBP", "ingilizsterlini": "GBP", "isvicrefrangi": "CHF",
+                   "japonyeni": "JPY", "yen": "JPY"}
 
 
 def read_currency(value, arg: str) -> str:
-    """An ISO 4217 code (USD, eur) or a common name (Euro, Dolar, TL)."""
+    """An ISO 4217 code (USD, eur), a symbol (₺, €, $, £) or a common name (TL, Euro, Dolar)."""
     if isinstance(value, str):
         t = value.strip()
         if len(t) == 3 and t.isascii() and t.isalpha():
             return t.upper()
-        code = _CURRENCY_NAMES.get(fold(t))
+        code = _CURRENCY_NAMES.get(t.upper()) or _CURRENCY_NAMES.get(t) or _CURRENCY_NAMES.get(fold(t))
         if code:
             return code
-    raise CalcError("invalid", f"para birimi kodu bekleniyordu (USD, EUR, JPY…), {value!r} geldi",
-                    f"expected a currency code (USD, EUR, JPY…), got {value!r}", arg)
+    raise CalcError("invalid", f"para birimi ISO kodu bekleniyordu (USD, EUR, JPY, TRY…), {value!r} geldi",
+                    f"expected a currency ISO code (USD, EUR, JPY, TRY…), got {value!r}", arg)
 
 
 kind("currency", read_currency, "string")
@@ -266,7 +267,12 @@ def resolve_fx(fn, values: list, ctx, i: int):
     if not currency:
         raise CalcError("missing", "fx = TCMB için para birimi (currency) gerekli",
                         "fx = TCMB needs the currency (currency)", "currency")
-    r = customs_rate(ctx, currency, ctx.on)
+    try:
+        r = customs_rate(ctx, currency, ctx.on)
+    except CalcError as exc:
+        if exc.code == "no_rate":            # the cell to fix (or type a rate into) is the fx one
+            raise exc.for_argument(fn.args[i].name) from None
+        raise
     ctx.note_fx(r)
     return r.value
 

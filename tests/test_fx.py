@@ -45,7 +45,7 @@ def test_tr_fx_kinds_and_aliases(tcmb):
     assert call("TR_FX", "usd", "2024-07-08", "DOVIZ_SATIS") == D("32.6989")
     assert call("TR_FX", "USD", "2024-07-08", "ForexSelling") == D("32.6989")
     assert call("TR_FX", "USD", "2024-07-08", "efektif alış") == D("32.6172")
-    assert call("TR_FX", "Dolar", "2024-07-08", "BanknoteSelling") == D("32.7479")
+    assert call("TR_FX", "USD", "2024-07-08", "BanknoteSelling") == D("32.7479")
     assert call("TR_FX", "TL", "2024-07-08") == D(1)
 
 

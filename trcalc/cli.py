@@ -6,6 +6,7 @@
     trcalc rules show [--date D]                        parameters in force
     trcalc docs [--write | --check]                     README function table
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
+    trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
@@ -136,6 +137,11 @@ def _lite(ns) -> int:
     return 0
 
 
+def _excel(ns) -> int:
+    from .excel import main
+    return main(ns)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -169,6 +175,13 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--engine", choices=("auto", "formulas", "fast"), default="auto",
                    help="auto: the template fast path for unedited templates, else the formulas engine")
     w.set_defaults(run=_compute)
+
+    x = sub.add_parser("excel", help="write (or --check) the xlwings settings and print what is left to click")
+    x.add_argument("--check", action="store_true", help="only check the settings; exit 1 when one is missing")
+    x.add_argument("--conf", help="the xlwings.conf file (default: xlwings' user config, ~/.xlwings/xlwings.conf)")
+    x.add_argument("--server", help="also set TRCALC_SERVER_URL (remote mode: compute on the team server)")
+    x.add_argument("--api-key", help="also set TRCALC_API_KEY for the team server")
+    x.set_defaults(run=_excel)
 
     b = sub.add_parser("templates", help="build the template workbooks")
     b.add_argument("--out", help="folder (default: the package's templates folder)")

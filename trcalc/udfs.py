@@ -1,0 +1,6 @@
+"""The xlwings UDF module: set xlwings' "UDF Modules" to `trcalc.udfs` and press "Import Functions".
+
+Every trcalc function, generated from the registry (see `addin.trcalc_udfs`).
+"""
+from addin.trcalc_udfs import *  # noqa: F401,F403
+from addin.trcalc_udfs import __all__  # noqa: F401
