@@ -28,11 +28,12 @@ _MESSAGES = {
 
 
 def create_app(settings: Settings | None = None) -> Flask:
+    from calc.rules.check import require_valid
     from calc.rules.store import book
     from . import api, docs, fx_api, lite, office, web
 
     settings = settings or Settings.from_env()
-    book()                                   # fail at start, not on the first request, if the rules are broken
+    require_valid()                          # refuse to start on rules that fail `trcalc rules check`
     app = Flask(__name__)
     app.config["TRCALC"] = settings
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_workbook_bytes)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 PRIMARY = re.compile(
-    r"RG \d{2}\.\d{2}\.\d{4}"
+    r"RG \d{2}\.\d{2}\.\d{4}|RG \d{4}-\d{2}-\d{2}"
     r"|(?:Kanun|Karar|Tebliğ|Yönetmelik)\w*[^;]*?\b(?:md\.|madde|art\.) ?\d"
     r"|TÜİK,? [^;]*bülten"
     r"|Ortaklık Konseyi Kararı|Antlaşması"
