@@ -166,11 +166,18 @@ def _duty(name):
     return twin
 
 
+def is_tcmb(value) -> bool:
+    return isinstance(value, str) and value.strip().upper() == "TCMB"
+
+
 def _landed(e, t, r):
+    """Twin of  IF(goods="","",IF(fx="",cif,cif*IF(fx="TCMB",TR_CUSTOMS_FX("EUR",date),fx))+taxes)."""
     if blank(t["goods"][r]):
         return ""
     cif, taxes, fx = t["cif"][r], t["taxes"][r], t["fx"][r]
-    return first_error(cif, taxes) or (num(cif) if blank(fx) else num(cif) * num(fx)) + num(taxes)
+    if is_tcmb(fx):
+        fx = e.reg("TR_CUSTOMS_FX", "EUR", t["date"][r])
+    return first_error(cif, taxes, fx) or (num(cif) if blank(fx) else num(cif) * num(fx)) + num(taxes)
 
 
 PARCELS = [
@@ -181,7 +188,8 @@ PARCELS = [
     Col("origin", "Menşe", 10, TEXT, choices="mense", help="ülke kodu, AB, AB DIŞI"),
     Col("category", "Kategori", 11, TEXT, choices="kategori", help="boşsa GENEL"),
     Col("duty_rate", "GTİP vergi oranı", 11, RATE, help="normal rejimde gerekli"),
-    Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="verilirse sonuç TL"),
+    Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="TCMB: beyan tarihinin gümrük kuru; boş: sonuç €",
+        default="TCMB"),
     Col("cif", "CIF (€)", 13, EUR, 'IF({goods}{r}="","",TR_CIF({goods}{r},N({freight}{r}),N({insurance}{r})))',
         fast=lambda e, t, r: "" if blank(t["goods"][r]) else e.reg(
             "TR_CIF", t["goods"][r], n(t["freight"][r]), n(t["insurance"][r]))),
@@ -192,7 +200,8 @@ PARCELS = [
     Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))',
         fast=lambda e, t, r: "" if blank(t["goods"][r]) else ("EUR" if blank(t["fx"][r]) else "TL")),
     Col("landed", "Toplam maliyet", 15, "#,##0.00",
-        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*{fx}{r})+{taxes}{r})', fast=_landed),
+        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*IF({fx}{r}="TCMB",TR_CUSTOMS_FX("EUR",{date}{r}),'
+        '{fx}{r}))+{taxes}{r})', fast=_landed),
 ]
 
 
@@ -208,7 +217,9 @@ def build_ithalat(rows: int) -> Workbook:
         + ". Genel eşyada tek vergi yolu açık mı: "
         + _history("import.flat.general_route", lambda v: "evet" if v else "hayır (her değerde normal rejim)")
         + ". Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
-        "Kur boşsa tutarlar €'dur; kur girilirse vergiler TL'ye çevrilip kuruşa yuvarlanır.",
+        "Kur sütunu TCMB yazılı gelir: beyan tarihinin gümrük kuru kullanılır (TR_CUSTOMS_FX, kural fx.customs.*; "
+        "TCMB bülteni yerel kur deposundan ya da TCMB'den). Bir kur yazarak değiştirebilirsiniz. Kur boşsa "
+        "tutarlar €'dur; kur varsa vergiler TL'ye çevrilip kuruşa yuvarlanır.",
         "Kategoriler: GENEL, OTV4 (ÖTV IV listesi), KITAP, ILAC (ilaç/takviye), NUMUNE, TUZEL (tüzel kişi alıcı).",
         *COMMON_HELP,
     ])
@@ -262,7 +273,7 @@ IMPORTS = [
     Col("unit", "Birim", 8, TEXT),
     Col("value", "Değer (döviz)", 15, "#,##0.00"),
     Col("currency", "Döviz", 8, TEXT),
-    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için"),
+    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için; TCMB: tarihin gümrük kuru", default="TCMB"),
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})',
@@ -276,7 +287,7 @@ NORMS = [
     Col("waste", "Fire oranı", 10, RATE, help="tüketim fire hariçse girin; dahilse boş"),
 ]
 TEV_ARGS = ("{imp_value}{r},{imp_qty}{r},{qty}{r},{consumption}{r},{duty_rate}{r},{fx}{r},{waste}{r},"
-            "{destination}{r},{certificate}{r},{date}{r}")
+            "{destination}{r},{certificate}{r},{date}{r},{currency}{r}")
 
 
 def _norm(e, value_key):
@@ -308,17 +319,29 @@ def _waste(e, t, r):
     return total if isinstance(total, Err) or total != 0 else ""
 
 
-def _first_rate(e, t, r):
-    """Twin of  INDEX(İthalat duty rate, MATCH(input, İthalat input, 0))."""
-    if blank(t["qty"][r]):
-        return ""
-    def build():
-        imports, out = e.tables["İthalat"], {}
-        for i in range(imports.rows):
-            out.setdefault(key(imports["input"][i]), imports["duty_rate"][i])
-        return out
-    rate = e.once("first_rate", build).get(key(t["input"][r]), Err("#N/A", ""))
-    return "" if rate is None else rate
+def _first_import(value_key):
+    """Twin of  INDEX(İthalat value_key, MATCH(input, İthalat input, 0)): the input's first import."""
+    def twin(e, t, r):
+        if blank(t["qty"][r]):
+            return ""
+        def build():
+            imports, out = e.tables["İthalat"], {}
+            for i in range(imports.rows):
+                out.setdefault(key(imports["input"][i]), imports[value_key][i])
+            return out
+        value = e.once(("first", value_key), build).get(key(t["input"][r]), Err("#N/A", ""))
+        return "" if value is None else value
+    return twin
+
+
+_first_rate = _first_import("duty_rate")
+_import_currency = _first_import("currency")
+
+
+def _tcmb_currency(e, t, r):
+    """Twin of  IF(OR(qty="",fx<>"TCMB"),"",INDEX(İthalat currency, MATCH(input, İthalat input, 0))):
+    the input's currency, which TR_TEV needs when its rate is TCMB."""
+    return _import_currency(e, t, r) if is_tcmb(t["fx"][r]) else ""
 
 
 def _when_paid(name, *keys):
@@ -337,7 +360,8 @@ EXPORTS = [
     Col("qty", "İhraç miktarı", 12, QTY),
     Col("destination", "Varış ülkesi", 10, TEXT, choices="ulke"),
     Col("certificate", "Menşe belgesi", 10, TEXT, choices="belge"),
-    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ihracat tarihindeki kur, ithalat dövizi için"),
+    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ithalat dövizinin kuru; TCMB: ihracat tarihinin gümrük kuru",
+        default="TCMB"),
     Col("paid", "Ödeme tarihi", 12, DATE, help="geç ödendiyse"),
     Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
     Col("consumption", "Birim tüketim", 11, QTY,
@@ -359,13 +383,17 @@ EXPORTS = [
     Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",TR_TEV(' + TEV_ARGS + "))",
         fast=lambda e, t, r: "" if blank(t["qty"][r]) else e.reg("TR_TEV", *(t[k][r] for k in (
             "imp_value", "imp_qty", "qty", "consumption", "duty_rate", "fx", "waste", "destination",
-            "certificate", "date")))),
+            "certificate", "date")), _tcmb_currency(e, t, r))),
     Col("interest", "Gecikme zammı (TL)", 14, TL,
         'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_LATE_INTEREST({tev}{r},{date}{r},{paid}{r}))',
         fast=_when_paid("TR_LATE_INTEREST", "tev", "date", "paid")),
     Col("penalty", "Para cezası (TL)", 14, TL,
         'IF(OR({qty}{r}="",{paid}{r}=""),"",TR_TEV_PENALTY({tev}{r},{voluntary}{r},{date}{r}))',
         fast=_when_paid("TR_TEV_PENALTY", "tev", "voluntary", "date")),
+    # last, so the columns before keep their letters; TR_TEV reads it
+    Col("currency", "Döviz (TCMB kuru için)", 9, None,
+        'IF(OR({qty}{r}="",{fx}{r}<>"TCMB"),"",INDEX({i_currency},MATCH({input}{r},{i_input},0)))',
+        fast=_tcmb_currency),
 ]
 
 
@@ -386,7 +414,8 @@ def build_dir(rows: int) -> Workbook:
         "boş bırakın; içermiyorsa fire oranını girin (kullanım ÷ (1 − fire)). Yanan ve yok olan fireler TEV'e "
         "dahildir (GGM 75325507 sayılı yazı).",
         "İhracat sayfası: her ihracat satırı ürünün bir girdisi içindir (bir ürün iki girdi kullanıyorsa iki "
-        "satır). Kur, ithalat dövizinin ihracat tarihindeki TL karşılığıdır. TEV = ihraç miktarı × birim tüketim "
+        "satır). Kur, ithalat dövizinin (ilk ithalatın dövizi) ihracat tarihindeki TL karşılığıdır; TCMB yazılı "
+        "gelir: ihracat tarihinin gümrük kuru (TR_CUSTOMS_FX); bir kur yazarak değiştirebilirsiniz. TEV = ihraç miktarı × birim tüketim "
         "× girdinin birim değeri (aynı girdinin tüm ithalatlarının ortalaması) × vergi oranı × kur; kuruşa "
         "yuvarlanır ve beyannamede 61 vergi koduyla beyan edilir.",
         "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "
@@ -691,15 +720,18 @@ def _fill(ws, cols: list[Col], data: list[dict]) -> None:
 def example_ithalat() -> Workbook:
     wb = build_ithalat(EXAMPLE_ROWS)
     d = dt.date
-    seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20}
+    seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20,
+            "fx": None}
     _fill(wb["Gönderiler"], PARCELS, [
+        # (the template's Kur cells say TCMB; rows in € clear them)
         {"date": d(2024, 1, 15), **seed},       # before 2024-08-21: flat 18 % of 60 = 10.80
         {"date": d(2024, 9, 1), **seed},        # regular: duty 15.00 + KDV 18.00 = 33.00
         {"date": d(2025, 3, 1), **seed},        # regular (CIF 75 > 30): 33.00
         {"date": d(2026, 3, 1), **seed},        # regular at every value: 33.00
         {"date": d(2025, 3, 1), **seed, "fx": 34.567},   # in TL: 518.51 + 622.21 = 1,140.72
-        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN"},   # CIF 30: flat 60 % = 18.00
-        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP"},  # exempt
+        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN", "fx": None},  # CIF 30: flat 60 % = 18.00
+        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP",
+         "fx": None},                                                            # exempt
     ])
     return wb
 
