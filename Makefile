@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install wheel templates samples serve clean
+.PHONY: run test bench fuzz install wheel templates samples serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ install: $(STAMP)
 test: $(STAMP)
 	@bash tests/setup-browser.sh
 	@bash tests/lite/setup.sh
-	$(BIN)/ruff check calc addin lite server templates trcalc bench tests
+	$(BIN)/ruff check calc addin lite server templates trcalc bench tests fuzz
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 # The installable wheel (dist/trcalc-*.whl): the folders install under the one name `trcalc` (setup.py).
@@ -42,6 +42,14 @@ run: samples
 	@echo "seed 004: TR_TEV(100000, 10000, 5000, 1, 10%, 30) = $$($(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30) TL"
 	@echo "computed sample workbooks are in out/"
 	$(BIN)/trcalc serve
+
+# Not part of `make test` (random by design, a few minutes; see fuzz/__init__.py): the property
+# tests with many random examples, then >= 100,000 random calls over every function, the CLI and
+# >= 10,000 HTTP requests to a live server; every non-CalcError exception and every 5xx printed.
+fuzz: $(STAMP)
+	TRCALC_HYPOTHESIS_PROFILE=fuzz TRCALC_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
+	  tests/test_properties.py tests/test_exact_money.py
+	$(BIN)/python -m fuzz --calls 100000 --cli 3000 --http 10000 --seconds 900
 
 bench: $(STAMP)
 	@bash bench/setup.sh

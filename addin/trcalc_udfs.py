@@ -17,6 +17,9 @@ import xlwings as xw
 
 from addin.cells import run
 from calc.registry import REGISTRY, Function
+from calc.rules.check import require_valid
+
+require_valid()       # refuse to load on rules that fail `trcalc rules check` (the message says why)
 
 CATEGORY = "trcalc"
 _LIMIT = 255          # Excel's limit for function and argument help

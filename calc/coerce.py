@@ -28,6 +28,7 @@ True
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -35,16 +36,14 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import CalcError
-from .money import HUNDRED, ZERO
-
-# Anything larger is a typing accident, not an amount: refuse it clearly rather
-# than compute on it.
-LIMIT = Decimal("1e15")
+from .limits import LIMIT, LIMIT_TEXT, MAX_DIGITS, SMALLEST, SMALLEST_TEXT
+from .money import HUNDRED, ONE, ZERO
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")      # 1.234.567,89
 _GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")     # 1,234,567.89
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")                      # 1234,56
+_NUMERIC = re.compile(r"^\s*[+-]?[\d.,]*\d[\d.,]*([eE][+-]?\d+)?\s*$")     # text that reads as a number
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d\d0|,\d{3})$")      # 1.500 / 1,500 (not 1.234)
 
 
@@ -82,8 +81,31 @@ def _parse_text_number(s: str, arg: str, original) -> Decimal:
     raise _invalid_number(arg, original)
 
 
+def scalar(value, arg: str):
+    """One cell's value: numpy scalars unwrapped; an array, list or mapping is an error.
+
+    Columns (lists) are split into rows by `registry.call_many` before any reader
+    sees them, so a container reaching a reader is always a mistake.
+    """
+    if isinstance(value, (str, int, float, Decimal, dt.date)) or value is None:
+        return value
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):    # numpy scalar / 0-d array
+        return value.item()
+    raise CalcError("invalid", f"tek bir değer bekleniyordu, {type(value).__name__} geldi",
+                    f"expected a single value, got {type(value).__name__}", arg)
+
+
+def _digits(d: Decimal) -> int:
+    """Significant digits, trailing zeros not counted (1.500 and 1500 have two)."""
+    digits = d.as_tuple().digits
+    n = len(digits)
+    while n > 1 and digits[n - 1] == 0:
+        n -= 1
+    return n
+
+
 def to_number(value, arg: str) -> Decimal:
-    """Any finite number of sensible size, as a Decimal."""
+    """Any finite number inside the limits (`calc.limits`), as a Decimal; -0 is 0."""
     t = type(value)
     if t is float:
         if not math.isfinite(value):
@@ -105,13 +127,38 @@ def to_number(value, arg: str) -> Decimal:
     elif isinstance(value, bool):
         raise CalcError("invalid", f"sayı bekleniyordu, mantıksal değer geldi ({value!r})",
                         f"expected a number, got a boolean ({value!r})", arg)
-    elif isinstance(value, (int, float)) or hasattr(value, "item"):   # numpy scalars
-        return to_number(value.item() if hasattr(value, "item") else float(value), arg)
+    elif isinstance(value, (int, float, Decimal)):                    # subclasses (numpy float64 …)
+        return to_number(int(value) if isinstance(value, int) else
+                         value if isinstance(value, Decimal) else float(value), arg)
     else:
-        raise _invalid_number(arg, value)
-    if abs(d) >= LIMIT:
-        raise CalcError("out_of_range", f"sayı çok büyük ({value!r}); 10^15'ten küçük olmalı",
-                        f"number too large ({value!r}); must be below 10^15", arg)
+        scalar_value = scalar(value, arg)                             # numpy scalars; arrays refused
+        if scalar_value is value:
+            raise _invalid_number(arg, value)
+        return to_number(scalar_value, arg)
+    return _in_domain(d, value, arg)
+
+
+def _shown(value):
+    return value if not isinstance(value, (int, str)) or len(str(value)) <= 40 else f"{str(value)[:20]}…"
+
+
+def _in_domain(d: Decimal, value, arg: str) -> Decimal:
+    size = d.copy_abs()                              # (abs() would round, and overflow on 1e999999999)
+    if size >= LIMIT:
+        shown = _shown(value)
+        raise CalcError("out_of_range", f"sayı çok büyük ({shown!r}); {LIMIT_TEXT}'ten küçük olmalı",
+                        f"number too large ({shown!r}); must be below {LIMIT_TEXT}", arg)
+    if d.is_zero():
+        return ZERO if d.is_signed() else d          # -0 is 0 (a result never shows -0,00)
+    if size < SMALLEST:
+        shown = _shown(value)
+        raise CalcError("out_of_range", f"sayı çok küçük ({shown!r}); 0 ya da en az {SMALLEST_TEXT} olmalı",
+                        f"number too small ({shown!r}); must be 0 or at least {SMALLEST_TEXT}", arg)
+    # (a float's text has at most 17 digits, an int below the limit 15)
+    if type(value) is not float and type(value) is not int and _digits(d) > MAX_DIGITS:
+        shown = _shown(value)
+        raise CalcError("out_of_range", f"çok fazla anlamlı basamak ({shown!r}); en çok {MAX_DIGITS}",
+                        f"too many significant digits ({shown!r}); at most {MAX_DIGITS}", arg)
     return d
 
 
@@ -162,6 +209,9 @@ def to_rate_below_one(value, arg: str) -> Decimal:
     if r >= 1:
         raise CalcError("out_of_range", f"%100'den küçük olmalı ({value!r})",
                         f"must be below 100 % ({value!r})", arg)
+    if ONE - r < SMALLEST:                           # the formulas divide by 1 − r
+        raise CalcError("out_of_range", f"%100'e çok yakın ({value!r}); 1 − oran en az {SMALLEST_TEXT} olmalı",
+                        f"too close to 100 % ({value!r}); 1 − rate must be at least {SMALLEST_TEXT}", arg)
     return r
 
 
@@ -205,6 +255,12 @@ def to_text(value, arg: str) -> str:
     raise CalcError("invalid", f"metin bekleniyordu ({value!r})", f"expected text ({value!r})", arg)
 
 
+# The English names of the code sets the topic modules declare in Turkish.
+_WHAT_EN = {"destek": "support", "yararlanıcı": "beneficiary", "menşe belgesi": "proof-of-origin",
+            "kategori": "category", "kur türü": "exchange-rate kind", "ödeme şekli": "payment-method",
+            "kalem tutarı": "amount-line"}
+
+
 class CodeSet:
     """A closed set of codes with their accepted spellings.
 
@@ -213,8 +269,10 @@ class CodeSet:
     'ATR'
     """
 
-    def __init__(self, what: str, codes: dict[str, list[str]]):
+    def __init__(self, what: str, codes: dict[str, list[str]], what_en: str | None = None):
         self.what = what
+        # never the Turkish word in the English message: with no English name, just "unknown code"
+        self.what_en = what_en or _WHAT_EN.get(what, "")
         self.codes = tuple(codes)
         self.aliases = {code: tuple(spellings) for code, spellings in codes.items()}
         self._index: dict[str, str] = {}
@@ -225,14 +283,22 @@ class CodeSet:
                 self._index[key] = code
 
     def read(self, value, arg: str) -> str:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)                     # an article number from a numeric cell
-        elif isinstance(value, str) and re.fullmatch(r"\s*\d+\.0+\s*", value):
-            value = value.strip().split(".")[0]    # the same number as text ("13.0")
-        code = self._index.get(fold(str(value))) if value is not None else None
+        value = scalar(value, arg)
+        if (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)) or \
+                (isinstance(value, str) and _NUMERIC.match(value)):
+            # A number (an article number from a numeric cell, or "13.0") is a code only as an
+            # exact whole number: 1.3 is not article 13, though its letters fold to "13".
+            try:
+                d = to_number(value, arg)
+            except CalcError:
+                d = None
+            code = self._index.get(str(int(d))) if d is not None and d == d.to_integral_value() else None
+        else:
+            code = self._index.get(fold(str(value))) if value is not None else None
         if code is None:
             raise CalcError("unknown_code",
                             f"bilinmeyen {self.what} kodu ({value!r}); geçerli kodlar: {', '.join(self.codes)}",
-                            f"unknown {self.what} code ({value!r}); valid codes: {', '.join(self.codes)}",
+                            f"unknown {self.what_en + ' ' if self.what_en else ''}code ({value!r}); "
+                            f"valid codes: {', '.join(self.codes)}",
                             arg)
         return code

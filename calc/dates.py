@@ -45,6 +45,8 @@ def to_serial(d: dt.date) -> int:
 
 
 def _bad(arg, value):
+    if len(repr(value)) > 40:
+        value = f"{repr(value)[:30]}…"
     return CalcError(
         "invalid",
         f"tarih okunamadı ({value!r}); 2026-11-24 ya da 24.11.2026 biçiminde yazın",
@@ -71,7 +73,9 @@ def _read_date(value, arg: str) -> dt.date:
     if isinstance(value, bool):
         raise _bad(arg, value)
     if isinstance(value, (int, float, Decimal)):
-        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        # (math.isfinite would convert a 400-digit int to float and overflow: ints are finite)
+        finite = value.is_finite() if isinstance(value, Decimal) else \
+            isinstance(value, int) or math.isfinite(value)
         if not finite or not (1 <= value <= _SERIAL_MAX):
             raise _bad(arg, value)
         return from_serial(int(value))
@@ -93,16 +97,26 @@ def _read_date(value, arg: str) -> dt.date:
 
 def add_years(d: dt.date, years: int) -> dt.date:
     """The same day `years` later; 29 February rolls to 1 March in a common year."""
+    _in_range(d.year + years)
     try:
         return d.replace(year=d.year + years)
     except ValueError:
         return dt.date(d.year + years, 3, 1)
 
 
+def _in_range(year: int) -> None:
+    """A computed date stays in 1900–2199, like every date read (an overridden period of
+    9,999,999 years would otherwise end in year 10,002,024, or crash)."""
+    if not FIRST.year <= year <= LAST.year:
+        raise CalcError("out_of_range", f"hesaplanan tarih 1900–2199 dışına çıkıyor (yıl {year})",
+                        f"a computed date falls outside 1900–2199 (year {year})")
+
+
 def add_months(d: dt.date, months: int) -> dt.date:
     """The same day `months` later, or the month's last day when it has no such day."""
     y, m = divmod(d.month - 1 + months, 12)
     y, m = d.year + y, m + 1
+    _in_range(y)
     return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 

@@ -12,7 +12,7 @@ as the tables do.
 
 >>> from calc import call
 >>> call("EIHR_ANNUAL_CAP", "REKLAM", "SIRKET", 2026)
-Decimal('36993646')
+Decimal('36993646.00')
 """
 from __future__ import annotations
 

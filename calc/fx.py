@@ -270,13 +270,13 @@ def resolve_fx(fn, values: list, ctx, i: int):
     j = fn.arg_index("currency")
     currency = (values[j] if j is not None else None) or fn.fx_currency
     if not currency:
-        raise CalcError("missing", "fx = TCMB için para birimi (currency) gerekli",
-                        "fx = TCMB needs the currency (currency)", "currency")
+        raise CalcError("missing", "kur = TCMB için para birimi (doviz) gerekli",
+                        "kur = TCMB needs the currency (doviz)", "currency")
     try:
         r = customs_rate(ctx, currency, ctx.on)
     except CalcError as exc:
         if exc.code == "no_rate":            # the cell to fix (or type a rate into) is the fx one
-            raise exc.for_argument(fn.args[i].name) from None
+            raise exc.for_argument(fn.args[i].excel) from None
         raise
     ctx.note_fx(r)
     return r.value

@@ -217,8 +217,8 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
             out.kdv = round_money(out.kdv_base * out.kdv_rate)
         out.value = out.flat_tax + out.otv + out.kdv
         if duty_rate is not None:
-            out.notes.append(lambda: "duty_rate tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
-                                     "duty_rate is not used in the flat regime")
+            out.notes.append(lambda: "gv_orani tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
+                                     "gv_orani is not used in the flat regime")
     elif regime == REGULAR:
         if duty_rate is None:
             raise CalcError(

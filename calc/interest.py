@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from .dates import add_months, fmt_date
 from .errors import CalcError
-from .money import ZERO, fmt, fmt_rate, round_money
+from .money import ZERO, fmt, fmt_rate, round_quotient
 from .registry import Arg, Outcome, function
 from .rules.store import book, param
 
@@ -36,7 +36,8 @@ class Piece:
     months: int
     days: int
     rate: Decimal
-    interest: Decimal
+    interest: Decimal           # shown in the breakdown
+    thirtieths: Decimal         # the exact interest × 30
 
 
 @dataclass
@@ -81,9 +82,11 @@ def late_interest(ctx, amount: Decimal, due: dt.date, paid: dt.date) -> Interest
         while add_months(start, months + 1) <= end:
             months += 1
         days = (end - add_months(start, months)).days
-        interest = amount * rate * (months + days / THIRTY)
-        pieces.append(Piece(start, end, months, days, rate, interest))
-    total = round_money(sum((p.interest for p in pieces), ZERO))
+        # amount × rate × (months + days/30), kept as a numerator over 30: days/30 never
+        # ends in decimals, and the total is rounded once from the exact fraction
+        thirtieths = amount * rate * (months * THIRTY + days)
+        pieces.append(Piece(start, end, months, days, rate, thirtieths / THIRTY, thirtieths))
+    total = round_quotient(sum((p.thirtieths for p in pieces), ZERO), THIRTY)
     return InterestOutcome(amount, due, paid, pieces, total)
 
 

@@ -16,13 +16,18 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import Context as DecimalContext
 
 from . import coerce
 from .context import Context, read_overrides
 from .countries import country
-from .dates import to_date, today
+from .dates import FIRST, LAST, to_date, today
 from .errors import CalcError
+from .limits import CALC, LIMIT, LIMIT_TEXT
+from .money import round_money
+
+_PLAIN = {str, float, int, Decimal, bool, dt.date, dt.datetime}     # read as they are
 
 
 class Deferred:
@@ -164,6 +169,8 @@ class Function:
                 raise CalcError("missing", "zorunlu bağımsız değişken boş",
                                 "required argument is empty", a.excel)
             return None
+        if type(v) not in _PLAIN:
+            v = coerce.scalar(v, a.excel)         # numpy scalars; an array or a list is an error
         return a.reader(v, a.excel)
 
     def check_arity(self, n: int) -> None:
@@ -221,10 +228,38 @@ class Function:
     def run(self, values: list, overrides: dict, ctx: Context | None = None):
         """Compute on already-read arguments and overrides (in `ctx` when one is given)."""
         ctx = ctx or Context(self.as_of(values), overrides)
-        out = self._compute(ctx, values)
-        if self.detail_of:
-            return detail_table(out, ctx)
-        return out.value if isinstance(out, Outcome) else out
+        with localcontext(CALC):
+            try:
+                out = self._compute(ctx, values)
+                value = self._checked(out.value if isinstance(out, Outcome) else out)
+                if self.detail_of:
+                    return detail_table(out, ctx)
+                return value
+            except ArithmeticError as exc:
+                raise self._domain_error(exc) from None
+
+    def _checked(self, value):
+        """The numeric-domain policy on results: money below the limit and to the kuruş (a sum
+        such as TR_CIF is rounded here, once; an assessed amount already is), dates in 1900–2199."""
+        if isinstance(value, Decimal):
+            if value.copy_abs() >= LIMIT:
+                raise CalcError("out_of_range", f"{self.name}: sonuç {LIMIT_TEXT} sınırını aşıyor",
+                                f"{self.name}: the result exceeds the {LIMIT_TEXT} limit")
+            if self.result == "money":
+                return round_money(value)
+        elif isinstance(value, dt.date) and not FIRST <= value <= LAST:
+            raise CalcError("out_of_range", f"{self.name}: sonuç tarihi ({value}) 1900–2199 dışında",
+                            f"{self.name}: the resulting date ({value}) is outside 1900–2199")
+        return value
+
+    def _domain_error(self, exc: ArithmeticError) -> CalcError:
+        # Inputs inside the limits keep every formula finite; this is the net under that
+        # reasoning, so that no arithmetic fault ever reaches a user as a traceback.
+        return CalcError("out_of_range",
+                         f"{self.name}: ara sonuç sayı sınırlarının dışına çıktı ({type(exc).__name__}); "
+                         "girdileri kontrol edin",
+                         f"{self.name}: an intermediate result left the numeric domain "
+                         f"({type(exc).__name__}); check the inputs")
 
     def __call__(self, *args, overrides=None):
         return self.run(self.read_args(args), read_overrides(overrides))
@@ -233,10 +268,15 @@ class Function:
         """(value, breakdown table or None, unit) in one computation, for the web pages."""
         values = self.read_args(args)
         ctx = Context(self.as_of(values), read_overrides(overrides))
-        out = self._compute(ctx, values)
-        if isinstance(out, Outcome):
-            return out.value, detail_table(out, ctx), out.unit
-        return out, None, ""
+        with localcontext(CALC):
+            try:
+                out = self._compute(ctx, values)
+                value = self._checked(out.value if isinstance(out, Outcome) else out)
+                if isinstance(out, Outcome):
+                    return value, detail_table(out, ctx), out.unit
+                return value, None, ""
+            except ArithmeticError as exc:
+                raise self._domain_error(exc) from None
 
 
 class Outcome:
@@ -283,9 +323,19 @@ def detail_table(out: Outcome, ctx: Context) -> list[list]:
 def _show(value) -> object:
     if isinstance(value, tuple):
         return ", ".join(value)
-    if isinstance(value, Decimal) and value.as_tuple().exponent > 0:
-        return value.quantize(Decimal(1))       # 6.25E+3 → 6250
+    if isinstance(value, Decimal):
+        if len(value.as_tuple().digits) > _SHOWN_DIGITS:
+            value = _SHOWN.plus(value)          # a quotient's endless decimals: 28 digits shown
+        if value.as_tuple().exponent > 0:
+            return value.quantize(Decimal(1), context=_SHOWN_WIDE)       # 6.25E+3 → 6250
     return value
+
+
+# A breakdown shows intermediate quotients to 28 significant digits (assessed amounts are
+# rounded from the exact values, not from these).
+_SHOWN_DIGITS = 28
+_SHOWN = DecimalContext(prec=_SHOWN_DIGITS, rounding=ROUND_HALF_EVEN)
+_SHOWN_WIDE = DecimalContext(prec=400)
 
 
 REGISTRY: dict[str, Function] = {}

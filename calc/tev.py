@@ -36,7 +36,7 @@ from decimal import Decimal
 from .coerce import CodeSet
 from .countries import name_tr
 from .errors import CalcError
-from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money
+from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money, round_quotient
 from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
 from .tev_partners import Partner, find
@@ -171,7 +171,9 @@ def levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, 
         input_used = input_used / (ONE - waste_rate)
     value_used = input_used * unit_value
     levy_fx = value_used * duty_rate
-    tev = round_money(levy_fx * fx) if decided is None or decided.value else ZERO
+    # rounded once from the exact fraction (the two quotients above never end in decimals)
+    tev = round_quotient(import_value * export_qty * consumption * duty_rate * fx,
+                         import_qty * (ONE - (waste_rate or ZERO))) if decided is None or decided.value else ZERO
     return TevOutcome(import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
                       unit_value, input_used, value_used, levy_fx, tev, _tax_code(ctx), decided)
 

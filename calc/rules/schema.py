@@ -16,7 +16,7 @@ manner of OpenFisca parameters):
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -45,6 +45,14 @@ class Value(BaseModel):
     source: str = Field(min_length=3)
     confidence: str
     note: str = ""
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        if len(v.strip()) < 3:
+            raise ValueError("source is blank: name the legal reference (decision, RG date and number, "
+                             "article, URL)")
+        return v.strip()
 
     @field_validator("confidence")
     @classmethod
@@ -82,6 +90,9 @@ class Parameter(BaseModel):
             raise ValueError(f"duplicate 'from' dates: {', '.join(map(str, dup))}")
         if starts != sorted(starts):
             raise ValueError("values are not in date order ('from' must increase)")
+        for a, b in zip(self.values, self.values[1:]):
+            if a.end is not None and a.end >= b.start:
+                raise ValueError(f"the value from {a.start} to {a.end} overlaps the next one, from {b.start}")
         for v in self.values:
             v.value = _typed(self.unit, v.value)
         return self
@@ -92,7 +103,11 @@ def _typed(unit: str, raw: Any):
     if unit in NUMERIC_UNITS:
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
             raise ValueError(f"value {raw!r} is not a number")
-        d = Decimal(str(raw))
+        try:
+            d = Decimal(str(raw).strip())
+        except InvalidOperation:
+            hint = " (write a rate as a share: 0.18 for 18 %)" if "%" in str(raw) else ""
+            raise ValueError(f"value {raw!r} is not a number{hint}") from None
         if not d.is_finite() or d < 0:
             raise ValueError(f"value {raw!r} must be a finite number ≥ 0")
         if unit == "rate" and d > 1:

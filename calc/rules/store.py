@@ -110,11 +110,41 @@ class RuleBook:
         return out
 
 
+@functools.cache
+def _unique_key_loader():
+    """Safe YAML that refuses a key given twice in one mapping (PyYAML silently keeps the last,
+    so a parameter pasted twice into one file would quietly replace the first)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"'{key}' is defined twice in this file",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return loader.construct_mapping(node, deep)
+
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return UniqueKeyLoader
+
+
 def _read_yaml(path: Path):
     import yaml     # only where the YAML is read and checked, not in the Pyodide runtime
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RulesFileError(f"{path.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                             f"{exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise RulesFileError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return yaml.load(text, Loader=_unique_key_loader())
     except yaml.YAMLError as exc:
         raise RulesFileError(f"{path.name}: not valid YAML: {exc}") from None
 
@@ -174,8 +204,8 @@ def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> Rule
     meta_path = directory / META_FILE
     try:
         meta = Meta.model_validate(_read_yaml(meta_path))
-    except (ValidationError, FileNotFoundError) as exc:
-        raise RulesFileError(f"{META_FILE}: {exc}") from None
+    except ValidationError as exc:
+        raise RulesFileError(f"{META_FILE}: {_describe(exc)}") from None
     digest.update(meta_path.read_bytes())
     return RuleBook(params, descriptions, meta, digest.hexdigest())
 
