@@ -10,7 +10,9 @@ from templates.build import EXPORTS, IMPORTS, NORMS, _fill
 from templates.dir_tev import RATES
 
 
-def dir_tev(lines: int, path: Path, edited: bool = True) -> Path:
+def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
+    """`fx`: None — a typed rate per currency and date on Kurlar; "TCMB" — no typed rates (the customs
+    rate of each export date); a number — that rate everywhere."""
     wb = build.build_dir(lines)
     d = dt.date
     _fill(wb["İthalat"], IMPORTS, [
@@ -22,8 +24,10 @@ def dir_tev(lines: int, path: Path, edited: bool = True) -> Path:
         {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
         {"product": "KUMAS", "input": "BOYA", "consumption": 0.03, "waste": 0.1},
     ])
-    _fill(wb["Kurlar"], RATES, [{"currency": c, "date": d(2025, m, day), "rate": 30 + m / 10 + (c == "EUR")}
-                                for m in range(1, 13) for day in range(1, 29) for c in ("USD", "EUR")][:10000])
+    if fx != "TCMB":
+        _fill(wb["Kurlar"], RATES, [{"currency": c, "date": d(2025, m, day),
+                                     "rate": fx if fx is not None else 30 + m / 10 + (c == "EUR")}
+                                    for m in range(1, 13) for day in range(1, 29) for c in ("USD", "EUR")])
     dests = [("DE", "ATR"), ("GB", "EUR1"), ("EG", "EUR1"), ("CH", "FATURA")]
     _fill(wb["İhracat"], EXPORTS, [
         {"decl": f"EX{i:06d}", "date": d(2025, 1 + i % 12, 1 + i % 28), "product": "KUMAS",

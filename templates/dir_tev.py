@@ -66,8 +66,10 @@ def _slot(s: int) -> list[Col]:
     m = _MATCH % (s - 1)
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
+    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB)
+    tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{date}{r}")
     fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{date}}{{r}})=0,'
-          f'"kur yok: "&{cur},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{date}}{{r}})))')
+          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{date}}{{r}})))')
     used = (f"MAX(0,MIN({{before}}{{r}}+{{need}}{{r}},{at % 'after'})-MAX({{before}}{{r}},{at % 'before'}))")
     return [
         Col(f"decl{s}", f"{s}. ithalat beyannamesi", 16, None,
@@ -138,7 +140,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         "Normlar sayfası: birim ürüne giren girdi (fire ve atık hariç), fire oranı (yanan, buharlaşan, yok olan: "
         "TEV'e dahildir — GGM 75325507 sayılı yazı) ve atık / ikincil ürün oranı (ekonomik değeri olan, "
         "yurt içinde ayrıca beyan edilip vergisi ödenen: TEV'e dahil edilmez, ithalattan düşülür).",
-        "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru. TL (TRY) ithalatta kur 1'dir.",
+        "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru. Bir tarih ve döviz için kur yazılmamışsa "
+        "ihracat tarihinin gümrük kuru (TCMB, TR_CUSTOMS_FX) kullanılır. TL (TRY) ithalatta kur 1'dir.",
         "İhracat sayfası: her satır ürünün bir girdisi içindir (iki girdi için iki satır); satırlar her sırada "
         "girilebilir, araya satır eklenebilir. Her satır en çok 3 ithalat beyannamesi kullanır; daha fazlası "
         "gerekirse Kontrol sütunu uyarır: satırı ikiye bölün.",
