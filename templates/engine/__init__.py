@@ -251,7 +251,7 @@ def _check_ranges(node, pattern: Pattern, row: int, col: int, where: str) -> Non
             _check_ranges(a, pattern, row, col, where)
 
 
-_INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+_INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$")
 
 
 def _input_range(book: Book, own, name: str):
@@ -264,8 +264,16 @@ def _input_range(book: Book, own, name: str):
         sheet = book.by_upper.get(m[1].upper())
         if sheet is None:
             return None
-    c1, r1 = column_index_from_string(m[2]), int(m[3])
-    c2, r2 = (column_index_from_string(m[4]), int(m[5])) if m[4] else (c1, r1)
+    from .formula import MAX_COL, MAX_ROW
+    c1 = column_index_from_string(m[2]) if m[2] else 1
+    r1 = int(m[3]) if m[3] else 1
+    if m[4] or m[5]:
+        c2 = column_index_from_string(m[4]) if m[4] else MAX_COL
+        r2 = int(m[5]) if m[5] else MAX_ROW
+    elif m[2] and m[3]:
+        c2, r2 = c1, r1
+    else:
+        return None
     return Rng(book, sheet, r1, c1, r2, c2)
 
 
