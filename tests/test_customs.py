@@ -385,3 +385,24 @@ def test_declaration_template_conventions(declaration):
     assert head.page_setup.fitToWidth == 1 and lines.page_setup.orientation == "landscape"
     text = " ".join(str(c.value) for c in wb["Talimatlar"]["A"] if c.value)
     assert "13.10.2011: %6" in text and "01.10.2025: 1.350,00 TL" in text    # from the rules, never typed
+
+
+@pytest.mark.parametrize("engine", ["fast", "formulas"])
+def test_declaration_with_the_tcmb_rate_of_the_date(tcmb, tmp_path, engine):
+    import datetime as _dt
+
+    import openpyxl
+
+    from templates import ithalat_beyanname
+    from templates.common import save
+    from templates.engine import compute_file
+    wb = ithalat_beyanname.example()
+    head = wb["Beyanname"]
+    head["B5"], head["B6"], head["B7"] = _dt.date(2024, 7, 9), "EUR", "TCMB"
+    save(wb, tmp_path / "in.xlsx")
+    assert compute_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", engine).errors == []
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    # customs rate for 09.07.2024: EUR forex selling of bulletin 2024/126 = 35.4241 (see tests/test_fx.py)
+    assert out["Beyanname"]["B9"].value == pytest.approx(35.4241)
+    assert out["Kalemler"]["J5"].value == pytest.approx(12000 * 35.4241, abs=0.005)     # 425,089.20
+    assert out["Beyanname"]["B20"].value == pytest.approx(624.10)                          # 2024 stamp duty
