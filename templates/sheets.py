@@ -3,18 +3,28 @@
 A template sheet is a title, a line of help, a header row and N data rows.
 Each column is either an input (unlocked, coloured, with a drop-down list
 where it takes a code) or a formula (locked, grey), written once as a
-pattern with `{r}` for the row.  Sheets are protected without a password, so
-an accountant cannot overwrite a formula by accident but can unprotect on
-purpose.
+pattern with `{r}` for the row — the column's one definition: the workbook
+engine compiles the same text (there is no second, hand-written evaluation).
+Registry calls in patterns are written with `call()`, which takes the
+arguments by name and orders them by the registry's own argument list.
+Sheets are protected without a password, so an accountant cannot overwrite a
+formula by accident but can unprotect on purpose.
+
+Printing (issue 12.5): every sheet gets A4 page setup fitted to the page width,
+landscape where the table is wide, the header rows repeated on every page, a
+print area, and comments (the error messages) printed at the end.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
+
+from calc.registry import REGISTRY
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -44,11 +54,51 @@ class Col:
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
     first: str | None = None       # the first data row's pattern, when it differs (no row above)
-    fast: Callable | None = None   # Python twin of the formula: (env, table, row) → value
 
     @property
     def is_input(self) -> bool:
         return self.formula is None
+
+
+def call(name: str, **args: str) -> str:
+    """`NAME(a,b,,d)` with the arguments in the registry's own order (never a hand-copied order).
+
+    Keyword names are the registry's argument names; omitted optional arguments are left
+    empty (trailing ones dropped); an unknown or missing required name is a build error.
+    """
+    fn = REGISTRY[name]
+    names = [a.name for a in fn.args]
+    unknown = set(args) - set(names)
+    if unknown:
+        raise ValueError(f"{name} has no argument {sorted(unknown)}; it takes {names}")
+    missing = [a.name for a in fn.args if not a.optional and a.name not in args]
+    if missing:
+        raise ValueError(f"{name} needs {missing}")
+    parts = [args.get(n, "") for n in names]
+    while parts and parts[-1] == "":
+        parts.pop()
+    return f"{name}({','.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """How a template spells registry functions: plain (`TR_TEV`, the xlwings add-in and the
+    engine) or with a prefix (`TRCALC.TR_TEV`, an Office add-in's namespace)."""
+    prefix: str = ""
+
+    def apply(self, formula: str) -> str:
+        if not self.prefix:
+            return formula
+        return _REGISTRY_CALL.sub(lambda m: m[1] + self.prefix + m[2], formula)
+
+
+PLAIN = Flavour()
+_REGISTRY_CALL = re.compile(r"(^|[^A-Za-z0-9_.\"])(" + "|".join(sorted(REGISTRY, key=len, reverse=True))
+                            + r")(?=\()")
+
+
+def flavour_of(wb) -> Flavour:
+    return getattr(wb, "trcalc_flavour", PLAIN)
 
 
 def last_row(rows: int) -> int:
@@ -91,6 +141,7 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     title(ws, heading, help_text)
     end = last_row(rows)
     names = {**letters(cols), **(refs or {})}
+    flavour = flavour_of(wb)
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
         h = ws.cell(HEADER_ROW, i, col.header)
@@ -107,7 +158,7 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                 unlock(c)
             else:
                 pattern = col.first if (r == FIRST_ROW and col.first) else col.formula
-                c.value = "=" + pattern.format(r=r, p=r - 1, **names)
+                c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
                 c.fill = FORMULA_FILL
         if col.choices:
             dv = DataValidation(type="list", formula1=lists[col.choices], allow_blank=True,
@@ -122,14 +173,51 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     ws.add_table(t)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     protect(ws)
-    # remembered on the (unsaved) workbook object for the fast path: tables in computing order
-    if not hasattr(wb, "trcalc_tables"):
-        wb.trcalc_tables, wb.trcalc_cells = [], {}
-    wb.trcalc_tables.append((name, table, cols, rows))
+    print_setup(ws, sum(c.width for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}")
     return ws
+
+
+def print_setup(ws, width: float, area: str, repeat: str | None = None) -> None:
+    """A4, fitted to one page wide (as many tall as needed), landscape when wider than a portrait page,
+    header rows repeated, comments (error messages) printed at the end. ECMA-376 Part 1, §18.3.1.63
+    pageSetup (fitToWidth/fitToHeight, orientation, cellComments) and §18.3.1.65 pageSetUpPr fitToPage."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > 95 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.cellComments = "atEnd"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_area = area
+    if repeat:
+        ws.print_title_rows = repeat
+    ws.oddFooter.center.text = "&A — &P / &N"
 
 
 def ranges(sheet: str, cols: list[Col], rows: int, prefix: str) -> dict[str, str]:
     """{prefix_key: 'Sheet'!$X$5:$X$N} for every column, for other sheets' formulas."""
     end = last_row(rows)
     return {f"{prefix}_{k}": f"'{sheet}'!${v}${FIRST_ROW}:${v}${end}" for k, v in letters(cols).items()}
+
+
+def fill(ws, cols: list[Col], data: list[dict]) -> None:
+    """Put example rows into a table's input columns, from the first data row down."""
+    names = letters(cols)
+    for r, row in enumerate(data, start=FIRST_ROW):
+        for column, value in row.items():
+            ws[f"{names[column]}{r}"] = value
+
+
+def summary_rows(wb, ws, rows, refs) -> None:
+    """Label | formula rows (a summary sheet), printed portrait on one page width."""
+    flavour = flavour_of(wb)
+    for r, (label, formula, number_format) in enumerate(rows, start=FIRST_ROW):
+        ws.cell(r, 1, label)
+        c = ws.cell(r, 2, flavour.apply(formula.format(**refs)))
+        c.number_format = number_format
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 20
+    protect(ws)
+    print_setup(ws, 68, f"A1:B{FIRST_ROW + len(rows) - 1}")

@@ -153,3 +153,81 @@ def test_a_foreign_workbook_and_an_unknown_construct(tmp_path):
     assert (out["A1"].value, out["A2"].value, out["A3"].value) == (2, "abab", 20)
     with pytest.raises(WorkbookError):
         compute_file(tmp_path / "foreign.xlsx", tmp_path / "o.xlsx", "no such engine")
+
+
+# --- edited copies (issue 12.1): every cell, both engines --------------------------------------
+
+def _both(wb, tmp_path):
+    """Compute with the fast evaluator and with the formulas engine; every cell must agree."""
+    src = tmp_path / "edited.xlsx"
+    build.save(wb, src)
+    fast = compute_file(src, tmp_path / "fast.xlsx", "fast")
+    slow = compute_file(src, tmp_path / "slow.xlsx", "formulas")
+    a, b = values(tmp_path / "fast.xlsx"), values(tmp_path / "slow.xlsx")
+    diff = [(k, a[k], b.get(k)) for k in a if not (same(a[k][0], b.get(k, (None,))[0]) and a[k][1] == b[k][1])]
+    assert not diff, diff[:10]
+    assert fast.errors == slow.errors and fast.formulas == slow.formulas
+    return openpyxl.load_workbook(tmp_path / "fast.xlsx"), fast
+
+
+def test_dir_rows_inserted_deleted_extra_column_edited_formula(tmp_path):
+    from tests.edits import delete_rows, insert_cols, insert_rows
+    wb = build.example_dir()
+    x = wb["İhracat"]
+    insert_rows(wb, "İhracat", 6, copy_formulas_from=5)                   # in the middle, formulas copied
+    for col, v in zip("ABCDEFGH", ["EXM", d(2025, 3, 30), "KUMAS", "IPLIK", 100, "DE", "ATR", 30]):
+        x[f"{col}6"] = v
+    insert_rows(wb, "İhracat", 26, copy_formulas_from=25)                 # after the last row of the table
+    for col, v in zip("ABCDEFGH", ["EXEND", d(2025, 5, 1), "KUMAS", "IPLIK", 10, "DE", "ATR", 30]):
+        x[f"{col}26"] = v
+    delete_rows(wb, "İhracat", 7)                                         # the UK line goes
+    insert_cols(wb, "İhracat", 2)                                         # an extra column of notes
+    x["B5"] = "not"
+    x["R5"] = "=" + x["R5"].value[1:] + "*1"                              # an edited TEV formula
+    out, report = _both(wb, tmp_path)
+    ws = out["İhracat"]
+    assert report.fallback == 0 and report.errors == []
+    assert ws["R5"].value == 150000                                       # seed 004, still
+    assert ws["R6"].value == 3000                                         # 100 kg × 10 $ × 10 % × 30
+    assert ws["A7"].value == "25340100EX000003"                           # the row below moved up
+    assert out["Özet"]["B7"].value == 150000 + 3000 + 30000              # the end row is outside SUM(R5:R24)
+
+
+def test_dir_text_dates_number_codes_and_wildcards(tmp_path):
+    wb = build.example_dir()
+    n, x = wb["Normlar"], wb["İhracat"]
+    n["A7"], n["B7"], n["C7"] = 5205, "IPLIK", 2                          # a product code typed as a number
+    rows = [
+        ["EXT", "24.03.2025", "KUMAS", "IPLIK", 5000, "DE", "ATR", 30],   # a day-first text date
+        ["EXN", d(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR", 30],   # the code as text
+        ["EXW", d(2025, 3, 24), "KUMAS", "IPL*", 5000, "DE", "ATR", 30],  # a wildcard input
+    ]
+    for r, row in enumerate(rows, start=8):
+        for col, v in zip("ABCDEFGH", row):
+            x[f"{col}{r}"] = v
+    out, _ = _both(wb, tmp_path)
+    ws = out["İhracat"]
+    assert ws["Q8"].value == 150000                       # 24.03.2025 read as 24 March (before the rules' end)
+    assert ws["K9"].value == 2 and ws["Q9"].value == 100 * 2 * 10 * 0.1 * 30
+    assert ws["Q10"].value == 150000                      # IPL* matches IPLIK, as SUMIFS and MATCH do
+
+
+def test_ledger_rows_inserted_in_the_middle_and_out_of_order(tmp_path):
+    """Issue 12.3: the running cap and the summary agree whatever the row order."""
+    from tests.edits import insert_rows
+    wb = build.example_eihracat()
+    h = wb["Harcamalar"]
+    insert_rows(wb, "Harcamalar", 7, copy_formulas_from=6)                # between the two KOMISYON rows
+    for col, v in zip("ABCDEFG", ["01.03.2025", "KOMISYON", "SIRKET", "Etsy", "E-000", 200000, None]):
+        h[f"{col}7"] = v                                                  # a text date, earlier than row 6
+    out, report = _both(wb, tmp_path)
+    ws = out["Harcamalar"]
+    assert report.errors == []
+    # 01.03 comes first: 100,000; then 05.03: 2,800,000 capped to 2,860,670 − 100,000; then 15.05: nothing
+    assert ws["E8"].value == "E-001" and ws["A7"].value == "01.03.2025"     # rows moved; input kept
+    assert (ws["M7"].value, ws["M8"].value, ws["M9"].value) == (0, 100000, 2860670)      # claimed before
+    assert (ws["N7"].value, ws["N8"].value, ws["N9"].value) == (100000, 2760670, 0)      # payable
+    total = sum(ws[f"N{r}"].value for r in (7, 8, 9))
+    komisyon = next(r for r in range(5, 12) if out["Özet"][f"A{r}"].value == "KOMISYON")
+    assert out["Özet"][f"D{komisyon}"].value == total == 2860670
+    assert all(ws[f"R{r}"].value in (None, "") for r in range(5, 13))     # no false "order" warnings

@@ -203,8 +203,8 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
                 assert _same(expected, computed_value), (ws.title, c.coordinate, fn, values, expected, computed_value)
                 checked += 1
     # every result cell of the examples' rows: 7 parcels × (CIF, regime, taxes); 3 export lines ×
-    # (applies, TEV) + interest + penalty; 7 ledger lines × payable
-    assert checked == {"ithalat_vergi": 21, "dir_tev": 8, "eihracat_destek": 7}[name]
+    # (applies, TEV) + interest + penalty; 7 ledger lines × (annual cap, payable)
+    assert checked == {"ithalat_vergi": 21, "dir_tev": 8, "eihracat_destek": 14}[name]
 
 
 # --- the seed and hand-worked values where they appear ----------------------------------------

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import sys
 import tempfile
 import threading
@@ -251,7 +252,7 @@ def _check_ranges(node, pattern: Pattern, row: int, col: int, where: str) -> Non
             _check_ranges(a, pattern, row, col, where)
 
 
-_INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+_INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$")
 
 
 def _input_range(book: Book, own, name: str):
@@ -264,8 +265,16 @@ def _input_range(book: Book, own, name: str):
         sheet = book.by_upper.get(m[1].upper())
         if sheet is None:
             return None
-    c1, r1 = column_index_from_string(m[2]), int(m[3])
-    c2, r2 = (column_index_from_string(m[4]), int(m[5])) if m[4] else (c1, r1)
+    from .formula import MAX_COL, MAX_ROW
+    c1 = column_index_from_string(m[2]) if m[2] else 1
+    r1 = int(m[3]) if m[3] else 1
+    if m[4] or m[5]:
+        c2 = column_index_from_string(m[4]) if m[4] else MAX_COL
+        r2 = int(m[5]) if m[5] else MAX_ROW
+    elif m[2] and m[3]:
+        c2, r2 = c1, r1
+    else:
+        return None
     return Rng(book, sheet, r1, c1, r2, c2)
 
 
@@ -409,8 +418,9 @@ def compute_workbook(src: Path, engine: str = "auto") -> tuple[object, Report]:
     try:
         overrides = read_rule_overrides(workbook_overrides(wb))
     except CalcError as exc:
-        raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {exc.message_tr}",
-                            f"cannot read the overrides ({OVERRIDES_NAME}): {exc.message_en}") from None
+        which = f"{exc.argument}: " if exc.argument else ""      # the parameter's name
+        raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {which}{exc.message_tr}",
+                            f"cannot read the overrides ({OVERRIDES_NAME}): {which}{exc.message_en}") from None
     mode = "formulas" if engine == "formulas" else "fast"
     book, order, compiler = load(wb, overrides, mode)
     token = OVERRIDES.set(overrides)
@@ -434,8 +444,10 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     from templates.build import restore_charts
     restore_charts(wb)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=dst.parent)
-    os.close(fd)
+    # created with O_EXCL and mode 0666 less the umask, as any file the user writes (mkstemp's 0600
+    # would make the result unreadable to the colleagues it is for)
+    tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         wb.save(tmp)
         os.replace(tmp, dst)

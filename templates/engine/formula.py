@@ -67,6 +67,9 @@ class Ref:
     c2: tuple[bool, int]
     r2: tuple[bool, int]
     whole: str = ""          # "col" for A:A, "row" for 1:1 (rendered without the missing part)
+    raw_sheet: str = ""      # the sheet part as written ('İthalat'!), for rendering
+
+    single: bool = False     # written as one cell (A1), not A1:A1
 
     def at(self, row: int, col: int) -> tuple[int, int, int, int]:
         """(r1, c1, r2, c2) absolute, 1-based, ordered."""
@@ -83,11 +86,11 @@ class Ref:
         def r(part):
             return ("$" if part[0] else "") + str(part[1] if part[0] else row + part[1])
         if self.whole == "col":
-            return f"{c(self.c1)}:{c(self.c2)}"
+            return f"{self.raw_sheet}{c(self.c1)}:{c(self.c2)}"
         if self.whole == "row":
-            return f"{r(self.r1)}:{r(self.r2)}"
-        one = c(self.c1) + r(self.r1)
-        if (self.c1, self.r1) == (self.c2, self.r2):
+            return f"{self.raw_sheet}{r(self.r1)}:{r(self.r2)}"
+        one = self.raw_sheet + c(self.c1) + r(self.r1)
+        if self.single:
             return one
         return f"{one}:{c(self.c2)}{r(self.r2)}"
 
@@ -135,24 +138,24 @@ def _check_sheet(raw: str) -> None:
 
 
 def make_ref(m: re.Match, row: int, col: int) -> Ref:
-    sheet = None
-    if m["sheet"]:
-        _check_sheet(m["sheet"])
-        sheet = _sheet_name(m["sheet"])
+    sheet, raw = None, m["sheet"] or ""
+    if raw:
+        _check_sheet(raw)
+        sheet = _sheet_name(raw)
     area = m["area"]
     a, _, b = area.partition(":")
     b = b or a
     if re.fullmatch(r"\$?[A-Za-z]{1,3}", a):          # A:A
         c1, _ = _bound(a, row, col, default_row=1)
         c2, _ = _bound(b, row, col, default_row=MAX_ROW)
-        return Ref(sheet, c1, (True, 1), c2, (True, MAX_ROW), "col")
+        return Ref(sheet, c1, (True, 1), c2, (True, MAX_ROW), "col", raw)
     if re.fullmatch(r"\$?\d+", a):                    # 1:1
         _, r1 = _bound(a, row, col, default_col=1)
         _, r2 = _bound(b, row, col, default_col=MAX_COL)
-        return Ref(sheet, (True, 1), r1, (True, MAX_COL), r2, "row")
+        return Ref(sheet, (True, 1), r1, (True, MAX_COL), r2, "row", raw)
     c1, r1 = _bound(a, row, col)
     c2, r2 = _bound(b, row, col)
-    return Ref(sheet, c1, r1, c2, r2)
+    return Ref(sheet, c1, r1, c2, r2, "", raw, ":" not in area)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,167 @@
+"""What every template shares: the workbook itself, the code lists, the overrides sheet, the
+instructions sheet, the rule figures quoted in instructions, deterministic saving.
+
+Builders take a `Flavour` (see `sheets.Flavour`): the same template with registry functions
+spelled plainly or with an add-in's prefix.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.defined_name import DefinedName
+
+from calc.countries import all_codes
+from calc.eexport import BENEFICIARIES, SUPPORTS
+from calc.imports import CATEGORIES
+from calc.money import fmt_rate
+from calc.rules.store import book
+from calc.tev import CERTIFICATES
+
+from .sheets import DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, Flavour, print_setup, protect, title, unlock
+
+MARK = "trcalc:"
+PARAM_ROWS = 20
+
+
+
+def workbook(kind: str, flavour: Flavour = PLAIN) -> Workbook:
+    wb = Workbook()
+    wb.trcalc_flavour = flavour
+    wb.remove(wb.active)
+    when = dt.datetime.combine(book().meta.reviewed, dt.time())
+    wb.properties.creator = "trcalc"
+    wb.properties.created = wb.properties.modified = when
+    wb.properties.keywords = MARK + kind
+    wb.properties.title = kind
+    return wb
+
+
+def lists(wb) -> dict[str, str]:
+    """The hidden Listeler sheet with every code list; returns {name: range for validation}."""
+    ws = wb.create_sheet("Listeler")
+    columns = {
+        "destek": list(SUPPORTS.codes),
+        "yararlanici": list(BENEFICIARIES.codes),
+        "mense": ["AB", "AB DIŞI", *all_codes()],
+        "ulke": all_codes(),
+        "belge": list(CERTIFICATES.codes),
+        "kategori": list(CATEGORIES.codes),
+        "evethayir": ["DOĞRU", "YANLIŞ"],
+    }
+    out = {}
+    for i, (name, values) in enumerate(columns.items(), start=1):
+        letter = chr(ord("A") + i - 1)
+        ws.cell(1, i, name).font = Font(bold=True)
+        for j, v in enumerate(values, start=2):
+            ws.cell(j, i, v)
+        out[name] = f"Listeler!${letter}$2:${letter}${len(values) + 1}"
+    ws.sheet_state = "hidden"
+    protect(ws)
+    return out
+
+
+def parameters(wb) -> None:
+    """Parametreler: overrides for this workbook (TRCALC_OVERRIDES) and the rules for reference."""
+    ws = wb.create_sheet("Parametreler")
+    title(ws, "Parametreler / overrides",
+          "Resmî Gazete'de yeni bir oran ya da tutar çıktıysa A–B sütunlarına parametre adını ve değerini "
+          "yazın: bu çalışma kitabındaki tüm hesaplar onu kullanır ve dökümler bunu belirtir.")
+    for i, h in enumerate(["Parametre", "Değer", "Not"], start=1):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for r in range(FIRST_ROW, FIRST_ROW + PARAM_ROWS):
+        for i in (1, 2, 3):
+            unlock(ws.cell(r, i))
+    end = FIRST_ROW + PARAM_ROWS - 1
+    wb.defined_names["TRCALC_OVERRIDES"] = DefinedName(
+        "TRCALC_OVERRIDES", attr_text=f"Parametreler!$A${FIRST_ROW}:$B${end}")
+    rb = book()
+    on = rb.meta.reviewed
+    headers = ["Kural parametresi", f"Değer ({on:%d.%m.%Y})", "Birim", "Yürürlük", "Güven", "Açıklama", "Kaynak"]
+    for i, h in enumerate(headers, start=5):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for r, e in enumerate(rb.in_force(on), start=FIRST_ROW):
+        value = ", ".join(e.value) if isinstance(e.value, tuple) else (float(e.value) if e.unit != "bool" else e.value)
+        for i, v in enumerate([e.name, value, e.unit, e.start, e.confidence, rb.descriptions[e.name], e.source],
+                              start=5):
+            c = ws.cell(r, i, v)
+            if isinstance(v, dt.date):
+                c.number_format = DATE
+    for letter, width in zip("ABCEFGHIJK", (34, 16, 30, 38, 22, 10, 10, 10, 60, 60)):
+        ws.column_dimensions[letter].width = width
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:C2")
+    ws.row_dimensions[2].height = 45
+    protect(ws)
+    # the printout is the overrides this workbook uses; the rules table beside it is reference data
+    print_setup(ws, 80, f"A1:C{end}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def instructions(wb, heading: str, lines: list[str]) -> None:
+    ws = wb.create_sheet("Talimatlar", 0)
+    ws["A1"] = heading
+    ws["A1"].font = Font(bold=True, size=16)
+    for r, line in enumerate(lines, start=3):
+        ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+        # an explicit height: every program then wraps within the page (about 95 characters a line at 11 pt)
+        ws.row_dimensions[r].height = 15 * (len(line) // 95 + 1) + 3
+    ws.column_dimensions["A"].width = 100
+    protect(ws)
+    print_setup(ws, 100 - 10, f"A1:A{len(lines) + 2}")
+
+
+def rule(name: str):
+    """A rule's value on the rules' review date, for the instructions text (never hand-copied)."""
+    rb = book()
+    return rb.lookup(name, rb.meta.reviewed).value
+
+
+def history(name: str, show) -> str:
+    """'15.05.2019: 150 €; 21.08.2024: 30 €' — every dated value of a rule."""
+    return "; ".join(f"{e.start:%d.%m.%Y}: {show(e.value)}" for e in book().params[name])
+
+
+def pct(x) -> str:
+    return fmt_rate(x)
+
+
+COMMON_HELP = [
+    "Sarı hücreler giriş hücreleridir; gri hücreler formüldür ve kilitlidir (sayfa korumasını parolasız "
+    "kaldırabilirsiniz). Kodları açılır listeden seçin.",
+    "Formüller trcalc işlevlerini (TR_..., EIHR_...) kullanır: Windows'ta Excel + xlwings eklentisiyle, Mac/web'de "
+    "ekibin sunucusundaki Office eklentisiyle, Excel olmadan `trcalc compute GİRDİ.xlsx ÇIKTI.xlsx` ya da "
+    "sunucuya yükleyerek hesaplanır.",
+    "Bir satırdaki hata hücresi (#VALUE! ya da # ile başlayan metin) hangi bağımsız değişkenin neden hatalı "
+    "olduğunu Türkçe ve İngilizce söyler; hesap dökümü için ilgili _DETAIL işlevini kullanın.",
+    "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
+    "Satır eklemek için: sayfa korumasını kaldırın, son dolu formül satırını kopyalayıp aşağıya yapıştırın.",
+]
+
+
+
+def save(wb: Workbook, path: Path) -> None:
+    """Save with fixed zip timestamps and modification date: the same build gives the same bytes,
+    so rebuilding (as `make run` does) leaves the committed files untouched."""
+    when = book().meta.reviewed
+    stamp = f"{when:%Y-%m-%d}T00:00:00Z".encode()
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(fixed, data)
+    data = out.getvalue()
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
