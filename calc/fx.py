@@ -133,6 +133,7 @@ class StoreSource:
         self._online = online
         self._lock = threading.Lock()
         self._resolved: dict[tuple, Bulletin] = {}
+        self._stores: dict = {}
         self._down_until = 0.0
 
     def _store(self, currency: str, on: dt.date):
@@ -141,7 +142,11 @@ class StoreSource:
         except ImportError:          # a Python without sqlite3 (some Pyodide builds)
             raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
                            "this Python has no local rate store (no sqlite3)") from None
-        return Store(self._path or default_path())
+        path = self._path or default_path()
+        store = self._stores.get(str(path))
+        if store is None:                    # one Store per file: its schema is checked once
+            store = self._stores[str(path)] = Store(path)
+        return store
 
     def online(self) -> bool:
         if self._online is not None:
@@ -187,7 +192,7 @@ class StoreSource:
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye az önce ulaşılamadı",
                                f"{d} is not in the local store and TCMB could not be reached a moment ago")
             try:
-                b = fetch(d)
+                b = fetch(d) if d != now else fetch(None)
             except FetchError as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",
@@ -195,6 +200,14 @@ class StoreSource:
             except BulletinError as exc:
                 raise _no_rate(currency, on, f"TCMB'den gelen {d:%d.%m.%Y} dosyası geçerli bir bülten değil ({exc})",
                                f"the file TCMB sent for {d} is not a valid bulletin ({exc})") from None
+            if d == now and b is not None and b.date != d:
+                # Today's bulletin is set at 15:30; until then today.xml is the last one: keep it for its
+                # own date (when it has the currency) and look there, without marking today as bulletin-less.
+                if first <= b.date < d and b.date not in states and (currency == "TRY" or currency in b.quotes):
+                    store.save([b])
+                    states[b.date] = b.number
+                d -= dt.timedelta(days=1)
+                continue
             if b is None:
                 if d < now:                      # today's file appears at 15:30: do not remember its absence
                     store.save(missing=[d])
