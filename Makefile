@@ -38,8 +38,8 @@ samples: templates
 	done
 
 run: samples
-	@echo "seed 003: TR_DUTY(60, 10, 5, DE, 20%, 2025-03-01) = $$($(BIN)/trcalc call TR_DUTY 60 10 5 DE 20% 2025-03-01) EUR"
-	@echo "seed 004: TR_TEV(100000, 10000, 5000, 1, 10%, 30) = $$($(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30) TL"
+	@echo "örnek — posta ithalatı: TR_DUTY(60, 10, 5, DE, 20%, 2025-03-01) = $$($(BIN)/trcalc call TR_DUTY 60 10 5 DE 20% 2025-03-01) EUR"
+	@echo "örnek — dahilde işleme: TR_TEV(100000, 10000, 5000, 1, 10%, 30) = $$($(BIN)/trcalc call TR_TEV 100000 10000 5000 1 10% 30) TL"
 	@echo "computed sample workbooks are in out/"
 	$(BIN)/trcalc serve
 
