@@ -47,7 +47,7 @@ run: samples
 # tests with many random examples, then >= 100,000 random calls over every function, the CLI and
 # >= 10,000 HTTP requests to a live server; every non-CalcError exception and every 5xx printed.
 fuzz: $(STAMP)
-	TRCALC_HYPOTHESIS_PROFILE=fuzz TRCALC_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
+	TRCALC_HYPOTHESIS_PROFILE=fuzz TRCALC_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
 	  tests/test_properties.py tests/test_exact_money.py
 	$(BIN)/python -m fuzz --calls 100000 --cli 3000 --http 10000 --seconds 900
 
