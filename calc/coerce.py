@@ -257,7 +257,8 @@ def to_text(value, arg: str) -> str:
 
 # The English names of the code sets the topic modules declare in Turkish.
 _WHAT_EN = {"destek": "support", "yararlanıcı": "beneficiary", "menşe belgesi": "proof-of-origin",
-            "kategori": "category"}
+            "kategori": "category", "kur türü": "exchange-rate kind", "ödeme şekli": "payment-method",
+            "kalem tutarı": "amount-line"}
 
 
 class CodeSet:
@@ -270,7 +271,8 @@ class CodeSet:
 
     def __init__(self, what: str, codes: dict[str, list[str]], what_en: str | None = None):
         self.what = what
-        self.what_en = what_en or _WHAT_EN.get(what, what)
+        # never the Turkish word in the English message: with no English name, just "unknown code"
+        self.what_en = what_en or _WHAT_EN.get(what, "")
         self.codes = tuple(codes)
         self.aliases = {code: tuple(spellings) for code, spellings in codes.items()}
         self._index: dict[str, str] = {}
@@ -296,6 +298,7 @@ class CodeSet:
         if code is None:
             raise CalcError("unknown_code",
                             f"bilinmeyen {self.what} kodu ({value!r}); geçerli kodlar: {', '.join(self.codes)}",
-                            f"unknown {self.what_en} code ({value!r}); valid codes: {', '.join(self.codes)}",
+                            f"unknown {self.what_en + ' ' if self.what_en else ''}code ({value!r}); "
+                            f"valid codes: {', '.join(self.codes)}",
                             arg)
         return code

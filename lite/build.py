@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -58,8 +59,14 @@ def package_files() -> dict[str, bytes]:
     files["calc/rules/_bundle.json"] = bundle.dump(store.book()).encode()
     files["calc/_countries.json"] = countries.dump().encode()
     for name in ("__init__.py", "runtime.py"):
-        files[f"lite/{name}"] = (ROOT / "lite" / name).read_bytes()
+        files[f"lite/{name}"] = portable((ROOT / "lite" / name).read_bytes())
     return files
+
+
+def portable(source: bytes) -> bytes:
+    """Imports as the archive lays the code out (`calc`, `lite` at the top), also when this runs
+    from the installed wheel, whose copy says `trcalc.calc` (see setup.py)."""
+    return re.sub(rb"^(\s*)(from|import) trcalc\.(calc|lite)\b", rb"\1\2 \3", source, flags=re.M)
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -126,6 +133,8 @@ Bu dosyayı xlwings Lite düzenleyicisindeki main.py'nin yerine yapıştırın; 
 Paste this file over main.py in the xlwings Lite editor; the functions are then
 available as =TR_DUTY(…), =TR_TEV(…) …  See KURULUM.md.
 """
+import importlib
+
 from xlwings import arg, func
 '''
 
@@ -135,7 +144,7 @@ def _run(name, *args):
     """The first call imports trcalc's runtime (unpacked at the end of this file) and
     rebinds `_run` to it, so later calls go straight there."""
     global _run
-    from lite.runtime import run as _run
+    _run = importlib.import_module("lite.runtime").run
     return _run(name, *args)
 '''
 
@@ -170,7 +179,8 @@ def main_source(embed: bool = True) -> str:
         parts.append(_LOADER)
     else:
         body = "\n\n\n".join(function_source(REGISTRY[n]) for n in sorted(REGISTRY))
-        parts.append(f"from lite.runtime import run as _run\n\n\n{body}\n")
+        # (imported by name, so the wheel's import rewriting, see setup.py, leaves it alone)
+        parts.append(f"_run = importlib.import_module(\"lite.runtime\").run\n\n\n{body}\n")
     return "".join(parts)
 
 

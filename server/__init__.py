@@ -4,17 +4,19 @@
     app = create_app()            # settings from TRCALC_* (see server.config)
 
 Blueprints: `api` (JSON), `office` (Office.js custom functions), `web` (Turkish
-calculator pages), `docs` (OpenAPI document and page).  Stateless: scale out
-by running more instances.
+calculator pages), `docs` (OpenAPI document and page), `security` (sign-in with a
+key).  Stateless: scale out by running more instances.  Limits: server.limits;
+keys and security headers: server.security.
 """
 from __future__ import annotations
 
-import hmac
 import logging
+from urllib.parse import quote
 
-from flask import Flask, request
+from flask import Flask, redirect, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from . import limits, security
 from .config import Settings
 
 log = logging.getLogger("trcalc.server")
@@ -23,8 +25,16 @@ _MESSAGES = {
     401: ("API anahtarı eksik ya da geçersiz (X-API-Key)", "missing or invalid API key (X-API-Key)", "unauthorized"),
     404: ("bulunamadı", "not found", "not_found"),
     405: ("bu yöntem desteklenmiyor", "method not allowed", "method_not_allowed"),
-    413: ("istek çok büyük", "request too large", "too_large"),
 }
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class _App(Flask):
+    def dispatch_request(self):
+        # The time limit covers the view only: the body has been read already (before_request),
+        # so a slow client spends none of it.
+        with limits.time_limit(self.config["TRCALC"].request_seconds):
+            return super().dispatch_request()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -34,28 +44,39 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     settings = settings or Settings.from_env()
     require_valid()                          # refuse to start on rules that fail `trcalc rules check`
-    app = Flask(__name__)
+    limits.CEILING_MIB = settings.max_worker_mib
+    app = _App(__name__)
     app.config["TRCALC"] = settings
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_workbook_bytes)
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_workbook_bytes
     app.json.ensure_ascii = False
 
     @app.before_request
-    def _limits_and_keys():
-        if not request.path.startswith("/api/"):
-            return None
-        request.max_content_length = (settings.max_workbook_bytes if request.path == "/api/v1/workbook"
-                                      else settings.max_request_bytes)
-        if request.content_length and request.content_length > request.max_content_length:
-            raise RequestEntityTooLarge()
-        if settings.api_keys and request.method != "OPTIONS":
-            given = request.headers.get("X-API-Key", "")
-            if not any(hmac.compare_digest(given, k) for k in settings.api_keys):
-                return _error(401)
+    def _keys_and_body():
+        if settings.api_keys and request.method != "OPTIONS" and not security.is_open(request.path) \
+                and not security.authorized(settings.api_keys):
+            if security.wants_page():
+                return redirect("/giris?next=" + quote(request.full_path.rstrip("?"), safe="/"), code=303)
+            return _error(401)
+        if request.method in _BODY_METHODS:
+            workbook = request.path == "/api/v1/workbook"
+            request.max_content_length = settings.max_workbook_bytes if workbook else settings.max_request_bytes
+            if request.content_length and request.content_length > request.max_content_length:
+                raise RequestEntityTooLarge()
+            # Read the whole body now, against the limit (also when it comes chunked, with no length),
+            # before the view and its time limit start.
+            data = request.get_data(cache=True, parse_form_data=False)
+            # Werkzeug stops a chunked body quietly at the limit (LimitedStream.readall): one more
+            # byte from the raw input tells a body of exactly the limit from a longer one
+            if request.content_length is None and len(data) >= request.max_content_length \
+                    and request.input_stream.read(1):
+                raise RequestEntityTooLarge()
         return None
 
     @app.after_request
     def _headers(resp):
         resp.headers["X-Trcalc-Rules-Version"] = book().version
+        security.security_headers(resp, settings.frame_ancestors)
         origin = request.headers.get("Origin")
         allowed = settings.cors_origins
         if origin and request.path.startswith("/api/") and ("*" in allowed or origin in allowed):
@@ -70,11 +91,31 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _api_error(exc: api.ApiError):
         return api.json_response(api.error_body(exc.code, exc.message, exc.argument), exc.status)
 
+    @app.errorhandler(limits.Refused)
+    def _refused(exc: limits.Refused):
+        return api.json_response(api.error_body(exc.code, exc.message, exc.setting), exc.status)
+
+    @app.errorhandler(MemoryError)
+    def _memory(exc: MemoryError):
+        return _refused(limits.memory_refusal())
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc):
+        workbook = request.path == "/api/v1/workbook"
+        size, setting = ((settings.max_workbook_bytes, "TRCALC_MAX_WORKBOOK_BYTES") if workbook
+                         else (settings.max_request_bytes, "TRCALC_MAX_REQUEST_BYTES"))
+        return _refused(limits.too_large(f"istek gövdesi {size} bayt sınırını aşıyor",
+                                         f"the request body is over the limit of {size} bytes", setting))
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if exc.code == 404 and not request.path.startswith(("/api/", "/office/", "/lite/")):
             return web.not_found_page()           # a person's page answers with a page, not JSON
-        return _error(exc.code or 500)
+        resp = _error(exc.code or 500)
+        for name, value in exc.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                resp.headers[name] = value         # e.g. Allow on 405, as RFC 9110 §15.5.6 requires
+        return resp
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -92,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(office.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(security.bp)
     app.register_blueprint(lite.bp)
     return app
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
+import math
 from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from calc import CalcError
 from calc.context import read_overrides
@@ -23,10 +27,12 @@ from calc.present import breakdown_text
 from calc.registry import KINDS, REGISTRY, Function, call_many, get
 from calc.rules.store import book
 
-from .models import (ArgumentInfo, BatchRequest, CallRequest, FunctionInfo, FunctionsResponse, RuleInfo,
-                     RulesResponse)
+from . import limits
+from .models import (ArgumentInfo, BatchCall, CallRequest, FunctionInfo, FunctionsResponse, RuleInfo,
+                     RulesResponse, Scalar)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger("trcalc.server")
 
 STATUS = {"unknown_function": 404}
 
@@ -55,7 +61,11 @@ def calc_error(exc: CalcError) -> dict:
 
 def to_json(value, date_format: str = "iso"):
     if isinstance(value, Decimal):
-        return float(value)
+        f = float(value)
+        if not math.isfinite(f):       # JSON has no infinity: refuse rather than write invalid JSON
+            raise CalcError("out_of_range", f"sonuç JSON sayısı olarak yazılamayacak kadar büyük ({value:.3e})",
+                            f"the result is too large to write as a JSON number ({value:.3e})")
+        return f
     if isinstance(value, dt.date):
         return to_serial(value) if date_format == "serial" else value.isoformat()
     if isinstance(value, list):
@@ -72,15 +82,30 @@ def result_body(value, date_format: str) -> dict:
     return out
 
 
+def _invalid(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
+    first = exc.errors()[0]
+    where = ".".join([prefix] * bool(prefix) + [str(p) for p in first["loc"]]) or "body"
+    return where, (f"istek gövdesi geçersiz ({where}: {first['msg']}) — "
+                   f"invalid request body ({where}: {first['msg']})")
+
+
 def _parse(model):
     try:
         return model.model_validate_json(request.get_data() or b"{}")
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(400, "invalid_request",
-                       f"istek gövdesi geçersiz ({where}: {first['msg']}) — invalid request body ({where}: {first['msg']})",
-                       where) from None
+        where, message = _invalid(exc)
+        raise ApiError(400, "invalid_request", message, where) from None
+
+
+def run_call(fn: Function, args: list, overrides: dict):
+    """One call; a Decimal signal that escaped the function's own checks becomes a CalcError
+    (a number outside what can be computed), never a 500."""
+    try:
+        return fn.run(fn.read_args(args), overrides)
+    except (ArithmeticError, OverflowError) as exc:
+        raise CalcError("out_of_range", f"{fn.name}: sayılar hesaplanabilecek aralığın dışında ({type(exc).__name__})",
+                        f"{fn.name}: the numbers are outside the range that can be computed "
+                        f"({type(exc).__name__})") from None
 
 
 def with_date(fn: Function, args: list, date) -> list:
@@ -104,51 +129,95 @@ def call_one(name: str):
     except CalcError as exc:
         raise ApiError(404, exc.code, exc.message) from None
     try:
-        value = fn(*with_date(fn, req.args, req.date), overrides=req.overrides)
+        value = run_call(fn, with_date(fn, req.args, req.date), read_overrides(req.overrides))
+        body = {"function": fn.name, **result_body(value, req.date_format), "type": fn.result,
+                "rules_version": rules_version()}
     except CalcError as exc:
         return json_response({"error": calc_error(exc), "rules_version": rules_version()},
                              STATUS.get(exc.code, 400))
-    body = {"function": fn.name, **result_body(value, req.date_format), "type": fn.result,
-            "rules_version": rules_version()}
     return json_response(body)
+
+
+class _BatchEnvelope(BaseModel):
+    """The batch body with each call left unread, so one malformed call fails alone."""
+    model_config = ConfigDict(extra="forbid")
+    calls: list[Any]
+    overrides: dict[str, Scalar] | None = None
+    date_format: Literal["iso", "serial"] = "iso"
+
+
+def _check_batch_budget(calls: list, settings) -> None:
+    """Before any work: the number of calls and of table calls (a `_DETAIL` table is ~10 rows)."""
+    rows = [_raw_rows(c) for c in calls]             # a column counts its rows
+    size = sum(rows)
+    if size > settings.max_batch:
+        raise limits.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({size} verildi)",
+                               f"at most {settings.max_batch} calls in a batch ({size} given)", "TRCALC_MAX_BATCH")
+    tables = 0
+    for c, n in zip(calls, rows):
+        fn = REGISTRY.get(str(c.get("function", "")).strip().upper()) if isinstance(c, dict) else None
+        tables += n if fn and fn.result == "table" else 0
+    if tables > settings.max_batch_tables:
+        raise limits.too_large(f"toplu istekte en çok {settings.max_batch_tables} tablo (_DETAIL) çağrısı olabilir "
+                               f"({tables} verildi)",
+                               f"at most {settings.max_batch_tables} table (_DETAIL) calls in a batch "
+                               f"({tables} given)", "TRCALC_MAX_BATCH_TABLES")
+
+
+def _one(i: int, raw, shared: dict, shared_raw: dict | None, date_format: str) -> dict:
+    """One call of a batch: its result, or its own error — whatever goes wrong."""
+    try:
+        c = BatchCall.model_validate(raw)
+    except ValidationError as exc:
+        where, message = _invalid(exc, f"calls.{i}")
+        return {"error": {"code": "invalid_request", "message": message, "argument": where}}
+    try:
+        if c.array:
+            return column_result(c, shared_raw, date_format)
+        fn = get(c.function)
+        overrides = {**shared, **read_overrides(c.overrides)} if c.overrides else shared
+        return result_body(run_call(fn, with_date(fn, c.args, c.date), overrides), date_format)
+    except CalcError as exc:
+        return {"error": calc_error(exc)}
+    except (limits.Refused, MemoryError):
+        raise
+    except Exception:                       # a defect in one call must not fail the others
+        log.exception("unexpected error in batch call %d (%s)", i, c.function)
+        return {"error": {"code": "internal", "message": "beklenmeyen hata; kayıtlara bakın — "
+                                                         "unexpected error; see the logs", "argument": None}}
 
 
 @bp.post("/batch")
 def batch():
-    req = _parse(BatchRequest)
-    limit = current_app.config["TRCALC"].max_batch
-    size = sum(_rows(c) for c in req.calls)         # a column counts its rows
-    if size > limit:
-        raise ApiError(413, "too_large", f"toplu istekte en çok {limit} çağrı olabilir ({size} verildi) — "
-                                         f"at most {limit} calls in a batch ({size} given)")
-    shared = {}
-    results = []
+    req = _parse(_BatchEnvelope)
+    settings = current_app.config["TRCALC"]
+    _check_batch_budget(req.calls, settings)
+    deadline = limits.Deadline(settings.request_seconds)
     try:
-        shared = read_overrides(req.overrides)
-        shared_error = None
+        shared, shared_error = read_overrides(req.overrides), None
     except CalcError as exc:
-        shared_error = calc_error(exc)
-    for c in req.calls:
-        if shared_error:
-            results.append({"error": shared_error})
-            continue
-        if c.array:
-            results.append(column_result(c, req.overrides, req.date_format))
-            continue
-        try:
-            fn = get(c.function)
-            overrides = {**shared, **read_overrides(c.overrides)} if c.overrides else shared
-            value = fn.run(fn.read_args(with_date(fn, c.args, c.date)), overrides)
-            results.append(result_body(value, req.date_format))
-        except CalcError as exc:
-            results.append({"error": calc_error(exc)})
-    return json_response({"results": results, "rules_version": rules_version()})
+        shared, shared_error = {}, {"error": calc_error(exc)}
+    parts, size = [], 0
+    for i, raw in enumerate(req.calls):
+        deadline.check()
+        part = json.dumps(shared_error or _one(i, raw, shared, req.overrides, req.date_format), ensure_ascii=False,
+                          separators=(",", ":"))
+        size += len(part) + 1
+        if size > settings.max_response_bytes:
+            raise limits.too_large(
+                f"toplu yanıt {settings.max_response_bytes} bayt sınırını aşıyor ({i} çağrıdan sonra); "
+                "isteği bölün", f"the batch response is over the limit of {settings.max_response_bytes} bytes "
+                f"(after {i} calls); split the request", "TRCALC_MAX_RESPONSE_BYTES")
+        parts.append(part)
+    tail = json.dumps(rules_version(), ensure_ascii=False)
+    return Response('{"results":[' + ",".join(parts) + '],"rules_version":' + tail + "}", mimetype="application/json")
 
 
-def _rows(call) -> int:
-    if not call.array:
+def _raw_rows(call) -> int:
+    """Rows of one call as sent (before it is validated): 1, or the longest column of the column form."""
+    if not isinstance(call, dict) or call.get("array") is not True or not isinstance(call.get("args"), list):
         return 1
-    return max((len(a) for a in call.args if isinstance(a, list)), default=1)
+    return max((len(a) for a in call["args"] if isinstance(a, list)), default=1)
 
 
 def column_result(call, shared: dict | None, date_format: str) -> dict:
@@ -212,7 +281,13 @@ def workbook():
     try:
         out, report = compute_bytes(data)
     except WorkbookError as exc:
-        raise ApiError(400, "invalid_workbook", exc.message, "file") from None
+        # a workbook over one of the engine's budgets (cells, formulas, range sizes, rows: a
+        # WorkbookLimitError, which names its setting) is 413; any other unreadable workbook is 400
+        setting = getattr(exc, "setting", None)
+        status = 413 if setting else 400
+        message = exc.message if not setting or setting in exc.message else f"{exc.message} (ayar / setting {setting})"
+        raise ApiError(status, "too_large" if status == 413 else "invalid_workbook", message,
+                       setting or "file") from None
     name = (upload.filename if upload and upload.filename else "calisma_kitabi.xlsx").rsplit("/", 1)[-1]
     stem = name[:-5] if name.lower().endswith(".xlsx") else name
     safe = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in "-_.")) or "calisma_kitabi"
@@ -226,6 +301,8 @@ def workbook():
     resp.headers["X-Trcalc-Formulas"] = str(report.formulas)
     resp.headers["X-Trcalc-Errors"] = str(len(report.errors))
     if report.errors:
-        resp.headers["X-Trcalc-Error-Cells"] = ",".join(f"{s}!{c}" for s, c, _ in report.errors[:50]).encode(
-            "ascii", "replace").decode()
+        # sheet names may hold any character, a line break too: percent-encoded (UTF-8) they are
+        # always a valid header value
+        resp.headers["X-Trcalc-Error-Cells"] = ",".join(f"{quote(str(s), safe='')}!{c}"
+                                                        for s, c, _ in report.errors[:50])
     return resp

@@ -25,7 +25,9 @@ def _json(ref: str, description: str) -> dict:
 def _errors(*codes: int) -> dict:
     words = {400: "bad input (the message names the argument)", 401: "missing or bad API key",
              404: "unknown function (/api/v1/fx: no stored rate and TCMB unreachable; the message names the "
-                  "command to run)", 413: "request or batch too large", 500: "unexpected error (no traceback)"}
+                  "command to run)",
+             413: "over a size budget (the message names the limit and its TRCALC_ setting)",
+             422: "over the time limit (TRCALC_REQUEST_SECONDS)", 500: "unexpected error (no traceback)"}
     return {str(c): _json(ERR, words[c]) for c in codes}
 
 
@@ -50,13 +52,13 @@ def openapi() -> dict:
             "parameters": [{"name": "name", "in": "path", "required": True,
                             "schema": {"type": "string", "enum": names}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": ref + "CallRequest"}}}},
-            "responses": {"200": _json(ref + "CallResponse", "the cell value"), **_errors(400, 401, 404, 413, 500)}}},
+            "responses": {"200": _json(ref + "CallResponse", "the cell value"), **_errors(400, 401, 404, 413, 422, 500)}}},
         "/api/v1/batch": {"post": {
             "summary": "Compute many calls in one request; results in the same order", "tags": ["api"],
             "security": secured,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": ref + "BatchRequest"}}}},
             "responses": {"200": _json(ref + "BatchResponse", "one result or error per call"),
-                          **_errors(400, 401, 413, 500)}}},
+                          **_errors(400, 401, 413, 422, 500)}}},
         "/api/v1/functions": {"get": {
             "summary": "The function registry with Turkish and English help", "tags": ["api"], "security": secured,
             "responses": {"200": _json(ref + "FunctionsResponse", "every function"), **_errors(401, 500)}}},
@@ -80,7 +82,7 @@ def openapi() -> dict:
                                                  "{filename, mimetype, formulas, file, errors: [{sheet, cell, message}]}",
                                   "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                                               "application/json": {"schema": {"type": "object"}}}},
-                          **_errors(400, 401, 413, 500)}}},
+                          **_errors(400, 401, 413, 422, 500)}}},
         "/healthz": {"get": {"summary": "Health and rules version", "tags": ["ops"],
                              "responses": {"200": _json(ref + "HealthResponse", "up")}}},
         "/openapi.json": {"get": {"summary": "This document", "tags": ["docs"],
@@ -122,6 +124,16 @@ def openapi() -> dict:
                 "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
                 "404": {"description": "no such file"}}}},
         "/": _page("Web calculator: index of the calculator pages"),
+        "/giris": {
+            **_page("Sign-in form (when the server sets TRCALC_API_KEYS)"),
+            "post": {"summary": "Sign in with an API key: sets an HttpOnly cookie for the pages", "tags": ["pages"],
+                     "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+                         "type": "object", "required": ["key"],
+                         "properties": {"key": {"type": "string"}, "next": {"type": "string"}}}}}},
+                     "responses": {"303": {"description": "signed in; on to `next`"},
+                                   "401": {"description": "invalid key (the form again)"}}}},
+        "/cikis": {"get": {"summary": "Sign out (clears the cookie)", "tags": ["pages"],
+                           "responses": {"303": {"description": "signed out; to /giris"}}}},
         "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],

@@ -1,17 +1,54 @@
-"""gunicorn settings for `trcalc serve --production` (override any with GUNICORN_CMD_ARGS)."""
+"""gunicorn settings for `trcalc serve --production` (override any with GUNICORN_CMD_ARGS).
+
+Worker class: gevent. A sync worker reads the request itself and is stuck on a client that
+sends one byte a second (six such sockets froze four sync workers for 18 s). gevent's worker
+reads each connection in its own greenlet, so a slow client holds a greenlet (`worker_connections`
+of them per worker), never the worker: the request reaches the app only once it has fully
+arrived. The app's work is CPU-bound and short, so a worker runs one request at a time as a sync
+worker would; `tests/test_slow_clients.py` keeps 50 slow sockets open and checks that normal
+requests keep a p99 under 100 ms. gunicorn's FAQ: sync workers "are designed to run behind Nginx
+[…] If you want to deploy Gunicorn to handle unbuffered requests (ie, serving requests directly
+from the internet) you should use one of the async workers" (docs.gunicorn.org, FAQ; "Design:
+choosing a worker type" — a load that "trickles data" makes a DOS trivial for sync workers).
+
+Limits (server/limits.py): the app stops a request at TRCALC_REQUEST_SECONDS with a 422; gunicorn's
+own `timeout` (a worker silent that long is killed) is the backstop beyond it. After each request
+`post_request` recycles the worker when its memory passed TRCALC_MAX_WORKER_MIB or a request was
+interrupted — gracefully: it finishes what it holds, the master starts a fresh one.
+"""
 import multiprocessing
 import os
 
+from server.config import Settings
+
+_settings = Settings.from_env()
+
 bind = os.environ.get("TRCALC_BIND", f"{os.environ.get('TRCALC_HOST', '127.0.0.1')}:{os.environ.get('TRCALC_PORT', '8000')}")
 workers = int(os.environ.get("TRCALC_WORKERS", 2 * multiprocessing.cpu_count()))
-# Requests are short and CPU-bound (the GIL makes threads no faster): plain sync workers gave the
-# lowest p99 under load (bench/RESULTS.md). Behind a buffering proxy (nginx) slow clients cost nothing.
-worker_class = os.environ.get("TRCALC_WORKER_CLASS", "sync")
+worker_class = os.environ.get("TRCALC_WORKER_CLASS", "gevent")
+worker_connections = 1000      # open connections per worker (slow ones included)
 threads = int(os.environ.get("TRCALC_THREADS", "1"))
-timeout = 120                  # a large workbook upload may take a while
+timeout = _settings.request_seconds + 30
 graceful_timeout = 20
+keepalive = 5
 preload_app = True             # load the rules once, before forking
 accesslog = os.environ.get("TRCALC_ACCESS_LOG") or None
 errorlog = "-"
 max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000
+
+
+def post_request(worker, req, environ, resp):
+    """Recycle this worker after the response when it passed its memory ceiling or a request
+    was cut short by the time limit."""
+    from server import limits
+    why = limits.recycle_reason()
+    if why and worker.alive:
+        worker.log.warning("trcalc: recycling worker %s (%s)", worker.pid, why)
+        worker.alive = False
+    if "gevent" in type(worker).__module__:
+        # Yield once per request: a keep-alive client whose next request is already waiting would
+        # otherwise be served again and again while the worker's other connections wait (the work
+        # is CPU-bound, so nothing else yields) — measured: p99 several times higher without it.
+        import gevent
+        gevent.sleep(0)

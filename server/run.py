@@ -20,6 +20,7 @@ CONF = Path(__file__).with_name("gunicorn.conf.py")
 
 
 def serve(production: bool = False, host: str | None = None, port: int | None = None) -> int:
+    config.Settings.from_env()       # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
     host = host or config.host()
     port = port or config.port()
     if production:

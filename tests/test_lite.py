@@ -223,3 +223,10 @@ def test_cli_writes_the_lite_folder(tmp_path):
     assert names == sorted(["KURULUM.md", "main.py", "requirements.txt", "wheel/main.py",
                             "wheel/requirements.txt", f"wheel/{build.wheel_name()}"])
     assert (tmp_path / "KURULUM.md").read_text().startswith("# trcalc — xlwings Lite kurulumu")
+
+
+def test_the_archive_keeps_its_imports_when_built_from_the_installed_wheel():
+    # the wheel's copy of lite/runtime.py says trcalc.calc (setup.py rewrites it); the archive has calc
+    assert build.portable(b"from trcalc.calc import call_many, get\n    import trcalc.lite.x\n") == (
+        b"from calc import call_many, get\n    import lite.x\n")
+    assert build.portable(b"from calc.errors import CalcError\n") == b"from calc.errors import CalcError\n"

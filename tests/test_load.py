@@ -74,3 +74,80 @@ def test_batch_under_load():
     assert not failures, failures[:5]
     assert sum(counts) > CLIENTS * 10, counts                 # it really ran
     assert late - early < max(30.0, 0.25 * early), (early, late)
+
+
+def _post(port: int, path: str, body: dict, timeout: float = 30) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    out = resp.status, json.loads(resp.read())
+    conn.close()
+    return out
+
+
+def _workers(master: int) -> set[int]:
+    return {int(p) for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+                                           text=True).stdout.split()}
+
+
+def _wait_for_new_worker(master: int, old: set[int], seconds: float = 20) -> set[int]:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        now = _workers(master)
+        if now and not (now & old):
+            return now
+        time.sleep(0.1)
+    raise AssertionError(f"worker {old} was not replaced")
+
+
+def stop(proc) -> None:
+    """Stop the server; a worker caught while booting can miss SIGTERM (it still has the master's
+    handler), so after gunicorn's graceful timeout the master is killed (its workers then exit:
+    they watch their parent)."""
+    proc.terminate()
+    try:
+        proc.wait(25)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_time_limit_stops_a_long_request_and_the_worker_is_recycled():
+    # one column-form call of 300,000 rows is a single piece of work (~4 s here): only the timer
+    # (SIGALRM in the gevent worker) can stop it at TRCALC_REQUEST_SECONDS=1
+    port = free_port()
+    proc, _ = start(["--production"], {"TRCALC_WORKERS": "1", "TRCALC_REQUEST_SECONDS": "1",
+                                       "TRCALC_MAX_BATCH": "1000000", "TRCALC_MAX_RESPONSE_BYTES": "100000000"},
+                    port)
+    try:
+        before = _workers(proc.pid)
+        column = {"function": "TR_TEV", "args": [[1] * 300000, 10000, 5000, 1, 0.1, 30], "array": True}
+        started = time.monotonic()
+        status, body = _post(port, "/api/v1/batch", {"calls": [column]})
+        took = time.monotonic() - started
+        assert status == 422 and body["error"]["argument"] == "TRCALC_REQUEST_SECONDS", body
+        assert "TRCALC_REQUEST_SECONDS" in body["error"]["message"] and took < 2.5, took
+        _wait_for_new_worker(proc.pid, before)
+        status, body = _post(port, "/api/v1/call/TR_CIF", {"args": [60, 10, 5]})
+        assert status == 200 and body["value"] == 75.0
+    finally:
+        stop(proc)
+
+
+def test_worker_past_its_memory_ceiling_is_recycled():
+    # a 1 MiB ceiling: every worker is past it after its first request, so each request is
+    # answered and then its worker replaced — gracefully, no request lost
+    port = free_port()
+    proc, _ = start(["--production"], {"TRCALC_WORKERS": "1", "TRCALC_MAX_WORKER_MIB": "1",
+                                       "GUNICORN_CMD_ARGS": "--graceful-timeout 3"}, port)
+    try:
+        seen = set()
+        for _ in range(3):
+            before = _workers(proc.pid)
+            seen |= before
+            status, body = _post(port, "/api/v1/call/TR_CIF", {"args": [60, 10, 5]})
+            assert status == 200 and body["value"] == 75.0
+            _wait_for_new_worker(proc.pid, before)
+        assert len(seen) == 3
+    finally:
+        stop(proc)

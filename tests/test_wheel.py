@@ -96,3 +96,23 @@ def test_cli_templates_and_excel_outside_a_checkout(installed):
     assert '"UDF MODULES","trcalc.udfs"' in text and "PYTHONPATH" not in text      # installed: no path needed
     assert "Trust access to the VBA project object model" in r.stdout and "Import Functions" in r.stdout
     assert _run(trcalc, "excel", "--check", "--conf", conf, cwd=installed["cwd"]).returncode == 0
+
+
+def test_trcalc_lite_outside_a_checkout_ships_code_that_runs_on_the_standard_library(installed, tmp_path):
+    """`trcalc lite` from the installed wheel: the code carried in main.py keeps its own imports
+    (calc, lite at the top of the archive), not the wheel's trcalc.* ones, and needs nothing but
+    the standard library (as in Pyodide; tests/test_lite.py runs it there)."""
+    trcalc = installed["venv"] / "bin" / "trcalc"
+    out = installed["cwd"] / "lite"
+    _run(trcalc, "lite", "--out", out, cwd=installed["cwd"])
+    main = (out / "main.py").read_text(encoding="utf-8")
+    assert "trcalc." not in main.split("_CODE = [")[0].replace("trcalc lite", "")
+    code = (f"import sys, types\n"
+            "for m in ('pydantic', 'yaml', 'pycountry', 'openpyxl', 'trcalc'): sys.modules[m] = None\n"
+            "x = types.ModuleType('xlwings'); x.func = lambda f=None, **k: f if f else (lambda g: g)\n"
+            "x.arg = lambda *a, **k: (lambda g: g); sys.modules['xlwings'] = x\n"
+            f"sys.path.insert(0, {str(out)!r})\n"
+            "import main\n"
+            "print(main.TR_TEV(100000, 10000, 5000, 1, 0.1, 30), main.TR_DUTY(60, 10, 5, 'DE', 0.2, '2025-03-01'))")
+    r = _run(sys.executable, "-S", "-c", code, cwd=tmp_path)
+    assert r.stdout.split() == ["150000.0", "33.0"]          # seed 004 and seed 003, by hand in test_lite.py

@@ -12,13 +12,25 @@
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
     trcalc fx status                                    where the store is and what it holds
 
-Exit status: 0 ok, 2 bad input (the message on stderr, Turkish then English).
+Exit status: 0 ok, 1 `compute` finished with cells in error / `rules check` failed, 2 any other
+failure: one line on stderr, Turkish then English — never a traceback (TRCALC_DEBUG=1 shows it).
+A reader that stops early (`trcalc rules show | head`) ends the output quietly, exit 2, as the
+Python documentation's note on SIGPIPE advises (library/signal.html, "Note on SIGPIPE").
 """
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
+
+
+class Failure(Exception):
+    """A failure the user can fix: one line, Turkish then English, exit 2."""
+
+    def __init__(self, tr: str, en: str | None = None):
+        super().__init__(f"{tr} — {en}" if en else tr)
 
 
 def show_value(value) -> str:
@@ -32,9 +44,20 @@ def show_value(value) -> str:
     return str(value)
 
 
+def _overrides(items: list[str] | None) -> dict:
+    out = {}
+    for kv in items or []:
+        name, sep, value = kv.partition("=")
+        if not sep or not name.strip():
+            raise Failure(f"--override AD=DEĞER biçiminde olmalı ({kv!r} verildi; örn. kdv.general_rate=20%)",
+                          f"--override must be NAME=VALUE ({kv!r} given; e.g. kdv.general_rate=20%)")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _call(ns) -> int:
     from calc import CalcError, call
-    overrides = dict(kv.split("=", 1) for kv in ns.override or [])
+    overrides = _overrides(ns.override)
     try:
         print(show_value(call(ns.name, *ns.args, overrides=overrides)))
     except CalcError as exc:
@@ -84,20 +107,63 @@ def _docs(ns) -> int:
     return 0
 
 
-def _compute(ns) -> int:
-    from templates.engine import WorkbookError, compute_file
+def _check_input(path: Path) -> None:
+    """A regular file, checked with stat() before anything opens it: a FIFO or a device
+    (/dev/zero) would block or never end."""
     try:
-        report = compute_file(Path(ns.input), Path(ns.output), ns.engine)
+        st = path.stat()
+    except FileNotFoundError:
+        raise Failure(f"girdi dosyası bulunamadı: {path}", f"input file not found: {path}") from None
+    except OSError as exc:
+        raise Failure(f"girdi okunamadı ({path}: {exc.strerror})", f"cannot read the input ({path}: {exc.strerror})") \
+            from None
+    if stat.S_ISDIR(st.st_mode):
+        raise Failure(f"girdi bir klasör, .xlsx dosyası değil: {path}", f"the input is a folder, not an .xlsx file: {path}")
+    if not stat.S_ISREG(st.st_mode):
+        raise Failure(f"girdi normal bir dosya değil (FIFO, aygıt ya da soket): {path}",
+                      f"the input is not a regular file (a FIFO, device or socket): {path}")
+
+
+def _check_output(path: Path) -> None:
+    if path.is_dir():
+        raise Failure(f"çıktı bir klasör; bir dosya adı verin (örn. {path / 'sonuc.xlsx'})",
+                      f"the output is a folder; give a file name (e.g. {path / 'sonuc.xlsx'})")
+    if path.exists() and not path.is_file():
+        raise Failure(f"çıktı normal bir dosya değil: {path}", f"the output is not a regular file: {path}")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise Failure(f"çıktının klasörü bir dosya: {parent}", f"the output's folder is a file: {parent}")
+            break
+
+
+def _compute(ns) -> int:
+    from calc import CalcError
+    from templates.engine import WorkbookError, compute_file
+    src, dst = Path(ns.input), Path(ns.output)
+    _check_input(src)
+    _check_output(dst)
+    try:
+        report = compute_file(src, dst, ns.engine)
     except WorkbookError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
+        raise Failure(exc.message) from None
+    except CalcError as exc:
+        raise Failure(exc.message_tr, exc.message_en) from None
+    except OSError as exc:
+        where = src if exc.filename and Path(exc.filename) == src else dst
+        raise Failure(f"dosya yazılamadı ya da okunamadı ({where}: {exc.strerror})",
+                      f"cannot write or read the file ({where}: {exc.strerror})") from None
     print(report.summary())
     return 0 if not report.errors or ns.allow_errors else 1
 
 
 def _serve(ns) -> int:
+    from server.config import SettingError
     from server.run import serve
-    return serve(production=ns.production, host=ns.host, port=ns.port)
+    try:
+        return serve(production=ns.production, host=ns.host, port=ns.port)
+    except SettingError as exc:
+        raise Failure(str(exc)) from None
 
 
 def _build_templates(ns) -> int:
@@ -214,7 +280,31 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     ns = parser().parse_args(argv)
-    return ns.run(ns)
+    try:
+        code = ns.run(ns)
+        sys.stdout.flush()
+        return code
+    except Failure as exc:
+        print(f"trcalc: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly; stdout to devnull so the interpreter's
+        # final flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except ArithmeticError as exc:     # a Decimal signal (overflow, invalid operation) no check caught
+        print(f"trcalc: sayılar hesaplanabilecek aralığın dışında ({type(exc).__name__}) — "
+              f"the numbers are outside the range that can be computed ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except Exception as exc:       # a defect: still one line, the details with TRCALC_DEBUG=1
+        if os.environ.get("TRCALC_DEBUG"):
+            raise
+        print(f"trcalc: beklenmeyen hata ({type(exc).__name__}: {exc}); ayrıntı için TRCALC_DEBUG=1 — "
+              f"unexpected error ({type(exc).__name__}: {exc}); set TRCALC_DEBUG=1 for details", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import sys
 import tempfile
 import threading
@@ -417,8 +418,9 @@ def compute_workbook(src: Path, engine: str = "auto") -> tuple[object, Report]:
     try:
         overrides = read_rule_overrides(workbook_overrides(wb))
     except CalcError as exc:
-        raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {exc.message_tr}",
-                            f"cannot read the overrides ({OVERRIDES_NAME}): {exc.message_en}") from None
+        which = f"{exc.argument}: " if exc.argument else ""      # the parameter's name
+        raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {which}{exc.message_tr}",
+                            f"cannot read the overrides ({OVERRIDES_NAME}): {which}{exc.message_en}") from None
     mode = "formulas" if engine == "formulas" else "fast"
     book, order, compiler = load(wb, overrides, mode)
     token = OVERRIDES.set(overrides)
@@ -442,8 +444,10 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     from templates.build import restore_charts
     restore_charts(wb)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=dst.parent)
-    os.close(fd)
+    # created with O_EXCL and mode 0666 less the umask, as any file the user writes (mkstemp's 0600
+    # would make the result unreadable to the colleagues it is for)
+    tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         wb.save(tmp)
         os.replace(tmp, dst)
