@@ -124,9 +124,10 @@ def derive(base: Entry, year: int) -> tuple[Decimal, list[Step], Entry | None]:
 
 
 def refuse_revaluation_overrides(overrides) -> None:
-    """A revaluation figure is one per year: a single override cannot stand for all of them."""
-    for name in REVALUATION:
-        if name in overrides:
+    """A revaluation figure is one per year: a single override cannot stand for all of them; the
+    published tables are only compared with, so an override of one would silently do nothing."""
+    for name in overrides:
+        if name in REVALUATION or name.startswith("eexport.table."):
             raise CalcError(
                 "invalid",
                 f"{name} yıllara göre bir dizi değerdir ve geçersiz kılınamaz; bunun yerine yılın üst sınırını "

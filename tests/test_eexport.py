@@ -160,6 +160,9 @@ def test_a_year_whose_indices_are_not_in_the_rules_is_an_error_not_a_guess():
 def test_revaluation_figures_cannot_be_overridden_as_one_value():
     with raises_on("overrides[eexport.revaluation.tufe]", "invalid"):
         cap("REKLAM", "SIRKET", 1000, 10000, 2025, overrides={"eexport.revaluation.tufe": 0.3})
+    # a published figure is only compared with: overriding it would change nothing, so it is refused
+    with raises_on("overrides[eexport.table.reklam.sirket]", "invalid"):
+        cap("REKLAM", "SIRKET", 1000, 10000, 2025, overrides={"eexport.table.reklam.sirket": 1})
 
 
 def test_reklam_ratio_binding_and_not():
