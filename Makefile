@@ -18,6 +18,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	@bash tests/setup-browser.sh
+	@bash tests/setup-libreoffice.sh
 	@bash tests/lite/setup.sh
 	$(BIN)/ruff check calc addin lite server templates trcalc bench tests fuzz
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup

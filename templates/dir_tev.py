@@ -6,7 +6,8 @@ import datetime as dt
 from openpyxl import Workbook
 
 from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
-from .sheets import DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title
+from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet,
+                     title, with_error_flag)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
@@ -31,7 +32,7 @@ NORMS = [
     Col("waste", "Fire oranı", 10, RATE, help="tüketim fire hariçse girin; dahilse boş"),
 ]
 _NORM = "{n_product},{product}{r},{n_input},{input}{r}"
-EXPORTS = [
+EXPORTS = with_error_flag([
     Col("decl", "İhracat beyannamesi", 16, TEXT),
     Col("date", "Tarih", 12, DATE, help="TEV'in vadesi"),
     Col("product", "Ürün", 14, TEXT),
@@ -61,7 +62,7 @@ EXPORTS = [
         "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{date}{r}", pay_date="{paid}{r}") + ")"),
     Col("penalty", "Para cezası (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
         "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{date}{r}") + ")"),
-]
+])
 
 
 def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
