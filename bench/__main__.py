@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import lite, office, suites
+from . import fx, lite, office, suites
 from .measure import table
 
 
@@ -34,6 +34,7 @@ def main() -> None:
         ("production load", lambda: suites.production_load(3 if ns.quick else 10)),
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
+        ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
     ]
     for name, step in steps:
         print(f"… {name}", flush=True)
@@ -58,6 +59,11 @@ Notes:
   therefore computed by the template fast path (each formula column's Python twin, the
   lookups indexed once); any other workbook goes through the `formulas` engine. The
   fast path is tested cell by cell against the engine (`tests/test_fast_path.py`).
+- TCMB rates (`python -m bench.fx`): a temporary store holds a bulletin for every weekday of
+  2025 (no network); figures are CPU time, as the 2 shared cores make wall-clock swing. A warm
+  TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
+  `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
+  cache) to `trcalc compute`.
 - What made the single and array calls fast: rules look-ups cached per (parameter, date),
   one rules context per date in the array form, code folding cached, warning and breakdown
   text built only when a `_DETAIL` asks for it, no pydantic inside the calculation.

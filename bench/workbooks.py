@@ -8,7 +8,8 @@ from templates import build
 from templates.build import EXPORTS, IMPORTS, NORMS, _fill
 
 
-def dir_tev(lines: int, path: Path) -> Path:
+def dir_tev(lines: int, path: Path, fx=None) -> Path:
+    """`fx`: every export line's Kur (default: a typed rate per line; "TCMB" for the customs rate)."""
     wb = build.build_dir(lines)
     d = dt.date
     _fill(wb["İthalat"], IMPORTS, [
@@ -25,7 +26,7 @@ def dir_tev(lines: int, path: Path) -> Path:
     _fill(wb["İhracat"], EXPORTS, [
         {"decl": f"EX{i:06d}", "date": d(2025, 1 + i % 12, 1 + i % 28), "product": "KUMAS",
          "input": "IPLIK" if i % 2 else "BOYA", "qty": 5 + i % 50, "destination": dests[i % 4][0],
-         "certificate": dests[i % 4][1], "fx": 30 + (i % 10) / 10,
+         "certificate": dests[i % 4][1], "fx": 30 + (i % 10) / 10 if fx is None else fx,
          **({"paid": d(2025, 12, 31), "voluntary": "YANLIŞ"} if i % 25 == 0 else {})}
         for i in range(lines)])
     build.save(wb, path)

@@ -133,6 +133,7 @@ class StoreSource:
         self._online = online
         self._lock = threading.Lock()
         self._resolved: dict[tuple, Bulletin] = {}
+        self._stores: dict = {}
         self._down_until = 0.0
 
     def _store(self, currency: str, on: dt.date):
@@ -141,7 +142,11 @@ class StoreSource:
         except ImportError:          # a Python without sqlite3 (some Pyodide builds)
             raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
                            "this Python has no local rate store (no sqlite3)") from None
-        return Store(self._path or default_path())
+        path = self._path or default_path()
+        store = self._stores.get(str(path))
+        if store is None:                    # one Store per file: its schema is checked once
+            store = self._stores[str(path)] = Store(path)
+        return store
 
     def online(self) -> bool:
         if self._online is not None:

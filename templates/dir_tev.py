@@ -20,7 +20,7 @@ IMPORTS = [
     Col("unit", "Birim", 8, TEXT),
     Col("value", "Değer (döviz)", 15, "#,##0.00"),
     Col("currency", "Döviz", 8, TEXT),
-    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için"),
+    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için; TCMB: tarihin gümrük kuru", default="TCMB"),
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
@@ -40,7 +40,8 @@ EXPORTS = with_error_flag([
     Col("qty", "İhraç miktarı", 12, QTY),
     Col("destination", "Varış ülkesi", 10, TEXT, choices="ulke"),
     Col("certificate", "Menşe belgesi", 10, TEXT, choices="belge"),
-    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ihracat tarihindeki kur, ithalat dövizi için"),
+    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ithalat dövizinin kuru; TCMB: ihracat tarihinin gümrük kuru",
+        default="TCMB"),
     Col("paid", "Ödeme tarihi", 12, DATE, help="geç ödendiyse"),
     Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
     Col("consumption", "Birim tüketim", 11, QTY,
@@ -57,11 +58,16 @@ EXPORTS = with_error_flag([
     Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",' + call(
         "TR_TEV", import_value="{imp_value}{r}", import_qty="{imp_qty}{r}", export_qty="{qty}{r}",
         consumption="{consumption}{r}", duty_rate="{duty_rate}{r}", fx="{fx}{r}", waste_rate="{waste}{r}",
-        destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}") + ")"),
+        destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}",
+        currency="{currency}{r}") + ")"),
     Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
         "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{date}{r}", pay_date="{paid}{r}") + ")"),
     Col("penalty", "Para cezası (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
         "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{date}{r}") + ")"),
+    # The input's currency (its first import's), which TR_TEV needs when the rate is TCMB; last, so the
+    # columns before keep their letters.
+    Col("currency", "Döviz (TCMB kuru için)", 9, None,
+        'IF(OR({qty}{r}="",{fx}{r}<>"TCMB"),"",INDEX({i_currency},MATCH({input}{r},{i_input},0)))'),
 ])
 
 
@@ -74,7 +80,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         "boş bırakın; içermiyorsa fire oranını girin (kullanım ÷ (1 − fire)). Yanan ve yok olan fireler TEV'e "
         "dahildir (GGM 75325507 sayılı yazı).",
         "İhracat sayfası: her ihracat satırı ürünün bir girdisi içindir (bir ürün iki girdi kullanıyorsa iki "
-        "satır). Kur, ithalat dövizinin ihracat tarihindeki TL karşılığıdır. TEV = ihraç miktarı × birim tüketim "
+        "satır). Kur, ithalat dövizinin (ilk ithalatın dövizi) ihracat tarihindeki TL karşılığıdır; TCMB yazılı "
+        "gelir: ihracat tarihinin gümrük kuru (TR_CUSTOMS_FX); bir kur yazarak değiştirebilirsiniz. TEV = ihraç miktarı × birim tüketim "
         "× girdinin birim değeri (aynı girdinin tüm ithalatlarının ortalaması) × vergi oranı × kur; kuruşa "
         "yuvarlanır ve beyannamede 61 vergi koduyla beyan edilir.",
         "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "

@@ -26,13 +26,15 @@ PARCELS = with_error_flag([
     Col("origin", "Menşe", 10, TEXT, choices="mense", help="ülke kodu, AB, AB DIŞI"),
     Col("category", "Kategori", 11, TEXT, choices="kategori", help="boşsa GENEL"),
     Col("duty_rate", "GTİP vergi oranı", 11, RATE, help="normal rejimde gerekli"),
-    Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="verilirse sonuç TL"),
+    Col("fx", "Kur (TL/€)", 11, "#,##0.0000", help="TCMB: beyan tarihinin gümrük kuru; boş: sonuç €",
+        default="TCMB"),
     Col("cif", "CIF (€)", 13, EUR, 'IF({goods}{r}="","",' + call("TR_CIF", **_PARCEL) + ")"),
     Col("regime", "Rejim", 11, None, 'IF({goods}{r}="","",' + call("TR_DUTY_REGIME", **_DUTY) + ")"),
     Col("taxes", "Toplam vergi", 14, "#,##0.00", 'IF({goods}{r}="","",' + call("TR_DUTY", **_DUTY) + ")"),
     Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))'),
     Col("landed", "Toplam maliyet", 15, "#,##0.00",
-        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*{fx}{r})+{taxes}{r})'),
+        'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*IF({fx}{r}="TCMB",'
+        + call("TR_CUSTOMS_FX", currency='"EUR"', date="{date}{r}") + ",{fx}{r}))+{taxes}{r})"),
 ])
 
 
@@ -48,7 +50,9 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         + ". Genel eşyada tek vergi yolu açık mı: "
         + history("import.flat.general_route", lambda v: "evet" if v else "hayır (her değerde normal rejim)")
         + ". Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
-        "Kur boşsa tutarlar €'dur; kur girilirse vergiler TL'ye çevrilip kuruşa yuvarlanır.",
+        "Kur sütunu TCMB yazılı gelir: beyan tarihinin gümrük kuru kullanılır (TR_CUSTOMS_FX, kural fx.customs.*; "
+        "TCMB bülteni yerel kur deposundan ya da TCMB'den). Bir kur yazarak değiştirebilirsiniz. Kur boşsa "
+        "tutarlar €'dur; kur varsa vergiler TL'ye çevrilip kuruşa yuvarlanır.",
         "Kategoriler: GENEL, OTV4 (ÖTV IV listesi), KITAP, ILAC (ilaç/takviye), NUMUNE, TUZEL (tüzel kişi alıcı).",
         *COMMON_HELP,
     ])
@@ -74,14 +78,16 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
 def example() -> Workbook:
     wb = build(20)
     d = dt.date
-    seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20}
-    fill(wb[SHEET], PARCELS, [
+    seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20,
+            "fx": None}
+    fill(wb[SHEET], PARCELS, [          # the template's Kur cells say TCMB; rows in € clear them
         {"date": d(2024, 1, 15), **seed},       # before 2024-08-21: flat 18 % of 60 = 10.80
         {"date": d(2024, 9, 1), **seed},        # regular: duty 15.00 + KDV 18.00 = 33.00
         {"date": d(2025, 3, 1), **seed},        # regular (CIF 75 > 30): 33.00
         {"date": d(2026, 3, 1), **seed},        # regular at every value: 33.00
         {"date": d(2025, 3, 1), **seed, "fx": 34.567},   # in TL: 518.51 + 622.21 = 1,140.72
-        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN"},   # CIF 30: flat 60 % = 18.00
-        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP"},  # exempt
+        {"date": d(2025, 1, 10), "goods": 25, "freight": 5, "origin": "CN", "fx": None},  # CIF 30: flat 60 % = 18.00
+        {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP",
+         "fx": None},                                                            # exempt
     ])
     return wb

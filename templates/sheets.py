@@ -54,6 +54,7 @@ class Col:
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
     first: str | None = None       # the first data row's pattern, when it differs (no row above)
+    default: object = None         # an input column's pre-filled value (the accountant types over it)
 
     @property
     def is_input(self) -> bool:
@@ -156,6 +157,8 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                 c.number_format = col.fmt
             if col.is_input:
                 unlock(c)
+                if col.default is not None:
+                    c.value = col.default
             else:
                 pattern = col.first if (r == FIRST_ROW and col.first) else col.formula
                 c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))

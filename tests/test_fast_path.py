@@ -21,7 +21,7 @@ d = dt.date
 def ithalat():
     wb = build.build_ithalat(24)
     base = {"freight": 10, "insurance": 5, "origin": "DE", "duty_rate": 0.2}
-    _fill(wb["Gönderiler"], PARCELS, [
+    _fill(wb["Gönderiler"], PARCELS, [{"fx": None, **row} if row else row for row in [   # Kur: € unless given
         {"date": d(2024, 1, 15), "goods": 60, **base},
         {"date": d(2024, 9, 1), "goods": "altmış", **base},                 # error row
         {},                                                                   # blank row
@@ -32,7 +32,7 @@ def ithalat():
         {"date": d(2024, 9, 1), "goods": 25, "origin": "DE", "category": "OTV4", "fx": 33.35},
         {"date": d(2025, 1, 10), "goods": 1490, "freight": 10, "origin": "DE", "category": "KITAP"},
         {"date": d(2025, 1, 10), "goods": 20, "freight": 2, "origin": "FR", "category": "TUZEL", "duty_rate": 0.1},
-    ])
+    ]])
     wb["Parametreler"]["A5"], wb["Parametreler"]["B5"] = "import.flat.rate_other", "55%"
     return wb
 
