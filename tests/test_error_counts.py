@@ -31,13 +31,13 @@ ROWS = [  # cif, regime, taxes, landed (the computed columns, as the add-in left
 
 @pytest.fixture(scope="module")
 def workbook_with_errors(tmp_path_factory):
-    """An import list whose registry cells hold what Excel would show (values, "#…" text, an error)."""
+    """An import list (in €: no rate) whose registry cells hold what Excel would show (values, "#…" text, an error)."""
     wb = KINDS["ithalat_vergi"].build(6)
     ws = wb[SHEET]
     col = letters(PARCELS)
     for i, (cif, regime, taxes, landed, _) in enumerate(ROWS):
         r = FIRST_ROW + i
-        for key, value in (("goods", 10 + i), ("origin", "DE"), ("duty_rate", 0.2),
+        for key, value in (("goods", 10 + i), ("origin", "DE"), ("duty_rate", 0.2), ("fx", None),
                            ("cif", cif), ("regime", regime), ("taxes", taxes), ("landed", landed)):
             ws[f"{col[key]}{r}"] = value
     path = tmp_path_factory.mktemp("errors") / "ithalat.xlsx"
