@@ -110,6 +110,10 @@ class Context:
             self._values[name] = value
         return value
 
+    def description(self, name: str) -> str:
+        """The parameter's description ("Turkish / English")."""
+        return self._book.descriptions.get(name, name)
+
     @property
     def version(self) -> str:
         return self._book.version

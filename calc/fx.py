@@ -192,7 +192,7 @@ class StoreSource:
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye az önce ulaşılamadı",
                                f"{d} is not in the local store and TCMB could not be reached a moment ago")
             try:
-                b = fetch(d)
+                b = fetch(d) if d != now else fetch(None)
             except FetchError as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",
@@ -200,6 +200,14 @@ class StoreSource:
             except BulletinError as exc:
                 raise _no_rate(currency, on, f"TCMB'den gelen {d:%d.%m.%Y} dosyası geçerli bir bülten değil ({exc})",
                                f"the file TCMB sent for {d} is not a valid bulletin ({exc})") from None
+            if d == now and b is not None and b.date != d:
+                # Today's bulletin is set at 15:30; until then today.xml is the last one: keep it for its
+                # own date (when it has the currency) and look there, without marking today as bulletin-less.
+                if first <= b.date < d and b.date not in states and (currency == "TRY" or currency in b.quotes):
+                    store.save([b])
+                    states[b.date] = b.number
+                d -= dt.timedelta(days=1)
+                continue
             if b is None:
                 if d < now:                      # today's file appears at 15:30: do not remember its absence
                     store.save(missing=[d])

@@ -1,7 +1,8 @@
 """`trcalc fx sync`: fetch a range of TCMB bulletins into the local store, all or nothing.
 
 Every date in the range the store does not know yet is asked for (a weekend or
-holiday answers 404 and is remembered as "no bulletin"); the answers are kept in
+holiday answers 404 and is remembered as "no bulletin"; today is read from today.xml,
+whose bulletin before 15:30 is the previous one); the answers are kept in
 memory and written in ONE transaction at the end.  A malformed file, an error page,
 a network failure or an interrupted run therefore leaves the store as it was — run
 the same command again.
@@ -59,14 +60,18 @@ def sync(first: dt.date, last: dt.date, store: Store | None = None,
             if progress:
                 progress(d)
             try:
-                b = fetch(d)
+                # today: today.xml, the latest bulletin (today's own file appears only at 15:30)
+                b = fetch(d) if d != now else fetch(None)
             except FetchError as exc:
                 raise SyncError(f"{d:%d.%m.%Y} alınamadı ({exc}); depo değişmedi",
                                 f"could not fetch {d} ({exc}); the store is unchanged") from None
             except BulletinError as exc:
                 raise SyncError(f"{d:%d.%m.%Y} dosyası geçerli bir TCMB bülteni değil ({exc}); depo değişmedi",
                                 f"the file for {d} is not a valid TCMB bulletin ({exc}); the store is unchanged") from None
-            if b is not None:
+            if b is not None and b.date != d:           # today.xml before 15:30: an earlier bulletin
+                if first <= b.date and b.date not in known and all(x.date != b.date for x in report.fetched):
+                    report.fetched.append(b)
+            elif b is not None:
                 report.fetched.append(b)
             elif d < now:                   # today's bulletin appears at 15:30: its absence is not final
                 report.missing.append(d)

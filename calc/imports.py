@@ -1,19 +1,27 @@
-"""Import taxes on parcels by post and express courier (seed 003, RULES.md §1).
+"""Import taxes on parcels by post and express courier.
 
-Three regimes, picked from the date, the value, the origin and the category:
+The rules are art. 62 of the "Gümrük Kanununun Bazı Maddelerinin Uygulanması
+Hakkında Karar" (annex to BKK 2009/15481) as amended (RG 06.08.2024; Decision
+10813, RG 07.01.2026).  Three regimes, picked from the date, the value, the
+sending country and the category:
 
 FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
-         includes freight and insurance), at the EU or the other-origin rate;
-         it includes KDV.  ÖTV list IV goods (category OTV4) add 20 %.
+         includes freight and insurance), at the rate for goods sent directly
+         from the EU or the other rate — the country the parcel is SENT from,
+         not the goods' origin; it includes KDV.  ÖTV list IV goods (OTV4)
+         add 20 %.  Medicines up to 1,500 EUR take it from 2024-08-21, food
+         supplements too from 2026-02-06 (then with a health report or
+         prescription).
 EXEMPT   books up to 1,500 EUR, samples up to 30 EUR.
 REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
-         gives); KDV = (CIF + duty) × the general KDV rate (KDV Law 3065
-         art. 21).  Seed 003's example table puts KDV on CIF alone (15.00); its
-         own text and the law put it on CIF + duty, so with 20 % duty on a
+         gives); KDV = (CIF + duty + ÖTV + anti-dumping duty + other import
+         charges) × the KDV rate (KDV Law 3065 art. 21; the general rate unless
+         the goods' own rate is given).  A popular example table puts KDV on CIF
+         alone (15.00); the law puts it on CIF + duty, so with 20 % duty on a
          CIF of 75 EUR the KDV is 18.00 and the total 33.00.
 
-Example (seed 003's shirt, regular regime, 20 % duty, 2025-03-01 but above the
-30 EUR flat-tax limit):
+Example (a 60 EUR shirt, 10 EUR freight, 5 EUR insurance, regular regime, 20 %
+duty, 2025-03-01, above the 30 EUR flat-tax limit):
 
 >>> from calc import call
 >>> call("TR_DUTY", 60, 10, 5, "DE", 0.20, "2025-03-01")
@@ -40,6 +48,9 @@ P_INCLUDES_KDV = param("import.flat.includes_kdv")
 P_OTV4 = param("import.otv4.addon_rate")
 P_ILAC_ROUTE = param("import.ilac.own_route")
 P_ILAC_LIMIT = param("import.ilac.flat_limit")
+P_SUPPLEMENTS = param("import.ilac.supplements")
+P_HEALTH_REPORT = param("import.ilac.health_report")
+P_TUZEL_ROUTE = param("import.tuzel.own_route")
 P_TUZEL_LIMIT = param("import.tuzel.flat_limit")
 P_KITAP_LIMIT = param("import.kitap.exempt_limit")
 P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
@@ -51,7 +62,8 @@ CATEGORIES = CodeSet("kategori", {
     "GENEL": ["GENERAL", "Genel eşya"],
     "OTV4": ["ÖTV4", "OTV IV", "ÖTV (IV)", "ÖTV IV listesi"],
     "KITAP": ["Kitap", "BOOK", "BOOKS"],
-    "ILAC": ["İlaç", "Takviye", "MEDICINE", "SUPPLEMENT"],
+    "ILAC": ["İlaç", "MEDICINE"],
+    "TAKVIYE": ["Takviye", "Takviye edici gıda", "Gıda takviyesi", "SUPPLEMENT"],
     "NUMUNE": ["SAMPLE"],
     "TUZEL": ["Tüzel kişi", "COMPANY"],
 })
@@ -60,10 +72,11 @@ kind("category", CATEGORIES.read, "string", CATEGORIES.codes)
 FLAT, EXEMPT, REGULAR = "FLAT", "EXEMPT", "REGULAR"
 REGIME_TR = {FLAT: "Tek ve maktu vergi (FLAT)", EXEMPT: "Muaf (EXEMPT)", REGULAR: "Normal rejim (REGULAR)"}
 LEGAL_BASIS = {
-    FLAT: "4458 sayılı Gümrük Kanunu md. 225 ve posta/hızlı kargo Cumhurbaşkanı Kararları: tek ve maktu vergi",
-    EXEMPT: "Posta/hızlı kargo muafiyetleri (Bakanlık SSS)",
-    REGULAR: "4458 sayılı Gümrük Kanunu (gümrük vergisi, GTİP oranı); 3065 sayılı KDV Kanunu md. 21 "
-             "(KDV matrahı = gümrük değeri + gümrük vergisi)",
+    FLAT: "2009/15481 sayılı BKK eki Gümrük Kanununun Bazı Maddelerinin Uygulanması Hakkında Karar md. 62 "
+          "(posta ve hızlı kargoda tek ve maktu vergi; değişik: RG 06.08.2024, 10813 sayılı CK RG 07.01.2026)",
+    EXEMPT: "Karar md. 62 ve Posta ve Hızlı Kargo Tebliği (kitap ve basılı yayında yüzde 0, numune)",
+    REGULAR: "4458 sayılı Gümrük Kanunu (GTİP oranıyla gümrük vergisi); 3065 sayılı KDV Kanunu md. 21 "
+             "(matrah: gümrük değeri + gümrük vergisi, ÖTV, damping ve diğer ithalat vergileri), md. 28 (oran)",
 }
 
 
@@ -90,6 +103,10 @@ class DutyOutcome(Outcome):
     duty_rate: Decimal | None = None
     duty: Decimal = ZERO
     kdv_rate: Decimal | None = None
+    kdv_rate_given: bool = False
+    otv_amount: Decimal = ZERO          # regular regime: ÖTV, anti-dumping and other charges given,
+    anti_dumping: Decimal = ZERO        # in the result's currency
+    other_charges: Decimal = ZERO
     kdv_base: Decimal = ZERO
     kdv: Decimal = ZERO
     value: Decimal = ZERO
@@ -109,7 +126,8 @@ class DutyOutcome(Outcome):
         m, cur = self._m, self._in_cur
         rows = [
             ("Rejim", REGIME_TR[self.regime], self.regime),
-            ("Menşe", f"{name_tr(self.origin)} ({'AB' if self.eu else 'AB dışı'})", self.origin),
+            ("Gönderen ülke", f"{name_tr(self.origin)} ({'AB' if self.eu else 'AB dışı'}; oran menşeye değil "
+                              "gönderildiği ülkeye göre)", self.origin),
             ("Kategori", self.category, self.category),
             ("Eşya bedeli", f"{fmt(self.goods)} €", self.goods),
             ("Navlun", f"{fmt(self.freight)} €", self.freight),
@@ -137,8 +155,13 @@ class DutyOutcome(Outcome):
                 rows.append(("KDV", "tek ve maktu vergiye dahil", ZERO))
         elif self.regime == REGULAR:
             rows.append(("Gümrük vergisi", f"{m(cur(self.cif))} × {fmt_rate(self.duty_rate)}", self.duty))
-            rows.append(("KDV matrahı", f"{m(cur(self.cif))} + {m(self.duty)}", self.kdv_base))
-            rows.append(("KDV", f"{m(self.kdv_base)} × {fmt_rate(self.kdv_rate)}", self.kdv))
+            base = [m(cur(self.cif)), m(self.duty)]
+            for label, amount in self._charges():
+                rows.append((label, "kullanıcının verdiği tutar", amount))
+                base.append(m(amount))
+            rows.append(("KDV matrahı", " + ".join(base) + " (KDV Kanunu md. 21)", self.kdv_base))
+            which = "eşyanın oranı (kullanıcı)" if self.kdv_rate_given else "genel oran"
+            rows.append(("KDV", f"{m(self.kdv_base)} × {fmt_rate(self.kdv_rate)} ({which})", self.kdv))
         else:
             rows.append(("Vergi", "muaf", ZERO))
         rows.append(("Toplam vergi", " + ".join(self._parts()) or "0", self.value))
@@ -146,11 +169,18 @@ class DutyOutcome(Outcome):
         rows.append(("Yasal dayanak", LEGAL_BASIS[self.regime], ""))
         return rows
 
+    def _charges(self):
+        """The regular regime's other import charges that were given (label, amount)."""
+        return [(label, amount) for label, amount in (("ÖTV", self.otv_amount), ("Damping vergisi", self.anti_dumping),
+                                                      ("Diğer ithalat vergi ve harçları", self.other_charges))
+                if amount]
+
     def _parts(self):
         optional = lambda rate, amount: amount if rate is not None else None  # noqa: E731
         parts = {FLAT: [("tek vergi", self.flat_tax), ("ÖTV", optional(self.otv_rate, self.otv)),
                         ("KDV", optional(self.kdv_rate, self.kdv))],
-                 REGULAR: [("gümrük vergisi", self.duty), ("KDV", self.kdv)],
+                 REGULAR: [("gümrük vergisi", self.duty), *((lbl.lower() if lbl == "Damping vergisi" else lbl, a)
+                                                             for lbl, a in self._charges()), ("KDV", self.kdv)],
                  EXEMPT: []}[self.regime]
         return [f"{label} {self._m(v)}" for label, v in parts if v is not None]
 
@@ -174,11 +204,15 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
         limit = ctx.rule(P_NUMUNE_LIMIT)
         if base <= limit:
             return EXEMPT, "numune muafiyet sınırı", limit
-    if cat == "TUZEL":
+    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # from 2026-02-06 companies follow the general rule
         limit = ctx.rule(P_TUZEL_LIMIT)
         return (FLAT if base <= limit else REGULAR), "tüzel kişi tek vergi sınırı", limit
-    if cat == "ILAC" and ctx.rule(P_ILAC_ROUTE):
+    if cat in ("ILAC", "TAKVIYE") and ctx.rule(P_ILAC_ROUTE) and (cat == "ILAC" or ctx.rule(P_SUPPLEMENTS)):
         limit = ctx.rule(P_ILAC_LIMIT)
+        if ctx.rule(P_HEALTH_REPORT):
+            out.notes.append(lambda: "ilaç/takviye edici gıda yolu sağlık raporu veya reçete şartına bağlı (10813 "
+                                     "sayılı CK): belge yoksa eşya normal rejimdedir / the medicines' route needs a "
+                                     "health report or prescription; without one the regular regime applies")
         return (FLAT if base <= limit else REGULAR), "ilaç/takviye tek vergi sınırı", limit
     if not ctx.rule(P_GENERAL_ROUTE):
         return REGULAR, "", None
@@ -199,8 +233,10 @@ def classify(ctx, goods, freight, insurance, origin, category, fx) -> DutyOutcom
     return out
 
 
-def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> DutyOutcome:
+def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx,
+           kdv_rate=None, otv=None, anti_dumping=None, other_charges=None) -> DutyOutcome:
     out = classify(ctx, goods, freight, insurance, origin, category, fx)
+    charges_given = [c for c in (otv, anti_dumping, other_charges) if c is not None]
     regime, category, cif = out.regime, out.category, out.cif
     in_cur = (lambda x: x * fx) if fx is not None else (lambda x: x)
 
@@ -216,6 +252,10 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
             out.kdv_base = base + out.flat_tax + out.otv
             out.kdv = round_money(out.kdv_base * out.kdv_rate)
         out.value = out.flat_tax + out.otv + out.kdv
+        if kdv_rate is not None or charges_given:
+            out.notes.append(lambda: "KDV oranı, ÖTV, damping ve diğer vergiler tek ve maktu vergide kullanılmaz "
+                                     "(verilen değerler yok sayıldı) / the KDV rate and other charges are not used "
+                                     "in the flat regime")
         if duty_rate is not None:
             out.notes.append(lambda: "gv_orani tek ve maktu vergide kullanılmaz (verilen oran yok sayıldı) / "
                                      "gv_orani is not used in the flat regime")
@@ -227,15 +267,23 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx) -> D
                 "the regular regime needs the GTİP customs duty rate (e.g. 20%)",
                 "duty_rate")
         out.duty_rate = duty_rate
-        out.kdv_rate = ctx.rule(P_KDV)
+        out.kdv_rate_given = kdv_rate is not None
+        out.kdv_rate = kdv_rate if kdv_rate is not None else ctx.rule(P_KDV)
         out.duty = round_money(in_cur(cif) * duty_rate)
-        out.kdv_base = in_cur(cif) + out.duty
+        # Charges assessed elsewhere (ÖTV, anti-dumping, other import charges) are amounts in EUR like the
+        # goods; each is rounded once in the result's currency and joins the KDV base (KDV Law art. 21).
+        out.otv_amount, out.anti_dumping, out.other_charges = (
+            round_money(in_cur(c)) if c is not None else ZERO for c in (otv, anti_dumping, other_charges))
+        charges = out.otv_amount + out.anti_dumping + out.other_charges
+        out.kdv_base = in_cur(cif) + out.duty + charges
         out.kdv = round_money(out.kdv_base * out.kdv_rate)
-        out.value = out.duty + out.kdv
-        if category == "OTV4":
+        out.value = out.duty + charges + out.kdv
+        if category == "OTV4" and otv is None:
             out.notes.append(lambda: "ÖTV (IV) listesi eşyası: normal rejimde ÖTV, eşyanın ÖTV oranıyla ayrıca "
-                                     "hesaplanmalı ve KDV matrahına eklenmeli; bu sonuçta yoktur / ÖTV list IV "
-                                     "goods: in the regular regime the ÖTV is not included here")
+                                     "hesaplanıp otv bağımsız değişkeniyle verilmeli; bu sonuçta yoktur / ÖTV list "
+                                     "IV goods: give the ÖTV amount (argument otv) in the regular regime")
+    elif kdv_rate is not None or charges_given:
+        out.notes.append(lambda: "muaf eşyada KDV oranı ve diğer vergiler kullanılmaz / not used for exempt goods")
     courier = ctx.rule(P_COURIER_EUR)
     if cif > courier:
         out.notes.append(lambda: f"değer {fmt(courier)} €'nun üzerinde: ticari ithalat, gümrük müşaviri gerekir / "
@@ -258,23 +306,41 @@ def tr_cif(ctx, goods, freight, insurance):
 
 DUTY_ARGS = [
     _GOODS, _FREIGHT, _INSURANCE,
-    Arg("origin", "origin", "Menşe ülke (DE, Almanya, AB, AB DIŞI)", "origin country (DE, Germany, EU, OTHER)"),
+    Arg("origin", "origin",
+        "Gönderen ülke: gönderinin yola çıktığı ülke, eşyanın menşei değil — AB'den doğrudan gelene AB oranı "
+        "(DE, Almanya, AB, AB DIŞI)",
+        "sending country: where the parcel is dispatched from, not the goods' origin — sent directly from the "
+        "EU takes the EU rate (DE, Germany, EU, OTHER)"),
     Arg("duty_rate", "rate", "GTİP gümrük vergisi oranı (normal rejimde gerekli)",
         "GTİP customs duty rate (needed in the regular regime)", optional=True),
     AS_OF,
-    Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL",
-        "category: GENEL, OTV4, KITAP, ILAC, NUMUNE, TUZEL", optional=True),
+    Arg("category", "category", "Kategori: GENEL, OTV4, KITAP, ILAC, TAKVIYE, NUMUNE, TUZEL",
+        "category: GENEL, OTV4, KITAP, ILAC (medicine), TAKVIYE (food supplement), NUMUNE, TUZEL", optional=True),
     Arg("fx", "fx", "Kur (TL/€) ya da TCMB (tarihteki gümrük kuru); verilirse sonuç TL",
         "TRY per EUR, or TCMB (the customs rate on the date); result in TRY when given", optional=True),
+]
+# The regular regime's KDV (KDV Law 3065 art. 21 and 28): new arguments only at the end.
+KDV_ARGS = [
+    Arg("kdv_rate", "rate", "KDV oranı (normal rejim; boş: genel oran, örn. %10 ya da %1)",
+        "KDV rate (regular regime; empty: the general rate, e.g. 10% or 1%)", optional=True, excel="kdv_orani"),
+    Arg("otv", "money", "ÖTV tutarı (€; normal rejimde KDV matrahına girer)",
+        "ÖTV (special consumption tax) in EUR; joins the KDV base in the regular regime", optional=True,
+        excel="otv_tutari"),
+    Arg("anti_dumping", "money", "Damping vergisi tutarı (€; KDV matrahına girer)",
+        "anti-dumping duty in EUR; joins the KDV base", optional=True, excel="damping_tutari"),
+    Arg("other_charges", "money", "Diğer ithalat vergi, harç ve payları (€; KDV matrahına girer)",
+        "other import taxes, fees and levies in EUR; join the KDV base", optional=True, excel="diger_vergiler"),
 ]
 
 
 @function("TR_DUTY", topic="imports", result="money", detail=True,
           summary_tr="Posta/hızlı kargo ithalatında toplam vergi (rejimi tarih, değer ve kategoriye göre seçer)",
           summary_en="total import taxes on a parcel (regime by date, value and category)",
-          args=DUTY_ARGS, fx_currency="EUR")
-def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx):
-    return assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx)
+          args=DUTY_ARGS + KDV_ARGS, fx_currency="EUR")
+def tr_duty(ctx, goods, freight, insurance, origin, duty_rate, date, category, fx,
+            kdv_rate, otv, anti_dumping, other_charges):
+    return assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx,
+                  kdv_rate, otv, anti_dumping, other_charges)
 
 
 @function("TR_DUTY_REGIME", topic="imports", result="text",

@@ -1,8 +1,9 @@
-"""Micro export with a BGB (simplified declaration) and the KDV refund on export (seed 000).
+"""Micro export with a BGB (simplified declaration) and the KDV refund on export.
 
 A shipment fits the BGB route when its gross weight and its value are both
-within the limits in force (both inclusive): 300 kg / 15,000 EUR until
-2026-01-02, 600 kg / 30,000 EUR from 2026-01-03.
+within the limits in force (both inclusive, "geçmeyen"): 300 kg / 15,000 EUR
+until 2026-01-02, 600 kg / 30,000 EUR from 2026-01-03 (the Tebliğ amending the
+post and express courier Tebliğ, RG 03.01.2026).
 
 Exports are KDV exempt (KDV Law art. 11/1-a); the input KDV borne on them is
 refunded (art. 32), up to the export value × the general KDV rate.

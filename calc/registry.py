@@ -311,9 +311,11 @@ def detail_table(out: Outcome, ctx: Context) -> list[list]:
             table.append(["Geçersiz kılınan parametre", f"{name} = {_show(ctx.overrides[name])} (kullanıcı değeri)", ""])
     for (name, _start), entry in ctx.used.items():
         if entry is not None:
+            # a legal basis an accountant can check: the rule's Turkish name, its source, since when, confidence
+            what = ctx.description(name).split(" / ")[0]
             note = f"; not: {entry.note}" if entry.note else ""
-            table.append([f"Kaynak: {name}",
-                          f"{entry.source} — {entry.start:%d.%m.%Y}'den itibaren; güven: "
+            table.append([f"Kaynak: {what}",
+                          f"{entry.source} — {entry.start:%d.%m.%Y} tarihinden itibaren; güven: "
                           f"{_CONFIDENCE_TR[entry.confidence]}{note}",
                           _show(entry.value)])
     table.append(["Kurallar sürümü", ctx.version, ""])

@@ -52,6 +52,11 @@ def test_dev_zero_is_refused_before_it_is_read(capsys, tmp_path):
     one_line_failure(capsys, ["compute", "/dev/zero", str(tmp_path / "o.xlsx")], "not a regular file")
 
 
+def test_rules_check_file_must_be_a_regular_file(capsys, tmp_path):
+    one_line_failure(capsys, ["rules", "check", "--file", "/dev/zero"], "not a regular file")
+    one_line_failure(capsys, ["rules", "check", "--file", str(tmp_path)], "folder", ".yaml")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFO")
 def test_fifo_is_refused_and_nothing_hangs(tmp_path):
     # a real process: opening a FIFO for reading blocks until a writer comes — it must never be opened
@@ -112,3 +117,9 @@ def test_output_workbook_has_the_usual_mode(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "out.xlsx").stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]          # no temporary file left
+
+
+def test_an_output_folder_that_is_a_file(capsys, tmp_path):
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    one_line_failure(capsys, ["templates", "--out", str(f)], "file operation failed", "a_file")

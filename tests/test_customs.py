@@ -58,8 +58,10 @@ def test_breakdown_shows_each_tax_its_base_rate_and_source():
     assert rows["Maliyet (KDV hariç)"][2] == D("396984.56")
     assert "3065 sayılı KDV Kanunu md. 21" in rows["Dayanak: KDV"][1]
     assert "88/12944" in rows["Dayanak: KKDF"][1]
-    assert "Kaynak: customs.kkdf.credit_rate" in rows and "2011/2304" in rows["Kaynak: customs.kkdf.credit_rate"][1]
-    assert "Kaynak: kdv.general_rate" in rows
+    # source rows name the rule in Turkish (issue 11.7), not by its parameter name
+    kkdf = next(k for k in rows if k.startswith("Kaynak: KKDF kesinti oranı"))
+    assert "2011/2304" in rows[kkdf][1]
+    assert "Kaynak: KDV genel oranı" in rows
 
 
 @pytest.mark.parametrize("part,expected", [

@@ -85,7 +85,7 @@ def test_customs_rate_is_the_previous_days_forex_selling(tcmb):
     assert call("TR_CUSTOMS_FX", "USD", "2024-07-16") == D("32.9605")    # after the holiday → Fri 12.07
     table = call("TR_CUSTOMS_FX_DETAIL", "EUR", "2024-07-09")
     text = "\n".join(str(c) for r in table for c in r)
-    assert "2024/126" in text and "Gümrük Kanunu md. 29" in text and "fx.customs.rate_kind" in text
+    assert "2024/126" in text and "Gümrük Kanunu md. 29" in text and "Kaynak: Gümrükte kullanılan TCMB kuru" in text   # the rule by its Turkish name
 
 
 def test_fx_tcmb_in_tr_duty_is_the_customs_eur_rate(tcmb):
@@ -162,3 +162,20 @@ def test_errors_are_not_remembered_as_rates(tcmb):
     from calc import fx
     fx.set_source(fx.StoreSource())                 # the next process; no 60 s back-off
     assert call("TR_FX", "USD", "2024-07-08") == D("32.6401")
+
+
+def test_today_is_read_from_today_xml(tcmb, monkeypatch):
+    # TCMB sets today's rates at 15:30 and serves the latest bulletin as today.xml (the stand-in's:
+    # 16.07.2024, 2024/131, USD buying 32.9665).
+    monkeypatch.setenv("TRCALC_TODAY", "2024-07-16")
+    assert call("TR_FX", "USD", "2024-07-16") == D("32.9665")
+    assert tcmb.requests == ["today.xml"]
+
+
+def test_before_1530_today_xml_is_yesterdays_and_today_stays_unknown(tcmb, monkeypatch):
+    monkeypatch.setenv("TRCALC_TODAY", "2024-07-17")                 # no bulletin of the 17th yet
+    rows = {r[0]: r for r in call("TR_FX_DETAIL", "USD", "2024-07-17")}
+    assert rows["Bülten no"][2] == "2024/131" and rows["Bülten tarihi"][2] == dt.date(2024, 7, 16)
+    assert tcmb.requests == ["today.xml"]
+    from calc.fxstore import Store
+    assert dt.date(2024, 7, 17) not in Store().states(dt.date(2024, 7, 17), dt.date(2024, 7, 17))

@@ -4,6 +4,7 @@ Both add-ins compute on the server: the xlwings add-in in remote mode and the Of
 functions post their calls to /api/v1/batch (addin/remote.py, server/office.py), so the
 server's store is the one set of rates a team uses.  TCMB is the stand-in of tests/tcmb_server.py.
 """
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -50,3 +51,23 @@ def test_batch_uses_the_servers_rates(client):
     res = client.post("/api/v1/batch", json={"calls": calls}).get_json()["results"]
     assert D(res[0]["text"]) == D("35.4241")
     assert res[1] == res[2]
+
+
+@pytest.mark.xdist_group("live")
+def test_the_addin_in_remote_mode_uses_the_servers_rates(tcmb, tmp_path, monkeypatch):
+    """A desk with no stored rate and no TCMB access still gets the rate: from the team server's store."""
+    import addin.trcalc_udfs as udfs
+    from tests.test_live import free_port, start
+    proc, url = start([], {"TRCALC_TCMB_URL": tcmb.url, "TRCALC_DATA_DIR": str(tmp_path / "server")},
+                      free_port())
+    try:
+        monkeypatch.setenv("TRCALC_FX_OFFLINE", "1")                 # this desk: no fetching, empty store
+        monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
+        local = udfs.TR_FX("USD", dt.datetime(2024, 7, 8), "DOVIZ_SATIS")
+        assert isinstance(local, str) and "trcalc fx sync" in local
+        monkeypatch.setenv("TRCALC_SERVER_URL", url)
+        assert udfs.TR_FX("USD", dt.datetime(2024, 7, 8), "DOVIZ_SATIS") == 32.6989
+        assert udfs.TR_CUSTOMS_FX("EUR", dt.datetime(2024, 7, 9)) == 35.4241
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -138,3 +138,13 @@ def test_sync_refuses_bad_dates(tcmb):
     assert r.returncode == 1 and "--from" in r.stderr
     r = run_cli("fx", "sync", "--from", "dün")
     assert r.returncode == 2 and "--from" in r.stderr
+
+
+def test_sync_up_to_today_reads_today_xml_and_leaves_today_open(tcmb):
+    env = {"TRCALC_TODAY": "2024-07-17"}            # 15.07 holiday, 16.07 bulletin, 17.07 not yet published
+    r = run_cli("fx", "sync", "--from", "2024-07-15", "--to", "2024-07-17", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "1 bülten eklendi, 1 gün bültensiz" in r.stdout
+    assert tcmb.requests[-1] == "today.xml"
+    states = Store().states(dt.date(2024, 7, 15), dt.date(2024, 7, 17))
+    assert states == {dt.date(2024, 7, 15): "none", dt.date(2024, 7, 16): "2024/131"}

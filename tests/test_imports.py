@@ -1,4 +1,5 @@
-"""TR_CIF / TR_DUTY: seed 003's parcel and every regime and date boundary of RULES.md §1.
+"""TR_CIF / TR_DUTY: the 60 € shirt parcel and every regime and date boundary of art. 62 of the
+Karar annexed to BKK 2009/15481 (as amended RG 06.08.2024, RG 07.01.2026) and KDV Law 3065 art. 21.
 
 Each expected value is worked by hand in the comment beside it.
 """
@@ -106,11 +107,18 @@ def test_origin_groups_and_brexit():
 
 
 def test_tuzel_22_eur():
+    # Decision 5303 (RG 15.03.2022): company recipients up to 22 € take the flat-tax route
     assert duty(20, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("6.60")   # CIF 22 ≤ 22 → 30 %
     # 22.01 → regular 10 %: duty 2.201 → 2.20; KDV (22.01 + 2.20) × 20 % = 4.842 → 4.84; 7.04
     assert duty(20.01, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("7.04")
+    # 2023: goods value alone (20 ≤ 22) at the pre-2024 EU rate 18 %: 20 × 18 % = 3.60
+    assert duty(20, 2, 0, "DE", "10%", "2023-06-01", "TUZEL") == D("3.60")
     with raises_on("date", "no_rule"):
-        duty(20, 2, 0, "DE", "10%", "2024-08-20", "TUZEL")      # no company rule before 2024-08-21
+        duty(20, 2, 0, "DE", "10%", "2022-03-14", "TUZEL")      # no company rule before 2022-03-15
+    # Decision 10813 (RG 07.01.2026, in force 2026-02-06) rewrote art. 62 for medicines and supplements
+    # only: a company's 22 € parcel is regular: duty 22 × 10 % = 2.20; KDV (22 + 2.20) × 20 % = 4.84; 7.04
+    assert duty(20, 2, 0, "DE", "10%", "2026-02-05", "TUZEL") == D("6.60")
+    assert duty(20, 2, 0, "DE", "10%", "2026-02-06", "TUZEL") == D("7.04")
 
 
 def test_1500_eur_commercial_warning_and_books():
@@ -123,13 +131,61 @@ def test_1500_eur_commercial_warning_and_books():
     assert any(r[0] == "Uyarı" and "commercial import" in r[1] for r in above)
 
 
-def test_medicines_after_2026_02_06():
-    assert duty(1500, 0, 0, "DE", None, "2026-03-01", "ILAC") == D("450.00")   # 1,500 × 30 %
-    assert duty(1500, 0, 0, "CN", None, "2026-03-01", "ILAC") == D("900.00")   # 1,500 × 60 %
-    # 1,500.01 → regular 0 %: KDV 300.002 → 300.00
-    assert duty(1500.01, 0, 0, "CN", "0%", "2026-03-01", "ILAC") == D("300.00")
-    # before 2026-02-06 medicines followed the general route: 100 > 30 → regular
-    assert duty(100, 0, 0, "DE", "0%", "2025-03-01", "ILAC") == D("20.00")
+def test_medicines_from_2024_08_21():
+    # RG 06.08.2024 (in force 2024-08-21): "kıymeti 1500 Avro'yu geçmeyen ilaç cinsi eşya" → 30 % / 60 %
+    assert duty(100, 0, 0, "US", None, "2025-03-01", "ILAC") == D("60.00")     # 100 × 60 % (the issue's case)
+    assert duty(100, 0, 0, "DE", None, "2024-08-21", "ILAC") == D("30.00")     # 100 × 30 %
+    assert duty(1500, 0, 0, "DE", None, "2025-03-01", "ILAC") == D("450.00")   # 1,500 × 30 %
+    # 1,500.01 → regular 0 %: KDV 1,500.01 × 20 % = 300.002 → 300.00
+    assert duty(1500.01, 0, 0, "CN", "0%", "2025-03-01", "ILAC") == D("300.00")
+    # before 2024-08-21 medicines followed the general route: 100 ≤ 150 → 100 × 18 % = 18.00
+    assert duty(100, 0, 0, "DE", None, "2024-08-20", "ILAC") == D("18.00")
+
+
+def test_medicines_and_supplements_after_2026_02_06():
+    # Decision 10813 (RG 07.01.2026, in force 2026-02-06): the route is kept and extended to food
+    # supplements, on condition of a health report or prescription
+    assert duty(1500, 0, 0, "DE", None, "2026-03-01", "ILAC") == D("450.00")     # 1,500 × 30 %
+    assert duty(1500, 0, 0, "CN", None, "2026-03-01", "TAKVIYE") == D("900.00")  # 1,500 × 60 %
+    d = call("TR_DUTY_DETAIL", 100, 0, 0, "DE", None, "2026-03-01", "Takviye edici gıda")
+    assert any(r[0] == "Uyarı" and "reçete" in r[1] for r in d)
+    assert not any(r[0] == "Uyarı" and "reçete" in r[1]
+                   for r in call("TR_DUTY_DETAIL", 100, 0, 0, "DE", None, "2025-03-01", "ILAC"))
+    # a supplement before 2026-02-06 is general goods: 100 > 30 → regular 0 %: KDV 100 × 20 % = 20.00
+    assert duty(100, 0, 0, "DE", "0%", "2025-03-01", "TAKVIYE") == D("20.00")
+
+
+def test_flat_rate_follows_the_sending_country_not_the_origin():
+    # the decision's 30 % is for goods "Avrupa Birliği ülkelerinden doğrudan gelen": a Chinese-made item
+    # sent from Germany is given as DE → 25 × 30 % = 7.50; sent from China → 25 × 60 % = 15.00
+    assert duty(25, 0, 0, "DE", None, "2024-09-01") == D("7.50")
+    assert duty(25, 0, 0, "CN", None, "2024-09-01") == D("15.00")
+    d = detail(25, 0, 0, "DE", None, "2024-09-01")
+    assert "gönderildiği ülke" in d["Gönderen ülke"][1]
+    from calc.registry import REGISTRY
+    origin = next(a for a in REGISTRY["TR_DUTY"].args if a.name == "origin")
+    assert "menşei değil" in origin.doc_tr and "not the goods' origin" in origin.doc_en
+
+
+def test_regular_regime_kdv_rate_and_other_charges():
+    # KDV Law art. 21: base = CIF + duty + ÖTV + anti-dumping + other charges; art. 28: the goods' rate
+    # CIF 75, duty 20 % = 15.00; at 10 % KDV: (75 + 15) × 10 % = 9.00 → 24.00
+    assert duty(*SEED, "DE", "20%", "2025-03-01", None, None, "10%") == D("24.00")
+    # 1 %: 90 × 1 % = 0.90 → 15.90
+    assert duty(*SEED, "DE", "20%", "2025-03-01", None, None, "%1") == D("15.90")
+    # ÖTV 6, anti-dumping 3, other 1: base 75 + 15 + 6 + 3 + 1 = 100 → KDV 20.00; 15 + 10 + 20 = 45.00
+    assert duty(*SEED, "DE", "20%", "2025-03-01", None, None, None, 6, 3, 1) == D("45.00")
+    d = detail(*SEED, "DE", "20%", "2025-03-01", None, None, None, 6, 3, 1)
+    assert d["KDV matrahı"][2] == D("100.00") and "md. 21" in d["KDV matrahı"][1]
+    assert d["ÖTV"][2] == D("6.00") and d["Damping vergisi"][2] == D("3.00")
+    assert "genel oran" in d["KDV"][1]
+    # in TL at 34.567: CIF 2,592.525; duty 518.505 → 518.51; ÖTV 207.402 → 207.40; AD 103.701 → 103.70;
+    # other 34.567 → 34.57; base 3,456.705 × 20 % = 691.341 → 691.34; total 1,555.52
+    assert duty(*SEED, "DE", "20%", "2025-03-01", None, 34.567, None, 6, 3, 1) == D("1555.52")
+    # the flat regime ignores them and says so: 25 × 30 % = 7.50
+    assert duty(25, 0, 0, "DE", None, "2024-09-01", None, None, "10%", 5) == D("7.50")
+    assert any(r[0] == "Uyarı" and "yok sayıldı" in r[1]
+               for r in call("TR_DUTY_DETAIL", 25, 0, 0, "DE", None, "2024-09-01", None, None, "10%", 5))
 
 
 def test_samples_and_otv4():
@@ -174,5 +230,25 @@ def test_bad_input_names_the_argument(args, arg, code):
 def test_too_many_arguments():
     from calc import CalcError
     with pytest.raises(CalcError) as info:
-        duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "extra")
+        duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "10%", 1, 1, 1, "extra")
     assert info.value.code == "arity" and "TR_DUTY" in str(info.value)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("TR_DUTY_DETAIL", (60, 10, 5, "DE", "20%", "2025-03-01")),
+    ("TR_DUTY_DETAIL", (100, 0, 0, "US", None, "2026-03-01", "TAKVIYE")),
+    ("TR_TEV_DETAIL", (100000, 10000, 5000, 1, "10%", 30, None, "JO", "EUR1", "2017-05-01")),
+    ("TR_TEV_PENALTY_DETAIL", (150000, False, "2015-06-01")),
+    ("TR_LATE_INTEREST_DETAIL", (10000, "2019-06-01", "2020-01-30")),
+    ("TR_MICRO_EXPORT_DETAIL", (300, 15000, "2026-01-03")),
+    ("TR_EXPORT_KDV_REFUND_DETAIL", (25000, 100000, "2023-07-09")),
+])
+def test_source_rows_are_a_turkish_legal_basis(name, args):
+    # issue 11.7: each source row names the rule in Turkish (not its parameter name), cites the text,
+    # says since when and with what confidence, and never cites the project's working papers
+    rows = [r for r in call(name, *args) if str(r[0]).startswith("Kaynak")]
+    assert rows
+    for label, text, _value in rows:
+        assert "." not in label.split(": ", 1)[1].split(" ")[0], label          # not "kdv.general_rate"
+        assert "tarihinden itibaren; güven: " in text
+        assert "seed" not in text.lower() and "RULES.md" not in text

@@ -22,8 +22,8 @@ def test_lookup_by_date():
 
 def test_date_before_first_entry_is_an_error():
     with raises_on("date", "no_rule") as info:
-        book().lookup("kdv.general_rate", dt.date(2018, 12, 31))
-    assert "01.01.2019" in str(info.value)
+        book().lookup("kdv.general_rate", dt.date(2007, 12, 31))   # 2007/13033 BKK: from 2008-01-01
+    assert "01.01.2008" in str(info.value)
 
 
 def test_every_entry_has_source_and_confidence():
@@ -129,7 +129,8 @@ def test_broken_copy_fails_naming_file_and_entry(case, tmp_path):
 def test_broken_directory_via_environment(tmp_path):
     copy = tmp_path / "rules"
     shutil.copytree(RULES_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    (copy / "imports.yaml").write_text((copy / "imports.yaml").read_text().replace("      source: seed 003; Ministry FAQ\n", "", 1))
+    (copy / "imports.yaml").write_text((copy / "imports.yaml").read_text().replace(
+        "      source: Posta ve Hızlı Kargo Tebliği (Seri No 4), RG 10.03.2013 sayı 28583, ve değişiklikleri\n", "", 1))
     ok, lines = check(directory=copy)
     assert not ok and "imports.yaml" in lines[0] and "import.courier.limit_eur" in lines[0]
 

@@ -68,6 +68,8 @@ def _call(ns) -> int:
 
 def _rules_check(ns) -> int:
     from calc.rules.check import check
+    if ns.file:
+        _check_input(Path(ns.file), what=(".yaml kural dosyası", "a .yaml rules file"))
     ok, lines = check(Path(ns.file) if ns.file else None)
     for line in lines:
         print(line, file=sys.stdout if ok else sys.stderr)
@@ -107,7 +109,7 @@ def _docs(ns) -> int:
     return 0
 
 
-def _check_input(path: Path) -> None:
+def _check_input(path: Path, what: tuple[str, str] = (".xlsx dosyası", "an .xlsx file")) -> None:
     """A regular file, checked with stat() before anything opens it: a FIFO or a device
     (/dev/zero) would block or never end."""
     try:
@@ -118,7 +120,7 @@ def _check_input(path: Path) -> None:
         raise Failure(f"girdi okunamadı ({path}: {exc.strerror})", f"cannot read the input ({path}: {exc.strerror})") \
             from None
     if stat.S_ISDIR(st.st_mode):
-        raise Failure(f"girdi bir klasör, .xlsx dosyası değil: {path}", f"the input is a folder, not an .xlsx file: {path}")
+        raise Failure(f"girdi bir klasör, {what[0]} değil: {path}", f"the input is a folder, not {what[1]}: {path}")
     if not stat.S_ISREG(st.st_mode):
         raise Failure(f"girdi normal bir dosya değil (FIFO, aygıt ya da soket): {path}",
                       f"the input is not a regular file (a FIFO, device or socket): {path}")
@@ -295,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:             # a folder that is a file, a place that cannot be written…
+        where = exc.filename or ""
+        print(f"trcalc: dosya işlemi başarısız ({where}: {exc.strerror}) — "
+              f"file operation failed ({where}: {exc.strerror})", file=sys.stderr)
+        return 2
     except ArithmeticError as exc:     # a Decimal signal (overflow, invalid operation) no check caught
         print(f"trcalc: sayılar hesaplanabilecek aralığın dışında ({type(exc).__name__}) — "
               f"the numbers are outside the range that can be computed ({type(exc).__name__})", file=sys.stderr)

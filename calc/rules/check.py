@@ -1,6 +1,7 @@
 """`trcalc rules check`: the validator a rates maintainer runs after an edit.
 
-It rejects a missing or blank source, duplicate, unordered or overlapping
+It rejects a missing or blank source, a high-confidence value without a primary
+reference or a source citing the working papers (`sources.py`), duplicate, unordered or overlapping
 dates, a rate outside 0–1, an unknown unit or confidence, a value that does
 not fit its unit ("18%" where a number belongs), a parameter defined twice (in
 one file or across files), a file that is not UTF-8 or not YAML, a parameter
@@ -17,6 +18,7 @@ import functools
 import os
 from pathlib import Path
 
+from .sources import source_problems
 from ..errors import CalcError
 from .store import REQUIRED, RULES_DIR, RulesFileError, load, missing_parameters
 
@@ -50,6 +52,9 @@ def check(replacement: Path | None = None, directory: Path | None = None) -> tup
                              f"in force today ({on}); its first value starts on {first.start}")
     if stale:
         return False, stale
+    unsourced = source_problems(rb)
+    if unsourced:
+        return False, unsourced
     n_values = sum(len(v) for v in rb.params.values())
     return True, [f"OK rules {rb.version}: {len(rb.params)} parameters, {n_values} dated values, "
                   f"reviewed {rb.meta.reviewed}"]
