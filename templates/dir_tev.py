@@ -24,6 +24,10 @@ IMPORTS = [
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
+    # the line's rate in TL: typed, or (TCMB) the customs rate of its own date for its currency
+    Col("rate", "Kur (TL)", 11, "#,##0.0000",
+        'IF(OR({qty}{r}="",{currency}{r}="",{fx}{r}=""),"",IF({fx}{r}="TCMB",'
+        + call("TR_CUSTOMS_FX", currency="{currency}{r}", date="{date}{r}") + ",{fx}{r}))"),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
@@ -75,7 +79,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     wb = workbook(KIND, flavour)
     instructions(wb, "DİR — telafi edici vergi (TEV), gecikme zammı ve ceza", [
         "İthalat sayfası: dahilde işleme kapsamında ithal edilen girdiler (beyanname, tarih, girdi, miktar, "
-        "birim, döviz değeri, döviz, kur, gümrük vergisi oranı — İGV hariç —, menşe).",
+        "birim, döviz değeri, döviz, kur, gümrük vergisi oranı — İGV hariç —, menşe). Kur TCMB yazılı gelir: "
+        "Kur (TL) sütunu satırın tarihindeki gümrük kurudur (TR_CUSTOMS_FX).",
         "Normlar sayfası: her ürün için birim ürün başına girdi tüketimi. Tüketim fireyi içeriyorsa fire oranını "
         "boş bırakın; içermiyorsa fire oranını girin (kullanım ÷ (1 − fire)). Yanan ve yok olan fireler TEV'e "
         "dahildir (GGM 75325507 sayılı yazı).",

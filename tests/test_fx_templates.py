@@ -40,9 +40,9 @@ def column_values(ws, cols, key):
 def test_dir_rows_take_the_customs_rate_of_their_own_dates(tcmb, tmp_path, engine):
     wb = build.build_dir(12)
     _fill(wb["İthalat"], IMPORTS, [
-        {"decl": "IM1", "date": d(2024, 7, 1), "input": "IPLIK", "qty": 10000, "value": 100000,
+        {"decl": "IM1", "date": d(2024, 7, 9), "input": "IPLIK", "qty": 10000, "value": 100000,
          "currency": "USD", "duty_rate": 0.10},
-        {"decl": "IM2", "date": d(2024, 7, 2), "input": "BOYA", "qty": 500, "value": 2500,
+        {"decl": "IM2", "date": d(2024, 7, 10), "input": "BOYA", "qty": 500, "value": 2500,
          "currency": "EUR", "duty_rate": 0.065},
     ])
     _fill(wb["Normlar"], NORMS, [{"product": "KUMAS", "input": "IPLIK", "consumption": 1},
@@ -61,6 +61,9 @@ def test_dir_rows_take_the_customs_rate_of_their_own_dates(tcmb, tmp_path, engin
     build.save(wb, src)
     report = compute_file(src, out, engine)
     assert report.errors == []
+    # each import line at its own date's customs rate for its currency: USD 09.07 → 08.07 selling 32.6989;
+    # EUR 10.07 → 09.07 selling 35.4949 (202407/09072024.xml)
+    assert column(out, "İthalat", IMPORTS, "rate", 2) == [pytest.approx(32.6989), pytest.approx(35.4949)]
     tev = column(out, "İhracat", EXPORTS, "tev", 4)
     # 10 $/kg × 5,000 kg × 10 % = 5,000 $ × USD customs rate: 09.07 → 32.6989 (08.07), 16.07 → 32.9605 (12.07)
     # BOYA (imported in EUR): 1,000 × 0.03 = 30 kg × 5 €/kg = 150 € × 6.5 % = 9.75 € × 35.4241 = 345.384975

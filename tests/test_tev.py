@@ -278,3 +278,18 @@ def test_penalty_by_the_text_in_force():
     assert any("güven: orta" in str(r[1]) for r in d)
     with raises_on("date", "no_rule"):                                     # before the 2009 text
         call("TR_TEV_PENALTY", 150000, False, "2009-07-06")
+
+
+def test_every_agreement_is_complete_and_knows_only_real_proofs():
+    # each agreement in tev_partners.yaml has its four parameters, and its proofs are certificate codes
+    from calc.rules.store import book
+    from calc.tev import CERTIFICATES
+    from calc.tev_partners import agreement_ids, parties_param
+    rb = book()
+    assert {"eu", "efta", "jo", "lb", "gb", "kr", "ae", "ua"} <= set(agreement_ids())
+    for a in agreement_ids():
+        for part in ("in_force", "proofs", "no_drawback"):
+            assert f"tev.fta.{a}.{part}" in rb.params, (a, part)
+        assert parties_param(a) in rb.params, a
+        for e in rb.params[f"tev.fta.{a}.proofs"]:
+            assert set(e.value) <= set(CERTIFICATES.codes) - {"YOK"}, (a, e.value)
