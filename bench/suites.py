@@ -134,4 +134,26 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
             target = 10.0 if n == 1_000 else None
             out.append(Figure(label, float(secs), "s", target,
                               note=f"peak memory {int(rss) / 1024:.0f} MiB; {errors} error cells"))
+    out.append(declaration())
     return out
+
+
+def _compute_in_a_process(src: Path, dst: Path, engine: str) -> tuple[float, int, str, int]:
+    code = ("import resource, sys, time; from pathlib import Path; from templates.engine import compute_file;"
+            "t = time.perf_counter(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, r.engine,"
+            " len(r.errors))")
+    res = subprocess.run([sys.executable, "-c", code, str(src), str(dst), engine],
+                         capture_output=True, text=True, cwd=ROOT)
+    secs, rss, used, errors = res.stdout.split()
+    return float(secs), int(rss), used, int(errors)
+
+
+def declaration(lines: int = 1_000) -> Figure:
+    """An import declaration of `lines` lines (8 registry calls a line), computed by `trcalc compute`."""
+    from .workbooks import ithalat_beyanname
+    with tempfile.TemporaryDirectory() as d:
+        src = ithalat_beyanname(lines, Path(d) / "decl.xlsx")
+        secs, rss, used, errors = _compute_in_a_process(src, Path(d) / "out.xlsx", "auto")
+    return Figure(f"trcalc compute ithalat_beyanname, {lines:,} declaration lines ({used} path)", secs, "s", 2.0,
+                  note=f"peak memory {rss / 1024:.0f} MiB; {errors} error cells")

@@ -31,3 +31,13 @@ def dir_tev(lines: int, path: Path, fx=None) -> Path:
         for i in range(lines)])
     build.save(wb, path)
     return path
+
+
+def ithalat_beyanname(lines: int, path: Path) -> Path:
+    """A declaration of `lines` lines: the example's four lines, repeated with varying values."""
+    from templates import ithalat_beyanname as decl
+    wb = decl.example(lines)
+    _fill(wb[decl.SHEET], decl.LINE_COLS, [
+        {**decl.EXAMPLE_LINES[i % len(decl.EXAMPLE_LINES)], "value": 1000 + 7 * i} for i in range(lines)])
+    build.save(wb, path)
+    return path

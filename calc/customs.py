@@ -84,6 +84,10 @@ PAYMENTS = CodeSet("ödeme şekli", {
                          "Deferred payment L/C"],
     "MAL_MUKABILI": ["Mal mukabili", "Açık hesap", "Cash against goods", "Open account"],
 })
+# The drop-down of a declaration's currency: TRY and the currencies of TCMB's daily bulletin (its
+# <Currency> elements, tests/fixtures/tcmb; XDR, a unit of account, left out). Any ISO code is accepted.
+DECLARATION_CURRENCIES = ("TRY", "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "AUD", "CAD", "DKK", "SEK", "NOK",
+                          "KWD", "SAR", "QAR", "AED", "BGN", "RON", "RUB", "AZN", "KRW", "PKR", "IRR")
 PAYMENT_TR = {
     "PESIN": "peşin", "VESAIK": "vesaik mukabili", "AKREDITIF": "akreditif (görüşte)",
     "KABUL": "kabul kredili", "VADELI_AKREDITIF": "vadeli akreditif", "MAL_MUKABILI": "mal mukabili",
@@ -275,6 +279,7 @@ def tr_import_tax_part(ctx, part, value, currency, fx, duty_rate, igv_rate, otv,
                        kdv_rate, payment, date):
     out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
     return _PART_VALUE[part](out)
+
 
 
 @dataclass

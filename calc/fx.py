@@ -164,12 +164,26 @@ class StoreSource:
             raise _no_rate(currency, on, "bu tarih gelecekte; bülteni henüz yayımlanmadı",
                            "the date is in the future; its bulletin is not published yet")
         with self._lock:
-            b = self._resolve(on, now, currency)
+            try:
+                b = self._resolve(on, now, currency)
+            except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
+                raise self._unreadable(currency, on, exc) from None
+            except Exception as exc:
+                if type(exc).__module__ != "sqlite3":
+                    raise
+                raise self._unreadable(currency, on, exc) from None
         if on < now or b.date == on:      # today's answer may still change at 15:30
             if len(self._resolved) > 50_000:
                 self._resolved.clear()
             self._resolved[key] = b
         return b
+
+    def _unreadable(self, currency: str, on: dt.date, exc: Exception) -> CalcError:
+        from .fxstore import default_path
+        path = self._path or default_path()
+        return _no_rate(currency, on, f"yerel kur deposu okunamadı ({path}: {exc}); dosyayı silip yeniden "
+                                      "doldurabilirsiniz",
+                        f"the local rate store cannot be read ({path}: {exc}); delete the file and fill it again")
 
     def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
         from .tcmb import BulletinError, FetchError, fetch

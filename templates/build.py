@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from . import dir_tev, eihracat, ithalat
+from . import dir_tev, eihracat, ithalat, ithalat_beyanname
 from .common import MARK, save
 from .sheets import PLAIN, Flavour, fill
 
@@ -29,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 EXAMPLE_ROWS = 20
 
 # kind → module with build(rows, flavour) and example(); the order is the order of `trcalc templates`
-KINDS = {m.KIND: m for m in (ithalat, dir_tev, eihracat)}
-ROWS = {"ithalat_vergi": 200, "dir_tev": 300, "eihracat_destek": 200}
+KINDS = {m.KIND: m for m in (ithalat, dir_tev, eihracat, ithalat_beyanname)}
+ROWS = {"ithalat_vergi": 200, "dir_tev": 300, "eihracat_destek": 200, "ithalat_beyanname": 200}
 BUILDERS = {kind: m.build for kind, m in KINDS.items()}
 EXAMPLES = {kind: m.example for kind, m in KINDS.items()}
 # the table whose size is the builder's `rows`: (sheet, Excel table name)

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 
 from calc.countries import all_codes
+from calc.customs import DECLARATION_CURRENCIES, PAYMENTS
 from calc.eexport import BENEFICIARIES, SUPPORTS
 from calc.imports import CATEGORIES
 from calc.money import fmt_rate
@@ -53,6 +54,8 @@ def lists(wb) -> dict[str, str]:
         "belge": list(CERTIFICATES.codes),
         "kategori": list(CATEGORIES.codes),
         "evethayir": ["DOĞRU", "YANLIŞ"],
+        "doviz": list(DECLARATION_CURRENCIES),
+        "odeme": list(PAYMENTS.codes),
     }
     out = {}
     for i, (name, values) in enumerate(columns.items(), start=1):

@@ -305,3 +305,106 @@ def test_no_optional_argument_before_a_required_one():
         flags = [a.optional for a in fn.args]
         assert flags == sorted(flags), fn.name
     assert REGISTRY["TR_IMPORT_TAXES"].args[2].empty_ok
+
+
+# --- the declaration template (templates/ithalat_beyanname.py) ------------------------------------
+
+# The example: 15.10.2025 (KDV 20 %, KKDF 6 %, stamp 1,350.00), USD at a typed 41.80, cash against goods.
+#  line 1: 12,000 × 41.80 = 501,600.00; GV, İGV 0; KKDF 30,096.00; other costs 1,500.00;
+#          KDV base 533,196.00; KDV 20 % 106,639.20; total 136,735.20
+#  line 2: 4,500 × 41.80 = 188,100.00; GV 8 % 15,048.00; İGV 30 % 56,430.00; KKDF 11,286.00; other 600.00;
+#          base 271,464.00; KDV 10 % 27,146.40; total 109,910.40
+#  line 3: 2,000 × 41.80 = 83,600.00; GV 2.2 % 1,839.20; İGV 20 % 16,720.00; ÖTV 8,360.00; KKDF 5,016.00;
+#          base 115,535.20; KDV 20 % 23,107.04; total 55,042.24
+#  line 4: 3,000 × 41.80 = 125,400.00; GV 3.7 % 4,639.80; anti-dumping 5,016.00; KKDF 7,524.00;
+#          base 142,579.80; KDV 20 % 28,515.96; total 45,695.76
+EXAMPLE_TOTALS = {
+    12: 898700.00,          # customs value: 501,600 + 188,100 + 83,600 + 125,400
+    13: 21527.00,           # GV: 15,048 + 1,839.20 + 4,639.80
+    14: 73150.00,           # İGV: 56,430 + 16,720
+    15: 8360.00, 16: 5016.00,
+    17: 53922.00,           # KKDF: 30,096 + 11,286 + 5,016 + 7,524
+    18: 185408.60,          # KDV: 106,639.20 + 27,146.40 + 23,107.04 + 28,515.96
+    19: 347383.60,          # taxes: the four totals (= the sum of the taxes above)
+    20: 1350.00,            # stamp duty from 01.10.2025
+    21: 348733.60,          # payable
+    22: 1064125.00,         # landed: the four KDV bases (each line's landed cost) + the stamp duty
+}
+
+
+@pytest.fixture(scope="module")
+def declaration(tmp_path_factory):
+    from templates import ithalat_beyanname
+    from templates.common import save
+    d = tmp_path_factory.mktemp("declaration")
+    save(ithalat_beyanname.example(), d / "example.xlsx")
+    save(ithalat_beyanname.build(200), d / "template.xlsx")
+    return d
+
+
+@pytest.mark.parametrize("engine", ["fast", "formulas"])
+def test_declaration_example_computes_in_every_engine(declaration, engine):
+    import openpyxl
+
+    from templates.engine import compute_file
+    report = compute_file(declaration / "example.xlsx", declaration / f"out_{engine}.xlsx", engine)
+    assert report.errors == []
+    wb = openpyxl.load_workbook(declaration / f"out_{engine}.xlsx")
+    head = wb["Beyanname"]
+    assert head["B9"].value == pytest.approx(41.8)
+    for row, expected in EXAMPLE_TOTALS.items():
+        assert head[f"B{row}"].value == pytest.approx(expected, abs=0.005), (row, head[f"A{row}"].value)
+    lines = wb["Kalemler"]
+    assert [lines.cell(5, c).value for c in range(10, 17)] == pytest.approx(
+        [501600.00, 0, 0, 30096.00, 533196.00, 106639.20, 136735.20], abs=0.005)
+    # landed cost of line 1: its KDV base 533,196.00 + 1,350 × 501,600 / 898,700 of stamp duty
+    assert lines["Q5"].value == pytest.approx(533196.00 + 1350 * 501600 / 898700, abs=0.005)
+
+
+def test_declaration_template_computes_empty(declaration):
+    from templates.engine import compute_file
+    report = compute_file(declaration / "template.xlsx", declaration / "out_template.xlsx", "fast")
+    assert report.errors == []
+
+
+def test_declaration_template_conventions(declaration):
+    import openpyxl
+    wb = openpyxl.load_workbook(declaration / "template.xlsx")
+    assert wb.sheetnames[:3] == ["Talimatlar", "Beyanname", "Listeler"] and "Kalemler" in wb.sheetnames
+    head, lines = wb["Beyanname"], wb["Kalemler"]
+    assert head["B7"].value == "TCMB"                                   # the rate of the date by default
+    assert all(not head[f"B{r}"].protection.locked for r in (5, 6, 7, 8))
+    assert head["B20"].value.startswith("=TR_DECLARATION_STAMP(") and head["B20"].protection.locked
+    lists = {str(dv.sqref): dv.formula1 for ws in (head, lines) for dv in ws.data_validations.dataValidation}
+    listeler = wb["Listeler"]
+    codes = {listeler.cell(1, c).value: [listeler.cell(r, c).value for r in range(2, 30) if listeler.cell(r, c).value]
+             for c in range(1, listeler.max_column + 1)}
+    assert codes["odeme"] == ["PESIN", "VESAIK", "AKREDITIF", "KABUL", "VADELI_AKREDITIF", "MAL_MUKABILI"]
+    assert "USD" in codes["doviz"] and "TRY" in codes["doviz"]
+    assert "B6" in lists and "B8" in lists
+    assert lines["M5"].value.startswith('=IF(C5="","",TR_IMPORT_TAX_PART("KKDF",C5,Beyanname!$B$6,Beyanname!$B$9')
+    assert lines["M5"].protection.locked and not lines["C5"].protection.locked
+    assert head.page_setup.fitToWidth == 1 and lines.page_setup.orientation == "landscape"
+    text = " ".join(str(c.value) for c in wb["Talimatlar"]["A"] if c.value)
+    assert "13.10.2011: %6" in text and "01.10.2025: 1.350,00 TL" in text    # from the rules, never typed
+
+
+@pytest.mark.parametrize("engine", ["fast", "formulas"])
+def test_declaration_with_the_tcmb_rate_of_the_date(tcmb, tmp_path, engine):
+    import datetime as _dt
+
+    import openpyxl
+
+    from templates import ithalat_beyanname
+    from templates.common import save
+    from templates.engine import compute_file
+    wb = ithalat_beyanname.example()
+    head = wb["Beyanname"]
+    head["B5"], head["B6"], head["B7"] = _dt.date(2024, 7, 9), "EUR", "TCMB"
+    save(wb, tmp_path / "in.xlsx")
+    assert compute_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", engine).errors == []
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    # customs rate for 09.07.2024: EUR forex selling of bulletin 2024/126 = 35.4241 (see tests/test_fx.py)
+    assert out["Beyanname"]["B9"].value == pytest.approx(35.4241)
+    assert out["Kalemler"]["J5"].value == pytest.approx(12000 * 35.4241, abs=0.005)     # 425,089.20
+    assert out["Beyanname"]["B20"].value == pytest.approx(624.10)                          # 2024 stamp duty

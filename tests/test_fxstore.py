@@ -148,3 +148,14 @@ def test_sync_up_to_today_reads_today_xml_and_leaves_today_open(tcmb):
     assert tcmb.requests[-1] == "today.xml"
     states = Store().states(dt.date(2024, 7, 15), dt.date(2024, 7, 17))
     assert states == {dt.date(2024, 7, 15): "none", dt.date(2024, 7, 16): "2024/131"}
+
+
+def test_a_damaged_store_file_is_a_clear_error_not_a_traceback(tcmb):
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a SQLite database" * 100)
+    with pytest.raises(CalcError) as info:
+        call("TR_FX", "USD", "2024-07-08")
+    assert info.value.code == "no_rate" and str(path) in str(info.value)
+    r = run_cli("fx", "sync", "--from", "2024-07-08", "--to", "2024-07-08")
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "the store is unchanged" in r.stderr

@@ -150,17 +150,20 @@ def _registry_call(formula):
     return None
 
 
-REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+REF = re.compile(r"^(?:'?([^'!]+)'?!)?\$?([A-Z]{1,3})\$?(\d+)$")     # B5, $B$5, Beyanname!$B$5
 
 
 def _value(ws, arg):
     arg = arg.strip()
+    if len(arg) >= 2 and arg[0] == arg[-1] == '"':
+        return arg[1:-1]                     # a text literal ("GV")
     n = arg.startswith("N(") and arg.endswith(")")
     inner = arg[2:-1] if n else arg
     m = REF.match(inner)
     if not m:
         raise LookupError(arg)               # not a plain reference (e.g. MAXIFS in a summary)
-    v = ws[f"{m[1]}{m[2]}"].value
+    sheet = ws.parent[m[1]] if m[1] else ws
+    v = sheet[f"{m[2]}{m[3]}"].value
     if isinstance(v, dt.datetime):
         v = v.date()
     if n:
@@ -203,8 +206,9 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
                 assert _same(expected, computed_value), (ws.title, c.coordinate, fn, values, expected, computed_value)
                 checked += 1
     # every result cell of the examples' rows: 7 parcels × (CIF, regime, taxes); 3 export lines ×
-    # (applies, TEV) + interest + penalty; 7 ledger lines × (annual cap, payable)
-    assert checked == {"ithalat_vergi": 21, "dir_tev": 8, "eihracat_destek": 14}[name]
+    # (applies, TEV) + interest + penalty; 7 ledger lines × (annual cap, payable); 4 declaration lines ×
+    # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty
+    assert checked == {"ithalat_vergi": 21, "dir_tev": 8, "eihracat_destek": 14, "ithalat_beyanname": 29}[name]
 
 
 # --- the seed and hand-worked values where they appear ----------------------------------------

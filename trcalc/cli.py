@@ -188,6 +188,12 @@ def _fx_sync(ns) -> int:
     except (CalcError, SyncError) as exc:
         print(exc.message, file=sys.stderr)
         return 2 if isinstance(exc, CalcError) else 1
+    except Exception as exc:                   # sqlite3.Error, OSError: the store file itself
+        if type(exc).__module__ != "sqlite3" and not isinstance(exc, OSError):
+            raise
+        print(f"kur deposu okunamadı/yazılamadı ({exc}); depo değişmedi — the rate store cannot be read or "
+              f"written ({exc}); the store is unchanged", file=sys.stderr)
+        return 1
     print(report.summary())
     return 0
 

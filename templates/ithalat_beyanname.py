@@ -1,0 +1,178 @@
+"""ithalat_beyanname: a commercial import declaration → each line's taxes, the declaration's totals,
+its stamp duty and each line's landed cost (TR_IMPORT_TAXES, TR_IMPORT_TAX_PART, TR_DECLARATION_STAMP).
+
+The declaration's header (date, currency, rate — TCMB by default —, payment method) sits on the
+Beyanname sheet; every line of the Kalemler sheet refers to it.  Each tax column is one
+`TR_IMPORT_TAX_PART` of the same computation as `TR_IMPORT_TAXES`, so the columns always add up
+to the line's total.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from calc.customs import PAYMENTS
+from calc.money import fmt
+
+from .common import COMMON_HELP, history, instructions, lists, parameters, pct, rule, workbook
+from .sheets import (DATE, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
+                     call, fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock)
+
+KIND = "ithalat_beyanname"
+HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
+LINES = SHEET
+TCMB_DEFAULT = "TCMB"
+
+# The header cells every line refers to (absolute, so rows can be inserted anywhere in the table).
+# Lines take the applied rate (B9: the typed rate, or TR_CUSTOMS_FX when the header says TCMB), so the
+# rate is looked up once per declaration, not once per cell.
+H = {"date": f"{HEAD}!$B$5", "currency": f"{HEAD}!$B$6", "fx": f"{HEAD}!$B$9", "payment": f"{HEAD}!$B$8"}
+_LINE = dict(value="{value}{r}", currency=H["currency"], fx=H["fx"], duty_rate="{duty_rate}{r}",
+             igv_rate="{igv_rate}{r}", otv="{otv}{r}", antidumping="{antidumping}{r}",
+             other_costs="{other_costs}{r}", kdv_rate="{kdv_rate}{r}", payment=H["payment"], date=H["date"])
+
+
+def _part(item: str) -> str:
+    return 'IF({value}{r}="","",' + call("TR_IMPORT_TAX_PART", part=f'"{item}"', **_LINE) + ")"
+
+
+MONEY = "#,##0.00"
+LINE_COLS = [
+    Col("gtip", "GTİP", 16, TEXT, help="12 haneli tarife pozisyonu"),
+    Col("description", "Eşyanın tanımı", 24, TEXT),
+    Col("value", "Gümrük değeri (döviz, CIF)", 15, MONEY, help="başlıktaki dövizle"),
+    Col("duty_rate", "GV oranı", 9, RATE, help="tarife ya da tercihli oran"),
+    Col("igv_rate", "İGV oranı", 9, RATE, help="İGV listesi; yoksa boş"),
+    Col("otv", "ÖTV (TL)", 12, MONEY, help="beyannamedeki tutar"),
+    Col("antidumping", "Anti-damping (TL)", 12, MONEY, help="beyannamedeki tutar"),
+    Col("other_costs", "Diğer giderler (TL)", 12, MONEY, help="tescile kadar; KDV matrahına girer"),
+    Col("kdv_rate", "KDV oranı", 9, RATE, help="boşsa genel oran"),
+    Col("customs_value", "Gümrük değeri (TL)", 15, MONEY, _part("DEGER")),     # Decimal: 12,000 × 41.8 exactly
+    Col("duty", "GV (TL)", 13, MONEY, _part("GV")),
+    Col("igv", "İGV (TL)", 13, MONEY, _part("IGV")),
+    Col("kkdf", "KKDF (TL)", 12, MONEY, _part("KKDF")),
+    Col("kdv_base", "KDV matrahı (TL)", 15, MONEY, _part("MATRAH")),
+    Col("kdv", "KDV (TL)", 13, MONEY, _part("KDV")),
+    Col("total", "Toplam vergi (TL)", 14, MONEY,
+        'IF({value}{r}="","",' + call("TR_IMPORT_TAXES", **_LINE) + ")"),
+    # the line's landed cost (TR_IMPORT_TAX_PART's MALIYET): value + other costs + taxes except the
+    # deductible KDV; plus its share of the declaration's stamp duty by customs value
+    Col("landed", "Maliyet (TL, KDV hariç)", 16, MONEY,
+        'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r}'
+        + f"+IF({HEAD}!$B$12=0,0,{HEAD}!$B$20*{{customs_value}}{{r}}/{HEAD}!$B$12))"),
+]
+
+HEADER_INPUTS = [
+    # row, label, key, number format, list, help
+    (5, "Beyanname tescil tarihi", "date", DATE, None, "kurallar ve TCMB kuru bu tarihe göre; boşsa bugün"),
+    (6, "Döviz", "currency", TEXT, "doviz", "kalemlerdeki gümrük değerlerinin dövizi (TRY: kur gerekmez)"),
+    (7, "Kur (TL / birim)", "fx", "#,##0.0000", None,
+     "TCMB: tescilden önceki iş gününün TCMB döviz satış kuru; ya da kuru yazın"),
+    (8, "Ödeme şekli", "payment", TEXT, "odeme", "KKDF: " + ", ".join(PAYMENTS.codes)),
+]
+
+
+def _totals(refs: dict) -> list[tuple[int, str, str, str]]:
+    """(row, label, formula, format) of the Beyanname sheet's computed part."""
+    fx = f"IF(OR($B$7=\"\",$B$7=\"{TCMB_DEFAULT}\")," + call("TR_CUSTOMS_FX", currency="$B$6", date="$B$5") + ",$B$7)"
+    return [
+        (9, "Uygulanan kur", f'IF($B$6="","",{fx})', "#,##0.0000"),
+        (12, "Gümrük değeri toplamı", "SUM({k_customs_value})", TL),
+        (13, "Gümrük vergisi (GV)", "SUM({k_duty})", TL),
+        (14, "İlave gümrük vergisi (İGV)", "SUM({k_igv})", TL),
+        (15, "Özel tüketim vergisi (ÖTV)", "SUM({k_otv})", TL),
+        (16, "Anti-damping / telafi edici vergi", "SUM({k_antidumping})", TL),
+        (17, "KKDF", "SUM({k_kkdf})", TL),
+        (18, "KDV", "SUM({k_kdv})", TL),
+        (19, "Toplam vergi (kalemler)", "SUM({k_total})", TL),
+        (20, "Damga vergisi (beyanname başına)", call("TR_DECLARATION_STAMP", date="$B$5"), TL),
+        (21, "Ödenecek toplam", "$B$19+$B$20", TL),
+        (22, "Maliyet toplamı (KDV hariç, damga dahil)", "SUM({k_landed})", TL),
+    ]
+
+
+def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
+    ws = wb.create_sheet(HEAD, 1)
+    flavour = flavour_of(wb)
+    title(ws, "İthalat beyannamesi — başlık ve toplamlar",
+          "Sarı hücreleri doldurun; kalemler Kalemler sayfasında, vergiler ve toplamlar kendiliğinden hesaplanır.")
+    for col, text in enumerate(("Alan", "Değer", "Açıklama"), start=1):
+        c = ws.cell(HEADER_ROW, col, text)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for row, label, key, number_format, choices, help_text in HEADER_INPUTS:
+        ws.cell(row, 1, label)
+        c = ws.cell(row, 2, fx_default if key == "fx" else None)
+        c.number_format = number_format
+        unlock(c)
+        ws.cell(row, 3, help_text)
+        if choices:
+            dv = DataValidation(type="list", formula1=codes[choices], allow_blank=True, showErrorMessage=True,
+                                errorTitle="Geçersiz kod", error="Listeden bir kod seçin / choose a code from the list")
+            dv.add(f"B{row}")
+            ws.add_data_validation(dv)
+    ws.cell(11, 1, "Beyanname toplamları (TL)").font = HEADER_FONT
+    ws.cell(11, 1).fill = HEADER_FILL
+    for row, label, formula, number_format in _totals(refs):
+        ws.cell(row, 1, label)
+        c = ws.cell(row, 2, "=" + flavour.apply(formula.format(**refs)))
+        c.number_format = number_format
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 70
+    protect(ws)
+    print_setup(ws, 130, "A1:C22")
+
+
+def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:
+    wb = workbook(KIND, flavour)
+    instructions(wb, "İthalat beyannamesi — kalem kalem vergiler, damga vergisi, maliyet", [
+        "Beyanname sayfasına tescil tarihini, dövizi, kuru (varsayılan TCMB: tescilden önceki iş gününün TCMB döviz "
+        "satış kuru) ve ödeme şeklini yazın; Kalemler sayfasında her satır bir beyanname kalemidir: GTİP, tanım, "
+        "gümrük değeri (CIF, başlıktaki dövizle), GV ve İGV oranları, beyannamedeki ÖTV ve anti-damping tutarları "
+        "(TL), tescile kadar yapılan diğer giderler (TL) ve eşyanın KDV oranı (boşsa genel oran).",
+        "Her kalemde: GV = gümrük değeri × GV oranı; İGV = gümrük değeri × İGV oranı; KKDF = gümrük değeri × KKDF "
+        "oranı (yalnız " + ", ".join(rule("customs.kkdf.credit_methods"))
+        + "; KKDF oranı: " + history("customs.kkdf.credit_rate", pct) + "); KDV = KDV oranı × (gümrük değeri + GV + "
+        "İGV + ÖTV + anti-damping + KKDF + diğer giderler) — KDV Kanunu md. 21. Her vergi kuruşa bir kez "
+        "yuvarlanır (yarım kuruş yukarı).",
+        "Peşin, vesaik mukabili ve görüşte ödemeli akreditifte KKDF yoktur; vadeli bir ithalatın bedeli tescil "
+        "tarihine kadar ödendiyse de yoktur (ödeme şekli PESIN seçin).",
+        "Damga vergisi beyanname başınadır (488 sayılı Kanun (1) sayılı tablo IV-2/c): "
+        + history("customs.stamp.declaration", lambda v: f"{fmt(v)} TL") + ". Kalem maliyetine gümrük değeri "
+        "payı oranında eklenir; KDV indirilebilir olduğundan maliyete girmez.",
+        "Oranlar (GV, İGV) GTİP'e ve menşeye göre tarife cetvelinden ve İthalat Rejimi Kararı listelerinden "
+        "alınır; örnek dosyadaki oranlar gösterim içindir.",
+        *COMMON_HELP,
+    ])
+    codes = lists(wb)
+    table_sheet(wb, LINES, "Beyanname kalemleri ve vergileri",
+                "Sarı sütunları doldurun; gri sütunlar Beyanname sayfasındaki başlıkla hesaplanır.",
+                LINE_COLS, rows, TABLE, codes)
+    refs = ranges(LINES, LINE_COLS, rows, "k")
+    _header(wb, codes, refs, fx_default)
+    parameters(wb)
+    return wb
+
+
+EXAMPLE_HEADER = {"date": dt.date(2025, 10, 15), "currency": "USD", "fx": 41.8, "payment": "MAL_MUKABILI"}
+EXAMPLE_LINES = [
+    # 12,000 × 41.80 = 501,600.00; GV, İGV 0; KKDF 6 % = 30,096.00; KDV (501,600 + 30,096 + 1,500) × 20 %
+    # = 106,639.20; total 136,735.20
+    {"gtip": "847130000000", "description": "Dizüstü bilgisayar", "value": 12000, "duty_rate": 0, "igv_rate": 0,
+     "other_costs": 1500},
+    {"gtip": "640399930000", "description": "Deri ayakkabı", "value": 4500, "duty_rate": 0.08, "igv_rate": 0.30,
+     "other_costs": 600, "kdv_rate": 0.10},
+    {"gtip": "851631000000", "description": "Saç kurutma makinesi", "value": 2000, "duty_rate": 0.022,
+     "igv_rate": 0.20, "otv": 8360},
+    {"gtip": "731815000000", "description": "Cıvata", "value": 3000, "duty_rate": 0.037, "antidumping": 5016},
+]
+
+
+def example(rows: int = 20) -> Workbook:
+    wb = build(rows, fx_default=EXAMPLE_HEADER["fx"])
+    ws = wb[HEAD]
+    ws["B5"], ws["B6"], ws["B8"] = EXAMPLE_HEADER["date"], EXAMPLE_HEADER["currency"], EXAMPLE_HEADER["payment"]
+    fill(wb[LINES], LINE_COLS, EXAMPLE_LINES)
+    return wb
