@@ -121,7 +121,7 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
     from .workbooks import dir_tev
     out = []
     with tempfile.TemporaryDirectory() as d:
-        for n, engine in [(engine_lines, "formulas"), *((n, "auto") for n in lines)]:
+        for n, engine in [(engine_lines, "formulas"), *((n, "fast") for n in lines)]:
             src = dir_tev(n, Path(d) / f"dir_{n}.xlsx")
             code = ("import resource, sys, time; from pathlib import Path; from templates.engine import compute_file;"
                     "t = time.perf_counter(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
@@ -130,10 +130,10 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
             res = subprocess.run([sys.executable, "-c", code, str(src), str(Path(d) / "out.xlsx"), engine],
                                  capture_output=True, text=True, cwd=ROOT)
             secs, rss, used, errors = res.stdout.split()
-            label = f"trcalc compute dir_tev, {n:,} export lines ({used} path)"
-            target = 10.0 if n == 1_000 else None
+            label = f"trcalc compute dir_tev, {n:,} export lines, a row inserted mid-table ({used} engine)"
+            target = {1_000: 2.0, 10_000: 10.0}.get(n) if engine == "fast" else None
             out.append(Figure(label, float(secs), "s", target,
-                              note=f"peak memory {int(rss) / 1024:.0f} MiB; {errors} error cells"))
+                              note=f"peak memory {int(rss) / 1024:.0f} MiB (target ≤ 500); {errors} error cells"))
     out.append(declaration())
     return out
 

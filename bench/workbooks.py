@@ -1,4 +1,5 @@
-"""Large filled templates for the compute benchmark (seed 004's case, repeated with variations)."""
+"""Large filled DİR workbooks for the compute benchmark (seed 004's case, repeated with variations),
+edited as an accountant would: a row inserted in the middle with its formulas copied."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,29 +7,42 @@ from pathlib import Path
 
 from templates import build
 from templates.build import EXPORTS, IMPORTS, NORMS, _fill
+from templates.dir_tev import RATES
 
 
-def dir_tev(lines: int, path: Path, fx=None) -> Path:
-    """`fx`: every export line's Kur (default: a typed rate per line; "TCMB" for the customs rate)."""
+def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
+    """`fx`: None — a typed rate per currency and date on Kurlar; "TCMB" — no typed rates (the customs
+    rate of each export date); a number — that rate everywhere."""
     wb = build.build_dir(lines)
     d = dt.date
     _fill(wb["İthalat"], IMPORTS, [
-        {"decl": "IM1", "date": d(2025, 1, 15), "input": "IPLIK", "qty": 10000, "unit": "kg", "value": 100000,
-         "currency": "USD", "fx": 30, "duty_rate": 0.10, "origin": "CN"},
-        {"decl": "IM2", "date": d(2025, 1, 20), "input": "BOYA", "qty": 500, "unit": "kg", "value": 2500,
-         "currency": "USD", "fx": 30, "duty_rate": 0.065, "origin": "IN"},
-    ])
+        {"decl": f"IM{i}", "date": d(2025, 1, 1 + i), "input": "IPLIK" if i % 2 else "BOYA",
+         "qty": 10000 * lines // 10, "unit": "kg", "value": 100000 * lines // 10 + i,
+         "currency": "USD" if i % 3 else "EUR", "duty_rate": 0.10 if i % 2 else 0.065, "origin": "CN"}
+        for i in range(10)])
     _fill(wb["Normlar"], NORMS, [
         {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
         {"product": "KUMAS", "input": "BOYA", "consumption": 0.03, "waste": 0.1},
     ])
+    if fx != "TCMB":
+        _fill(wb["Kurlar"], RATES, [{"currency": c, "date": d(2025, m, day),
+                                     "rate": fx if fx is not None else 30 + m / 10 + (c == "EUR")}
+                                    for m in range(1, 13) for day in range(1, 29) for c in ("USD", "EUR")])
     dests = [("DE", "ATR"), ("GB", "EUR1"), ("EG", "EUR1"), ("CH", "FATURA")]
     _fill(wb["İhracat"], EXPORTS, [
         {"decl": f"EX{i:06d}", "date": d(2025, 1 + i % 12, 1 + i % 28), "product": "KUMAS",
          "input": "IPLIK" if i % 2 else "BOYA", "qty": 5 + i % 50, "destination": dests[i % 4][0],
-         "certificate": dests[i % 4][1], "fx": 30 + (i % 10) / 10 if fx is None else fx,
+         "certificate": dests[i % 4][1],
          **({"paid": d(2025, 12, 31), "voluntary": "YANLIŞ"} if i % 25 == 0 else {})}
         for i in range(lines)])
+    if edited:
+        from tests.edits import insert_rows
+        middle = 5 + lines // 2
+        insert_rows(wb, "İhracat", middle, copy_formulas_from=middle - 1)
+        for key, v in zip(("decl", "date", "product", "input", "qty", "destination", "certificate"),
+                          ("EXNEW", "15.06.2025", "KUMAS", "IPLIK", 7, "DE", "ATR")):
+            col = [c.key for c in EXPORTS].index(key) + 1
+            wb["İhracat"].cell(middle, col, v)
     build.save(wb, path)
     return path
 

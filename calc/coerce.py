@@ -226,13 +226,19 @@ def to_bool(value, arg: str) -> bool:
             and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        f = fold(value)
-        if f in _TRUE:
-            return True
-        if f in _FALSE:
-            return False
-        if re.fullmatch(r"\s*[01](\.0*)?\s*", value):     # 1 / 0 written as text ("1.0")
-            return value.strip().startswith("1")
+        if _NUMERIC.match(value):     # 1 / 0 written as text ("1.0", "-0.0", "0,0"); "-1" is not "1"
+            try:
+                d = to_number(value, arg)
+            except CalcError:
+                d = None
+            if d is not None and d in (0, 1):
+                return d == 1
+        else:
+            f = fold(value)
+            if f in _TRUE:
+                return True
+            if f in _FALSE:
+                return False
     raise CalcError("invalid", f"DOĞRU/YANLIŞ bekleniyordu ({value!r})",
                     f"expected TRUE/FALSE ({value!r})", arg)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -113,6 +114,12 @@ class Rate:
 
 
 def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "date") -> CalcError:
+    if sys.platform == "emscripten":       # inside xlwings Lite (Pyodide): no store, no command line
+        return CalcError("no_rate",
+                         f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru xlwings Lite'ta alınamaz: kuru elle "
+                         "yazın (ekip sunucusunun /hesap/TR_FX sayfasında ya da TR_FX ile bulunur)",
+                         f"no TCMB rate for {currency} on {on} inside xlwings Lite: type the rate in (the team "
+                         "server's /hesap/TR_FX page or TR_FX in the desktop add-in gives it)", arg)
     cmd = f"trcalc fx sync --from {on - dt.timedelta(days=7)} --to {on}"
     return CalcError("no_rate",
                      f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru yok: {why_tr}. İnternete bağlıyken "
@@ -154,6 +161,8 @@ class StoreSource:
         return os.environ.get("TRCALC_FX_OFFLINE", "").strip().lower() not in ("1", "true", "yes")
 
     def bulletin(self, on: dt.date, currency: str) -> Bulletin:
+        if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
+            raise _no_rate(currency, on, "", "")
         from .tcmb import base_url
         key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""), base_url(), on)
         hit = self._resolved.get(key)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import http.client
+import logging
 import json
 import random
 import re
 import threading
 import time
+import traceback
 import urllib.parse
 import uuid
 from decimal import Decimal
@@ -41,12 +43,28 @@ def _jsonable(v):
     return str(v)
 
 
+SERVER_ERRORS: list[str] = []     # tracebacks of the exceptions behind 500s, newest last
+
+
+class _Capture(logging.Handler):
+    """Keeps the traceback the server logs with each 500 (`log.exception` in server/__init__.py)."""
+
+    def emit(self, record):
+        if record.exc_info:
+            SERVER_ERRORS.append("".join(traceback.format_exception(*record.exc_info)))
+
+
 def start_server():
     """The app on a free loopback port, served by werkzeug's threaded server in a daemon thread."""
     from werkzeug.serving import make_server
 
     from server import create_app
-    httpd = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    server_log = logging.getLogger("trcalc.server")
+    server_log.addHandler(_Capture())
+    server_log.setLevel(logging.ERROR)
+    server_log.propagate = False
+    app = create_app()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, httpd.server_port
 
@@ -206,7 +224,7 @@ def fuzz_http(n: int, rng: random.Random, deadline: float, found: Findings) -> i
             if status >= 500:
                 found.add("http", f"{status} on {method} {rule.rule}",
                           f"{method} {path} headers={headers!r} body={(body or b'')[:400]!r}",
-                          data[:1000].decode("utf-8", "replace"))
+                          SERVER_ERRORS.pop() if SERVER_ERRORS else data[:1000].decode("utf-8", "replace"))
             done += 1
     finally:
         httpd.shutdown()

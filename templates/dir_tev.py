@@ -6,105 +6,167 @@ import datetime as dt
 from openpyxl import Workbook
 
 from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
-from .sheets import DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title
+from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
+                     table_sheet, title)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
 
+# Whole-column criteria (`$C:$C`) keep every formula right when rows are inserted anywhere, also
+# below the last row; header and title cells are text and never match a number or a code.
+_SAME_INPUT = "${input}:${input},{input}{r},${date}:${date}"
+_ABOVE = "{input}$5:{input}{p},{input}{r},{date}$5:{date}{p},{date}{r}"
+
 IMPORTS = [
     Col("decl", "İthalat beyannamesi", 16, TEXT),
-    Col("date", "Tarih", 12, DATE),
+    Col("date", "Tarih", 12, DATE, help="tescil tarihi: eskiden yeniye kullanılır"),
     Col("input", "Girdi", 14, TEXT, help="normlardaki girdi adı"),
     Col("qty", "Miktar", 12, QTY),
     Col("unit", "Birim", 8, TEXT),
     Col("value", "Değer (döviz)", 15, "#,##0.00"),
-    Col("currency", "Döviz", 8, TEXT),
-    Col("fx", "İthalat kuru", 11, "#,##0.0000", help="bilgi için; TCMB: tarihin gümrük kuru", default="TCMB"),
+    Col("currency", "Döviz", 8, TEXT, help="USD, EUR…; TL ise TRY"),
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
-    # the line's rate in TL: typed, or (TCMB) the customs rate of its own date for its currency
-    Col("rate", "Kur (TL)", 11, "#,##0.0000",
-        'IF(OR({qty}{r}="",{currency}{r}="",{fx}{r}=""),"",IF({fx}{r}="TCMB",'
-        + call("TR_CUSTOMS_FX", currency="{currency}{r}", date="{date}{r}") + ",{fx}{r}))"),
+    Col("third", "Üçüncü ülke menşeli", 9, None, help="AB menşeli girdiye TEV yok",
+        formula='IF({qty}{r}="","",IF({origin}{r}="",TRUE,NOT(' + call(
+            "TR_TEV_APPLIES", destination="{origin}{r}", certificate='"ATR"', date="{date}{r}") + ")))"),
+    Col("rank", "Sıra", 6, "0", help="bu girdinin ithalatları arasında (FIFO)",
+        formula='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{date}{r})+COUNTIFS(' + _ABOVE + ")+1)",
+        first='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{date}{r})+1)'),
+    Col("key", "Anahtar", 12, None, 'IF({qty}{r}="","",{input}{r}&"#"&{rank}{r})'),
+    Col("before", "Önceki girişler", 12, QTY, help="aynı girdinin daha eski ithalatları",
+        formula='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{date}{r})+SUMIFS({qty}$5:{qty}{p},'
+        + _ABOVE + "))",
+        first='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{date}{r}))'),
+    Col("after", "Sonraki toplam", 12, QTY, 'IF({qty}{r}="","",{before}{r}+{qty}{r})'),
+    Col("used", "İhracatta kullanılan", 13, QTY, help="tüm ihracat satırlarının bu beyannameden aldığı",
+        formula='IF({qty}{r}="","",MAX(0,MIN({after}{r},SUMIFS({x_need},{x_input},{input}{r}))-{before}{r}))'),
+    Col("left", "Kalan (DİİB kapanış)", 13, QTY, 'IF({qty}{r}="","",{qty}{r}-{used}{r})'),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
     Col("input", "Girdi", 16, TEXT),
-    Col("consumption", "Birim tüketim", 13, QTY, help="1 birim ürün için girdi (fire dahil ya da hariç)"),
-    Col("waste", "Fire oranı", 10, RATE, help="tüketim fire hariçse girin; dahilse boş"),
+    Col("consumption", "Birim tüketim", 13, QTY, help="1 birim ürüne giren girdi (fire ve atık hariç)"),
+    Col("waste", "Fire oranı", 10, RATE, help="yanan / yok olan fire: TEV'e dahil"),
+    Col("scrap", "Atık / ikincil ürün oranı", 12, RATE, help="ekonomik değeri olan: TEV'e dahil değil"),
+]
+RATES = [
+    Col("currency", "Döviz", 10, TEXT),
+    Col("date", "Tarih", 12, DATE, help="ihracat tarihi"),
+    Col("rate", "Kur (TL)", 12, "#,##0.0000", help="TCMB döviz kuru"),
 ]
 _NORM = "{n_product},{product}{r},{n_input},{input}{r}"
+SLOTS = 3
+_MATCH = "MATCH({input}{r}&\"#\"&({first}{r}+%d),{i_key},0)"
+
+
+def _slot(s: int) -> list[Col]:
+    """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV."""
+    m = _MATCH % (s - 1)
+    at = "INDEX({i_%s}," + m + ")"
+    cur = at % "currency"
+    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB)
+    tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{date}{r}")
+    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{date}}{{r}})=0,'
+          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{date}}{{r}})))')
+    used = (f"MAX(0,MIN({{before}}{{r}}+{{need}}{{r}},{at % 'after'})-MAX({{before}}{{r}},{at % 'before'}))")
+    return [
+        Col(f"decl{s}", f"{s}. ithalat beyannamesi", 16, None,
+            f'IF(OR({{qty}}{{r}}="",NOT(ISNUMBER({{need}}{{r}}))),"",IFERROR(IF({at % "before"}<{{before}}{{r}}'
+            f'+{{need}}{{r}},{at % "decl"},""),""))'),
+        Col(f"used{s}", f"{s}. kullanılan miktar", 11, QTY, f'IF({{decl{s}}}{{r}}="","",{used})'),
+        Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",{fx})'),
+        Col(f"tev{s}", f"{s}. TEV (TL)", 13, TL,
+            f'IF({{decl{s}}}{{r}}="","",IF({at % "third"},' + call(
+                "TR_TEV", import_value=at % "value", import_qty=at % "qty", export_qty=f"{{used{s}}}{{r}}",
+                consumption="1-N({scrap}{r})", duty_rate=at % "duty_rate", fx=f"{{fx{s}}}{{r}}",
+                destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}") + ",0))"),
+    ]
+
+
 EXPORTS = [
     Col("decl", "İhracat beyannamesi", 16, TEXT),
-    Col("date", "Tarih", 12, DATE, help="TEV'in vadesi"),
+    Col("date", "Tarih", 12, DATE, help="TEV'in vadesi; kur bu tarihin"),
     Col("product", "Ürün", 14, TEXT),
     Col("input", "Girdi", 14, TEXT, help="ürünün her girdisi ayrı satır"),
     Col("qty", "İhraç miktarı", 12, QTY),
     Col("destination", "Varış ülkesi", 10, TEXT, choices="ulke"),
     Col("certificate", "Menşe belgesi", 10, TEXT, choices="belge"),
-    Col("fx", "Kur (TL)", 10, "#,##0.0000", help="ithalat dövizinin kuru; TCMB: ihracat tarihinin gümrük kuru",
-        default="TCMB"),
     Col("paid", "Ödeme tarihi", 12, DATE, help="geç ödendiyse"),
     Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
     Col("consumption", "Birim tüketim", 11, QTY,
         'IF({qty}{r}="","",IF(COUNTIFS(' + _NORM + ')=0,"norm yok",SUMIFS({n_consumption},' + _NORM + ')))'),
-    Col("waste", "Fire", 8, RATE,
-        'IF({qty}{r}="","",IF(SUMIFS({n_waste},' + _NORM + ')=0,"",SUMIFS({n_waste},' + _NORM + ')))'),
-    Col("imp_value", "İthalat değeri (döviz)", 14, "#,##0.00",
-        'IF({qty}{r}="","",SUMIFS({i_value},{i_input},{input}{r}))'),
-    Col("imp_qty", "İthalat miktarı", 12, QTY, 'IF({qty}{r}="","",SUMIFS({i_qty},{i_input},{input}{r}))'),
-    Col("duty_rate", "Vergi oranı", 9, RATE,
-        'IF({qty}{r}="","",INDEX({i_duty_rate},MATCH({input}{r},{i_input},0)))'),
+    Col("waste", "Fire", 8, RATE, 'IF({qty}{r}="","",SUMIFS({n_waste},' + _NORM + "))"),
+    Col("scrap", "Atık", 8, RATE, 'IF({qty}{r}="","",SUMIFS({n_scrap},' + _NORM + "))"),
+    Col("need", "Girdi miktarı", 12, QTY, help="ihraç × tüketim ÷ (1 − fire − atık)",
+        formula='IF({qty}{r}="","",IF(ISNUMBER({consumption}{r}),{qty}{r}*{consumption}{r}'
+        '/(1-{waste}{r}-{scrap}{r}),{consumption}{r}))'),
+    Col("before", "Önceki satırların girdisi", 12, QTY, help="aynı girdi, daha önceki ihracatlar (FIFO)",
+        formula='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{date}{r})+SUMIFS({need}$5:{need}{p},'
+        + _ABOVE + "))",
+        first='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{date}{r}))'),
+    Col("first", "İlk beyanname sırası", 8, "0",
+        'IF({qty}{r}="","",COUNTIFS({i_input},{input}{r},{i_after},"<="&{before}{r})+1)'),
+    *(col for s in range(1, SLOTS + 1) for col in _slot(s)),
+    Col("short", "Karşılanmayan girdi", 11, QTY, help="ithalat yetmedi ya da 3'ten çok beyanname",
+        formula='IF(OR({qty}{r}="",NOT(ISNUMBER({need}{r}))),"",MAX(0,ROUND({need}{r}-' + "-".join(
+            f"N({{used{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ",6)))"),
     Col("applies", "TEV doğar mı", 9, None, 'IF({qty}{r}="","",' + call(
         "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}") + ")"),
-    Col("tev", "TEV (TL)", 15, TL, 'IF({qty}{r}="","",' + call(
-        "TR_TEV", import_value="{imp_value}{r}", import_qty="{imp_qty}{r}", export_qty="{qty}{r}",
-        consumption="{consumption}{r}", duty_rate="{duty_rate}{r}", fx="{fx}{r}", waste_rate="{waste}{r}",
-        destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}",
-        currency="{currency}{r}") + ")"),
+    Col("tev", "TEV (TL)", 15, TL,
+        'IF({qty}{r}="","",' + "+".join(f"N({{tev{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ")"),
     Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
         "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{date}{r}", pay_date="{paid}{r}") + ")"),
     Col("penalty", "Para cezası (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
         "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{date}{r}") + ")"),
-    # The input's currency (its first import's), which TR_TEV needs when the rate is TCMB; last, so the
-    # columns before keep their letters.
-    Col("currency", "Döviz (TCMB kuru için)", 9, None,
-        'IF(OR({qty}{r}="",{fx}{r}<>"TCMB"),"",INDEX({i_currency},MATCH({input}{r},{i_input},0)))'),
+    Col("check", "Kontrol", 24, None,
+        'IF({qty}{r}="","",IF(NOT(ISNUMBER({need}{r})),"norm yok",IF({short}{r}>0,'
+        '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
 ]
 
 
 def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     wb = workbook(KIND, flavour)
     instructions(wb, "DİR — telafi edici vergi (TEV), gecikme zammı ve ceza", [
-        "İthalat sayfası: dahilde işleme kapsamında ithal edilen girdiler (beyanname, tarih, girdi, miktar, "
-        "birim, döviz değeri, döviz, kur, gümrük vergisi oranı — İGV hariç —, menşe). Kur TCMB yazılı gelir: "
-        "Kur (TL) sütunu satırın tarihindeki gümrük kurudur (TR_CUSTOMS_FX).",
-        "Normlar sayfası: her ürün için birim ürün başına girdi tüketimi. Tüketim fireyi içeriyorsa fire oranını "
-        "boş bırakın; içermiyorsa fire oranını girin (kullanım ÷ (1 − fire)). Yanan ve yok olan fireler TEV'e "
-        "dahildir (GGM 75325507 sayılı yazı).",
-        "İhracat sayfası: her ihracat satırı ürünün bir girdisi içindir (bir ürün iki girdi kullanıyorsa iki "
-        "satır). Kur, ithalat dövizinin (ilk ithalatın dövizi) ihracat tarihindeki TL karşılığıdır; TCMB yazılı "
-        "gelir: ihracat tarihinin gümrük kuru (TR_CUSTOMS_FX); bir kur yazarak değiştirebilirsiniz. TEV = ihraç miktarı × birim tüketim "
-        "× girdinin birim değeri (aynı girdinin tüm ithalatlarının ortalaması) × vergi oranı × kur; kuruşa "
-        "yuvarlanır ve beyannamede 61 vergi koduyla beyan edilir.",
+        "Yöntem: Bakanlığın TEV tablosu gibi — her ihracat satırının girdisi, aynı girdinin ithalat "
+        "beyannamelerinden en eskisinden başlayarak karşılanır (ilk giren ilk çıkar); her beyanname kendi "
+        "değeri, dövizi, vergi oranı ve menşeiyle hesaplanır: TEV = kullanılan miktar × beyannamenin birim "
+        "değeri × vergi oranı × o dövizin ihracat tarihindeki kuru (2006/12 sayılı Dahilde İşleme Rejimi "
+        "Tebliği; 2008/2 sayılı TEV Genelgesi; DYS TEV tablosu).",
+        "İthalat sayfası: beyanname, tescil tarihi, girdi, miktar, birim, döviz değeri, döviz, gümrük vergisi "
+        "oranı (İGV hariç), menşe. Sağdaki sütunlar beyannamenin sırasını, ihracatta kullanılan ve kalan "
+        "miktarını gösterir (DİİB kapatma görünümü). AB menşeli girdiye TEV hesaplanmaz.",
+        "Normlar sayfası: birim ürüne giren girdi (fire ve atık hariç), fire oranı (yanan, buharlaşan, yok olan: "
+        "TEV'e dahildir — GGM 75325507 sayılı yazı) ve atık / ikincil ürün oranı (ekonomik değeri olan, "
+        "yurt içinde ayrıca beyan edilip vergisi ödenen: TEV'e dahil edilmez, ithalattan düşülür).",
+        "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru. Bir tarih ve döviz için kur yazılmamışsa "
+        "ihracat tarihinin gümrük kuru (TCMB, TR_CUSTOMS_FX) kullanılır. TL (TRY) ithalatta kur 1'dir.",
+        "İhracat sayfası: her satır ürünün bir girdisi içindir (iki girdi için iki satır); satırlar her sırada "
+        "girilebilir, araya satır eklenebilir. Her satır en çok 3 ithalat beyannamesi kullanır; daha fazlası "
+        "gerekirse Kontrol sütunu uyarır: satırı ikiye bölün.",
         "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "
-        "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz.",
+        "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz. Her beyanname payı kuruşa yuvarlanır; "
+        "beyannamede 61 vergi koduyla beyan edilir.",
         f"Ödeme tarihi girilirse gecikme zammı (vade: ihracat tarihi) ve para cezası (vergi × "
         f"{pct(rule('tev.penalty_fraction'))}; gönüllü bildirimde 0) hesaplanır.",
         *COMMON_HELP,
     ])
     codes = lists(wb)
     n_imports = max(10, rows // 6)
+    x = columns(SHEET, EXPORTS, "x")
     table_sheet(wb, "İthalat", "İthalat (girdiler)", "Dahilde işleme kapsamında ithal edilen girdiler.",
-                IMPORTS, n_imports, "Ithalat", codes)
+                IMPORTS, n_imports, "Ithalat", codes, x)
     table_sheet(wb, "Normlar", "Normlar (birim tüketim)", "Birim ürün başına girdi tüketimi.",
                 NORMS, n_imports, "Normlar", codes)
-    refs = {**ranges("İthalat", IMPORTS, n_imports, "i"), **ranges("Normlar", NORMS, n_imports, "n")}
-    table_sheet(wb, SHEET, "İhracat ve TEV", "Her ihracat satırı için TEV, gecikme zammı ve ceza.",
+    table_sheet(wb, "Kurlar", "Kurlar", "Her döviz ve ihracat tarihi için TL kuru.", RATES, n_imports,
+                "Kurlar", codes)
+    refs = {**columns("İthalat", IMPORTS, "i"), **ranges("Normlar", NORMS, n_imports, "n"),
+            **columns("Kurlar", RATES, "k")}
+    table_sheet(wb, SHEET, "İhracat ve TEV", "Her ihracat satırı için FIFO tahsis, TEV, gecikme zammı ve ceza.",
                 EXPORTS, rows, TABLE, codes, refs)
-    x = ranges(SHEET, EXPORTS, rows, "x")
-    ws = wb.create_sheet("Özet", 4)
+    xr = ranges(SHEET, EXPORTS, rows, "x")
+    ws = wb.create_sheet("Özet", 5)
     title(ws, "Özet", "TEV, gecikme zammı ve para cezası toplamları.")
     summary_rows(wb, ws, [
         ("İhracat satırı", "=COUNT({x_qty})", "0"),
@@ -113,7 +175,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         ("Toplam gecikme zammı", "=SUM({x_interest})", TL),
         ("Toplam para cezası", "=SUM({x_penalty})", TL),
         ("Genel toplam", "=SUM({x_tev})+SUM({x_interest})+SUM({x_penalty})", TL),
-    ], x)
+        ("Karşılanmayan girdi satırı", '=COUNTIF({x_short},">0")', "0"),
+    ], xr)
     parameters(wb)
     return wb
 
@@ -122,23 +185,34 @@ def example() -> Workbook:
     wb = build(20)
     d = dt.date
     fill(wb["İthalat"], IMPORTS, [
-        {"decl": "25340100IM000001", "date": d(2025, 1, 15), "input": "IPLIK", "qty": 10000, "unit": "kg",
-         "value": 100000, "currency": "USD", "fx": 30, "duty_rate": 0.10, "origin": "CN"},
+        {"decl": "25340100IM000001", "date": d(2025, 1, 15), "input": "IPLIK", "qty": 6500, "unit": "kg",
+         "value": 65000, "currency": "USD", "duty_rate": 0.10, "origin": "CN"},
+        {"decl": "25340100IM000002", "date": d(2025, 2, 10), "input": "IPLIK", "qty": 5000, "unit": "kg",
+         "value": 60000, "currency": "EUR", "duty_rate": 0.08, "origin": "IN"},
+        {"decl": "25340100IM000003", "date": d(2025, 2, 12), "input": "IPLIK", "qty": 1000, "unit": "kg",
+         "value": 9000, "currency": "EUR", "duty_rate": 0.08, "origin": "IT"},
     ])
     fill(wb["Normlar"], NORMS, [
         {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
         {"product": "GOMLEK", "input": "IPLIK", "consumption": 0.49, "waste": 0.02},
     ])
+    fill(wb["Kurlar"], RATES, [
+        {"currency": "USD", "date": d(2025, 3, 24), "rate": 30},
+        {"currency": "USD", "date": d(2025, 4, 2), "rate": 31},
+        {"currency": "USD", "date": d(2025, 10, 1), "rate": 30},
+        {"currency": "EUR", "date": d(2025, 10, 1), "rate": 32},
+    ])
     fill(wb[SHEET], EXPORTS, [
-        # seed 004: 5,000 kg × 1 × 10 $/kg × 10 % × 30 TL = 150,000.00 TL
+        # seed 004: 5,000 kg from IM000001 × 10 $/kg × 10 % × 30 TL = 150,000.00 TL
         {"decl": "25340100EX000001", "date": d(2025, 3, 24), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
-         "destination": "DE", "certificate": "ATR", "fx": 30},
-        # to the UK with EUR.1: no TEV
+         "destination": "DE", "certificate": "ATR"},
+        # to the UK with EUR.1: 1,000 kg more from IM000001, no TEV
         {"decl": "25340100EX000002", "date": d(2025, 4, 2), "product": "KUMAS", "input": "IPLIK", "qty": 1000,
-         "destination": "GB", "certificate": "EUR1", "fx": 31},
-        # 2,000 shirts × 0.49 ÷ 0.98 = 1,000 kg × 10 $ × 10 % × 30 = 30,000.00 TL; paid 2025-12-13:
-        # gecikme zammı 10 % (1 month 12 days at 4.5 %, 1 month at 3.7 %) = 3,000.00; fine 1/4 = 7,500.00
+         "destination": "GB", "certificate": "EUR1"},
+        # 2,000 shirts × 0.49 ÷ 0.98 = 1,000 kg: the last 500 kg of IM000001 (500 × 10 $ × 10 % × 30 =
+        # 15,000.00) and 500 kg of IM000002 (500 × 12 € × 8 % × 32 = 15,360.00): TEV 30,360.00; paid
+        # 2025-12-13: gecikme zammı 10 % (1 month 12 days at 4.5 %, 1 month at 3.7 %) = 3,036.00
         {"decl": "25340100EX000003", "date": d(2025, 10, 1), "product": "GOMLEK", "input": "IPLIK", "qty": 2000,
-         "destination": "EG", "certificate": "EUR1", "fx": 30, "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
+         "destination": "EG", "certificate": "EUR1", "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
     ])
     return wb

@@ -224,3 +224,8 @@ def summary_rows(wb, ws, rows, refs) -> None:
     ws.column_dimensions["B"].width = 20
     protect(ws)
     print_setup(ws, 68, f"A1:B{FIRST_ROW + len(rows) - 1}")
+
+
+def columns(sheet: str, cols: list[Col], prefix: str) -> dict[str, str]:
+    """{prefix_key: 'Sheet'!$X:$X} — whole columns, so rows added anywhere (also below the table) count."""
+    return {f"{prefix}_{k}": f"'{sheet}'!${v}:${v}" for k, v in letters(cols).items()}

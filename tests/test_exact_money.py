@@ -137,3 +137,26 @@ def test_e_export_support(support, expense, sales, claimed, year):
                                                      f"{year}-12-31")))
     expected = min(half_up(eligible * rate), half_down_floor(max(F(0), cap - fr(claimed))))
     assert call("EIHR_CAP", support, "SIRKET", expense, sales, year, claimed) == expected
+
+
+@SETTINGS
+@given(value_=amounts, fx=fxs, duty=rates, igv=st.one_of(st.none(), rates), otv=st.one_of(st.none(), amounts),
+       ad=st.one_of(st.none(), amounts), other=st.one_of(st.none(), amounts), kdv=st.one_of(st.none(), rates),
+       payment=st.sampled_from(["PESIN", "MAL_MUKABILI", "KABUL"]),
+       when=st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 30)))
+def test_import_taxes(value_, fx, duty, igv, otv, ad, other, kdv, payment, when):
+    # calc/customs.py (Customs Law 4458, KDV Law art. 21, Karar 88/12944): each tax rounded once;
+    # KDV base = customs value + GV + İGV + ÖTV + AD (+ KKDF when the rules say so) + other costs
+    cv = fr(value_) * fr(fx)
+    gv, igv_ = half_up(cv * fr(duty)), half_up(cv * fr(igv)) if igv is not None else D(0)
+    otv_ = half_up(fr(otv)) if otv is not None else D(0)
+    ad_ = half_up(fr(ad)) if ad is not None else D(0)
+    kkdf = D(0)
+    if payment in call("TR_RATE", "customs.kkdf.credit_methods", when).split(", "):
+        kkdf = half_up(cv * fr(call("TR_RATE", "customs.kkdf.credit_rate", when)))
+    in_base = call("TR_RATE", "customs.kkdf.in_kdv_base", when)
+    base = cv + F(gv + igv_ + otv_ + ad_ + (kkdf if in_base else 0)) + (fr(other) if other is not None else 0)
+    kdv_rate = fr(kdv) if kdv is not None else fr(call("TR_RATE", "kdv.general_rate", when))
+    expected = gv + igv_ + otv_ + ad_ + kkdf + half_up(base * kdv_rate)
+    args = (value_, "USD", fx, duty, igv, otv, ad, other, kdv, payment, when)
+    assert call("TR_IMPORT_TAXES", *args) == expected

@@ -40,10 +40,12 @@ def ithalat():
 def dir_tev():
     wb = build.build_dir(30)
     _fill(wb["İthalat"], IMPORTS, [
-        {"input": "IPLIK", "qty": 10000, "value": 100000, "duty_rate": 0.10},
-        {"input": "iplik", "qty": 2000, "value": 30000, "duty_rate": 0.12},       # same input, other case
-        {"input": "BOYA", "qty": 500, "value": 2500, "duty_rate": 0.065},
-        {"input": "DUGME", "qty": 0, "value": 10, "duty_rate": 0.05},            # division by zero
+        {"date": d(2025, 1, 2), "input": "IPLIK", "qty": 1000, "value": 10000, "currency": "USD", "duty_rate": 0.10},
+        {"date": d(2025, 1, 1), "input": "iplik", "qty": 2000, "value": 30000, "currency": "EUR",
+         "duty_rate": 0.12},                                                     # older, other case: used first
+        {"date": d(2025, 1, 3), "input": "IPLIK", "qty": 500, "value": 6000, "currency": "TRY", "duty_rate": 0.1},
+        {"input": "BOYA", "qty": 500, "value": 2500, "currency": "USD", "duty_rate": 0.065},
+        {"input": "DUGME", "qty": 0, "value": 10, "currency": "USD", "duty_rate": 0.05},  # division by zero
     ])
     _fill(wb["Normlar"], NORMS, [
         {"product": "KUMAS", "input": "IPLIK", "consumption": 1},
@@ -55,23 +57,27 @@ def dir_tev():
     for i, (dest, cert) in enumerate([("DE", "ATR"), ("GB", "EUR1"), ("EG", "EUR1"), ("CH", "FATURA"),
                                       ("US", "EUR1"), ("EG", "ATR"), ("KR", "YOK"), ("FR", None)]):
         rows.append({"decl": f"EX{i}", "date": d(2025, 3 + i, 1), "product": "KUMAS", "input": "IPLIK",
-                     "qty": 100 * (i + 1), "destination": dest, "certificate": cert, "fx": 30 + i / 10})
+                     "qty": 100 * (i + 1), "destination": dest, "certificate": cert})
     rows += [
         {"decl": "EX8", "date": d(2025, 10, 1), "product": "KUMAS", "input": "BOYA", "qty": 4000,
-         "destination": "DE", "certificate": "ATR", "fx": 31, "paid": d(2025, 12, 13), "voluntary": "DOĞRU"},
+         "destination": "DE", "certificate": "ATR", "paid": d(2025, 12, 13), "voluntary": "DOĞRU"},
         {"decl": "EX9", "date": d(2025, 10, 1), "product": "GOMLEK", "input": "IPLIK", "qty": 2000,
-         "destination": "EG", "certificate": "EUR1", "fx": 30, "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
+         "destination": "EG", "certificate": "EUR1", "paid": d(2025, 12, 13), "voluntary": "YANLIŞ"},
         {},
         {"decl": "EX11", "date": d(2025, 4, 1), "product": "GOMLEK", "input": "FERMUAR", "qty": 10,
-         "destination": "DE", "certificate": "ATR", "fx": 30},                  # no import: #N/A
+         "destination": "DE", "certificate": "ATR"},                  # no import: #N/A
         {"decl": "EX12", "date": d(2025, 4, 1), "product": "PANTOLON", "input": "IPLIK", "qty": 10,
-         "destination": "DE", "certificate": "ATR", "fx": 30},                  # no norm
+         "destination": "DE", "certificate": "ATR"},                  # no norm
         {"decl": "EX13", "date": d(2025, 4, 1), "product": "KUMAS", "input": "IPLIK", "qty": 10,
-         "destination": "Narnia", "certificate": "ATR", "fx": 30},              # unknown country
+         "destination": "Narnia", "certificate": "ATR"},              # unknown country
         {"decl": "EX14", "date": d(2023, 4, 1), "product": "KUMAS", "input": "IPLIK", "qty": 10,
-         "destination": "DE", "certificate": "ATR", "fx": 30, "paid": d(2023, 6, 1)},   # before the rules
+         "destination": "DE", "certificate": "ATR", "paid": d(2023, 6, 1)},   # before the rules
     ]
     _fill(wb["İhracat"], EXPORTS, rows)
+    dates = sorted({r["date"] for r in rows if r})
+    _fill(wb["Kurlar"], build.dir_tev.RATES, [{"currency": c, "date": day, "rate": 30 + i / 10 + (c == "EUR")}
+                                              for i, day in enumerate(dates) for c in ("USD", "EUR")
+                                              if (c, day) != ("EUR", d(2025, 4, 1))])   # one rate missing
     return wb
 
 
@@ -133,12 +139,13 @@ def test_fast_path_equals_the_formulas_engine(make, tmp_path):
 
 def test_an_edited_formula_is_computed_by_the_fast_evaluator(tmp_path):
     wb = build.example_dir()
-    wb["İhracat"]["Q5"] = "=TR_TEV(M5,N5,E5,K5,O5,H5)*2"          # the accountant's own formula
+    tev = _x("tev")
+    wb["İhracat"][f"{tev}5"] = f"=(N({_x('tev1')}5)+N({_x('tev2')}5))*2"       # the accountant's own formula
     src = tmp_path / "edited.xlsx"
     build.save(wb, src)
     report = compute_file(src, tmp_path / "out.xlsx")
     assert report.engine == "fast" and report.errors == [] and report.fallback == 0
-    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"]["Q5"].value == 300000
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"][f"{tev}5"].value == 300000
 
 
 def test_a_foreign_workbook_and_an_unknown_construct(tmp_path):
@@ -170,46 +177,57 @@ def _both(wb, tmp_path):
     return openpyxl.load_workbook(tmp_path / "fast.xlsx"), fast
 
 
+def _x(key: str, shift: int = 0) -> str:
+    """The İhracat column letter of a key (shifted when columns were inserted before it)."""
+    from openpyxl.utils import get_column_letter
+    return get_column_letter([c.key for c in EXPORTS].index(key) + 1 + shift)
+
+
+def _export(ws, r, values):
+    for key, v in zip(("decl", "date", "product", "input", "qty", "destination", "certificate"), values):
+        ws[f"{_x(key)}{r}"] = v
+
+
 def test_dir_rows_inserted_deleted_extra_column_edited_formula(tmp_path):
     from tests.edits import delete_rows, insert_cols, insert_rows
     wb = build.example_dir()
     x = wb["İhracat"]
     insert_rows(wb, "İhracat", 6, copy_formulas_from=5)                   # in the middle, formulas copied
-    for col, v in zip("ABCDEFGH", ["EXM", d(2025, 3, 30), "KUMAS", "IPLIK", 100, "DE", "ATR", 30]):
-        x[f"{col}6"] = v
+    _export(x, 6, ["EXM", d(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR"])
     insert_rows(wb, "İhracat", 26, copy_formulas_from=25)                 # after the last row of the table
-    for col, v in zip("ABCDEFGH", ["EXEND", d(2025, 5, 1), "KUMAS", "IPLIK", 10, "DE", "ATR", 30]):
-        x[f"{col}26"] = v
+    _export(x, 26, ["EXEND", d(2025, 10, 1), "KUMAS", "IPLIK", 10, "DE", "ATR"])
     delete_rows(wb, "İhracat", 7)                                         # the UK line goes
     insert_cols(wb, "İhracat", 2)                                         # an extra column of notes
     x["B5"] = "not"
-    x["R5"] = "=" + x["R5"].value[1:] + "*1"                              # an edited TEV formula
+    tev = _x("tev", 1)
+    x[f"{tev}5"] = "=" + x[f"{tev}5"].value[1:] + "*1"                    # an edited TEV formula
     out, report = _both(wb, tmp_path)
     ws = out["İhracat"]
     assert report.fallback == 0 and report.errors == []
-    assert ws["R5"].value == 150000                                       # seed 004, still
-    assert ws["R6"].value == 3000                                         # 100 kg × 10 $ × 10 % × 30
+    assert ws[f"{tev}5"].value == 150000                                  # seed 004, still
+    assert ws[f"{tev}6"].value == 3000                                    # 100 kg × 10 $ × 10 % × 30, same date
     assert ws["A7"].value == "25340100EX000003"                           # the row below moved up
-    assert out["Özet"]["B7"].value == 150000 + 3000 + 30000              # the end row is outside SUM(R5:R24)
+    # FIFO without the UK line: 5,000 + 100 before it, so 1,000 kg all from IM000001 (6,500 kg): 30,000;
+    # the end row (10 kg) takes IM000001's last 10 kg too… IM000001 has 1,400 left: 10 × 10 × 10 % × 30 = 300
+    assert ws[f"{tev}7"].value == 30000 and ws[f"{tev}25"].value == 300     # row 26 moved up with the delete
+    assert out["Özet"]["B7"].value == 150000 + 3000 + 30000              # the end row is outside SUM(…5:…24)
+    imports = out["İthalat"]
+    assert (imports["P5"].value, imports["Q5"].value) == (5000 + 100 + 1000 + 10, 390)  # DİİB closing view: all rows
 
 
 def test_dir_text_dates_number_codes_and_wildcards(tmp_path):
     wb = build.example_dir()
     n, x = wb["Normlar"], wb["İhracat"]
     n["A7"], n["B7"], n["C7"] = 5205, "IPLIK", 2                          # a product code typed as a number
-    rows = [
-        ["EXT", "24.03.2025", "KUMAS", "IPLIK", 5000, "DE", "ATR", 30],   # a day-first text date
-        ["EXN", d(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR", 30],   # the code as text
-        ["EXW", d(2025, 3, 24), "KUMAS", "IPL*", 5000, "DE", "ATR", 30],  # a wildcard input
-    ]
-    for r, row in enumerate(rows, start=8):
-        for col, v in zip("ABCDEFGH", row):
-            x[f"{col}{r}"] = v
+    _export(x, 8, ["EXT", "24.03.2025", "KUMAS", "IPLIK", 100, "DE", "ATR"])   # a day-first text date
+    _export(x, 9, ["EXN", d(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR"])  # the code as text
+    _export(x, 10, ["EXW", d(2025, 3, 24), "KUMAS", "IPL*", 100, "DE", "ATR"])  # a wildcard input
     out, _ = _both(wb, tmp_path)
     ws = out["İhracat"]
-    assert ws["Q8"].value == 150000                       # 24.03.2025 read as 24 March (before the rules' end)
-    assert ws["K9"].value == 2 and ws["Q9"].value == 100 * 2 * 10 * 0.1 * 30
-    assert ws["Q10"].value == 150000                      # IPL* matches IPLIK, as SUMIFS and MATCH do
+    tev = _x("tev")
+    assert ws[f"{tev}8"].value == 3000                    # 24.03.2025 read as 24 March: the USD rate of that day
+    assert ws[f"{_x('consumption')}9"].value == 2 and ws[f"{tev}9"].value == 100 * 2 * 10 * 0.1 * 30
+    assert ws[f"{_x('consumption')}10"].value == 1        # IPL* matches IPLIK, as COUNTIFS and SUMIFS do
 
 
 def test_ledger_rows_inserted_in_the_middle_and_out_of_order(tmp_path):

@@ -26,8 +26,9 @@ def column(path, sheet, cols, key, rows):
 
 def test_templates_kur_cells_say_tcmb():
     wb = build.build_dir(10)
-    assert column_values(wb["İhracat"], EXPORTS, "fx") == ["TCMB"] * 10
-    assert column_values(wb["İthalat"], IMPORTS, "fx")[0] == "TCMB"
+    # DİR: a rate typed on the Kurlar sheet for the currency and date wins, else the customs rate (TCMB)
+    fx = column_values(wb["İhracat"], EXPORTS, "fx1")
+    assert len(fx) == 10 and all("TR_CUSTOMS_FX(INDEX(" in f and "Kurlar" in f for f in fx)
     assert column_values(build.build_ithalat(10)["Gönderiler"], PARCELS, "fx") == ["TCMB"] * 10
 
 
@@ -40,30 +41,28 @@ def column_values(ws, cols, key):
 def test_dir_rows_take_the_customs_rate_of_their_own_dates(tcmb, tmp_path, engine):
     wb = build.build_dir(12)
     _fill(wb["İthalat"], IMPORTS, [
-        {"decl": "IM1", "date": d(2024, 7, 9), "input": "IPLIK", "qty": 10000, "value": 100000,
+        {"decl": "IM1", "date": d(2024, 7, 1), "input": "IPLIK", "qty": 20000, "value": 200000,
          "currency": "USD", "duty_rate": 0.10},
-        {"decl": "IM2", "date": d(2024, 7, 10), "input": "BOYA", "qty": 500, "value": 2500,
+        {"decl": "IM2", "date": d(2024, 7, 2), "input": "BOYA", "qty": 500, "value": 2500,
          "currency": "EUR", "duty_rate": 0.065},
     ])
     _fill(wb["Normlar"], NORMS, [{"product": "KUMAS", "input": "IPLIK", "consumption": 1},
                                  {"product": "KUMAS", "input": "BOYA", "consumption": 0.03}])
-    _fill(wb["İhracat"], EXPORTS, [      # Kur left as the template has it: TCMB
+    _fill(wb["Kurlar"], build.dir_tev.RATES, [{"currency": "USD", "date": d(2024, 7, 10), "rate": 30}])
+    _fill(wb["İhracat"], EXPORTS, [      # no rate on Kurlar for most dates: TCMB
         {"decl": "EX1", "date": d(2024, 7, 9), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
          "destination": "DE", "certificate": "ATR"},
         {"decl": "EX2", "date": d(2024, 7, 16), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
          "destination": "DE", "certificate": "ATR"},
         {"decl": "EX3", "date": d(2024, 7, 9), "product": "KUMAS", "input": "BOYA", "qty": 1000,
          "destination": "DE", "certificate": "ATR"},
-        {"decl": "EX4", "date": d(2024, 7, 9), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
-         "destination": "DE", "certificate": "ATR", "fx": 30},             # a typed rate wins
+        {"decl": "EX4", "date": d(2024, 7, 10), "product": "KUMAS", "input": "IPLIK", "qty": 5000,
+         "destination": "DE", "certificate": "ATR"},                       # a rate typed on Kurlar wins
     ])
     src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
     build.save(wb, src)
     report = compute_file(src, out, engine)
     assert report.errors == []
-    # each import line at its own date's customs rate for its currency: USD 09.07 → 08.07 selling 32.6989;
-    # EUR 10.07 → 09.07 selling 35.4949 (202407/09072024.xml)
-    assert column(out, "İthalat", IMPORTS, "rate", 2) == [pytest.approx(32.6989), pytest.approx(35.4949)]
     tev = column(out, "İhracat", EXPORTS, "tev", 4)
     # 10 $/kg × 5,000 kg × 10 % = 5,000 $ × USD customs rate: 09.07 → 32.6989 (08.07), 16.07 → 32.9605 (12.07)
     # BOYA (imported in EUR): 1,000 × 0.03 = 30 kg × 5 €/kg = 150 € × 6.5 % = 9.75 € × 35.4241 = 345.384975

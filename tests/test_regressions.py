@@ -27,6 +27,22 @@ def test_tev_penalty_reads_minus_zero_as_text_as_it_reads_the_number(zero):
                                                                      "2025-06-01")
 
 
+@pytest.mark.parametrize("flag, expected", [(-0.0, False), ("-0.0", False), ("0,0", False), ("+1", True),
+                                            ("1.00", True), (1.0, True)])
+def test_tev_penalty_reads_a_numeric_flag_as_text_as_it_reads_the_number(flag, expected):
+    # make fuzz (test_results_unchanged_by_str_round_tripping_the_inputs): voluntary=-0.0 was
+    # read as FALSE but "-0.0" refused
+    fine = call("TR_TEV_PENALTY", 1000, flag, "2025-06-01")
+    assert (fine == 0) == expected
+    assert fine == call("TR_TEV_PENALTY", 1000, str(flag), "2025-06-01")
+
+
+@pytest.mark.parametrize("flag", ["0.5", "2", "-1", "1e999999999"])
+def test_other_numbers_are_not_a_flag(flag):
+    with raises_on("gonullu", "invalid"):
+        call("TR_TEV_PENALTY", 1000, flag, "2025-06-01")
+
+
 def test_late_interest_exact_half_kurus():
     # issue 10.2: 6 of 50,000 random cases were a kuruş low (days/30 cut at 28 digits)
     assert call("TR_LATE_INTEREST", 68554.75, "2024-12-17", "2025-01-27") == D("4113.29")

@@ -206,9 +206,10 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
                 assert _same(expected, computed_value), (ws.title, c.coordinate, fn, values, expected, computed_value)
                 checked += 1
     # every result cell of the examples' rows: 7 parcels × (CIF, regime, taxes); 3 export lines ×
-    # (applies, TEV) + interest + penalty; 7 ledger lines × (annual cap, payable); 4 declaration lines ×
+    # applies + interest + penalty (the FIFO slot TEVs take INDEX arguments: test_dir_tev_example_values
+    # checks them by hand); 7 ledger lines × (annual cap, payable); 4 declaration lines ×
     # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty
-    assert checked == {"ithalat_vergi": 21, "dir_tev": 8, "eihracat_destek": 14, "ithalat_beyanname": 29}[name]
+    assert checked == {"ithalat_vergi": 21, "dir_tev": 5, "eihracat_destek": 14, "ithalat_beyanname": 29}[name]
 
 
 # --- the seed and hand-worked values where they appear ----------------------------------------
@@ -237,11 +238,21 @@ def test_dir_tev_example_values(computed):
     out, _ = computed
     wb = openpyxl.load_workbook(out / "dir_tev.xlsx")
     ws = wb["İhracat"]
-    assert _col(ws, "TEV (TL)")[:3] == [150000, 0, 30000]       # seed 004; UK: none; 1,000 kg × 10 × 10 % × 30
-    assert _col(ws, "Gecikme zammı (TL)")[2] == 3000            # 30,000 × (1.4 × 4.5 % + 1 × 3.7 %)
-    assert _col(ws, "Para cezası (TL)")[2] == 7500              # 30,000 × 1/4
-    summary = {wb["Özet"].cell(r, 1).value: wb["Özet"].cell(r, 2).value for r in range(5, 11)}
-    assert summary["Toplam TEV"] == 180000 and summary["Genel toplam"] == 190500
+    # seed 004 (5,000 kg of IM000001 × 10 $ × 10 % × 30); UK: none; the shirts' 1,000 kg FIFO: the last
+    # 500 kg of IM000001 (500 × 10 $ × 10 % × 30 = 15,000) and 500 kg of IM000002 (500 × 12 € × 8 % × 32)
+    assert _col(ws, "TEV (TL)")[:3] == [150000, 0, 15000 + 15360]
+    assert _col(ws, "1. ithalat beyannamesi")[2] == "25340100IM000001"
+    assert _col(ws, "2. ithalat beyannamesi")[2] == "25340100IM000002"
+    assert _col(ws, "1. kullanılan miktar")[:3] == [5000, 1000, 500] and _col(ws, "2. kullanılan miktar")[2] == 500
+    assert _col(ws, "Gecikme zammı (TL)")[2] == 3036            # 30,360 × (1.4 × 4.5 % + 1 × 3.7 %) = 10 %
+    assert _col(ws, "Para cezası (TL)")[2] == 7590              # 30,360 × 1/4
+    summary = {wb["Özet"].cell(r, 1).value: wb["Özet"].cell(r, 2).value for r in range(5, 12)}
+    assert summary["Toplam TEV"] == 180360 and summary["Genel toplam"] == 180360 + 3036 + 7590
+    imports = wb["İthalat"]
+    # the DİİB closing view: 6,500 kg used of IM000001, 500 of IM000002, none of the Italian IM000003
+    assert _col(imports, "İhracatta kullanılan")[:3] == [6500, 500, 0]
+    assert _col(imports, "Kalan (DİİB kapanış)")[:3] == [0, 4500, 1000]
+    assert _col(imports, "Üçüncü ülke menşeli")[:3] == [True, True, False]   # EU origin: no TEV
 
 
 def test_eihracat_example_applies_caps_in_date_order(computed):

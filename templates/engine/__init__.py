@@ -178,6 +178,7 @@ class _Compiler:
     def __init__(self, book: Book, mode: str):
         self.book, self.mode = book, mode
         self.compiled: dict = {}
+        self.shared: dict = {}              # pattern → one `formulas` function for all its cells
         self.fallbacks = 0
 
     def fixed(self, err: Err):
@@ -208,12 +209,15 @@ class _Compiler:
             if hit != "fallback":
                 fn = hit
         if fn is None:
-            fn = self._fallback(text, pattern, row, col, where)
+            fn = self._fallback(text, pattern, row, col, where, sheet_name)
             self.fallbacks += 1
             return Cell(coord, text, fn, True)
         return Cell(coord, text, fn)
 
-    def _fallback(self, text, pattern: Pattern, row, col, where):
+    def _fallback(self, text, pattern: Pattern, row, col, where, own: str = ""):
+        shared = self.shared.get(pattern.key)
+        if shared is not None:
+            return shared
         try:
             node = parse(pattern)            # our parser first: unsafe or unreadable never reach the engine
             _check_ranges(node, pattern, row, col, where)
@@ -226,6 +230,21 @@ class _Compiler:
             return self.fixed(Err("#NAME?", f"{where}: formül okunamadı ({type(exc).__name__}) — cannot read "
                                             f"the formula ({type(exc).__name__})"))
         book = self.book
+        refs = pattern.refs
+        mapping = _map_inputs(inputs, refs, row, col, own)
+        if mapping is not None:
+            def shared_run(b, s, r, c):
+                ranges = []
+                for i in mapping:
+                    ref = refs[i]
+                    r1, c1, r2, c2 = ref.at(r, c)
+                    target = book.sheet(ref.sheet) if ref.sheet is not None else s
+                    if target is None or r1 < 1 or c1 < 1:
+                        return Err("#REF!")
+                    ranges.append(Rng(b, target, r1, c1, r2, c2))
+                return fallback.evaluate(func, inputs, ranges)
+            self.shared[pattern.key] = shared_run
+            return shared_run
 
         def run(b, s, r, c):
             ranges = []
@@ -250,6 +269,34 @@ def _check_ranges(node, pattern: Pattern, row: int, col: int, where: str) -> Non
     for a in node.args:
         if hasattr(a, "kind"):
             _check_ranges(a, pattern, row, col, where)
+
+
+def _map_inputs(inputs: list[str], refs, row: int, col: int, own: str):
+    """For each input name of the compiled formula, the index of our reference it stands for
+    (so the function compiled for one cell serves every cell of its pattern); None if unsure."""
+    from openpyxl.utils import column_index_from_string
+
+    from .formula import MAX_COL, MAX_ROW
+    out = []
+    for name in inputs:
+        m = _INPUT.match(name)
+        if not m:
+            return None
+        c1 = column_index_from_string(m[2]) if m[2] else 1
+        r1 = int(m[3]) if m[3] else 1
+        if m[4] or m[5]:
+            c2 = column_index_from_string(m[4]) if m[4] else MAX_COL
+            r2 = int(m[5]) if m[5] else MAX_ROW
+        else:
+            c2, r2 = c1, r1
+        sheet = (m[1] or own).upper()
+        hits = [i for i, ref in enumerate(refs)
+                if (ref.sheet or own).upper() == sheet and ref.at(row, col) == (min(r1, r2), min(c1, c2),
+                                                                                max(r1, r2), max(c1, c2))]
+        if not hits:
+            return None
+        out.append(hits[0])
+    return out
 
 
 _INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$")

@@ -72,6 +72,18 @@ def compile_node(node: Node, book):
                            vr1 if ar1 else r + vr1, vc1 if ac1 else c + vc1)
             return one
 
+        if ar1 and ac1 and ar2 and ac2:                                 # fixed: one range object per sheet
+            rows, cols = sorted((vr1, vr2)), sorted((vc1, vc2))
+            fixed_rngs: dict = {}
+
+            def fixed_area(b, s, r, c):
+                t = target or s
+                rng = fixed_rngs.get(t.index)
+                if rng is None:
+                    rng = fixed_rngs[t.index] = Rng(b, t, rows[0], cols[0], rows[1], cols[1])
+                return rng
+            return fixed_area
+
         def area(b, s, r, c):
             r1, c1, r2, c2 = ref.at(r, c)
             if r1 < 1 or c1 < 1:

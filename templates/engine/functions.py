@@ -235,6 +235,15 @@ def _ifs(kind):
             if all(k == ("blank",) for k in key):      # blank rows past the used area match too
                 n += max(0, ranges[0].r2 - max(ranges[0].r1 - 1, min(ranges[0].r2, ix.upto)))
             return float(n)
+        bounded = [i for i, c in enumerate(crits) if c.key is None]
+        if (kind in ("sum", "count") and len(bounded) == 1 and crits[bounded[0]].bound is not None
+                and _indexable(ranges + ([value_rng] if value_rng else []),
+                               [c for i, c in enumerate(crits) if i != bounded[0]])):
+            i = bounded[0]
+            exact = [x for j, x in enumerate(ranges) if j != i]
+            ix = b.sorted_index(value_rng, exact, ranges[i])
+            total, n = ix.query(tuple(c.key for j, c in enumerate(crits) if j != i), *crits[i].bound)
+            return total if kind == "sum" else float(n)
         columns = [x.flat() for x in ranges]
         values = value_rng.flat() if value_rng is not None else None
         hits = []

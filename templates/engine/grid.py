@@ -113,6 +113,13 @@ class Book:
             ix = self.memo[k] = PrefixIndex(self, sum_rng, crit)
         return ix
 
+    def sorted_index(self, sum_rng, exact: list, bound_rng) -> "SortedIndex":
+        k = ("sorted", sum_rng and sum_rng.key(), tuple(c.key() for c in exact), bound_rng.key())
+        ix = self.memo.get(k)
+        if ix is None:
+            ix = self.memo[k] = SortedIndex(self, sum_rng, exact, bound_rng)
+        return ix
+
     def match_index(self, rng: Rng) -> dict:
         k = ("match", rng.key())
         ix = self.memo.get(k)
@@ -125,6 +132,58 @@ class Book:
                 ix.setdefault(mk, i)
             self.memo[k] = ix
         return ix
+
+
+class SortedIndex:
+    """SUMIFS/COUNTIFS with exact criteria and one numeric bound (`"<"&date`) over whole ranges:
+    per exact key, the bound column's numbers sorted, with running sums — a query is a bisection."""
+
+    def __init__(self, book: Book, sum_rng, exact: list, bound_rng):
+        from bisect import bisect_left
+        self._left = bisect_left
+        get = book.get
+        groups: dict = {}
+        cols = [(c.sheet, c.c1) for c in exact]
+        bs, bc = bound_rng.sheet, bound_rng.c1
+        ss, sc = (sum_rng.sheet, sum_rng.c1) if sum_rng is not None else (None, None)
+        r1 = bound_rng.r1
+        for r in range(r1, min(bound_rng.r2, bs.max_row) + 1):
+            b = get(bs, r, bc)
+            if type(b) is not float:
+                continue
+            k = tuple(cell_key(get(s, r, c)) for s, c in cols)
+            v = get(ss, r, sc) if ss is not None else 0.0
+            groups.setdefault(k, []).append((b, v))
+        self.groups = {}
+        for k, pairs in groups.items():
+            pairs.sort(key=lambda p: p[0])
+            xs = [b for b, _ in pairs]
+            vals = [v for _, v in pairs]
+            sums, total = [], 0.0
+            for v in vals:
+                t = type(v)
+                if t is float:
+                    total += v
+                sums.append(total)
+            bad = any(type(v) is Err for v in vals)
+            self.groups[k] = (xs, sums, vals if bad else None)
+
+    def query(self, key: tuple, op: str, x: float):
+        g = self.groups.get(key)
+        if not g:
+            return 0.0, 0
+        xs, sums, vals = g
+        if op in ("<", "<="):
+            lo, hi = 0, (self._left(xs, x) if op == "<" else bisect_right(xs, x))
+        else:
+            lo, hi = (bisect_right(xs, x) if op == ">" else self._left(xs, x)), len(xs)
+        if hi <= lo:
+            return 0.0, 0
+        if vals is not None:                       # an error among the matching rows shows
+            bad = next((v for v in vals[lo:hi] if type(v) is Err), None)
+            if bad is not None:
+                return bad, hi - lo
+        return sums[hi - 1] - (sums[lo - 1] if lo else 0.0), hi - lo
 
 
 def _match_key(v):

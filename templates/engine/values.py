@@ -156,11 +156,26 @@ def _wild(text: str):
 class Criterion:
     key: tuple | None          # exact-match key (an index can answer it), else None
     test: object               # value → bool
+    bound: tuple | None = None  # (op, number) for <, <=, >, >= on numbers (a sorted index answers it)
+
+
+_CRITERIA: dict = {}
 
 
 def criterion(c) -> Criterion | Err:
+    """A criterion, parsed once per distinct value (a 10,000-row column asks for the same few)."""
     if isinstance(c, Err):
         return c
+    k = (type(c), c)
+    hit = _CRITERIA.get(k)
+    if hit is None:
+        if len(_CRITERIA) > 100_000:
+            _CRITERIA.clear()
+        hit = _CRITERIA[k] = _criterion(c)
+    return hit
+
+
+def _criterion(c) -> Criterion:
     if c is None:
         c = 0.0
     if isinstance(c, bool):
@@ -187,7 +202,7 @@ def criterion(c) -> Criterion | Err:
             return Criterion(k, lambda v, k=k: cell_key(v) == k)
         if op == "<>":
             return Criterion(None, lambda v, x=x: cell_key(v) != ("n", x))
-        return Criterion(None, lambda v, x=x, op=op: type(v) is float and compare(v, x, op))
+        return Criterion(None, lambda v, x=x, op=op: type(v) is float and compare(v, x, op), (op, x))
     if up in ("TRUE", "FALSE"):
         b = up == "TRUE"
         if op in ("", "="):
