@@ -48,7 +48,7 @@ class BuildPy(build_py):
 DATA = {
     "calc.rules": ["*.yaml"],
     "server": ["static/*", "templates/*"],
-    "templates": ["*.xlsx", "examples/*.xlsx"],
+    "templates": ["*.xlsx", "examples/*.xlsx", "office/*.xlsx"],
 }
 
 FOLDERS = [q for p in INNER for q in find_packages(include=[p, f"{p}.*"])]     # calc, calc.rules, templates.engine…

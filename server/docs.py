@@ -101,6 +101,14 @@ def openapi() -> dict:
                                      "application/javascript"),
         "/office/trcalc-manifest.xml": _page("The add-in manifest as a file download (for Upload My Add-in)",
                                              "application/xml"),
+        "/office/templates": _page("The templates in the Office add-in flavour: one link each"),
+        "/office/templates/{kind}.xlsx": {"get": {
+            "summary": "A template in the Office add-in flavour (its formulas call TRCALC.<function>)",
+            "tags": ["office"],
+            "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the workbook", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {
+                    "type": "string", "format": "binary"}}}}, "404": {"description": "no such template"}}}},
         "/office/icon-{size}.png": {"get": {
             "summary": "Add-in icon", "tags": ["office"],
             "parameters": [{"name": "size", "in": "path", "required": True,

@@ -10,6 +10,7 @@ Python on the desk.
                               pane the ribbon button (Home → trcalc → API key) opens, with the key form
     /office/taskpane.js       the key form: stores the key in the add-in's storage
     /office/trcalc-manifest.xml  the manifest as a file download, for "Upload My Add-in"
+    /office/templates         the templates in the Office flavour (TRCALC.TR_TEV…), one link each
 
 Every parameter and result is a matrix: a single cell is a 1×1 matrix, a column gives the
 array form (the batch API's column form, split within the server's limits, a column back).
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import os
 import struct
+import tempfile
 import zlib
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -94,6 +97,36 @@ def manifest_download():
     """The same manifest as a file: Excel's "Upload My Add-in" asks for a file, not a URL."""
     resp = Response(_manifest(), mimetype="application/xml")
     resp.headers["Content-Disposition"] = 'attachment; filename="trcalc-manifest.xml"'
+    return resp
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/templates")
+def office_templates():
+    from templates.build import KINDS
+    return render_template("office_templates.html", kinds=list(KINDS), base=base_url())
+
+
+@bp.get("/templates/<kind>.xlsx")
+def office_template(kind: str):
+    """A template in the Office flavour: the file `trcalc templates` built, or built now."""
+    from templates.build import KINDS, ROWS
+    from templates.common import save
+    from templates.office import OFFICE, office_path
+    if kind not in KINDS:
+        abort(404)
+    path = office_path(kind)
+    if path.is_file():
+        data = path.read_bytes()
+    else:                                   # an installation without the built files
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / f"{kind}.xlsx"
+            save(KINDS[kind].build(ROWS.get(kind, 200), OFFICE), built)
+            data = built.read_bytes()
+    resp = Response(data, mimetype=XLSX)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{kind}_office.xlsx"'
     return resp
 
 

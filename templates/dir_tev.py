@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
 from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
-                     table_sheet, title)
+                     table_sheet, title, with_error_flag)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
@@ -85,7 +85,7 @@ def _slot(s: int) -> list[Col]:
     ]
 
 
-EXPORTS = [
+EXPORTS = with_error_flag([
     Col("decl", "İhracat beyannamesi", 16, TEXT),
     Col("date", "Tarih", 12, DATE, help="TEV'in vadesi; kur bu tarihin"),
     Col("product", "Ürün", 14, TEXT),
@@ -123,7 +123,7 @@ EXPORTS = [
     Col("check", "Kontrol", 24, None,
         'IF({qty}{r}="","",IF(NOT(ISNUMBER({need}{r})),"norm yok",IF({short}{r}>0,'
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
-]
+])
 
 
 def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:

@@ -22,8 +22,9 @@ from calc.eexport import SUPPORTS
 from calc.rules.store import book
 
 from .common import COMMON_HELP, MARK, instructions, lists, parameters, pct, rule, workbook
-from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
-                     fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock)
+from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
+                     fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
+                     with_error_flag)
 
 KIND = "eihracat_destek"
 SHEET, TABLE = "Harcamalar", "Harcamalar"
@@ -36,7 +37,7 @@ _ABOVE = ("{support}$5:{support}{p},{support}{r},{beneficiary}$5:{beneficiary}{p
 _EARLIER = 'SUMIFS(${gross}:${gross},' + _SAME + ',${date}:${date},"<"&{date}{r})'
 _MARKET = "${support}:${support},{support}{r},${market}:${market},{market}{r}"
 
-LEDGER = [
+LEDGER = with_error_flag([
     Col("date", "Tarih", 12, DATE, help="harcama (fatura) tarihi; satırlar her sırada olabilir"),
     Col("support", "Destek", 13, TEXT, choices="destek"),
     Col("beneficiary", "Yararlanıcı", 13, TEXT, choices="yararlanici"),
@@ -66,7 +67,7 @@ LEDGER = [
         'IF({date}{r}="","",IF(ISERROR({payable}{r}),"HATA: Ödenecek destek (nota bakın)",'
         'IF(ISERROR({window_end}{r}),"HATA: süre sonu (nota bakın)",'
         'IF({date}{r}>{window_end}{r},"süre doldu",""))))'),
-]
+])
 CHART_YEAR_ROWS = len(SUPPORTS.codes)
 
 
@@ -115,8 +116,10 @@ def _support_summary(wb, rows, codes) -> None:
     dv = DataValidation(type="list", formula1=codes["yararlanici"], allow_blank=False)
     dv.add("B3")
     ws.add_data_validation(dv)
+    # rows in error (issue 13.7): all of the ledger in H3, and per support and year in column L
+    ws["G3"], ws["H3"] = ERROR_HEADER, f"=SUM({led['l_' + ERROR_KEY]})"
     headers = ["Destek", "Yıl", "Harcama", "Ödenecek destek", "Yıllık üst sınır", "Kalan sınır",
-               "1. çeyrek", "2. çeyrek", "3. çeyrek", "4. çeyrek", "İlk 3 yıllık süre sonu"]
+               "1. çeyrek", "2. çeyrek", "3. çeyrek", "4. çeyrek", "İlk 3 yıllık süre sonu", ERROR_HEADER]
     for i, h in enumerate(headers, start=1):
         c = ws.cell(HEADER_ROW, i, h)
         c.fill, c.font = HEADER_FILL, HEADER_FONT
@@ -139,17 +142,18 @@ def _support_summary(wb, rows, codes) -> None:
                 (f'=IF(E{r}="","",MAX(0,E{r}-D{r}))', TL),
                 *[(f"=SUMIFS({led['l_payable']},{crit},{led['l_quarter']},{q})", TL) for q in (1, 2, 3, 4)],
                 (f'=IF(C{r}=0,"",' + call("EIHR_END", start_date=first, support=f"$A{r}") + ")", DATE),
+                (f"=SUMIFS({led['l_' + ERROR_KEY]},{crit})", "0"),
             ]
             for i, (formula, number_format) in enumerate(cells, start=2):
                 c = ws.cell(r, i, flavour.apply(formula))
                 c.number_format = number_format
             r += 1
-    for letter, width in zip("ABCDEFGHIJK", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14)):
+    for letter, width in zip("ABCDEFGHIJKL", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14, 12)):
         ws.column_dimensions[letter].width = width
     protect(ws)
     add_support_chart(ws)
     chart_rows = 20
-    print_setup(ws, 170, f"A1:K{r - 1 + chart_rows}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, 170, f"A1:L{r - 1 + chart_rows}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def add_support_chart(ws) -> None:

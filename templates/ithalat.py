@@ -8,7 +8,8 @@ from openpyxl import Workbook
 from calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, parameters, workbook
-from .sheets import DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title
+from .sheets import (DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title,
+                     with_error_flag)
 
 KIND = "ithalat_vergi"
 SHEET, TABLE = "Gönderiler", "Gonderiler"
@@ -17,7 +18,7 @@ _PARCEL = dict(goods="{goods}{r}", freight="N({freight}{r})", insurance="N({insu
 _DUTY = dict(_PARCEL, origin="{origin}{r}", duty_rate="{duty_rate}{r}", date="{date}{r}",
              category="{category}{r}", fx="{fx}{r}")
 
-PARCELS = [
+PARCELS = with_error_flag([
     Col("date", "Tarih", 12, DATE, help="gümrük beyan tarihi"),
     Col("goods", "Eşya bedeli (€)", 14, EUR),
     Col("freight", "Navlun (€)", 12, EUR, help="boşsa 0"),
@@ -34,7 +35,7 @@ PARCELS = [
     Col("landed", "Toplam maliyet", 15, "#,##0.00",
         'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*IF({fx}{r}="TCMB",'
         + call("TR_CUSTOMS_FX", currency='"EUR"', date="{date}{r}") + ",{fx}{r}))+{taxes}{r})"),
-]
+])
 
 
 def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:

@@ -17,8 +17,9 @@ from calc.customs import PAYMENTS
 from calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, parameters, pct, rule, workbook
-from .sheets import (DATE, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
-                     call, fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock)
+from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
+                     call, fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
+                     error_count, with_error_flag)
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
@@ -39,7 +40,7 @@ def _part(item: str) -> str:
 
 
 MONEY = "#,##0.00"
-LINE_COLS = [
+LINE_COLS = with_error_flag([
     Col("gtip", "GTİP", 16, TEXT, help="12 haneli tarife pozisyonu"),
     Col("description", "Eşyanın tanımı", 24, TEXT),
     Col("value", "Gümrük değeri (döviz, CIF)", 15, MONEY, help="başlıktaki dövizle"),
@@ -62,7 +63,7 @@ LINE_COLS = [
     Col("landed", "Maliyet (TL, KDV hariç)", 16, MONEY,
         'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r}'
         + f"+IF({HEAD}!$B$12=0,0,{HEAD}!$B$20*{{customs_value}}{{r}}/{HEAD}!$B$12))"),
-]
+])
 
 HEADER_INPUTS = [
     # row, label, key, number format, list, help
@@ -118,11 +119,18 @@ def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
         ws.cell(row, 1, label)
         c = ws.cell(row, 2, "=" + flavour.apply(formula.format(**refs)))
         c.number_format = number_format
+        # rows in error beside every total (issue 13.7; the payable total is the lines' total + stamp duty)
+        count = error_count("SUM({k_total})" if "$B$19" in formula else formula, refs)
+        if count:
+            ws.cell(row, 4, "=" + count).number_format = "0"
+    h = ws.cell(11, 4, ERROR_HEADER)
+    h.fill, h.font = HEADER_FILL, HEADER_FONT
+    ws.column_dimensions["D"].width = 13
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 70
     protect(ws)
-    print_setup(ws, 130, "A1:C22")
+    print_setup(ws, 130, "A1:D22")
 
 
 def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:

@@ -213,17 +213,57 @@ def fill(ws, cols: list[Col], data: list[dict]) -> None:
             ws[f"{names[column]}{r}"] = value
 
 
+# Errors inside totals (issue 13.7).  A row that fails comes back from the xlwings add-in as text
+# starting with "#" (xlwings cannot return error values), and SUM/SUMIFS skip text, so a total would
+# look valid without that row; elsewhere (the Office add-in, LibreOffice, trcalc compute) it is an
+# error value.  Every table with totals ends with a flag column, 1 on a row where a computed column
+# holds either, and every total shows beside it how many rows are flagged.  The flag uses only
+# ISERROR, OR, MIN and COUNTIF on one cell ("#*": text that starts with "#"; the `*` wildcard of
+# "Use wildcard characters as comparison criteria", support.microsoft.com) — what Excel, LibreOffice
+# and the formulas engine compute alike (tests/test_error_counts.py runs all three).
+ERROR_KEY = "hata"
+ERROR_HEADER = "Hatalı satır"
+
+
+def with_error_flag(cols: list[Col]) -> list[Col]:
+    """`cols` and, last, the flag column: 1 when a computed column of the row is an error or "#…" text."""
+    computed = [c.key for c in cols if not c.is_input]
+    errors = ",".join(f"ISERROR({{{k}}}{{r}})" for k in computed)
+    texts = "+".join(f'COUNTIF({{{k}}}{{r}},"#*")' for k in computed)
+    return [*cols, Col(ERROR_KEY, ERROR_HEADER, 8, "0", f"IF(OR({errors}),1,MIN(1,{texts}))",
+                       help="1: bu satırda hata var (toplamlara girmez)")]
+
+
+def error_count(formula: str, refs: dict[str, str]) -> str | None:
+    """The count of flagged rows behind a total (`=SUM({x_tev})` → `SUM('İhracat'!$X$5:$X$304)`), or None
+    when the formula sums nothing from a table with a flag column."""
+    if "SUM" not in formula.upper():
+        return None
+    prefixes = sorted({m[1] for m in re.finditer(r"\{([a-z]+)_[a-z_]+\}", formula)})
+    keys = [f"{p}_{ERROR_KEY}" for p in prefixes if f"{p}_{ERROR_KEY}" in refs]
+    return "+".join(f"SUM({refs[k]})" for k in keys) or None
+
+
 def summary_rows(wb, ws, rows, refs) -> None:
-    """Label | formula rows (a summary sheet), printed portrait on one page width."""
+    """Label | formula | rows in error (beside every total) rows of a summary sheet, printed portrait."""
     flavour = flavour_of(wb)
+    counted = False
     for r, (label, formula, number_format) in enumerate(rows, start=FIRST_ROW):
         ws.cell(r, 1, label)
         c = ws.cell(r, 2, flavour.apply(formula.format(**refs)))
         c.number_format = number_format
+        count = error_count(formula, refs)
+        if count:
+            ws.cell(r, 3, "=" + count).number_format = "0"
+            counted = True
+    if counted:
+        h = ws.cell(HEADER_ROW, 3, ERROR_HEADER)
+        h.fill, h.font = HEADER_FILL, HEADER_FONT
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 13
     protect(ws)
-    print_setup(ws, 68, f"A1:B{FIRST_ROW + len(rows) - 1}")
+    print_setup(ws, 68, f"A1:C{FIRST_ROW + len(rows) - 1}")
 
 
 def columns(sheet: str, cols: list[Col], prefix: str) -> dict[str, str]:

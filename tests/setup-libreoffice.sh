@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's headless LibreOffice Calc with the Python script provider for the third-engine and
-# printing tests when it is not there yet (run by `make test`).
+# printing tests, and for the error-count test, when it is not there yet (run by `make test`).
 set -u
 command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/pythonscript.py ] && exit 0
 echo "installing Debian's libreoffice-calc-nogui and libreoffice-script-provider-python…"

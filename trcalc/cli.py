@@ -170,7 +170,9 @@ def _serve(ns) -> int:
 
 def _build_templates(ns) -> int:
     from templates.build import build_all
-    for path in build_all(Path(ns.out) if ns.out else None):
+    from templates.office import build_office
+    out = Path(ns.out) if ns.out else None
+    for path in [*build_all(out), *build_office(out)]:       # plain (xlwings, engine) and Office flavours
         print(path)
     return 0
 

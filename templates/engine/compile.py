@@ -27,7 +27,7 @@ BLOCKED = {"INDIRECT", "OFFSET", "WEBSERVICE", "FILTERXML", "RTD", "CALL", "REGI
 
 def function_name(name: str) -> str:
     up = name.upper()
-    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC."):
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC.", "_XLDUDF_TRCALC_"):
         if up.startswith(prefix):
             up = up[len(prefix):]
     return up
