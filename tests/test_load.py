@@ -122,13 +122,19 @@ def test_time_limit_stops_a_long_request_and_the_worker_is_recycled():
     try:
         before = _workers(proc.pid)
         column = {"function": "TR_TEV", "args": [[1] * 300000, 10000, 5000, 1, 0.1, 30], "array": True}
-        started = time.monotonic()
+        # The 422 naming the setting is the proof that the timer stopped the work (unstopped, the call
+        # answers 200); how long it took is not asserted, since a loaded machine stretches every time.
         status, body = _post(port, "/api/v1/batch", {"calls": [column]})
-        took = time.monotonic() - started
         assert status == 422 and body["error"]["argument"] == "TRCALC_REQUEST_SECONDS", body
-        assert "TRCALC_REQUEST_SECONDS" in body["error"]["message"] and took < 2.5, took
+        assert "TRCALC_REQUEST_SECONDS" in body["error"]["message"]
         _wait_for_new_worker(proc.pid, before)
-        status, body = _post(port, "/api/v1/call/TR_CIF", {"args": [60, 10, 5]})
+        # The new worker serves: on a loaded machine its first request may itself pass the 1 s limit
+        # (and is then answered 422 and the worker replaced again), so a few tries are allowed.
+        for _ in range(5):
+            status, body = _post(port, "/api/v1/call/TR_CIF", {"args": [60, 10, 5]})
+            if status == 200:
+                break
+            assert status == 422 and body["error"]["argument"] == "TRCALC_REQUEST_SECONDS", body
         assert status == 200 and body["value"] == 75.0
     finally:
         stop(proc)
