@@ -130,7 +130,8 @@ def _path(rule, rng: random.Random) -> str:
                                                  ["NOPE", "x" * 300, "../x", "main.py", "requirements.txt"]))
         if var == "size":
             return rng.choice(["16", "32", "80", "0", "x", "-1", "9" * 30])
-        return urllib.parse.quote(rng.choice(TEXTS)[:100], safe="")
+        # a lone surrogate cannot be UTF-8: send its bytes as they are (still a hostile path)
+        return urllib.parse.quote(rng.choice(TEXTS)[:100].encode("utf-8", "surrogatepass"), safe="")
     return re.sub(r"<(?:([a-z]+):)?([a-z_]+)>", fill, rule.rule)
 
 

@@ -54,3 +54,27 @@ def raises_on(arg, code=None):
             assert " — " in str(err), "Turkish, then English"
             return handled
     return _Check()
+
+
+@pytest.fixture
+def windows_xlwings(monkeypatch):
+    """xlwings' real Windows decorators (`xlwings.udfs.xlfunc/xlarg`) with the COM modules stubbed,
+    and the add-in module reloaded under them: yields (xlwings.udfs, addin.trcalc_udfs)."""
+    import importlib
+    import sys
+    import types
+    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["pythoncom"].CoInitialize = lambda: None
+    sys.modules["win32com.client"].Dispatch = object
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    import xlwings
+    udfs = importlib.import_module("xlwings.udfs")
+    monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
+    monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
+    import addin.trcalc_udfs as module
+    module = importlib.reload(module)
+    yield udfs, module
+    monkeypatch.undo()
+    sys.modules.pop("xlwings.udfs", None)
+    importlib.reload(module)

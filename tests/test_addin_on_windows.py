@@ -1,36 +1,13 @@
 """The add-in as xlwings sees it on Windows: its real decorators (`xlwings.udfs.xlfunc/xlarg`) run
 here with the COM modules stubbed, and the VBA that "Import Functions" would write is checked."""
-import importlib
 import io
-import sys
 import types
-
-import pytest
 
 from calc.registry import REGISTRY
 
 
-@pytest.fixture
-def windows_udfs(monkeypatch):
-    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
-    sys.modules["pythoncom"].CoInitialize = lambda: None
-    sys.modules["win32com.client"].Dispatch = object
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    import xlwings
-    udfs = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
-    monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
-    import addin.trcalc_udfs as module
-    module = importlib.reload(module)
-    yield udfs, module
-    monkeypatch.undo()
-    sys.modules.pop("xlwings.udfs", None)
-    importlib.reload(module)
-
-
-def test_every_udf_carries_xlwings_metadata(windows_udfs):
-    _, module = windows_udfs
+def test_every_udf_carries_xlwings_metadata(windows_xlwings):
+    _, module = windows_xlwings
     for name, fn in REGISTRY.items():
         meta = getattr(module, name).__xlfunc__
         assert meta["name"] == name and meta["category"] == "trcalc"
@@ -42,8 +19,8 @@ def test_every_udf_carries_xlwings_metadata(windows_udfs):
         assert meta["ret"]["doc"].startswith(fn.summary_tr)
 
 
-def test_the_vba_import_functions_would_write(windows_udfs):
-    udfs, module = windows_udfs
+def test_the_vba_import_functions_would_write(windows_xlwings):
+    udfs, module = windows_xlwings
     out = io.StringIO()
     udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()

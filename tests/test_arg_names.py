@@ -14,10 +14,8 @@ Sources of the word lists below:
   (statement keywords, operators, marker keywords) and §3.3.5 (an identifier: a Latin letter, then
   letters, digits or `_`, at most 255 characters).
 """
-import importlib
 import io
 import re
-import sys
 import types
 
 import pytest
@@ -86,26 +84,6 @@ def test_every_argument_has_a_turkish_name_defined_once():
 def test_the_examples_of_the_issue():
     tr_duty = [a.excel for a in REGISTRY["TR_DUTY"].args]
     assert tr_duty[:4] == ["esya_bedeli", "navlun", "sigorta", "mense"] and "tarih" in tr_duty
-
-
-@pytest.fixture
-def windows_xlwings(monkeypatch):
-    """xlwings' real Windows decorators, with the COM modules stubbed (as in test_addin_on_windows)."""
-    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
-    sys.modules["pythoncom"].CoInitialize = lambda: None
-    sys.modules["win32com.client"].Dispatch = object
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    import xlwings
-    udfs = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
-    monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
-    import addin.trcalc_udfs as module
-    module = importlib.reload(module)
-    yield udfs, module
-    monkeypatch.undo()
-    sys.modules.pop("xlwings.udfs", None)
-    importlib.reload(module)
 
 
 def test_the_vba_import_functions_writes_declares_no_keyword(windows_xlwings):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -48,7 +49,11 @@ def check_file(path: Path) -> None:
     limits.check("unzipped_bytes", total)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
-    count(path, sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")))
+    try:
+        count(path, sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        # damaged compressed data, a bad CRC, encryption: found while the sheets are read
+        raise WorkbookError("dosya bozuk (sayfalar açılamadı)", "the file is damaged (its sheets cannot be unpacked)") from None
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
