@@ -354,18 +354,21 @@ def load(wb, overrides: dict, mode: str) -> tuple[Book, list, _Compiler]:
     _names(wb, book)
     limits.check("formula_cells", sum(len(f) for _, _, f in raw))
     for s, ws, forms in raw:
-        last: dict[int, Pattern] = {}          # per column: the pattern of the cell above
+        last: dict[int, tuple] = {}            # per column: the pattern of the cell above, and its renderer
         forms.sort(key=lambda t: (t[1], t[0]))
         for r, c, cell in forms:
             text = _formula_text(cell._value)
-            pattern, error = last.get(c), None
-            if pattern is None or pattern.render(r, c) != text:
+            pattern, error = None, None
+            prev = last.get(c)
+            if prev is not None and prev[1](r) == text:
+                pattern = prev[0]
+            else:
                 try:
                     pattern = tokenize(text, r, c)
                 except FormulaError as exc:
                     pattern, error = None, exc
                 if pattern is not None:
-                    last[c] = pattern
+                    last[c] = (pattern, pattern.row_renderer(c))
             s.formulas[(r, c)] = compiler.cell(s.name, cell.coordinate, text, pattern, error, r, c)
         order.append((s, ws, sorted(s.formulas)))
     return book, order, compiler

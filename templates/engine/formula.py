@@ -167,6 +167,39 @@ class Pattern:
     def render(self, row: int, col: int) -> str:
         return "=" + "".join(t[1].render(row, col) if t[0] == "ref" else t[1] for t in self.tokens)
 
+    def row_renderer(self, col: int):
+        """`render` for one column, prepared once: the column letters are fixed, only relative row
+        numbers change from cell to cell (how the loader recognises the next cell of a copied column)."""
+        parts: list = ["="]
+
+        def c(part):
+            return ("$" if part[0] else "") + get_column_letter(part[1] if part[0] else col + part[1])
+
+        def r(part):
+            return "$" + str(part[1]) if part[0] else part[1]
+        for kind, tok in self.tokens:
+            if kind != "ref":
+                parts.append(tok)
+                continue
+            if tok.whole == "col":
+                parts.append(f"{tok.raw_sheet}{c(tok.c1)}:{c(tok.c2)}")
+            elif tok.whole == "row":
+                parts += [tok.raw_sheet, r(tok.r1), ":", r(tok.r2)]
+            else:
+                parts += [tok.raw_sheet + c(tok.c1), r(tok.r1)]
+                if not tok.single:
+                    parts += [":" + c(tok.c2), r(tok.r2)]
+        merged: list = []
+        for p in parts:
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += p
+            else:
+                merged.append(p)
+        if len(merged) == 1:
+            text = merged[0]
+            return lambda row: text
+        return lambda row: "".join(p if p.__class__ is str else str(row + p) for p in merged)
+
     @property
     def refs(self) -> list[Ref]:
         return [t[1] for t in self.tokens if t[0] == "ref"]
