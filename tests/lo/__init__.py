@@ -1,0 +1,137 @@
+"""LibreOffice headless as a third engine for the templates (issue 12).
+
+How LibreOffice computes a trcalc cell, following its documentation:
+
+- A Calc formula may call a Basic function of the user's Standard library by name
+  (LibreOffice Help, "Basic functions in Calc": "a Basic function … can be called from a cell
+  like any built-in function"); this module writes one Basic wrapper per registry function.
+- The wrapper calls a Python script through the script provider (LibreOffice Help, "Calling
+  Python Scripts from Basic": `…theMasterScriptProviderFactory.createScriptProvider("")`,
+  `getScript("vnd.sun.star.script:file.py$function?language=Python&location=user")`,
+  `invoke(args, Array(), Array())`); the script calls `calc` with the repository on its path.
+- An .xlsx is recalculated on load when `/org.openoffice.Office.Calc/Formula/Load/OOXMLRecalcMode`
+  is 0 ("always recalculate"; Tools ▸ Options ▸ Calc ▸ Formula ▸ Recalculation on file load).
+- Everything lives in a throw-away user profile (`-env:UserInstallation=file:///…`), so the
+  machine's own LibreOffice settings are never touched.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+from calc.registry import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = '''\
+import sys
+sys.path[:0] = {paths!r}
+
+
+def call(name, args):
+    from calc.errors import CalcError
+    from calc.registry import get
+    from templates.engine.functions import to_result
+    fn = get(name)
+    values = [None if (a is None or a == "") else a for a in args]
+    while values and values[-1] is None:
+        values.pop()
+    try:
+        out = to_result(fn.run(fn.read_args(values), {{}}))
+    except CalcError as exc:
+        return "#VALUE! " + exc.message
+    except Exception as exc:
+        return "#VALUE! " + type(exc).__name__
+    if hasattr(out, "code"):
+        return "#VALUE! " + out.message
+    return out
+'''
+
+
+def _basic() -> str:
+    lines = ["REM trcalc: one Basic wrapper per registry function (generated)", "",
+             "Function trcalc_call(name As String, args As Variant) As Variant",
+             "  Dim factory As Object, provider As Object, script As Object",
+             '  factory = GetDefaultContext().getByName('
+             '"/singletons/com.sun.star.script.provider.theMasterScriptProviderFactory")',
+             '  provider = factory.createScriptProvider("")',
+             '  script = provider.getScript("vnd.sun.star.script:trcalc_lo.py$call?language=Python&location=user")',
+             "  trcalc_call = script.invoke(Array(name, args), Array(), Array())",
+             "End Function", ""]
+    for name, fn in REGISTRY.items():
+        n = len(fn.args)
+        params = ", ".join(f"Optional a{i}" for i in range(n))
+        lines.append(f"Function {name}({params})")
+        lines.append(f"  Dim args({max(n - 1, 0)}) As Variant")
+        for i in range(n):
+            lines.append(f'  If IsMissing(a{i}) Then : args({i}) = "" : Else : args({i}) = a{i} : End If')
+        lines.append(f'  {name} = trcalc_call("{name}", args)')
+        lines.append("End Function")
+        lines.append("")
+    body = "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD '
+            'OfficeDocument 1.0//EN" "module.dtd">\n<script:module xmlns:script="http://openoffice.org/2000/script" '
+            f'script:name="Module1" script:language="StarBasic" script:moduleType="normal">{body}</script:module>\n')
+
+
+RECALC = ('<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
+          'oor:op="fuse"><value>0</value></prop></item>\n')
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def run(profile: Path, args: list[str], timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                           *args], capture_output=True, text=True, timeout=timeout)
+
+
+def make_profile(profile: Path, seed: Path) -> Path:
+    """A fresh profile: started once (so LibreOffice writes its files), then given the wrappers."""
+    out = profile / "first"
+    run(profile, ["--convert-to", "csv", "--outdir", str(out), str(seed)])
+    user = profile / "user"
+    (user / "basic" / "Standard" / "Module1.xba").write_text(_basic(), encoding="utf-8")
+    scripts = user / "Scripts" / "python"
+    scripts.mkdir(parents=True, exist_ok=True)
+    paths = [str(ROOT), *site.getsitepackages()]
+    (scripts / "trcalc_lo.py").write_text(SCRIPT.format(paths=paths), encoding="utf-8")
+    reg = user / "registrymodifications.xcu"
+    text = reg.read_text(encoding="utf-8")
+    if "OOXMLRecalcMode" not in text:
+        reg.write_text(text.replace("</oor:items>", RECALC + "</oor:items>"), encoding="utf-8")
+    return profile
+
+
+def recalc(profile: Path, src: Path, outdir: Path) -> Path:
+    """LibreOffice loads `src` (recalculating every formula) and saves it as .xlsx in `outdir`."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    r = run(profile, ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(src)])
+    out = outdir / (src.stem + ".xlsx")
+    if not out.exists():
+        raise RuntimeError(f"LibreOffice did not convert {src}: {r.stdout} {r.stderr}")
+    return out
+
+
+def pdf(profile: Path, src: Path, outdir: Path) -> Path:
+    outdir.mkdir(parents=True, exist_ok=True)
+    run(profile, ["--convert-to", "pdf", "--outdir", str(outdir), str(src)])
+    return outdir / (src.stem + ".pdf")
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float]]:
+    """(width, height) in points of every page of a PDF (its /Type /Page objects' MediaBox)."""
+    data = path.read_bytes()
+    pages = []
+    for m in re.finditer(rb"/Type\s*/Page(?![s\w])", data):
+        window = data[max(0, m.start() - 600): m.end() + 600]
+        box = re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", window)
+        pages.append((float(box[3]), float(box[4])) if box else (0.0, 0.0))
+    return pages
+
+
+__all__ = ["make_profile", "pdf", "pdf_pages", "recalc", "soffice", "sys"]
