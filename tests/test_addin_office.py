@@ -14,7 +14,7 @@ import pytest
 from calc import call
 from calc.dates import to_serial
 from calc.registry import REGISTRY
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")
 
@@ -30,8 +30,7 @@ NS = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
 def server():
     proc, url = start([], {"TRCALC_API_KEYS": KEY}, free_port())      # default limits: 10,000 rows, 2 MiB
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def run(base, scenario, tmp_path):
@@ -116,8 +115,7 @@ def refusing_server():
     """Every request refused with 413 by the batch limit (the body is read, so the answer always arrives)."""
     proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": "0"}, free_port())
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def test_a_request_over_the_limit_is_reported_as_413(refusing_server, tmp_path):
@@ -139,8 +137,7 @@ def test_columns_of_different_lengths_give_the_local_message(server, tmp_path):
 def public_server():
     proc, url = start([], {"TRCALC_PUBLIC_URL": "http://127.0.0.1:9/"}, free_port())   # nothing listens on 9
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def test_public_url_setting_and_an_unreachable_server(public_server, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 import addin.trcalc_udfs as udfs
 from addin import cells, remote
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")
 
@@ -24,8 +24,7 @@ OVERRIDES = [["Parametre", "Değer"],                       # the templates' hea
 def server():
     proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": str(MAX_BATCH)}, free_port())
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 class _Range:
@@ -127,8 +126,7 @@ def refusing_server():
     then see the connection reset instead of the answer)."""
     proc, url = start([], {"TRCALC_API_KEYS": KEY, "TRCALC_MAX_BATCH": "0"}, free_port())
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def test_a_413_is_reported_as_such(refusing_server, monkeypatch):

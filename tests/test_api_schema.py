@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from server.docs import openapi
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -21,8 +21,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def api_schema():
     proc, url = start([], {}, free_port())
     yield schemathesis.openapi.from_url(url + "/openapi.json")
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def test_every_operation_conforms_to_the_schema(api_schema):

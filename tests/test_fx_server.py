@@ -57,7 +57,7 @@ def test_batch_uses_the_servers_rates(client):
 def test_the_addin_in_remote_mode_uses_the_servers_rates(tcmb, tmp_path, monkeypatch):
     """A desk with no stored rate and no TCMB access still gets the rate: from the team server's store."""
     import addin.trcalc_udfs as udfs
-    from tests.test_live import free_port, start
+    from tests.test_live import free_port, start, stop
     proc, url = start([], {"TRCALC_TCMB_URL": tcmb.url, "TRCALC_DATA_DIR": str(tmp_path / "server")},
                       free_port())
     try:
@@ -69,5 +69,4 @@ def test_the_addin_in_remote_mode_uses_the_servers_rates(tcmb, tmp_path, monkeyp
         assert udfs.TR_FX("USD", dt.datetime(2024, 7, 8), "DOVIZ_SATIS") == 32.6989
         assert udfs.TR_CUSTOMS_FX("EUR", dt.datetime(2024, 7, 9)) == 35.4241
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)

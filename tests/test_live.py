@@ -47,12 +47,22 @@ def start(args, env_extra, port):
     raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
 
 
+def stop(proc) -> None:
+    """Stop a server started by `start`: SIGTERM, then, past gunicorn's graceful timeout on a
+    loaded machine (or a worker caught while booting, which can miss SIGTERM), SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(35)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @pytest.fixture(scope="module")
 def server():
     proc, url = start([], {"TRCALC_API_KEYS": KEY}, free_port())
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def post(url, body, key=KEY):
@@ -166,5 +176,4 @@ def test_production_server_with_gunicorn():
         body = post(url + "/api/v1/call/TR_TEV", {"args": [100000, 10000, 5000, 1, 0.10, 30]})
         assert body["value"] == 150000.0
     finally:
-        proc.terminate()
-        proc.wait(20)
+        stop(proc)

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
 KEY = "live-key"
@@ -18,8 +18,7 @@ def port():
     proc, _ = start(["--production"], {"TRCALC_WORKERS": "1", "TRCALC_API_KEYS": KEY,
                                        "TRCALC_MAX_REQUEST_BYTES": "4096"}, p)
     yield p
-    proc.terminate()
-    proc.wait(25)
+    stop(proc)
 
 
 def raw(port: int, head: bytes, body_chunks=()) -> tuple[int, dict, bytes]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")
 CLIENTS, SECONDS = 20, 20
@@ -28,14 +28,14 @@ def test_batch_under_load():
     body = json.dumps({"calls": [
         {"function": "TR_TEV", "args": [100000, 10000, 5000 + i, 1, 0.1, 30]} if i % 2 else
         {"function": "TR_DUTY", "args": [60, 10, 5, "DE", "20%", "2025-03-01"]} for i in range(50)]})
-    stop = time.monotonic() + SECONDS
+    until = time.monotonic() + SECONDS
     counts, failures = [], []
 
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         n = 0
         try:
-            while time.monotonic() < stop:
+            while time.monotonic() < until:
                 conn.request("POST", "/api/v1/batch", body, {"Content-Type": "application/json"})
                 resp = conn.getresponse()
                 data = resp.read()
@@ -69,8 +69,7 @@ def test_batch_under_load():
         assert c.getresponse().status == 200
         c.close()
     finally:
-        proc.terminate()
-        proc.wait(20)
+        stop(proc)
     assert not failures, failures[:5]
     assert sum(counts) > CLIENTS * 10, counts                 # it really ran
     assert late - early < max(30.0, 0.25 * early), (early, late)
@@ -98,18 +97,6 @@ def _wait_for_new_worker(master: int, old: set[int], seconds: float = 20) -> set
             return now
         time.sleep(0.1)
     raise AssertionError(f"worker {old} was not replaced")
-
-
-def stop(proc) -> None:
-    """Stop the server; a worker caught while booting can miss SIGTERM (it still has the master's
-    handler), so after gunicorn's graceful timeout the master is killed (its workers then exit:
-    they watch their parent)."""
-    proc.terminate()
-    try:
-        proc.wait(25)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
 
 
 def test_time_limit_stops_a_long_request_and_the_worker_is_recycled():

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from tests.test_live import free_port, start
+from tests.test_live import free_port, start, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
 
@@ -105,5 +105,4 @@ def test_fifty_slow_sockets_do_not_starve_the_server():
     finally:
         if trickle:
             trickle.close()
-        proc.terminate()
-        proc.wait(20)
+        stop(proc)

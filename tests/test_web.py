@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from calc import REGISTRY
-from tests.test_live import browser, free_port, start  # noqa: F401  (browser is a fixture)
+from tests.test_live import browser, free_port, start, stop  # noqa: F401  (browser is a fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
 
@@ -41,8 +41,7 @@ def site():
     proc, url = start([], {}, free_port())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def _slug(path: str) -> str:
