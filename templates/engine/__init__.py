@@ -45,6 +45,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.comments import Comment
+from openpyxl.utils import get_column_letter
 
 from calc.context import overrides_from_rows, read_overrides as read_rule_overrides
 from calc.dates import to_serial
@@ -151,11 +152,15 @@ def input_value(v, data_type: str):
 
 
 class Cell:
-    """A formula cell: its coordinate, its compiled pattern (or a fixed error / fallback)."""
-    __slots__ = ("coord", "text", "fn", "fallback")
+    """A formula cell: where it is, its compiled pattern (or a fixed error / fallback)."""
+    __slots__ = ("row", "col", "text", "fn", "fallback")
 
-    def __init__(self, coord: str, text: str, fn, is_fallback: bool = False):
-        self.coord, self.text, self.fn, self.fallback = coord, text, fn, is_fallback
+    def __init__(self, row: int, col: int, text: str, fn, is_fallback: bool = False):
+        self.row, self.col, self.text, self.fn, self.fallback = row, col, text, fn, is_fallback
+
+    @property
+    def coord(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
 
     def evaluate(self, book, s, r, c):
         v = self.fn(book, s, r, c)
@@ -184,11 +189,16 @@ class _Compiler:
     def fixed(self, err: Err):
         return lambda b, s, r, c: err
 
-    def cell(self, sheet_name: str, coord: str, text: str, pattern: Pattern | None, error: FormulaError | None,
+    def cell(self, sheet_name: str, text: str, pattern: Pattern | None, error: FormulaError | None,
              row: int, col: int) -> Cell:
-        where = f"{sheet_name}!{coord}"
+        if error is None and self.mode != "formulas":
+            hit = self.compiled.get(pattern.key)
+            if hit is not None and hit != "fallback" and not isinstance(hit, FormulaError):
+                return Cell(row, col, text, hit)                 # the common case: a known pattern
+        where = f"{sheet_name}!{get_column_letter(col)}{row}"
+        coord = (row, col)
         if error is not None:
-            return Cell(coord, text, self.fixed(Err("#NAME?" if not error.unsafe else "#REF!",
+            return Cell(*coord, text, self.fixed(Err("#NAME?" if not error.unsafe else "#REF!",
                                                      f"{where}: {error.message}")))
         fn = None
         if self.mode != "formulas":
@@ -204,15 +214,15 @@ class _Compiler:
                     hit = "fallback"
                 self.compiled[pattern.key] = hit
             if isinstance(hit, FormulaError):
-                return Cell(coord, text, self.fixed(Err("#NAME?" if not hit.unsafe else "#REF!",
-                                                        f"{where}: {hit.message}")))
+                return Cell(*coord, text, self.fixed(Err("#NAME?" if not hit.unsafe else "#REF!",
+                                                         f"{where}: {hit.message}")))
             if hit != "fallback":
                 fn = hit
         if fn is None:
             fn = self._fallback(text, pattern, row, col, where, sheet_name)
             self.fallbacks += 1
-            return Cell(coord, text, fn, True)
-        return Cell(coord, text, fn)
+            return Cell(*coord, text, fn, True)
+        return Cell(*coord, text, fn)
 
     def _fallback(self, text, pattern: Pattern, row, col, where, own: str = ""):
         shared = self.shared.get(pattern.key)
@@ -369,7 +379,7 @@ def load(wb, overrides: dict, mode: str) -> tuple[Book, list, _Compiler]:
                     pattern, error = None, exc
                 if pattern is not None:
                     last[c] = (pattern, pattern.row_renderer(c))
-            s.formulas[(r, c)] = compiler.cell(s.name, cell.coordinate, text, pattern, error, r, c)
+            s.formulas[(r, c)] = compiler.cell(s.name, text, pattern, error, r, c)
         order.append((s, ws, sorted(s.formulas)))
     return book, order, compiler
 
