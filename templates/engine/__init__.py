@@ -292,25 +292,14 @@ def _check_ranges(node, pattern: Pattern, row: int, col: int, where: str) -> Non
 def _map_inputs(inputs: list[str], refs, row: int, col: int, own: str):
     """For each input name of the compiled formula, the index of our reference it stands for
     (so the function compiled for one cell serves every cell of its pattern); None if unsure."""
-    from openpyxl.utils import column_index_from_string
-
-    from .formula import MAX_COL, MAX_ROW
     out = []
     for name in inputs:
-        m = _INPUT.match(name)
-        if not m:
+        got = _input_area(name)
+        if got is None:
             return None
-        c1 = column_index_from_string(m[2]) if m[2] else 1
-        r1 = int(m[3]) if m[3] else 1
-        if m[4] or m[5]:
-            c2 = column_index_from_string(m[4]) if m[4] else MAX_COL
-            r2 = int(m[5]) if m[5] else MAX_ROW
-        else:
-            c2, r2 = c1, r1
-        sheet = (m[1] or own).upper()
-        hits = [i for i, ref in enumerate(refs)
-                if (ref.sheet or own).upper() == sheet and ref.at(row, col) == (min(r1, r2), min(c1, c2),
-                                                                                max(r1, r2), max(c1, c2))]
+        sheet, area = got
+        sheet = (sheet or own).upper()
+        hits = [i for i, ref in enumerate(refs) if (ref.sheet or own).upper() == sheet and ref.at(row, col) == area]
         if not hits:
             return None
         out.append(hits[0])
@@ -320,17 +309,15 @@ def _map_inputs(inputs: list[str], refs, row: int, col: int, own: str):
 _INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$")
 
 
-def _input_range(book: Book, own, name: str):
+def _input_area(name: str):
+    """(sheet or None, (r1, c1, r2, c2)) of an input name of the `formulas` engine ('S'!A1:B2, A:A, 1:1),
+    corners in order; None if it is not a reference."""
     from openpyxl.utils import column_index_from_string
-    m = _INPUT.match(name)
-    if not m:
-        return None
-    sheet = own
-    if m[1]:
-        sheet = book.by_upper.get(m[1].upper())
-        if sheet is None:
-            return None
+
     from .formula import MAX_COL, MAX_ROW
+    m = _INPUT.match(name)
+    if not m or not (m[2] or m[3]):
+        return None
     c1 = column_index_from_string(m[2]) if m[2] else 1
     r1 = int(m[3]) if m[3] else 1
     if m[4] or m[5]:
@@ -340,7 +327,15 @@ def _input_range(book: Book, own, name: str):
         c2, r2 = c1, r1
     else:
         return None
-    return Rng(book, sheet, r1, c1, r2, c2)
+    return m[1], (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def _input_range(book: Book, own, name: str):
+    got = _input_area(name)
+    if got is None:
+        return None
+    sheet = own if not got[0] else book.by_upper.get(got[0].upper())
+    return None if sheet is None else Rng(book, sheet, *got[1])
 
 
 def raw_value(v):
