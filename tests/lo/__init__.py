@@ -90,8 +90,16 @@ def run(profile: Path, args: list[str], timeout: int = 300) -> subprocess.Comple
                            *args], capture_output=True, text=True, timeout=timeout)
 
 
-def make_profile(profile: Path, seed: Path) -> Path:
-    """A fresh profile: started once (so LibreOffice writes its files), then given the wrappers."""
+def locale_item(locale: str) -> str:
+    """The locale setting (Tools ▸ Options ▸ Language Settings ▸ Languages ▸ Locale setting; configuration
+    /org.openoffice.Setup/L10N/ooSetupSystemLocale): how LibreOffice reads "10.02.2025" typed as text."""
+    return ('<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+            f'<value>{locale}</value></prop></item>\n')
+
+
+def make_profile(profile: Path, seed: Path, locale: str = "") -> Path:
+    """A fresh profile: started once (so LibreOffice writes its files), then given the wrappers (and the
+    locale, when one is given: else the system's)."""
     out = profile / "first"
     run(profile, ["--convert-to", "csv", "--outdir", str(out), str(seed)])
     user = profile / "user"
@@ -103,7 +111,10 @@ def make_profile(profile: Path, seed: Path) -> Path:
     reg = user / "registrymodifications.xcu"
     text = reg.read_text(encoding="utf-8")
     if "OOXMLRecalcMode" not in text:
-        reg.write_text(text.replace("</oor:items>", RECALC + "</oor:items>"), encoding="utf-8")
+        text = text.replace("</oor:items>", RECALC + "</oor:items>")
+    if locale and "ooSetupSystemLocale" not in text:
+        text = text.replace("</oor:items>", locale_item(locale) + "</oor:items>")
+    reg.write_text(text, encoding="utf-8")
     return profile
 
 
