@@ -80,6 +80,11 @@ def _basic() -> str:
 RECALC = ('<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
           'oor:op="fuse"><value>0</value></prop></item>\n')
 
+# Tools ▸ Options ▸ Language Settings ▸ Languages ▸ Locale setting: the displayed number format, whatever the
+# machine's LANG (the printout test compares displayed texts)
+LOCALE = ('<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+          '<value>{}</value></prop></item>\n')
+
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -103,8 +108,18 @@ def make_profile(profile: Path, seed: Path) -> Path:
     reg = user / "registrymodifications.xcu"
     text = reg.read_text(encoding="utf-8")
     if "OOXMLRecalcMode" not in text:
-        reg.write_text(text.replace("</oor:items>", RECALC + "</oor:items>"), encoding="utf-8")
+        text = text.replace("</oor:items>", RECALC + "</oor:items>")
+    if "ooSetupSystemLocale" not in text:
+        text = text.replace("</oor:items>", LOCALE.format("en-US") + "</oor:items>")
+    reg.write_text(text, encoding="utf-8")
     return profile
+
+
+def locale(profile: Path) -> str:
+    """The profile's locale setting (how numbers, dates and booleans are displayed), e.g. 'en-US'."""
+    text = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    m = re.search(r'oor:name="ooSetupSystemLocale"[^>]*><value>([^<]*)<', text)
+    return m[1] if m else "en-US"
 
 
 def recalc(profile: Path, src: Path, outdir: Path) -> Path:
@@ -134,4 +149,4 @@ def pdf_pages(path: Path) -> list[tuple[float, float]]:
     return pages
 
 
-__all__ = ["make_profile", "pdf", "pdf_pages", "recalc", "soffice", "sys"]
+__all__ = ["locale", "make_profile", "pdf", "pdf_pages", "recalc", "soffice", "sys"]
