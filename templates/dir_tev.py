@@ -7,15 +7,15 @@ from openpyxl import Workbook
 
 from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
 from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
-                     table_sheet, title, with_error_flag)
+                     read_date, table_sheet, title, with_error_flag)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
 
 # Whole-column criteria (`$C:$C`) keep every formula right when rows are inserted anywhere, also
 # below the last row; header and title cells are text and never match a number or a code.
-_SAME_INPUT = "${input}:${input},{input}{r},${date}:${date}"
-_ABOVE = "{input}$5:{input}{p},{input}{r},{date}$5:{date}{p},{date}{r}"
+_SAME_INPUT = "${input}:${input},{input}{r},${day}:${day}"
+_ABOVE = "{input}$5:{input}{p},{input}{r},{day}$5:{day}{p},{day}{r}"
 
 IMPORTS = [
     Col("decl", "İthalat beyannamesi", 16, TEXT),
@@ -30,19 +30,20 @@ IMPORTS = [
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
     Col("third", "Üçüncü ülke menşeli", 9, None, help="AB menşeli girdiye TEV yok",
         formula='IF({qty}{r}="","",IF({origin}{r}="",TRUE,NOT(' + call(
-            "TR_TEV_APPLIES", destination="{origin}{r}", certificate='"ATR"', date="{date}{r}") + ")))"),
+            "TR_TEV_APPLIES", destination="{origin}{r}", certificate='"ATR"', date="{day}{r}") + ")))"),
     Col("rank", "Sıra", 6, "0", help="bu girdinin ithalatları arasında (FIFO)",
-        formula='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{date}{r})+COUNTIFS(' + _ABOVE + ")+1)",
-        first='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{date}{r})+1)'),
+        formula='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{day}{r})+COUNTIFS(' + _ABOVE + ")+1)",
+        first='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{day}{r})+1)'),
     Col("key", "Anahtar", 12, None, 'IF({qty}{r}="","",{input}{r}&"#"&{rank}{r})'),
     Col("before", "Önceki girişler", 12, QTY, help="aynı girdinin daha eski ithalatları",
-        formula='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{date}{r})+SUMIFS({qty}$5:{qty}{p},'
+        formula='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{day}{r})+SUMIFS({qty}$5:{qty}{p},'
         + _ABOVE + "))",
-        first='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{date}{r}))'),
+        first='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{day}{r}))'),
     Col("after", "Sonraki toplam", 12, QTY, 'IF({qty}{r}="","",{before}{r}+{qty}{r})'),
     Col("used", "İhracatta kullanılan", 13, QTY, help="tüm ihracat satırlarının bu beyannameden aldığı",
         formula='IF({qty}{r}="","",MAX(0,MIN({after}{r},SUMIFS({x_need},{x_input},{input}{r}))-{before}{r}))'),
     Col("left", "Kalan (DİİB kapanış)", 13, QTY, 'IF({qty}{r}="","",{qty}{r}-{used}{r})'),
+    read_date(),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
@@ -55,6 +56,7 @@ RATES = [
     Col("currency", "Döviz", 10, TEXT),
     Col("date", "Tarih", 12, DATE, help="ihracat tarihi"),
     Col("rate", "Kur (TL)", 12, "#,##0.0000", help="TCMB döviz kuru"),
+    read_date(),
 ]
 _NORM = "{n_product},{product}{r},{n_input},{input}{r}"
 SLOTS = 3
@@ -67,9 +69,9 @@ def _slot(s: int) -> list[Col]:
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
     # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB)
-    tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{date}{r}")
-    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{date}}{{r}})=0,'
-          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{date}}{{r}})))')
+    tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{day}{r}")
+    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_day}},{{day}}{{r}})=0,'
+          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_day}},{{day}}{{r}})))')
     used = (f"MAX(0,MIN({{before}}{{r}}+{{need}}{{r}},{at % 'after'})-MAX({{before}}{{r}},{at % 'before'}))")
     return [
         Col(f"decl{s}", f"{s}. ithalat beyannamesi", 16, None,
@@ -81,7 +83,7 @@ def _slot(s: int) -> list[Col]:
             f'IF({{decl{s}}}{{r}}="","",IF({at % "third"},' + call(
                 "TR_TEV", import_value=at % "value", import_qty=at % "qty", export_qty=f"{{used{s}}}{{r}}",
                 consumption="1-N({scrap}{r})", duty_rate=at % "duty_rate", fx=f"{{fx{s}}}{{r}}",
-                destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}") + ",0))"),
+                destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ",0))"),
     ]
 
 
@@ -103,9 +105,9 @@ EXPORTS = with_error_flag([
         formula='IF({qty}{r}="","",IF(ISNUMBER({consumption}{r}),{qty}{r}*{consumption}{r}'
         '/(1-{waste}{r}-{scrap}{r}),{consumption}{r}))'),
     Col("before", "Önceki satırların girdisi", 12, QTY, help="aynı girdi, daha önceki ihracatlar (FIFO)",
-        formula='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{date}{r})+SUMIFS({need}$5:{need}{p},'
+        formula='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{day}{r})+SUMIFS({need}$5:{need}{p},'
         + _ABOVE + "))",
-        first='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{date}{r}))'),
+        first='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{day}{r}))'),
     Col("first", "İlk beyanname sırası", 8, "0",
         'IF({qty}{r}="","",COUNTIFS({i_input},{input}{r},{i_after},"<="&{before}{r})+1)'),
     *(col for s in range(1, SLOTS + 1) for col in _slot(s)),
@@ -113,16 +115,17 @@ EXPORTS = with_error_flag([
         formula='IF(OR({qty}{r}="",NOT(ISNUMBER({need}{r}))),"",MAX(0,ROUND({need}{r}-' + "-".join(
             f"N({{used{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ",6)))"),
     Col("applies", "TEV doğar mı", 9, None, 'IF({qty}{r}="","",' + call(
-        "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{date}{r}") + ")"),
+        "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ")"),
     Col("tev", "TEV (TL)", 15, TL,
         'IF({qty}{r}="","",' + "+".join(f"N({{tev{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ")"),
     Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
-        "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{date}{r}", pay_date="{paid}{r}") + ")"),
+        "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{day}{r}", pay_date="{paid}{r}") + ")"),
     Col("penalty", "Para cezası (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
-        "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{date}{r}") + ")"),
+        "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{day}{r}") + ")"),
     Col("check", "Kontrol", 24, None,
         'IF({qty}{r}="","",IF(NOT(ISNUMBER({need}{r})),"norm yok",IF({short}{r}>0,'
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
+    read_date(),
 ])
 
 

@@ -24,6 +24,7 @@ from calc.rules.store import book
 
 from .common import COMMON_HELP, MARK, instructions, lists, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
+                     read_date,
                      fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
                      with_error_flag, wrapped_height)
 
@@ -34,8 +35,8 @@ _WHO = dict(support="{support}{r}", beneficiary="{beneficiary}{r}")
 _CAP = dict(_WHO, expense="{amount}{r}", sales="{sales}{r}", year="{year}{r}", count="{count}{r}")
 _SAME = "${support}:${support},{support}{r},${beneficiary}:${beneficiary},{beneficiary}{r},${year}:${year},{year}{r}"
 _ABOVE = ("{support}$5:{support}{p},{support}{r},{beneficiary}$5:{beneficiary}{p},{beneficiary}{r},"
-          "{year}$5:{year}{p},{year}{r},{date}$5:{date}{p},{date}{r}")
-_EARLIER = 'SUMIFS(${gross}:${gross},' + _SAME + ',${date}:${date},"<"&{date}{r})'
+          "{year}$5:{year}{p},{year}{r},{day}$5:{day}{p},{day}{r}")
+_EARLIER = 'SUMIFS(${gross}:${gross},' + _SAME + ',${day}:${day},"<"&{day}{r})'
 _MARKET = "${support}:${support},{support}{r},${market}:${market},{market}{r}"
 
 LEDGER = with_error_flag([
@@ -47,8 +48,8 @@ LEDGER = with_error_flag([
     Col("amount", "Harcama (TL)", 15, TL),
     Col("sales", "İlgili satış (TL)", 15, TL, help="REKLAM: reklam satışı; SIPARIS: hedef ülke satışı"),
     Col("count", "Adet", 7, "0", help="DEPO: birim; ENTEGRASYON: entegrasyon"),
-    Col("year", "Yıl", 7, "0", 'IF({date}{r}="","",YEAR({date}{r}))'),
-    Col("quarter", "Çeyrek", 7, "0", 'IF({date}{r}="","",ROUNDUP(MONTH({date}{r})/3,0))'),
+    Col("year", "Yıl", 7, "0", 'IF({date}{r}="","",YEAR({day}{r}))'),
+    Col("quarter", "Çeyrek", 7, "0", 'IF({date}{r}="","",ROUNDUP(MONTH({day}{r})/3,0))'),
     Col("cap", "Yıllık üst sınır (TL)", 15, TL, 'IF({date}{r}="","",' + call(
         "EIHR_ANNUAL_CAP", year="{year}{r}", count="{count}{r}", **_WHO) + ")"),
     Col("gross", "Sınır öncesi destek (TL)", 15, TL, help="bu harcamanın desteği, önceki ödemeler hariç",
@@ -60,14 +61,15 @@ LEDGER = with_error_flag([
         'IF({date}{r}="","",' + call("EIHR_CAP", claimed="{claimed}{r}", **_CAP) + ")"),
     Col("remaining", "Kalan sınır (TL)", 16, TL, 'IF({date}{r}="","",MAX(0,{cap}{r}-{claimed}{r}-{payable}{r}))'),
     Col("first", "İlk harcama mı", 7, "0", help="bu destek ve pazaryerinde",
-        formula='IF({date}{r}="","",IF(COUNTIFS(' + _MARKET + ',${date}:${date},"<"&{date}{r})=0,1,0))'),
+        formula='IF({date}{r}="","",IF(COUNTIFS(' + _MARKET + ',${day}:${day},"<"&{day}{r})=0,1,0))'),
     Col("window_end", "3 yıllık süre sonu", 12, DATE, 'IF({date}{r}="","",' + call(
-        "EIHR_END", start_date="SUMIFS(${date}:${date}," + _MARKET + ",${first}:${first},1)/COUNTIFS("
+        "EIHR_END", start_date="SUMIFS(${day}:${day}," + _MARKET + ",${first}:${first},1)/COUNTIFS("
         + _MARKET + ",${first}:${first},1)", support="{support}{r}") + ")"),
     Col("check", "Kontrol", 22, None,
         'IF({date}{r}="","",IF(ISERROR({payable}{r}),"HATA: Ödenecek destek (nota bakın)",'
         'IF(ISERROR({window_end}{r}),"HATA: süre sonu (nota bakın)",'
-        'IF({date}{r}>{window_end}{r},"süre doldu",""))))'),
+        'IF({day}{r}>{window_end}{r},"süre doldu",""))))'),
+    read_date(),
 ])
 CHART_YEAR_ROWS = len(SUPPORTS.codes)
 
@@ -134,8 +136,10 @@ def _support_summary(wb, rows, codes) -> None:
             crit = f'{led["l_support"]},$A{r},{led["l_year"]},$B{r}'
             # the largest count of the year (no MAXIFS: Excel 2016 and older lack it, issue 12.6)
             count = f'SUMPRODUCT(MAX(({led["l_support"]}=$A{r})*({led["l_year"]}=$B{r})*{led["l_count"]}))'
-            first = (f'SUMPRODUCT(SMALL({led["l_date"]}+(({led["l_support"]}<>$A{r})+({led["l_date"]}=""))*100000000,'
-                     f'1))')
+            # the support's first date; "0"&day makes a row without a date (day "") 0 in arithmetic, as a
+            # blank cell is, and leaves a date serial (an integer: TR_DATE gives whole days) as it is
+            first = (f'SUMPRODUCT(SMALL(("0"&{led["l_day"]})+(({led["l_support"]}<>$A{r})+({led["l_day"]}=""))'
+                     f'*100000000,1))')
             cells = [
                 (f"=$E$3+{offset}", "0"),
                 (f"=SUMIFS({led['l_amount']},{crit})", TL),

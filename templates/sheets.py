@@ -266,6 +266,24 @@ def fill(ws, cols: list[Col], data: list[dict]) -> None:
             ws[f"{names[column]}{r}"] = value
 
 
+# Typed dates (issue 12.2).  A date typed as text ("10.02.2025") is converted by Excel and LibreOffice
+# for arithmetic only when their locale reads it (LibreOffice's default "Convert only if unambiguous"
+# converts ISO dates alone), and SUMIFS/COUNTIFS never count a text cell against a numeric bound such
+# as "<"&A5 ("SUMIFS function", support.microsoft.com: criteria ranges are compared with the criterion;
+# tests/test_libreoffice.py shows LibreOffice doing the same).  So every table with a date column reads
+# it once with TR_DATE into a column of its own, and every other formula — criteria ranges and bounds,
+# sorting ranks, YEAR/MONTH, comparisons, registry calls — uses that column: every program, in any
+# locale, then sees the same number; a date that cannot be read is an error naming it, in that cell.
+DAY = "day"
+
+
+def read_date(source: str = "date") -> Col:
+    """The column `DAY`: the typed date `source` as TR_DATE reads it ("" on a row without a date)."""
+    return Col(DAY, "Tarih (okunan)", 12, DATE,
+               f'IF({{{source}}}{{r}}="","",' + call("TR_DATE", date=f"{{{source}}}{{r}}") + ")",
+               help="TR_DATE: gün.ay.yıl ya da YYYY-AA-GG metni de tarih olarak okunur")
+
+
 # Errors inside totals (issue 13.7).  A row that fails comes back from the xlwings add-in as text
 # starting with "#" (xlwings cannot return error values), and SUM/SUMIFS skip text, so a total would
 # look valid without that row; elsewhere (the Office add-in, LibreOffice, trcalc compute) it is an

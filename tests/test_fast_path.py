@@ -222,8 +222,12 @@ def test_dir_text_dates_number_codes_and_wildcards(tmp_path):
     _export(x, 8, ["EXT", "24.03.2025", "KUMAS", "IPLIK", 100, "DE", "ATR"])   # a day-first text date
     _export(x, 9, ["EXN", d(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR"])  # the code as text
     _export(x, 10, ["EXW", d(2025, 3, 24), "KUMAS", "IPL*", 100, "DE", "ATR"])  # a wildcard input
+    wb["İthalat"]["B7"] = "12.02.2025"                   # the third import's date typed as text
     out, _ = _both(wb, tmp_path)
     ws = out["İhracat"]
+    rank = [c.key for c in IMPORTS].index("rank") + 1
+    # 15.01 < 10.02 < 12.02: the text-dated import is still the third of IPLIK (FIFO), as a date would be
+    assert [out["İthalat"].cell(r, rank).value for r in (5, 6, 7)] == [1, 2, 3]
     tev = _x("tev")
     assert ws[f"{tev}8"].value == 3000                    # 24.03.2025 read as 24 March: the USD rate of that day
     assert ws[f"{_x('consumption')}9"].value == 2 and ws[f"{tev}9"].value == 100 * 2 * 10 * 0.1 * 30

@@ -32,6 +32,16 @@ def profile(tmp_path_factory):
     return lo.make_profile(tmp_path_factory.mktemp("lo_profile"), seed)
 
 
+@pytest.fixture(scope="module")
+def profile_tr(tmp_path_factory):
+    """LibreOffice in the Turkish locale, where it reads "10.02.2025" typed as text as 10 February."""
+    if lo.soffice() is None:
+        pytest.fail("LibreOffice is not installed: run tests/setup-libreoffice.sh (make test does)")
+    seed = tmp_path_factory.mktemp("seed_tr") / "seed.xlsx"
+    build.save(build.example_ithalat(), seed)
+    return lo.make_profile(tmp_path_factory.mktemp("lo_profile_tr"), seed, locale="tr-TR")
+
+
 def _values(path, formulas_of):
     wb = openpyxl.load_workbook(path, data_only=True)
     return {k: wb[k[0]][k[1]].value for k in formulas_of}
@@ -47,22 +57,37 @@ def _same(a, b):
     return a == b
 
 
+def _export(ws, r, values):
+    keys = [c.key for c in build.EXPORTS]
+    for key, v in zip(("decl", "date", "product", "input", "qty", "destination", "certificate"), values):
+        ws.cell(r, keys.index(key) + 1, v)
+
+
 def _edited_dir():
+    """Rows inserted and deleted; a day-first text date, a product code typed as a number in the norms
+    and as text in the export, a wildcard input (the edits of test_fast_path's
+    test_dir_text_dates_number_codes_and_wildcards)."""
     from tests.edits import delete_rows, insert_rows
     wb = build.example_dir()
+    x, n = wb["İhracat"], wb["Normlar"]
     insert_rows(wb, "İhracat", 6, copy_formulas_from=5)
-    for key, v in zip(("decl", "date", "product", "input", "qty", "destination", "certificate"),
-                      ("EXM", dt.date(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR")):
-        wb["İhracat"].cell(6, [c.key for c in build.EXPORTS].index(key) + 1, v)
+    _export(x, 6, ["EXM", dt.date(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR"])
     delete_rows(wb, "İhracat", 7)
+    n["A7"], n["B7"], n["C7"] = 5205, "IPLIK", 2
+    _export(x, 8, ["EXT", "24.03.2025", "KUMAS", "IPLIK", 100, "DE", "ATR"])
+    _export(x, 9, ["EXN", dt.date(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR"])
+    _export(x, 10, ["EXW", dt.date(2025, 3, 24), "KUMAS", "IPL*", 100, "DE", "ATR"])
+    wb["İthalat"]["B7"] = "12.02.2025"                  # an import's registration date typed as text
     return wb
 
 
 def _edited_ledger():
+    """A row inserted between the two KOMISYON lines, its date typed as day-first text and earlier than
+    the row above: every program must count it in the running cap (Harcamalar, Önceki ödemeler)."""
     from tests.edits import insert_rows
     wb = build.example_eihracat()
     insert_rows(wb, "Harcamalar", 7, copy_formulas_from=6)
-    for col, v in zip("ABCDEF", [dt.date(2025, 3, 1), "KOMISYON", "SIRKET", "Etsy", "E-000", 200000]):
+    for col, v in zip("ABCDEF", ["01.03.2025", "KOMISYON", "SIRKET", "Etsy", "E-000", 200000]):
         wb["Harcamalar"][f"{col}7"] = v
     return wb
 
@@ -73,8 +98,49 @@ CASES = {**{f"example {k}": v for k, v in build.EXAMPLES.items()},
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_libreoffice_computes_every_cell_as_the_fast_evaluator(case, profile, tmp_path):
+    _every_cell_alike(CASES[case](), case, profile, tmp_path)
+
+
+@pytest.mark.parametrize("case", ["edited dir_tev", "edited eihracat_destek"])
+def test_text_dates_alike_in_the_turkish_locale(case, profile_tr, tmp_path):
+    """The edited copies hold day-first text dates: in the Turkish locale, too, every cell is the fast
+    evaluator's (each template reads its typed dates once, with TR_DATE, and uses only that column)."""
+    _every_cell_alike(CASES[case](), case, profile_tr, tmp_path)
+
+
+def test_libreoffice_reads_a_text_date_only_outside_criteria(profile, profile_tr, tmp_path):
+    """Why the templates read typed dates with TR_DATE: what LibreOffice does with a date typed as text.
+
+    LibreOffice Help, "Detailed Calculation Settings" (help.libreoffice.org, shared/optionen/
+    detailedcalculation): text in arithmetic is converted "only if unambiguous" — integers and ISO 8601
+    dates — unless the locale reads it; and SUMIFS/COUNTIFS, like Excel's ("SUMIFS function",
+    support.microsoft.com: text values in the ranges are ignored; "COUNTIFS": a criteria range's empty
+    cells and text values are ignored), never count a text cell against a numeric bound.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = "10.02.2025", dt.date(2025, 3, 1), "2025-02-11"
+    ws["B1"], ws["B2"], ws["B3"] = 1, 10, 100
+    ws["C1"], ws["C2"], ws["C3"] = "=YEAR(A1)", "=A3+0", '=SUMIFS(B1:B3,A1:A3,"<"&DATE(2025,6,1))'
+    ws["C4"] = "=TR_DATE(A1)"
+    src = tmp_path / "probe.xlsx"
+    wb.save(src)
+    got = {}
+    for name, prof in (("system", profile), ("tr", profile_tr)):
+        out = openpyxl.load_workbook(lo.recalc(prof, src, tmp_path / name), data_only=True).active
+        got[name] = [out[c].value for c in ("C1", "C2", "C3", "C4")]
+    feb10 = dt.datetime(2025, 2, 10)
+    # Turkish reads the day-first text for YEAR (the machine's locale may not: C.UTF-8 gives #VALUE!);
+    # ISO text converts in both; SUMIFS counts only the real date cell (10) in both; TR_DATE reads
+    # the day-first text in both (a date serial, shown as the number LibreOffice saves without a format)
+    assert got["tr"][:3] == [2025, 45699, 10], got
+    assert got["system"][1:3] == [45699, 10], got
+    assert got["system"][3] == got["tr"][3] == (feb10 - dt.datetime(1899, 12, 30)).days, got
+
+
+def _every_cell_alike(wb, case, profile, tmp_path):
     src = tmp_path / f"{case.replace(' ', '_')}.xlsx"
-    build.save(CASES[case](), src)
+    build.save(wb, src)
     report = compute_file(src, tmp_path / "fast.xlsx")
     assert report.errors == [], report.summary()
     formulas_of = [(ws.title, c.coordinate) for ws in openpyxl.load_workbook(src).worksheets
@@ -99,7 +165,7 @@ PRINTED = {**{f"example {k}": (v, False) for k, v in build.EXAMPLES.items()},
 
 
 @pytest.mark.parametrize("case", list(PRINTED))
-def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, profile, tmp_path):
+def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, profile_tr, tmp_path):
     """Each visible sheet prints as one A4 page (a table too wide would spill onto more pages); on every page
     (a) each text line lies inside the page's margins (the footer alone below the bottom margin), (b) every
     non-empty cell of the print area — titles, column help and headers, instruction lines, inputs and
@@ -121,7 +187,8 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
     - Without Calibri, LibreOffice lays the sheet out in DejaVu Sans (fc-match): wider glyphs than Excel's,
       so row heights and widths come from templates/sheets.wrapped_height and width, with room to spare.
 
-    The computed case is what `trcalc compute` writes (values in place of formulas, an error row): the
+    Printed in the Turkish locale (profile_tr), as an accountant's LibreOffice shows numbers: 28.615.135,00 TL,
+    %20,00, DOĞRU. The computed case is what `trcalc compute` writes (values in place of formulas, an error row): the
     error cells print #VALUE! and the row's flag 1.
     """
     make, computed = PRINTED[case]
@@ -131,13 +198,13 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
     report = compute_file(src, fast)
     assert bool(report.errors) == computed, report.summary()
     printed = fast if computed else src            # an example is computed by LibreOffice as it prints
-    pages = printout.pages(lo.pdf(profile, printed, tmp_path / "pdf"))
+    pages = printout.pages(lo.pdf(profile_tr, printed, tmp_path / "pdf"))
     sheets = openpyxl.load_workbook(printed)
     values = openpyxl.load_workbook(fast, data_only=True)
     visible = [ws for ws in sheets.worksheets if ws.sheet_state == "visible"]
     assert len(pages) == len(visible), (len(pages), [ws.title for ws in visible])
     assert all((round(p.width), round(p.height)) in A4 for p in pages), [(p.width, p.height) for p in pages]
-    loc = printout.LOCALES[lo.locale(profile)]
+    loc = printout.LOCALES[lo.locale(profile_tr)]
     checked = 0
     for ws, page in zip(visible, pages):
         texts = printout.expected(ws, values[ws.title], loc)

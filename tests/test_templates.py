@@ -208,8 +208,10 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
     # every result cell of the examples' rows: 7 parcels × (CIF, regime, taxes); 3 export lines ×
     # applies + interest + penalty (the FIFO slot TEVs take INDEX arguments: test_dir_tev_example_values
     # checks them by hand); 7 ledger lines × (annual cap, payable); 4 declaration lines ×
-    # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty
-    assert checked == {"ithalat_vergi": 21, "dir_tev": 5, "eihracat_destek": 14, "ithalat_beyanname": 29}[name]
+    # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty; and TR_DATE on every dated row
+    # (3 imports + 4 rates + 3 exports; 7 ledger lines)
+    assert checked == {"ithalat_vergi": 21, "dir_tev": 5 + 10, "eihracat_destek": 14 + 7,
+                       "ithalat_beyanname": 29}[name]
 
 
 # --- the seed and hand-worked values where they appear ----------------------------------------

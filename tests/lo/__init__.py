@@ -80,11 +80,6 @@ def _basic() -> str:
 RECALC = ('<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
           'oor:op="fuse"><value>0</value></prop></item>\n')
 
-# Tools ▸ Options ▸ Language Settings ▸ Languages ▸ Locale setting: the displayed number format, whatever the
-# machine's LANG (the printout test compares displayed texts)
-LOCALE = ('<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
-          '<value>{}</value></prop></item>\n')
-
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -95,8 +90,16 @@ def run(profile: Path, args: list[str], timeout: int = 300) -> subprocess.Comple
                            *args], capture_output=True, text=True, timeout=timeout)
 
 
-def make_profile(profile: Path, seed: Path) -> Path:
-    """A fresh profile: started once (so LibreOffice writes its files), then given the wrappers."""
+def locale_item(locale: str) -> str:
+    """The locale setting (Tools ▸ Options ▸ Language Settings ▸ Languages ▸ Locale setting; configuration
+    /org.openoffice.Setup/L10N/ooSetupSystemLocale): how LibreOffice reads "10.02.2025" typed as text."""
+    return ('<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+            f'<value>{locale}</value></prop></item>\n')
+
+
+def make_profile(profile: Path, seed: Path, locale: str = "") -> Path:
+    """A fresh profile: started once (so LibreOffice writes its files), then given the wrappers (and the
+    locale, when one is given: else the system's)."""
     out = profile / "first"
     run(profile, ["--convert-to", "csv", "--outdir", str(out), str(seed)])
     user = profile / "user"
@@ -109,14 +112,15 @@ def make_profile(profile: Path, seed: Path) -> Path:
     text = reg.read_text(encoding="utf-8")
     if "OOXMLRecalcMode" not in text:
         text = text.replace("</oor:items>", RECALC + "</oor:items>")
-    if "ooSetupSystemLocale" not in text:
-        text = text.replace("</oor:items>", LOCALE.format("en-US") + "</oor:items>")
+    if locale and "ooSetupSystemLocale" not in text:
+        text = text.replace("</oor:items>", locale_item(locale) + "</oor:items>")
     reg.write_text(text, encoding="utf-8")
     return profile
 
 
 def locale(profile: Path) -> str:
-    """The profile's locale setting (how numbers, dates and booleans are displayed), e.g. 'en-US'."""
+    """The profile's locale setting (how numbers, dates and booleans are displayed), e.g. 'tr-TR'; 'en-US'
+    when none is set (the system's, as on the C.UTF-8 machines the tests run on)."""
     text = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
     m = re.search(r'oor:name="ooSetupSystemLocale"[^>]*><value>([^<]*)<', text)
     return m[1] if m else "en-US"

@@ -76,9 +76,10 @@ class Locale:
     thousands: str
     true: str
     false: str
+    percent_first: bool = False       # Turkish writes %20,00 for a 0.00% format
 
 
-LOCALES = {"en-US": Locale(".", ",", "TRUE", "FALSE"), "tr-TR": Locale(",", ".", "DOĞRU", "YANLIŞ")}
+LOCALES = {"en-US": Locale(".", ",", "TRUE", "FALSE"), "tr-TR": Locale(",", ".", "DOĞRU", "YANLIŞ", True)}
 _NUMBER = re.compile(r'^(#,##)?0(\.(0*)(#*))?(%?)(?: "([^"]*)")?$')
 
 
@@ -112,7 +113,8 @@ def shown(value, number_format: str, loc: Locale) -> str:
         frac = frac[:len(fixed)] + frac[len(fixed):].rstrip("0")
         text = whole + ("." + frac if frac else "")
     text = text.replace(",", "\0").replace(".", loc.decimal).replace("\0", loc.thousands)
-    return text + percent + (" " + suffix if suffix else "")
+    text = percent + text if loc.percent_first else text + percent
+    return text + (" " + suffix if suffix else "")
 
 
 def print_area(ws) -> tuple[int, int, int, int]:
