@@ -176,6 +176,7 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
     - A number wider than its column is printed as `###` ("Error Codes in LibreOffice Calc", LibreOffice
       Help: "### — The cell is not wide enough to display the contents"), so the expected text of a
       value is the cell's number format applied to the computed value (tests/lo/printout.shown).
+    Observed in these PDFs (LibreOffice's Help does not describe it; the test pins it down):
     - Text without "wrap text" runs on over empty neighbours and is cut at the edge of a filled one; text
       with it wraps at spaces within the column's width (a word longer than the width breaks between
       letters) and is cut at the row's height. LibreOffice writes only the glyphs it draws: a cut text is
@@ -184,6 +185,9 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
       columns need one page across; a single column wider than the page still counts as one page, so its
       wrapped text runs off the page unscaled (the instructions sheet's column is therefore narrower than
       the page; templates/common.INSTRUCTIONS_WIDTH).
+    - Comments are not printed: LibreOffice does not take pageSetup cellComments="atEnd" from an .xlsx
+      (the page style it makes has no "annotations" print flag), so an error cell prints #VALUE! and its
+      row's flag, not the message.
     - Without Calibri, LibreOffice lays the sheet out in DejaVu Sans (fc-match): wider glyphs than Excel's,
       so row heights and widths come from templates/sheets.wrapped_height and width, with room to spare.
 
