@@ -64,8 +64,8 @@ Notes:
   input with values in the formula cells; a subtree written several times in one formula (the
   FIFO `MATCH`) is computed once per cell; one-cell references are read without a range object.
   Every date now passes through its `TR_DATE` column (issue 12.2), one more registry call per row.
-  "Peak memory" is the process's high-water mark, so a figure measured after a larger workbook
-  in the same run (the declaration) repeats it.
+  "Peak memory" is VmHWM of the computing process (before, ru_maxrss also counted the benchmark's
+  own memory at fork, which is why the declaration showed the 10,000-line figure).
 - Load figures: gunicorn now runs gevent workers (slow clients cannot starve it); on the same
   machine the single-call throughput and p99 are within a few per cent of the sync workers'
   (4,214 req/s and 6.7 ms before; run-to-run noise here is of that order).
