@@ -5,7 +5,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 
-from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
+from .common import COMMON_HELP, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
                      read_date, table_sheet, title, with_error_flag)
 
@@ -181,6 +181,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         ("Karşılanmayan girdi satırı", '=COUNTIF({x_short},">0")', "0"),
     ], xr)
     parameters(wb)
+    errors_sheet(wb)
     return wb
 
 
