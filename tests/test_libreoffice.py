@@ -75,6 +75,8 @@ def _edited_dir():
     _export(x, 9, ["EXN", dt.date(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR"])
     _export(x, 10, ["EXW", dt.date(2025, 3, 24), "KUMAS", "IPL*", 100, "DE", "ATR"])
     wb["İthalat"]["B7"] = "12.02.2025"                  # an import's registration date typed as text
+    k = wb["Kurlar"]
+    k["A9"], k["B9"], k["C9"] = "USD", "05.05.2025", 33   # a rate dated as text: unused, counted on Özet
     return wb
 
 
