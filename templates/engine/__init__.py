@@ -18,6 +18,11 @@ compiler does not know goes to the `formulas` engine for that cell alone
 (`fallback.py`); `engine="formulas"` sends every cell there (the tests compare
 the two on every cell).
 
+Files: `reader.py` streams the cells out of the file's XML (no openpyxl object
+per cell) and `writer.py` writes a copy of the file with values in the formula
+cells, every other part untouched; openpyxl remains the path for the rare file
+the writer leaves to it.
+
 Safety (issue 10): the file is counted against budgets before it is loaded
 (`files.py`, `limits.py`); a reference to another file or a DDE link is an error
 in its own cell, naming it (`formula.py`); a formula that cannot be read errors
@@ -53,12 +58,13 @@ from calc.dates import to_serial
 from calc.errors import CalcError
 from calc.registry import REGISTRY
 
-from . import fallback, limits
-from .compile import Unsupported, compile_node
+from . import fallback, limits, reader, writer
+from .compile import Unsupported, compile_formula
 from .files import check_file, open_workbook
 from .formula import FormulaError, Pattern, parse, tokenize
 from .grid import Book, Rng
 from .limits import WorkbookError, WorkbookLimitError
+from .reader import RawBook
 from .udf import OVERRIDES, CellError
 from .values import Err
 
@@ -177,6 +183,8 @@ class _Compiler:
                 return Cell(row, col, text, hit)                 # the common case: a known pattern
         where = f"{sheet_name}!{get_column_letter(col)}{row}"
         coord = (row, col)
+        if text is None:                   # a shared formula's cell: its own text only when needed
+            text = pattern.render(row, col)
         if error is not None:
             return Cell(*coord, text, self.fixed(Err("#NAME?" if not error.unsafe else "#REF!",
                                                      f"{where}: {error.message}")))
@@ -186,7 +194,7 @@ class _Compiler:
             if hit is None:
                 try:
                     node = parse(pattern)
-                    hit = compile_node(node, self.book)
+                    hit = compile_formula(node, self.book)
                     _check_ranges(node, pattern, row, col, where)
                 except FormulaError as exc:
                     hit = exc
@@ -264,25 +272,14 @@ def _check_ranges(node, pattern: Pattern, row: int, col: int, where: str) -> Non
 def _map_inputs(inputs: list[str], refs, row: int, col: int, own: str):
     """For each input name of the compiled formula, the index of our reference it stands for
     (so the function compiled for one cell serves every cell of its pattern); None if unsure."""
-    from openpyxl.utils import column_index_from_string
-
-    from .formula import MAX_COL, MAX_ROW
     out = []
     for name in inputs:
-        m = _INPUT.match(name)
-        if not m:
+        got = _input_area(name)
+        if got is None:
             return None
-        c1 = column_index_from_string(m[2]) if m[2] else 1
-        r1 = int(m[3]) if m[3] else 1
-        if m[4] or m[5]:
-            c2 = column_index_from_string(m[4]) if m[4] else MAX_COL
-            r2 = int(m[5]) if m[5] else MAX_ROW
-        else:
-            c2, r2 = c1, r1
-        sheet = (m[1] or own).upper()
-        hits = [i for i, ref in enumerate(refs)
-                if (ref.sheet or own).upper() == sheet and ref.at(row, col) == (min(r1, r2), min(c1, c2),
-                                                                                max(r1, r2), max(c1, c2))]
+        sheet, area = got
+        sheet = (sheet or own).upper()
+        hits = [i for i, ref in enumerate(refs) if (ref.sheet or own).upper() == sheet and ref.at(row, col) == area]
         if not hits:
             return None
         out.append(hits[0])
@@ -292,17 +289,15 @@ def _map_inputs(inputs: list[str], refs, row: int, col: int, own: str):
 _INPUT = re.compile(r"^(?:'?(.+?)'?!)?\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$")
 
 
-def _input_range(book: Book, own, name: str):
+def _input_area(name: str):
+    """(sheet or None, (r1, c1, r2, c2)) of an input name of the `formulas` engine ('S'!A1:B2, A:A, 1:1),
+    corners in order; None if it is not a reference."""
     from openpyxl.utils import column_index_from_string
-    m = _INPUT.match(name)
-    if not m:
-        return None
-    sheet = own
-    if m[1]:
-        sheet = book.by_upper.get(m[1].upper())
-        if sheet is None:
-            return None
+
     from .formula import MAX_COL, MAX_ROW
+    m = _INPUT.match(name)
+    if not m or not (m[2] or m[3]):
+        return None
     c1 = column_index_from_string(m[2]) if m[2] else 1
     r1 = int(m[3]) if m[3] else 1
     if m[4] or m[5]:
@@ -312,76 +307,128 @@ def _input_range(book: Book, own, name: str):
         c2, r2 = c1, r1
     else:
         return None
-    return Rng(book, sheet, r1, c1, r2, c2)
+    return m[1], (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
-def load(wb, overrides: dict, mode: str) -> tuple[Book, list, _Compiler]:
-    """The openpyxl workbook as a Book; returns (book, formula cells in sheet/row order, compiler)."""
+def _input_range(book: Book, own, name: str):
+    got = _input_area(name)
+    if got is None:
+        return None
+    sheet = own if not got[0] else book.by_upper.get(got[0].upper())
+    return None if sheet is None else Rng(book, sheet, *got[1])
+
+
+def raw_value(v):
+    """A value as `reader` gives it, as the engine holds it (text dates read as dates)."""
+    t = type(v)
+    if t is float or t is bool:
+        return v
+    if t is str:
+        return input_value(v, "s")
+    if v[0] == "e":
+        return Err(v[1])
+    try:                                   # ("d", ISO 8601 text): a date cell (ECMA-376 §18.17.4)
+        return input_value(dt.datetime.fromisoformat(v[1].rstrip("Z")), "d")
+    except ValueError:
+        return input_value(v[1], "s")
+
+
+def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compiler]:
+    """The file's cells as a Book; returns (book, formula cells in sheet/row order, compiler)."""
     book = Book(overrides)
     compiler = _Compiler(book, mode)
     order = []
-    raw = []
-    for ws in wb.worksheets:
-        s = book.add_sheet(ws.title)
-        cells = ws._cells
-        last_row = last_col = 0
-        forms = []
-        for (r, c), cell in cells.items():
-            v = cell._value
-            if v is None:
-                continue
-            if r > last_row:
-                last_row = r
-            if c > last_col:
-                last_col = c
-            if cell.data_type == "f":
-                forms.append((r, c, cell))
-            else:
-                s.values[(r, c)] = input_value(v, cell.data_type)
-        s.max_row, s.max_col = last_row, last_col
-        raw.append((s, ws, forms))
+    for rs in raw.sheets:
+        s = book.add_sheet(rs.name)
+        s.values = {k: raw_value(v) for k, v in rs.values.items()}
+        keys = [*rs.values, *((r, c) for r, c, _, _ in rs.formulas)]
+        s.max_row = max((r for r, _ in keys), default=0)
+        s.max_col = max((c for _, c in keys), default=0)
     book.by_upper = {s.name.upper(): s for s in book.sheets}
-    _names(wb, book)
-    limits.check("formula_cells", sum(len(f) for _, _, f in raw))
-    for s, ws, forms in raw:
+    _names(raw, book)
+    for rs, s in zip(raw.sheets, book.sheets):
         last: dict[int, tuple] = {}            # per column: the pattern of the cell above, and its renderer
-        forms.sort(key=lambda t: (t[1], t[0]))
-        for r, c, cell in forms:
-            text = _formula_text(cell._value)
+        shared: dict[tuple, tuple] = {}         # a shared formula's master → its pattern (or error)
+        for r, c, text, master in sorted(rs.formulas, key=lambda t: (t[1], t[0])):
             pattern, error = None, None
-            prev = last.get(c)
-            if prev is not None and prev[1](r) == text:
-                pattern = prev[0]
+            if master is not None:              # ECMA-376 §18.3.1.40: the master's formula, moved here
+                hit = shared.get(master)
+                if hit is None:
+                    hit = shared[master] = [*_tokenize(master[2], master[0], master[1]), None]
+                elif hit[2] is not None:        # its pattern compiled already: the same closure
+                    s.formulas[(r, c)] = Cell(r, c, text, hit[2])
+                    continue
+                pattern, error = hit[0], hit[1]
             else:
-                try:
-                    pattern = tokenize(text, r, c)
-                except FormulaError as exc:
-                    pattern, error = None, exc
-                if pattern is not None:
-                    last[c] = (pattern, pattern.row_renderer(c))
-            s.formulas[(r, c)] = compiler.cell(s.name, text, pattern, error, r, c)
-        order.append((s, ws, sorted(s.formulas)))
+                prev = last.get(c)
+                if prev is not None and prev[1](r) == text:
+                    if prev[2] is not None:
+                        s.formulas[(r, c)] = Cell(r, c, text, prev[2])
+                        continue
+                    pattern = prev[0]
+                else:
+                    pattern, error = _tokenize(text, r, c)
+                    hit = last[c] = [pattern, pattern.row_renderer(c), None] if pattern is not None else None
+            cell = s.formulas[(r, c)] = compiler.cell(s.name, text, pattern, error, r, c)
+            hit = shared.get(master) if master is not None else last.get(c)
+            if hit is not None and hit[2] is None and compiler.compiled.get(pattern.key) is cell.fn:
+                hit[2] = cell.fn                 # the next cells of this column share the closure
+        order.append((s, rs, sorted(s.formulas)))
     return book, order, compiler
 
 
-def _names(wb, book: Book) -> None:
+def _tokenize(text: str, r: int, c: int):
+    try:
+        return tokenize(text, r, c), None
+    except FormulaError as exc:
+        return None, exc
+
+
+def _destination(text: str):
+    """(sheet name, (r1, c1, r2, c2)) of a defined name that is one plain range, else None."""
     from openpyxl.utils.cell import range_boundaries
-    for name, dn in wb.defined_names.items():
-        try:
-            dests = list(dn.destinations)
-        except Exception:
-            continue
+    from openpyxl.workbook.defined_name import DefinedName
+    try:
+        dests = list(DefinedName("n", attr_text=text).destinations)
         if len(dests) != 1:
-            continue
+            return None
         sheet_name, ref = dests[0]
-        s = book.sheet(sheet_name)
-        if s is None:
-            continue
-        try:
-            c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-        except (ValueError, TypeError):
-            continue
-        book.names[name.casefold()] = (s, (r1, c1, r2, c2))
+        c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if None in (c1, r1, c2, r2):
+        return None
+    return sheet_name, (r1, c1, r2, c2)
+
+
+def _names(raw: RawBook, book: Book) -> None:
+    for name, text in raw.names:
+        dest = _destination(text)
+        s = dest and book.sheet(dest[0])
+        if s is not None:
+            book.names[name.casefold()] = (s, dest[1])
+
+
+def raw_overrides(raw: RawBook) -> dict:
+    """{parameter: value} from the TRCALC_OVERRIDES named range, as `workbook_overrides` reads it."""
+    from openpyxl.utils.datetime import from_excel
+    text = next((t for n, t in raw.names if n == OVERRIDES_NAME), None)
+    dest = text and _destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs:
+        return {}
+    (r1, c1, r2, c2), rows = dest[1], []
+    for r in range(r1, r2 + 1):
+        row = []
+        for c in range(c1, c2 + 1):
+            v = rs.values.get((r, c))
+            if type(v) is tuple:
+                v = v[1]
+            elif type(v) is float and (r, c) in rs.dates:
+                v = from_excel(v)
+            row.append(v)
+        rows.append(row)
+    return overrides_from_rows(rows)
 
 
 def _run(book: Book, order) -> None:
@@ -419,22 +466,40 @@ def _in_big_stack(fn):
     return out[0] if out else None
 
 
-def _write(wb, book: Book, order) -> Report:
-    """Put each formula cell's computed value in its place; errors keep their message."""
+def _results(book: Book, order) -> tuple[Report, dict, dict]:
+    """The report, and per sheet part the computed values and the notes of cells in error."""
     report = Report()
-    for s, ws, coords in order:
+    parts, notes = {}, {}
+    done = book.done
+    for s, rs, coords in order:
+        values = parts[rs.part] = {}
         for r, c in coords:
-            report.formulas += 1
-            value = book.done.get((s.index, r, c))
+            value = done.get((s.index, r, c))
+            values[(r, c)] = value
+            if type(value) is Err:
+                coord = f"{get_column_letter(c)}{r}"
+                message = value.message or value.code
+                report.errors.append((s.name, coord, message))
+                notes.setdefault(rs.part, []).append((coord, message))
+    report.formulas = sum(len(v) for v in parts.values())
+    return report, parts, notes
+
+
+def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict) -> None:
+    """The general path for what `writer` leaves (a sheet with notes of its own, cells without their
+    address): openpyxl re-saves the file, our charts put back."""
+    from templates.build import restore_charts
+    wb = open_workbook(src)
+    by_part = {rs.part: rs.name for rs in raw.sheets}
+    for part, values in parts.items():
+        ws = wb[by_part[part]]
+        messages = dict(notes.get(part, []))
+        for (r, c), value in values.items():
             cell = ws.cell(r, c)
             if type(value) is Err:
-                where = f"{s.name}!{cell.coordinate}"
-                message = value.message or value.code
-                message = message if message.startswith(where) else message
-                report.errors.append((ws.title, cell.coordinate, message))
                 cell.value = value.code
                 cell.data_type = "e"
-                cell.comment = Comment(message, "trcalc")
+                cell.comment = Comment(messages.get(cell.coordinate, value.code), "trcalc")
             elif isinstance(value, str):
                 cell.value = value
                 cell.data_type = "s"          # text never becomes a formula
@@ -442,11 +507,12 @@ def _write(wb, book: Book, order) -> Report:
                 cell.value = int(value)
             else:
                 cell.value = value
-    return report
+    restore_charts(wb)
+    wb.save(tmp)
 
 
-def compute_workbook(src: Path, engine: str = "auto") -> tuple[object, Report]:
-    """Compute `src`; returns the openpyxl workbook holding values, and the report.
+def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dict]:
+    """Compute `src`: (what was read, the report, values per sheet part, notes per sheet part).
 
     engine: "auto" or "fast" (the compiled evaluator, the `formulas` engine for cells it
     does not know) or "formulas" (every cell by the `formulas` engine, for comparison).
@@ -454,25 +520,25 @@ def compute_workbook(src: Path, engine: str = "auto") -> tuple[object, Report]:
     if engine not in ENGINES:
         raise WorkbookError(f"bilinmeyen motor ({engine})", f"unknown engine ({engine})")
     check_file(src)
-    wb = open_workbook(src)
+    raw = reader.read(src)
     try:
-        overrides = read_rule_overrides(workbook_overrides(wb))
+        overrides = read_rule_overrides(raw_overrides(raw))
     except CalcError as exc:
         which = f"{exc.argument}: " if exc.argument else ""      # the parameter's name
         raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {which}{exc.message_tr}",
                             f"cannot read the overrides ({OVERRIDES_NAME}): {which}{exc.message_en}") from None
     mode = "formulas" if engine == "formulas" else "fast"
-    book, order, compiler = load(wb, overrides, mode)
+    book, order, compiler = load(raw, overrides, mode)
     token = OVERRIDES.set(overrides)
     try:
         _in_big_stack(lambda: _run(book, order))
     finally:
         OVERRIDES.reset(token)
-    report = _write(wb, book, order)
+    report, parts, notes = _results(book, order)
     report.engine = mode
     report.fallback = compiler.fallbacks
     report.patterns = len(compiler.compiled)
-    return wb, report
+    return raw, report, parts, notes
 
 
 def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
@@ -480,16 +546,15 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise WorkbookError("çıktı dosyası girdiyle aynı olamaz: girdi hiçbir zaman değiştirilmez",
                             "the output must not be the input: the input is never changed")
-    wb, report = compute_workbook(src, engine)
-    from templates.build import restore_charts
-    restore_charts(wb)
+    raw, report, parts, notes = compute(src, engine)
     dst.parent.mkdir(parents=True, exist_ok=True)
     # created with O_EXCL and mode 0666 less the umask, as any file the user writes (mkstemp's 0600
     # would make the result unreadable to the colleagues it is for)
     tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        wb.save(tmp)
+        if any(rs.positional for rs in raw.sheets if rs.formulas) or not writer.write(src, tmp, parts, notes):
+            _write_openpyxl(src, tmp, raw, parts, notes)
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
@@ -507,4 +572,4 @@ def compute_bytes(data: bytes) -> tuple[bytes, Report]:
 
 
 __all__ = ["CellError", "Report", "WorkbookError", "WorkbookLimitError", "compute_bytes", "compute_file",
-           "compute_workbook", "known_function_names", "register", "workbook_overrides"]
+           "compute", "known_function_names", "register", "workbook_overrides"]

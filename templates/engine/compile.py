@@ -9,6 +9,8 @@ raises `Unsupported`, and the cell goes to the `formulas` engine alone.
 """
 from __future__ import annotations
 
+import threading
+
 from calc.registry import REGISTRY
 
 from .formula import FormulaError, Node, Ref
@@ -51,7 +53,76 @@ def scalar(v):
     return v
 
 
+_STATE = threading.local()          # the repeated subtrees of the formula being compiled
+_MISSING = object()
+
+
+def compile_formula(node: Node, book):
+    """`compile_node` for a whole formula: a subtree written more than once (the template's
+    `MATCH(D5&"#"&(O5+0),…)` appears up to six times in one cell) is computed once per cell."""
+    counts: dict = {}
+
+    def walk(n):
+        if n.kind in ("call", "binary", "unary", "percent"):
+            counts[n] = counts.get(n, 0) + 1
+            if counts[n] > 1:
+                return
+        for a in n.args:
+            if isinstance(a, Node):
+                walk(a)
+    walk(node)
+    _STATE.repeated = {n for n, k in counts.items() if k > 1}
+    _STATE.done = {}
+    try:
+        return compile_node(node, book)
+    finally:
+        _STATE.repeated = _STATE.done = None
+
+
+def _once_per_cell(f):
+    last = [None, None]             # one slot: the repeats of a subtree come within one cell's computation
+
+    def once(b, s, r, c):
+        k = (s.index, r, c)
+        if last[0] == k:
+            return last[1]
+        v = f(b, s, r, c)
+        last[0], last[1] = k, v
+        return v
+    return once
+
+
+def compile_value(node: Node, book):
+    """`compile_node` where one value is wanted: a one-cell reference reads the cell directly
+    (no range object on the way — the commonest operand of arithmetic and comparisons)."""
+    if node.kind == "ref":
+        ref: Ref = node.value
+        (ar1, vr1), (ac1, vc1) = ref.r1, ref.c1
+        if (ref.r1, ref.c1) == (ref.r2, ref.c2):
+            target = resolve_ref(ref, book, None) if ref.sheet is not None else None
+            if ar1 and ac1:
+                return lambda b, s, r, c: b.get(target or s, vr1, vc1)
+            if ac1:
+                return lambda b, s, r, c: b.get(target or s, r + vr1, vc1)
+            if ar1:
+                return lambda b, s, r, c: b.get(target or s, vr1, c + vc1)
+            return lambda b, s, r, c: b.get(target or s, r + vr1, c + vc1)
+    f = compile_node(node, book)
+    return lambda b, s, r, c: scalar(f(b, s, r, c))
+
+
 def compile_node(node: Node, book):
+    repeated = getattr(_STATE, "repeated", None)
+    if repeated and node in repeated:
+        done = _STATE.done
+        hit = done.get(node)
+        if hit is None:
+            repeated.discard(node)
+            try:
+                hit = done[node] = _once_per_cell(compile_node(node, book))
+            finally:
+                repeated.add(node)
+        return hit
     k = node.kind
     if k in ("num", "str", "bool"):
         value = node.value
@@ -97,21 +168,21 @@ def compile_node(node: Node, book):
         target, (r1, c1, r2, c2) = hit
         return lambda b, s, r, c: Rng(b, target, r1, c1, r2, c2)
     if k == "unary":
-        f = compile_node(node.args[0], book)
+        f = compile_value(node.args[0], book)
 
         def neg(b, s, r, c):
-            x = to_number(scalar(f(b, s, r, c)))
+            x = to_number(f(b, s, r, c))
             return x if type(x) is Err else -x
         return neg
     if k == "percent":
-        f = compile_node(node.args[0], book)
+        f = compile_value(node.args[0], book)
 
         def pct(b, s, r, c):
-            x = to_number(scalar(f(b, s, r, c)))
+            x = to_number(f(b, s, r, c))
             return x if type(x) is Err else x / 100
         return pct
     if k == "binary":
-        return _binary(node.value, compile_node(node.args[0], book), compile_node(node.args[1], book))
+        return _binary(node.value, compile_value(node.args[0], book), compile_value(node.args[1], book))
     if k == "call":
         return _call(node, book)
     raise Unsupported(k)
@@ -120,7 +191,7 @@ def compile_node(node: Node, book):
 def _binary(op, fa, fb):
     if op in ("=", "<>", "<", ">", "<=", ">="):
         def cmp(b, s, r, c):
-            x, y = scalar(fa(b, s, r, c)), scalar(fb(b, s, r, c))
+            x, y = fa(b, s, r, c), fb(b, s, r, c)
             if type(x) is Err:
                 return x
             if type(y) is Err:
@@ -129,7 +200,7 @@ def _binary(op, fa, fb):
         return cmp
     if op == "&":
         def cat(b, s, r, c):
-            x, y = scalar(fa(b, s, r, c)), scalar(fb(b, s, r, c))
+            x, y = fa(b, s, r, c), fb(b, s, r, c)
             if type(x) is Err:
                 return x
             if type(y) is Err:
@@ -138,10 +209,10 @@ def _binary(op, fa, fb):
         return cat
 
     def arith(b, s, r, c):
-        x = to_number(scalar(fa(b, s, r, c)))
+        x = to_number(fa(b, s, r, c))
         if type(x) is Err:
             return x
-        y = to_number(scalar(fb(b, s, r, c)))
+        y = to_number(fb(b, s, r, c))
         if type(y) is Err:
             return y
         if op == "+":

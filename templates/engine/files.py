@@ -50,10 +50,44 @@ def check_file(path: Path) -> None:
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
     try:
+        no_doctype(path, sorted(n for n in names if n.lower().endswith((".xml", ".rels", ".vml"))))
         count(path, sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
         # damaged compressed data, a bad CRC, encryption: found while the sheets are read
         raise WorkbookError("dosya bozuk (sayfalar açılamadı)", "the file is damaged (its sheets cannot be unpacked)") from None
+
+
+_PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def no_doctype(path: Path, parts: list[str]) -> None:
+    """No part may declare a DTD: entities are how XML bombs grow (an xlsx never has one, ECMA-376
+    Part 2 §8.1.4), so the parsers that follow never meet one."""
+    with zipfile.ZipFile(path) as z:
+        for name in parts:
+            with z.open(name) as f:
+                head = b""
+                while True:
+                    more = f.read(1 << 16)
+                    head = _skip_prolog(head + more)
+                    if more and (len(head) < 9 or head.startswith((b"<?", b"<!--"))):
+                        continue                   # the prolog goes on past this read
+                    break
+                if head[:9].upper() == b"<!DOCTYPE" or head.startswith(b"<!ENTITY"):
+                    raise WorkbookError("dosyada izin verilmeyen XML yapısı var (DTD; XML bombası olabilir)",
+                                        "the file holds forbidden XML constructs (a DTD; possible XML bomb)")
+
+
+def _skip_prolog(data: bytes) -> bytes:
+    """`data` less its leading XML declaration, processing instructions, comments and blanks
+    (an unfinished one is kept, to be completed by the next read)."""
+    pos = 0
+    while True:
+        m = _PROLOG.match(data, pos)
+        if not m:
+            break
+        pos = m.end()
+    return data[pos:].lstrip()
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")

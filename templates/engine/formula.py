@@ -198,7 +198,12 @@ class Pattern:
         if len(merged) == 1:
             text = merged[0]
             return lambda row: text
-        return lambda row: "".join(p if p.__class__ is str else str(row + p) for p in merged)
+        fmt = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in merged)
+        offsets = [p for p in merged if not isinstance(p, str)]
+        if len(offsets) == 1:
+            (d,) = offsets
+            return lambda row: fmt.format(row + d)
+        return lambda row: fmt.format(*[row + d for d in offsets])
 
     @property
     def refs(self) -> list[Ref]:

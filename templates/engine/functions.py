@@ -283,8 +283,19 @@ def _sumif(b, args):
     return _ifs("sum")(b, [total, rng, crit])
 
 
+_COUNTIFS = _ifs("count")
+
+
 def _countif(b, args):
-    return _ifs("count")(b, args) if len(args) == 2 else VALUE
+    if len(args) != 2:
+        return VALUE
+    rng = args[0]
+    if type(rng) is Rng and rng.r1 == rng.r2 and rng.c1 == rng.c2:     # one cell: test it
+        crit = criterion(_scalar(args[1]))
+        if type(crit) is Err:
+            return crit
+        return 1.0 if crit.test(b.get(rng.sheet, rng.r1, rng.c1)) else 0.0
+    return _COUNTIFS(b, args)
 
 
 # --- lookups -----------------------------------------------------------------------------------

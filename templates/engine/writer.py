@@ -1,0 +1,212 @@
+"""The computed workbook: a copy of the input file in which each formula cell holds its value.
+
+Every part of the package is copied as it is — charts, images, data validation,
+conditional formats, page setup, parts this module does not know — and only
+the formula cells of the sheets are rewritten, streamed row by row (ECMA-376
+Part 1 §18.3.1.4 c: t="e" error, t="b" boolean, t="inlineStr" text with
+§18.3.1.53 is, a number otherwise).  The calculation chain (§18.6) lists
+formula cells; none are left, so it is dropped with its relationship and
+content type.  A cell in error gets a note with its message (§18.7 comments
+with the legacy VML drawing Excel shows them through); a sheet that already
+has notes is left to openpyxl, which merges them (`__init__._write_openpyxl`).
+
+`write` returns False, having written nothing, when the file needs that path.
+"""
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from xml.sax.saxutils import escape
+
+from .reader import column_number
+from .values import Err
+
+_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_COMMENTS = _RELS_NS + "/comments"
+_VML = _RELS_NS + "/vmlDrawing"
+_COMMENTS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+_VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")     # not allowed in XML 1.0
+# after <legacyDrawing> in CT_Worksheet's sequence (ECMA-376 Part 1 §18.3.1.99)
+_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
+                 "tableParts", "extLst")
+CHUNK = 4 << 20
+
+
+def cell_xml(value) -> tuple[bytes, bytes]:
+    """(the t attribute, the content) of a value cell holding `value`."""
+    t = type(value)
+    if t is Err:
+        return b' t="e"', b"<v>" + value.code.encode() + b"</v>"
+    if t is bool:
+        return b' t="b"', b"<v>1</v>" if value else b"<v>0</v>"
+    if t is float or t is int:
+        if t is float and not math.isfinite(value):
+            return b' t="e"', b"<v>#NUM!</v>"
+        if t is float and value.is_integer() and abs(value) < 2 ** 53:
+            value = int(value)
+        return b"", b"<v>" + repr(value).encode() + b"</v>"
+    text = escape(_ILLEGAL.sub("\ufffd", value if t is str else str(value)))
+    return b' t="inlineStr"', b'<is><t xml:space="preserve">' + text.encode() + b"</t></is>"
+
+
+def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]]) -> bool:
+    """`parts`: sheet part → {(row, col): value} for its formula cells; `notes`: sheet part →
+    [(A1 coordinate, message)] for cells in error."""
+    with zipfile.ZipFile(src) as zin:
+        rels = {p: _rels_part(p) for p in parts}
+        for part in notes:
+            old = zin.read(rels[part]).decode() if rels[part] in zin.NameToInfo else ""
+            if _COMMENTS in old or _VML in old:
+                return False
+        names = set(zin.NameToInfo)
+        new_parts, added = {}, []
+        for i, part in enumerate(sorted(notes), 1):
+            comments = _free(names, f"xl/comments/trcalc{i}.xml")
+            vml = _free(names, f"xl/drawings/trcalcComments{i}.vml")
+            new_parts[comments], new_parts[vml] = _comment_parts(notes[part])
+            added.append((part, comments, vml))
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+            for info in zin.infolist():
+                name = info.filename
+                if name == "xl/calcChain.xml":
+                    continue
+                if name in parts:
+                    note = next((a for a in added if a[0] == name), None)
+                    _sheet(zin, zout, info, parts[name], _legacy_id(note))
+                    continue
+                data = zin.read(name)
+                if name == "[Content_Types].xml":
+                    data = _content_types(data, [a[1] for a in added], bool(added))
+                elif name.endswith(".rels"):
+                    data = _without_calc_chain(data)
+                    for part, comments, vml in added:
+                        if rels[part] == name:
+                            data = _add_rels(data, part, comments, vml)
+                zout.writestr(_info(info), data)
+            for part, comments, vml in added:
+                if rels[part] not in names:
+                    zout.writestr(rels[part], _add_rels(_EMPTY_RELS, part, comments, vml))
+            for name, data in new_parts.items():
+                zout.writestr(name, data)
+    return True
+
+
+def _info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    out = zipfile.ZipInfo(info.filename, info.date_time)
+    out.compress_type = zipfile.ZIP_DEFLATED
+    out.external_attr = info.external_attr
+    return out
+
+
+def _free(names: set, name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    n = 0
+    while name in names:
+        n += 1
+        name = f"{stem}_{n}.{ext}"
+    names.add(name)
+    return name
+
+
+def _rels_part(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+def _relative(part: str, target: str) -> str:
+    import posixpath
+    return posixpath.relpath(target, posixpath.dirname(part))
+
+
+_EMPTY_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+
+
+def _legacy_id(note) -> str | None:
+    return None if note is None else "rIdTrcalcVml"
+
+
+def _add_rels(data: bytes, part: str, comments: str, vml: str) -> bytes:
+    extra = (f'<Relationship Id="rIdTrcalcComments" Type="{_COMMENTS}" Target="{_relative(part, comments)}"/>'
+             f'<Relationship Id="rIdTrcalcVml" Type="{_VML}" Target="{_relative(part, vml)}"/>').encode()
+    end = data.rfind(b"</")
+    return data[:end] + extra + data[end:]
+
+
+def _without_calc_chain(data: bytes) -> bytes:
+    return re.sub(rb"<Relationship\b[^>]*?/calcChain\"[^>]*/>", b"", data)
+
+
+def _content_types(data: bytes, comments: list[str], vml: bool) -> bytes:
+    data = re.sub(rb'<Override\b[^>]*PartName="/xl/calcChain.xml"[^>]*/>', b"", data)
+    extra = "".join(f'<Override PartName="/{c}" ContentType="{_COMMENTS_CT}"/>' for c in comments)
+    if vml and not re.search(rb'<Default\b[^>]*Extension="vml"', data, re.I):
+        extra = f'<Default Extension="vml" ContentType="{_VML_CT}"/>' + extra
+    end = data.rfind(b"</")
+    return data[:end] + extra.encode() + data[end:]
+
+
+def _comment_parts(notes: list[tuple[str, str]]) -> tuple[bytes, bytes]:
+    """The comments part and its VML drawing, as openpyxl writes them (the same XML Excel reads)."""
+    from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
+    from openpyxl.xml.functions import tostring
+    records = []
+    for coord, message in notes:
+        rec = CommentRecord(ref=coord, author="trcalc")
+        rec.text.t = message
+        records.append(rec)
+    sheet = CommentSheet.from_comments(records)
+    return tostring(sheet.to_tree()), sheet.write_shapes()
+
+
+def _sheet(zin, zout, info, values: dict, legacy_id: str | None) -> None:
+    with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
+        head = f.read(CHUNK)
+        m = re.search(rb"<(\w+:)?worksheet\b", head)
+        p = (m[1] or b"") if m else b""
+        cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.S)
+        formula = re.compile(rb"<" + p + rb"f[\s>/]")
+        ref = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+        drop = re.compile(rb'\s(?:t|cm)="[^"]*"')
+        row_end = b"</" + p + b"row>"
+
+        def replace(m):
+            inner = m[3]
+            if inner is None or not formula.search(inner):
+                return m[0]
+            attrs = m[1]
+            r = ref.search(attrs)
+            if r is None:
+                return m[0]
+            key = (int(r[2]), column_number(r[1].decode()))
+            if key not in values:
+                return m[0]
+            t, content = cell_xml(values[key])
+            return b"<" + p + b"c" + drop.sub(b"", attrs) + t + b">" + content + b"</" + p + b"c>"
+
+        data = head
+        while True:
+            more = f.read(CHUNK)
+            if not more:
+                break
+            data += more
+            cut = data.rfind(row_end)
+            if cut < 0:
+                continue
+            cut += len(row_end)
+            out.write(cell.sub(replace, data[:cut]))
+            data = data[cut:]
+        data = cell.sub(replace, data)
+        if legacy_id:
+            data = _with_legacy_drawing(data, p, legacy_id)
+        out.write(data)
+
+
+def _with_legacy_drawing(data: bytes, p: bytes, rid: str) -> bytes:
+    element = (b"<" + p + b'legacyDrawing xmlns:r="' + _RELS_NS.encode() + b'" r:id="' + rid.encode() + b'"/>')
+    names = b"|".join(n.encode() for n in _AFTER_LEGACY)
+    m = re.search(rb"<" + p + rb"(?:" + names + rb")\b|</" + p + rb"worksheet>", data)
+    at = m.start() if m else len(data)
+    return data[:at] + element + data[at:]
