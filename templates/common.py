@@ -24,7 +24,8 @@ from calc.money import fmt_rate
 from calc.rules.store import book
 from calc.tev import CERTIFICATES
 
-from .sheets import DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, Flavour, print_setup, protect, title, unlock
+from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, Flavour, print_setup, protect, title,
+                     unlock, wrapped_height)
 
 MARK = "trcalc:"
 PARAM_ROWS = 20
@@ -107,17 +108,25 @@ def parameters(wb) -> None:
     print_setup(ws, 80, f"A1:C{end}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
+# One column as wide as a portrait A4 page inside the margins (595 pt − 2 × 0.4 in = 538 pt; sheets.py's
+# POINTS_PER_WIDTH): fitting to the page width scales columns, never one column's wrapped text, so a wider
+# column would run off the page in LibreOffice.
+INSTRUCTIONS_WIDTH = 74
+
+
 def instructions(wb, heading: str, lines: list[str]) -> None:
     ws = wb.create_sheet("Talimatlar", 0)
     ws["A1"] = heading
     ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = wrapped_height(heading, INSTRUCTIONS_WIDTH, 16, bold=True)
     for r, line in enumerate(lines, start=3):
         ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
-        # an explicit height: every program then wraps within the page (about 95 characters a line at 11 pt)
-        ws.row_dimensions[r].height = 15 * (len(line) // 95 + 1) + 3
-    ws.column_dimensions["A"].width = 100
+        # an explicit height, from the wrapped line count: every program then shows every line in full
+        ws.row_dimensions[r].height = wrapped_height(line, INSTRUCTIONS_WIDTH)
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     protect(ws)
-    print_setup(ws, 100 - 10, f"A1:A{len(lines) + 2}")
+    print_setup(ws, INSTRUCTIONS_WIDTH, f"A1:A{len(lines) + 2}")
 
 
 def rule(name: str):

@@ -16,6 +16,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from calc.eexport import SUPPORTS
@@ -25,7 +26,7 @@ from .common import COMMON_HELP, MARK, instructions, lists, parameters, pct, rul
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
                      read_date,
                      fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
-                     with_error_flag)
+                     with_error_flag, wrapped_height)
 
 KIND = "eihracat_destek"
 SHEET, TABLE = "Harcamalar", "Harcamalar"
@@ -122,9 +123,12 @@ def _support_summary(wb, rows, codes) -> None:
     ws["G3"], ws["H3"] = ERROR_HEADER, f"=SUM({led['l_' + ERROR_KEY]})"
     headers = ["Destek", "Yıl", "Harcama", "Ödenecek destek", "Yıllık üst sınır", "Kalan sınır",
                "1. çeyrek", "2. çeyrek", "3. çeyrek", "4. çeyrek", "İlk 3 yıllık süre sonu", ERROR_HEADER]
+    widths = (14, 7, 17, 17, 17, 17, 17, 17, 17, 17, 12, 10)   # a money column holds "19,076,055.00 TL"
     for i, h in enumerate(headers, start=1):
         c = ws.cell(HEADER_ROW, i, h)
         c.fill, c.font = HEADER_FILL, HEADER_FONT
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[HEADER_ROW].height = max(wrapped_height(h, w, bold=True) for h, w in zip(headers, widths))
     r = FIRST_ROW
     for offset in (0, 1):
         for code in SUPPORTS.codes:
@@ -152,7 +156,7 @@ def _support_summary(wb, rows, codes) -> None:
                 c = ws.cell(r, i, flavour.apply(formula))
                 c.number_format = number_format
             r += 1
-    for letter, width in zip("ABCDEFGHIJKL", (14, 7, 16, 16, 16, 16, 14, 14, 14, 14, 14, 12)):
+    for letter, width in zip("ABCDEFGHIJKL", widths):
         ws.column_dimensions[letter].width = width
     protect(ws)
     add_support_chart(ws)

@@ -109,6 +109,7 @@ def last_row(rows: int) -> int:
 def title(ws, text: str, help_text: str) -> None:
     ws["A1"] = text
     ws["A1"].font = TITLE_FONT
+    ws.row_dimensions[1].height = round(TITLE_FONT.sz * 1.3 + 3)     # a 14 pt title does not fit the 15 pt default row
     ws["A2"] = help_text
     ws["A2"].alignment = Alignment(wrap_text=False)
 
@@ -148,9 +149,11 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
         h = ws.cell(HEADER_ROW, i, col.header)
         h.fill, h.font = HEADER_FILL, HEADER_FONT
         h.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[letter].width = col.width
+        ws.column_dimensions[letter].width = width(col)
         if col.help:
-            ws.cell(3, i, col.help).font = Font(italic=True, size=8, color="595959")
+            c = ws.cell(3, i, col.help)
+            c.font = Font(italic=True, size=HELP_SIZE, color="595959")
+            c.alignment = Alignment(wrap_text=True, vertical="bottom")
         for r in range(FIRST_ROW, end + 1):
             c = ws.cell(r, i)
             if col.fmt:
@@ -169,15 +172,65 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                                 error="Listeden bir kod seçin / choose a code from the list")
             dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
             ws.add_data_validation(dv)
-    ws.row_dimensions[HEADER_ROW].height = 45
+    # wrapped texts need rows tall enough for their lines: a cell's text is clipped at its row's height
+    ws.row_dimensions[3].height = max([wrapped_height(c.help, width(c), HELP_SIZE) for c in cols if c.help], default=None)
+    ws.row_dimensions[HEADER_ROW].height = max(wrapped_height(c.header, width(c), 11, bold=True) for c in cols)
     ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{end}"
     t = Table(displayName=table, ref=ref)
     t.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(t)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     protect(ws)
-    print_setup(ws, sum(c.width for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}")
+    print_setup(ws, sum(width(c) for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}")
     return ws
+
+
+HELP_SIZE = 8
+# A column's width is counted in the default font's digit widths (ECMA-376 Part 1, §18.3.1.13 col
+# @width); LibreOffice, lacking Calibri, lays the sheet out in DejaVu Sans (headers in DejaVu Serif Bold),
+# whose digit is 0.636 em: about 7 pt a width unit at 11 pt. The letter widths below are safe highs
+# (capitals are wider; bold serif widest), so an estimate errs towards a taller row.
+POINTS_PER_WIDTH = 7.0
+
+
+def _em(ch: str, bold: bool) -> float:
+    if ch.isupper():
+        return 0.86 if bold else 0.78
+    return 0.74 if bold else 0.62
+
+
+def _text_width(word: str, size: float, bold: bool = False) -> float:
+    """A word's width in column-width units (see POINTS_PER_WIDTH), with the cell's padding."""
+    return (sum(_em(ch, bold) for ch in word) * size + 4) / POINTS_PER_WIDTH
+
+
+def width(col: Col) -> float:
+    """The column's printed width: its own, widened so no word of its header or help is broken mid-word
+    (a program breaks a word that does not fit a line at any letter)."""
+    words = [_text_width(w, 11, bold=True) for w in col.header.split()]
+    words += [_text_width(w, HELP_SIZE) for w in col.help.split()]
+    return round(max([col.width, *words]), 1)
+
+
+def wrapped_lines(text: str, columns: float, size: float = 11, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped at its spaces in a column `columns` wide (a safe, high count):
+    words are laid out greedily, as a program wraps them."""
+    room = columns * POINTS_PER_WIDTH - 4
+    space = _em("n", bold) * size * 0.5
+    lines, used = 1, 0.0
+    for word in text.split():
+        w = sum(_em(ch, bold) for ch in word) * size
+        if used and used + space + w > room:
+            lines, used = lines + 1, 0.0
+        used += (space if used else 0) + w
+        while used > room:                          # a word longer than the line is broken at letters
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def wrapped_height(text: str, columns: float, size: float = 11, bold: bool = False) -> float:
+    """A row height (points) that shows `text` wrapped in a column `columns` wide, every line in full."""
+    return round(wrapped_lines(text, columns, size, bold) * size * 1.3 + 3)
 
 
 def print_setup(ws, width: float, area: str, repeat: str | None = None) -> None:

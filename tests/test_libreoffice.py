@@ -4,17 +4,20 @@ LibreOffice (Debian's libreoffice-calc-nogui with the Python script provider, in
 tests/setup-libreoffice.sh) loads each example and edited copy, recalculates every formula —
 trcalc functions through Basic wrappers that call the registry by the script provider (see
 tests/lo/__init__.py for the documented mechanisms) — and every formula cell is compared with the
-fast evaluator's value.  Then each example is printed to PDF: one A4 page per sheet, which means every
-table fits the page width (a table too wide would spill onto more pages).
+fast evaluator's value.  Then each example, and one after `trcalc compute` with an error row, is printed to
+PDF and read back (tests/lo/printout.py): one A4 page per sheet, every text inside the margins and in full,
+no lines drawn over each other.
 """
 import datetime as dt
 
 import openpyxl
 import pytest
 
-from templates import build
+from templates import build, ithalat
 from templates.engine import compute_file
+from templates.sheets import ERROR_KEY, fill, letters
 from tests import lo
+from tests.lo import printout
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("libreoffice")]
 A4 = {(595, 842), (842, 595)}
@@ -163,11 +166,74 @@ def _every_cell_alike(wb, case, profile, tmp_path, at_least: int = 50):
     assert len(formulas_of) >= at_least
 
 
-@pytest.mark.parametrize("name", list(build.EXAMPLES))
-def test_each_example_prints_one_a4_page_per_sheet(name, profile, tmp_path):
-    src = tmp_path / f"{name}.xlsx"
-    build.save(build.EXAMPLES[name](), src)
-    pages = lo.pdf_pages(lo.pdf(profile, src, tmp_path / "pdf"))
-    visible = [ws for ws in openpyxl.load_workbook(src).worksheets if ws.sheet_state == "visible"]
+def _error_row():
+    """The import example after `trcalc compute`, one parcel with a negative value: its computed cells are
+    #VALUE! (the message in a comment) and its flag column says 1."""
+    wb = build.example_ithalat()
+    fill(wb[ithalat.SHEET], ithalat.PARCELS, [{}] * 7 + [{"date": dt.date(2025, 3, 1), "goods": -5, "origin": "DE", "fx": None}])
+    return wb
+
+
+PRINTED = {**{f"example {k}": (v, False) for k, v in build.EXAMPLES.items()},
+           "computed ithalat_vergi with an error row": (_error_row, True)}
+
+
+@pytest.mark.parametrize("case", list(PRINTED))
+def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, profile_tr, tmp_path):
+    """Each visible sheet prints as one A4 page (a table too wide would spill onto more pages); on every page
+    (a) each text line lies inside the page's margins (the footer alone below the bottom margin), (b) every
+    non-empty cell of the print area — titles, column help and headers, instruction lines, inputs and
+    computed values as the cell's number format shows them — is printed in full, and (c) no glyphs are
+    drawn over each other.
+
+    How LibreOffice lays out and clips a cell's text, and so what the checks look for:
+    - A number wider than its column is printed as `###` ("Error Codes in LibreOffice Calc", LibreOffice
+      Help: "### — The cell is not wide enough to display the contents"), so the expected text of a
+      value is the cell's number format applied to the computed value (tests/lo/printout.shown).
+    Observed in these PDFs (LibreOffice's Help does not describe it; the test pins it down):
+    - Text without "wrap text" runs on over empty neighbours and is cut at the edge of a filled one; text
+      with it wraps at spaces within the column's width (a word longer than the width breaks between
+      letters) and is cut at the row's height. LibreOffice writes only the glyphs it draws: a cut text is
+      absent from the PDF, not hidden by a clip path, so comparing strings finds it where boxes cannot.
+    - "Fit to width" (pageSetup fitToWidth=1, fitToHeight=0; ECMA-376 §18.3.1.63) scales the page until its
+      columns need one page across; a single column wider than the page still counts as one page, so its
+      wrapped text runs off the page unscaled (the instructions sheet's column is therefore narrower than
+      the page; templates/common.INSTRUCTIONS_WIDTH).
+    - Comments are not printed: LibreOffice does not take pageSetup cellComments="atEnd" from an .xlsx
+      (the page style it makes has no "annotations" print flag), so an error cell prints #VALUE! and its
+      row's flag, not the message.
+    - Without Calibri, LibreOffice lays the sheet out in DejaVu Sans (fc-match): wider glyphs than Excel's,
+      so row heights and widths come from templates/sheets.wrapped_height and width, with room to spare.
+
+    Printed in the Turkish locale (profile_tr), as an accountant's LibreOffice shows numbers: 28.615.135,00 TL,
+    %20,00, DOĞRU. The computed case is what `trcalc compute` writes (values in place of formulas, an error row): the
+    error cells print #VALUE! and the row's flag 1.
+    """
+    make, computed = PRINTED[case]
+    src = tmp_path / "src.xlsx"
+    build.save(make(), src)
+    fast = tmp_path / "fast.xlsx"
+    report = compute_file(src, fast)
+    assert bool(report.errors) == computed, report.summary()
+    printed = fast if computed else src            # an example is computed by LibreOffice as it prints
+    pages = printout.pages(lo.pdf(profile_tr, printed, tmp_path / "pdf"))
+    sheets = openpyxl.load_workbook(printed)
+    values = openpyxl.load_workbook(fast, data_only=True)
+    visible = [ws for ws in sheets.worksheets if ws.sheet_state == "visible"]
     assert len(pages) == len(visible), (len(pages), [ws.title for ws in visible])
-    assert all((round(w), round(h)) in A4 for w, h in pages), pages
+    assert all((round(p.width), round(p.height)) in A4 for p in pages), [(p.width, p.height) for p in pages]
+    loc = printout.LOCALES[lo.locale(profile_tr)]
+    checked = 0
+    for ws, page in zip(visible, pages):
+        texts = printout.expected(ws, values[ws.title], loc)
+        assert texts, ws.title
+        assert printout.missing(page, texts) == {}, ws.title
+        assert printout.outside(page, *printout.margins(ws)) == [], ws.title
+        assert printout.overlapping(page) == [], ws.title
+        checked += len(texts)
+    assert checked > 100
+    if computed:
+        ws = values[ithalat.SHEET]
+        flag = letters(ithalat.PARCELS)
+        row = [ws[f"{flag[k]}12"].value for k in ("taxes", "landed", ERROR_KEY)]
+        assert row == ["#VALUE!", "#VALUE!", 1]                 # printed in full, as checked above

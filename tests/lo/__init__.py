@@ -118,6 +118,14 @@ def make_profile(profile: Path, seed: Path, locale: str = "") -> Path:
     return profile
 
 
+def locale(profile: Path) -> str:
+    """The profile's locale setting (how numbers, dates and booleans are displayed), e.g. 'tr-TR'; 'en-US'
+    when none is set (the system's, as on the C.UTF-8 machines the tests run on)."""
+    text = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    m = re.search(r'oor:name="ooSetupSystemLocale"[^>]*><value>([^<]*)<', text)
+    return m[1] if m else "en-US"
+
+
 def recalc(profile: Path, src: Path, outdir: Path) -> Path:
     """LibreOffice loads `src` (recalculating every formula) and saves it as .xlsx in `outdir`."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -145,4 +153,4 @@ def pdf_pages(path: Path) -> list[tuple[float, float]]:
     return pages
 
 
-__all__ = ["make_profile", "pdf", "pdf_pages", "recalc", "soffice", "sys"]
+__all__ = ["locale", "make_profile", "pdf", "pdf_pages", "recalc", "soffice", "sys"]
