@@ -183,7 +183,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         ("Karşılanmayan girdi satırı", '=COUNTIF({x_short},">0")', "0"),
         # Kurlar has no formulas (rates may be typed below the table): a date typed there as text is
         # matched by no program (an exact date criterion skips text cells), so it is counted here
-        ("Kurlar: tarihi metin olarak yazılmış kur (kullanılmaz: tarih olarak yazın)",
+        ("Kurlar: tarihi metin olan kur (kullanılmaz)",
          f"=COUNTA({typed_dates})-COUNT({typed_dates})", "0"),
     ], xr)
     parameters(wb)
