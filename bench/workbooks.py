@@ -25,6 +25,7 @@ def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
         {"product": "KUMAS", "input": "BOYA", "consumption": 0.03, "waste": 0.1},
     ])
     if fx != "TCMB":
+        _rows_for(wb, "Kurlar", 12 * 28 * 2)
         _fill(wb["Kurlar"], RATES, [{"currency": c, "date": d(2025, m, day),
                                      "rate": fx if fx is not None else 30 + m / 10 + (c == "EUR")}
                                     for m in range(1, 13) for day in range(1, 29) for c in ("USD", "EUR")])
@@ -45,6 +46,17 @@ def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
             wb["İhracat"].cell(middle, col, v)
     build.save(wb, path)
     return path
+
+
+def _rows_for(wb, sheet: str, n: int) -> None:
+    """Make the table on `sheet` hold n rows, inserting rows inside it with their formulas copied — as
+    the template tells the accountant to (each row's read date comes from its own formula)."""
+    from templates.sheets import FIRST_ROW
+    from tests.edits import insert_rows
+    ws = wb[sheet]
+    have = max(r for (r, c), cell in ws._cells.items() if cell.data_type == "f") - FIRST_ROW + 1
+    if n > have:
+        insert_rows(wb, sheet, FIRST_ROW + 1, n - have, copy_formulas_from=FIRST_ROW)
 
 
 def ithalat_beyanname(lines: int, path: Path) -> Path:

@@ -341,6 +341,8 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compile
     for rs in raw.sheets:
         s = book.add_sheet(rs.name)
         s.values = {k: raw_value(v) for k, v in rs.values.items()}
+        i = s.index
+        book.done.update({(i, r, c): v for (r, c), v in s.values.items()})   # one look-up per read, not three
         keys = [*rs.values, *((r, c) for r, c, _, _ in rs.formulas)]
         s.max_row = max((r for r, _ in keys), default=0)
         s.max_col = max((c for _, c in keys), default=0)

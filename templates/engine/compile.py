@@ -108,7 +108,24 @@ def compile_value(node: Node, book):
                 return lambda b, s, r, c: b.get(target or s, vr1, c + vc1)
             return lambda b, s, r, c: b.get(target or s, r + vr1, c + vc1)
     f = compile_node(node, book)
+    if node.kind in _SCALAR_KINDS:
+        return f
     return lambda b, s, r, c: scalar(f(b, s, r, c))
+
+
+_SCALAR_KINDS = {"num", "str", "bool", "err", "missing", "unary", "percent", "binary"}   # never a range
+# functions that read one value from an argument (a one-cell reference is read directly): IF's test,
+# the IS… functions, N, NOT, text functions, and every registry function (`registry_call`)
+_FIRST_VALUE = {"IF", "IFERROR", "IFNA"}
+_VALUE_ARGS = {"N", "NOT", "ISBLANK", "ISNUMBER", "ISTEXT", "ISERROR", "ISNA", "LEN", "UPPER", "TRIM"}
+
+
+def _one_cell(node) -> bool:
+    return node.kind == "ref" and (node.value.r1, node.value.c1) == (node.value.r2, node.value.c2)
+
+
+def _arg(node, book):
+    return compile_value(node, book) if _one_cell(node) else compile_node(node, book)
 
 
 def compile_node(node: Node, book):
@@ -236,7 +253,12 @@ def _call(node: Node, book):
     if name in BLOCKED:
         raise FormulaError(f"{name} işlevi güvenlik için hesaplanmaz", f"the {name} function is not computed, "
                                                                         "for safety", unsafe=True)
-    args = [compile_node(a, book) for a in node.args]
+    if name in REGISTRY or name in _VALUE_ARGS:
+        args = [_arg(a, book) for a in node.args]
+    elif name in _FIRST_VALUE and node.args:
+        args = [_arg(node.args[0], book), *(compile_node(a, book) for a in node.args[1:])]
+    else:
+        args = [compile_node(a, book) for a in node.args]
     if name in REGISTRY:
         fn = REGISTRY[name]
         if len(args) > len(fn.args):

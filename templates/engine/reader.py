@@ -36,10 +36,17 @@ _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
+    n = _COLUMNS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = n
     return n
+
+
+_COLUMNS: dict = {}
 
 
 @dataclass
@@ -154,13 +161,26 @@ def _date_styles(z: zipfile.ZipFile) -> set[int]:
     return out
 
 
+class _Positional(Exception):
+    """A cell without its address: read the sheet again, following rows as they start."""
+
+
 def _sheet(z, s: RawSheet, strings, date_styles, date1904: bool) -> None:
+    try:
+        _cells(z, s, strings, date_styles, date1904, ("end",))        # half the events: the common case
+    except _Positional:
+        s.values.clear(), s.dates.clear(), s.formulas.clear()
+        s.positional = True
+        _cells(z, s, strings, date_styles, date1904, ("start", "end"))
+
+
+def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None:
     C, V, F, IS, T, ROW = MAIN + "c", MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t", MAIN + "row"
     values, dates, formulas = s.values, s.dates, s.formulas
     masters: dict[str, tuple] = {}
     row = 0
     col = 0
-    for event, el in iterparse(z.open(s.part), events=("start", "end")):
+    for event, el in iterparse(z.open(s.part), events=events):
         tag = el.tag
         if event == "start":
             if tag == ROW:
@@ -174,9 +194,10 @@ def _sheet(z, s: RawSheet, strings, date_styles, date1904: bool) -> None:
                 m = _REF.fullmatch(ref)
                 col = column_number(m[1])
                 row = int(m[2])
+            elif len(events) == 1:
+                raise _Positional
             else:
                 col += 1
-                s.positional = True
             t = el.get("t", "n")
             f = el.find(F)
             if f is not None:

@@ -180,7 +180,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None) -> None:
             r = ref.search(attrs)
             if r is None:
                 return m[0]
-            key = (int(r[2]), column_number(r[1].decode()))
+            key = (int(r[2]), column_number(r[1].decode("ascii")))
             if key not in values:
                 return m[0]
             t, content = cell_xml(values[key])
