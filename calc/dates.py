@@ -26,10 +26,25 @@ _SERIAL_TEXT = re.compile(r"^\d{1,7}(\.\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 
 
+# Türkiye's time: UTC+3 all year since the Council of Ministers decision of 7 September 2016
+# (RG 08.09.2016, 29821: summer time kept permanently). A fixed offset, so it needs no tz database
+# (xlwings Lite's Pyodide has none) and a server on UTC still changes day at Istanbul's midnight.
+ISTANBUL = dt.timezone(dt.timedelta(hours=3), "TRT")
+
+
+def istanbul_today(now: dt.datetime | None = None) -> dt.date:
+    """The date in Türkiye at `now` (default: the present moment).
+
+    >>> istanbul_today(dt.datetime(2026, 11, 24, 22, 30, tzinfo=dt.timezone.utc))
+    datetime.date(2026, 11, 25)
+    """
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(ISTANBUL).date()
+
+
 def today() -> dt.date:
-    """Today, or TRCALC_TODAY (ISO) when set: lets a whole team or a test pin 'today'."""
+    """Today in Türkiye, or TRCALC_TODAY (ISO) when set: lets a whole team or a test pin 'today'."""
     pinned = os.environ.get("TRCALC_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return dt.date.fromisoformat(pinned) if pinned else istanbul_today()
 
 
 def from_serial(n: int) -> dt.date:

@@ -18,6 +18,7 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
 from calc import CalcError
+from calc.dates import istanbul_today
 from calc.money import fmt, fmt_num
 from calc.present import breakdown_text
 from calc.registry import REGISTRY
@@ -117,7 +118,7 @@ def page(name: str):
               for a in fn.args]
     return render_template("calc.html", fn=fn, fields=fields, errors=form.errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
-                           countries=countries(), today=dt.date.today().strftime("%d.%m.%Y"),
+                           countries=countries(), today=istanbul_today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)
 
 

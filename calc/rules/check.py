@@ -13,12 +13,12 @@ they refuse to start on rules that fail the check, with the check's message.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 from pathlib import Path
 
 from .sources import source_problems
+from ..dates import istanbul_today
 from ..errors import CalcError
 from .store import REQUIRED, RULES_DIR, RulesFileError, load, missing_parameters
 
@@ -40,7 +40,7 @@ def check(replacement: Path | None = None, directory: Path | None = None) -> tup
                        for n in missing]
     # A parameter the code uses needs a value in force today, unless its last value ends on an
     # explicit `to:` date (a repealed rule: a call after it is a clear "no rule" error).
-    on = dt.date.today()     # the real date: TRCALC_TODAY pins calculations, not the data's freshness
+    on = istanbul_today()     # the real date: TRCALC_TODAY pins calculations, not the data's freshness
     stale = []
     for name in sorted(REQUIRED):
         try:
@@ -69,7 +69,7 @@ def require_valid() -> None:
 
     Checked once per rules folder and day in a process (an app factory may run often in tests).
     """
-    _require(os.environ.get("TRCALC_RULES_DIR") or str(RULES_DIR), dt.date.today())
+    _require(os.environ.get("TRCALC_RULES_DIR") or str(RULES_DIR), istanbul_today())
 
 
 @functools.lru_cache(maxsize=16)
