@@ -5,9 +5,9 @@ import datetime as dt
 
 from openpyxl import Workbook
 
-from .common import COMMON_HELP, instructions, lists, errors_sheet, parameters, pct, rule, workbook
-from .sheets import (DATE, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
-                     read_date, table_sheet, title, with_error_flag)
+from .common import COMMON_HELP, errors_sheet, instructions, lists, parameters, pct, rule, workbook
+from .sheets import (DATE, FIRST_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
+                     letters, read_date, table_sheet, title, with_error_flag)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
@@ -56,7 +56,6 @@ RATES = [
     Col("currency", "Döviz", 10, TEXT),
     Col("date", "Tarih", 12, DATE, help="ihracat tarihi"),
     Col("rate", "Kur (TL)", 12, "#,##0.0000", help="TCMB döviz kuru"),
-    read_date(),
 ]
 _NORM = "{n_product},{product}{r},{n_input},{input}{r}"
 SLOTS = 3
@@ -70,8 +69,8 @@ def _slot(s: int) -> list[Col]:
     cur = at % "currency"
     # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB)
     tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{day}{r}")
-    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_day}},{{day}}{{r}})=0,'
-          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_day}},{{day}}{{r}})))')
+    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})=0,'
+          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})))')
     used = (f"MAX(0,MIN({{before}}{{r}}+{{need}}{{r}},{at % 'after'})-MAX({{before}}{{r}},{at % 'before'}))")
     return [
         Col(f"decl{s}", f"{s}. ithalat beyannamesi", 16, None,
@@ -144,7 +143,9 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         "TEV'e dahildir — GGM 75325507 sayılı yazı) ve atık / ikincil ürün oranı (ekonomik değeri olan, "
         "yurt içinde ayrıca beyan edilip vergisi ödenen: TEV'e dahil edilmez, ithalattan düşülür).",
         "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru. Bir tarih ve döviz için kur yazılmamışsa "
-        "ihracat tarihinin gümrük kuru (TCMB, TR_CUSTOMS_FX) kullanılır. TL (TRY) ithalatta kur 1'dir.",
+        "ihracat tarihinin gümrük kuru (TCMB, TR_CUSTOMS_FX) kullanılır. TL (TRY) ithalatta kur 1'dir. "
+        "Kurların tarihini tarih olarak girin: metin olarak yazılmış bir tarih (hücre biçimi Metin) "
+        "kullanılmaz; Özet sayfası böyle satırları sayar.",
         "İhracat sayfası: her satır ürünün bir girdisi içindir (iki girdi için iki satır); satırlar her sırada "
         "girilebilir, araya satır eklenebilir. Her satır en çok 3 ithalat beyannamesi kullanır; daha fazlası "
         "gerekirse Kontrol sütunu uyarır: satırı ikiye bölün.",
@@ -169,6 +170,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     table_sheet(wb, SHEET, "İhracat ve TEV", "Her ihracat satırı için FIFO tahsis, TEV, gecikme zammı ve ceza.",
                 EXPORTS, rows, TABLE, codes, refs)
     xr = ranges(SHEET, EXPORTS, rows, "x")
+    typed_dates = f"'Kurlar'!${letters(RATES)['date']}${FIRST_ROW}:${letters(RATES)['date']}$1048576"
     ws = wb.create_sheet("Özet", 5)
     title(ws, "Özet", "TEV, gecikme zammı ve para cezası toplamları.")
     summary_rows(wb, ws, [
@@ -179,6 +181,10 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         ("Toplam para cezası", "=SUM({x_penalty})", TL),
         ("Genel toplam", "=SUM({x_tev})+SUM({x_interest})+SUM({x_penalty})", TL),
         ("Karşılanmayan girdi satırı", '=COUNTIF({x_short},">0")', "0"),
+        # Kurlar has no formulas (rates may be typed below the table): a date typed there as text is
+        # matched by no program (an exact date criterion skips text cells), so it is counted here
+        ("Kurlar: tarihi metin olan kur (kullanılmaz)",
+         f"=COUNTA({typed_dates})-COUNT({typed_dates})", "0"),
     ], xr)
     parameters(wb)
     errors_sheet(wb)

@@ -223,7 +223,11 @@ def test_dir_text_dates_number_codes_and_wildcards(tmp_path):
     _export(x, 9, ["EXN", d(2025, 3, 24), "5205", "IPLIK", 100, "DE", "ATR"])  # the code as text
     _export(x, 10, ["EXW", d(2025, 3, 24), "KUMAS", "IPL*", 100, "DE", "ATR"])  # a wildcard input
     wb["İthalat"]["B7"] = "12.02.2025"                   # the third import's date typed as text
+    k = wb["Kurlar"]
+    k["A9"], k["B9"], k["C9"] = "USD", "05.05.2025", 33    # a rate dated as text, below the table
     out, _ = _both(wb, tmp_path)
+    # Kurlar has no formulas, so a text-dated rate is used by no program: Özet counts it
+    assert out["Özet"]["A12"].value.startswith("Kurlar: tarihi metin") and out["Özet"]["B12"].value == 1
     ws = out["İhracat"]
     rank = [c.key for c in IMPORTS].index("rank") + 1
     # 15.01 < 10.02 < 12.02: the text-dated import is still the third of IPLIK (FIFO), as a date would be

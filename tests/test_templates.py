@@ -209,8 +209,8 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
     # applies + interest + penalty (the FIFO slot TEVs take INDEX arguments: test_dir_tev_example_values
     # checks them by hand); 7 ledger lines × (annual cap, payable); 4 declaration lines ×
     # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty; and TR_DATE on every dated row
-    # (3 imports + 4 rates + 3 exports; 7 ledger lines)
-    assert checked == {"ithalat_vergi": 21, "dir_tev": 5 + 10, "eihracat_destek": 14 + 7,
+    # (3 imports + 3 exports; 7 ledger lines)
+    assert checked == {"ithalat_vergi": 21, "dir_tev": 5 + 6, "eihracat_destek": 14 + 7,
                        "ithalat_beyanname": 29}[name]
 
 

@@ -54,3 +54,53 @@ def test_a_date_that_cannot_be_read_errors_its_row_with_the_message(tmp_path):
     out = openpyxl.load_workbook(tmp_path / "out.xlsx")["Harcamalar"]
     assert out[f"{flag}6"].value == 1 and out[f"{flag}5"].value == 0
     assert out["N5"].value == 30000                          # the first REKLAM row: 50 % × 60,000
+
+
+# --- any workbook: text dates as LibreOffice reads them in the Turkish locale ----------------------
+
+# (formula, expected) on A1 = "10.02.2025" (text), A2 = 2025-03-01 (a date), A3 = "2025-02-11" (text),
+# B1:B3 = 1, 10, 100.  Expected values follow LibreOffice in the Turkish locale (tests/test_libreoffice.py
+# computes the same sheet) and Excel's documentation: arithmetic and date functions read date text
+# (10 Feb 2025 = serial 45698, 11 Feb = 45699); criteria ranges skip text cells ("SUMIFS function",
+# support.microsoft.com: text values are ignored; "COUNTIFS function": a criteria range's text values are
+# ignored), so only A2 (1 March, B2 = 10) is below 1 June; a text criterion matches the text itself; a
+# text value is not a number (ISNUMBER) and compares greater than any number ("Calculation operators and
+# precedence in Excel": numbers < text), so in SUMPRODUCT only A2 is below 1 June again.
+FOREIGN = {
+    "C1": ("=YEAR(A1)", 2025), "C2": ("=MONTH(A1)", 2), "C3": ("=A1+0", 45698), "C4": ("=A3+1", 45700),
+    "C5": ('=SUMIFS(B1:B3,A1:A3,"<"&DATE(2025,6,1))', 10), "C6": ('=COUNTIFS(A1:A3,">0")', 1),
+    "C7": ('=COUNTIF(A1:A3,"10.02.2025")', 1), "C8": ("=ISNUMBER(A1)", False),
+    "C9": ("=SUMPRODUCT((A1:A3<DATE(2025,6,1))*B1:B3)", 10), "C10": ("=ISNA(MATCH(DATE(2025,2,10),A1:A3,0))", True),
+    "C11": ("=A1-A2", 45698 - 45717), "C12": ("=TR_DATE(A1)", 45698),
+}
+
+
+def foreign_text_dates() -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = "10.02.2025", dt.date(2025, 3, 1), "2025-02-11"
+    ws["B1"], ws["B2"], ws["B3"] = 1, 10, 100
+    for cell, (formula, _) in FOREIGN.items():
+        ws[cell] = formula
+    return wb
+
+
+def test_any_workbook_reads_text_dates_in_arithmetic_and_skips_them_in_criteria(tmp_path):
+    foreign_text_dates().save(tmp_path / "in.xlsx")
+    report = compute_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", "fast")
+    assert report.errors == []
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    got = {cell: out[cell].value for cell in FOREIGN}
+    assert got == {cell: expected for cell, (_, expected) in FOREIGN.items()}
+
+
+def test_the_formulas_engine_reads_one_cell_of_date_text_day_first(tmp_path):
+    """A cell the `formulas` engine computes (engine="formulas", or a construct the fast evaluator lacks)
+    gets one cell's date text as its date: by itself `formulas` reads MONTH("10.02.2025") as 10 (month
+    first) and "10.02.2025"+0 as #VALUE!.  (Its criteria convert some text — "2025-02-11" counts against
+    ">0" — unlike Excel and LibreOffice: criteria are the fast evaluator's.)"""
+    foreign_text_dates().save(tmp_path / "in.xlsx")
+    compute_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", "formulas")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    arithmetic = ("C1", "C2", "C3", "C4", "C11", "C12")
+    assert {c: out[c].value for c in arithmetic} == {c: FOREIGN[c][1] for c in arithmetic}

@@ -33,8 +33,9 @@ Overrides: a named range TRCALC_OVERRIDES (two columns, parameter | value, the
 as it does in Excel through the add-in.
 
 Text dates: a text cell holding a day-first date (24.11.2026, as Turkish users
-type it) or an ISO date is read as that date by every formula — the way Excel
-and LibreOffice read it in the Turkish locale (issue 12.2).
+type it) or an ISO date stays text — SUMIFS/COUNTIFS criteria, MATCH, ISNUMBER
+and comparisons see text — and arithmetic and date functions read it as that
+date: what Excel and LibreOffice do in the Turkish locale (issue 12.2).
 """
 from __future__ import annotations
 
@@ -115,25 +116,6 @@ class Report:
 
 # --- loading ----------------------------------------------------------------------------------
 
-_DAY_FIRST = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*")
-_ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
-
-
-def _text_date(s: str):
-    m = _DAY_FIRST.fullmatch(s)
-    parts = (int(m[3]), int(m[2]), int(m[1])) if m else None
-    if parts is None:
-        m = _ISO.fullmatch(s)
-        parts = (int(m[1]), int(m[2]), int(m[3])) if m else None
-    if parts is None:
-        return None
-    try:
-        d = dt.date(*parts)
-    except ValueError:
-        return None
-    return float(to_serial(d)) if dt.date(1900, 3, 1) <= d <= dt.date(9999, 12, 31) else None
-
-
 def input_value(v, data_type: str):
     """An openpyxl cell value as the engine holds it (numbers are floats; dates are serials)."""
     t = type(v)
@@ -142,10 +124,8 @@ def input_value(v, data_type: str):
     if t is int:
         return float(v)
     if t is str:
-        if data_type == "e":
-            return Err(v)
-        d = _text_date(v) if v[:1].isdigit() else None
-        return v if d is None else d
+        # a date typed as text stays text (criteria skip it); arithmetic reads it (values.to_number)
+        return Err(v) if data_type == "e" else v
     if isinstance(v, dt.datetime):
         return float(to_serial(v.date())) + (v - dt.datetime.combine(v.date(), dt.time())).total_seconds() / 86400
     if isinstance(v, dt.date):

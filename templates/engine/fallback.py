@@ -14,7 +14,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")     # formulas' progress bars are noi
 
 import numpy as np  # noqa: E402
 
-from .values import Err  # noqa: E402
+from .values import Err, text_date  # noqa: E402
 
 _REGISTERED = False
 
@@ -47,10 +47,16 @@ def compile_cell(text: str):
     return func, list(func.inputs)
 
 
-def _to_engine(v):
+def _to_engine(v, scalar: bool = False):
     import schedula as sh
     if v is None:
         return sh.EMPTY
+    if scalar and type(v) is str:
+        # one cell's date text goes in as its date (the `formulas` engine would read "10.02.2025"
+        # month-first); in a range it stays text, as criteria see it (values.text_date)
+        d = text_date(v)
+        if d is not None:
+            return d
     if type(v) is Err:
         from .udf import CellError
         return CellError(v.message) if v.message else _xl()(v.code)
@@ -82,7 +88,7 @@ def evaluate(func, inputs: list[str], ranges) -> object:
     args = []
     for rng in ranges:
         if rng.size == 1:
-            args.append(_to_engine(rng.book.get(rng.sheet, rng.r1, rng.c1)))
+            args.append(_to_engine(rng.book.get(rng.sheet, rng.r1, rng.c1), scalar=True))
         else:
             rows = rng.rows()
             w = rng.shape[1]

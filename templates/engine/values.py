@@ -10,8 +10,11 @@ empty cell counts as 0).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+
+from calc.dates import to_serial
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,35 @@ def text_number(s: str) -> float | None:
     return None
 
 
+# A date typed as text: day-first (24.11.2026) or ISO (2026-11-24).  Excel and LibreOffice convert it
+# in arithmetic and date functions when the locale reads it (LibreOffice Help, "Detailed Calculation
+# Settings": ISO always, other dates only in the locale's order); trcalc reads it as the Turkish locale
+# does.  Criteria never convert it (a text cell is not counted by "<"&A5: "SUMIFS function",
+# support.microsoft.com), so only `to_number` calls this.
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*")
+_ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
+
+
+def text_date(s: str) -> float | None:
+    """The date serial of day-first or ISO date text, else None."""
+    if not s[:1].isdigit() and not s[:1].isspace():
+        return None
+    m = _DAY_FIRST.fullmatch(s)
+    parts = (int(m[3]), int(m[2]), int(m[1])) if m else None
+    if parts is None:
+        m = _ISO.fullmatch(s)
+        parts = (int(m[1]), int(m[2]), int(m[3])) if m else None
+    if parts is None:
+        return None
+    try:
+        d = dt.date(*parts)
+    except ValueError:
+        return None
+    return float(to_serial(d)) if dt.date(1900, 3, 1) <= d <= dt.date(9999, 12, 31) else None
+
+
 def to_number(v):
-    """A value in arithmetic: blank 0, TRUE 1, number-like text converted, other text #VALUE!."""
+    """A value in arithmetic: blank 0, TRUE 1, number-like and date text converted, other text #VALUE!."""
     if v is None:
         return 0.0
     t = type(v)
@@ -52,6 +82,8 @@ def to_number(v):
         return float(v)
     if t is str:
         x = text_number(v)
+        if x is None:
+            x = text_date(v)
         return VALUE if x is None else x
     if t is Err:
         return v
