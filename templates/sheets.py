@@ -181,7 +181,8 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     ws.add_table(t)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     protect(ws)
-    print_setup(ws, sum(width(c) for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}")
+    print_setup(ws, sum(width(c) for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}",
+                keys=("A:B", width(cols[0]) + width(cols[1])))
     return ws
 
 
@@ -233,13 +234,39 @@ def wrapped_height(text: str, columns: float, size: float = 11, bold: bool = Fal
     return round(wrapped_lines(text, columns, size, bold) * size * 1.3 + 3)
 
 
-def print_setup(ws, width: float, area: str | None, repeat: str | None = None) -> None:
+# A landscape A4 page inside 0.4 in margins holds 784 pt, 112 width units at POINTS_PER_WIDTH. A table
+# fitted into one page wide is scaled down; below MIN_SCALE its text is too small to read (the 35-column
+# DİR export table would print at 3 pt), so such a table prints over as many pages across as keep it
+# readable (6.6 pt for 11 pt text), its key columns repeated on each (§18.2.5 definedName _xlnm.Print_Titles).
+LANDSCAPE_UNITS = 112
+MIN_SCALE = 0.6
+
+
+def pages_across(width: float, key_width: float = 0) -> int:
+    """Pages across a table `width` wide needs to print at MIN_SCALE or more, `key_width` repeated on each.
+
+    >>> pages_across(100), pages_across(438, 28)
+    (1, 3)
+    """
+    n = 1
+    while (width + (n - 1) * key_width) * MIN_SCALE > n * LANDSCAPE_UNITS:
+        n += 1
+    return n
+
+
+def print_setup(ws, width: float, area: str | None, repeat: str | None = None,
+                keys: tuple[str, float] | None = None) -> None:
     """A4, fitted to one page wide (as many tall as needed), landscape when wider than a portrait page,
     header rows repeated, comments (error messages) printed at the end. ECMA-376 Part 1, §18.3.1.63
-    pageSetup (fitToWidth/fitToHeight, orientation, cellComments) and §18.3.1.65 pageSetUpPr fitToPage."""
+    pageSetup (fitToWidth/fitToHeight, orientation, cellComments) and §18.3.1.65 pageSetUpPr fitToPage.
+    `keys` — (columns "A:B", their width): a table too wide to read on one page prints over more pages
+    across, these columns repeated on each."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if width > 95 else "portrait"
-    ws.page_setup.fitToWidth = 1
+    across = pages_across(width, keys[1]) if keys else 1
+    ws.page_setup.fitToWidth = across
+    if across > 1:
+        ws.print_title_cols = keys[0]
     ws.page_setup.fitToHeight = 0
     ws.page_setup.cellComments = "atEnd"
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

@@ -199,6 +199,15 @@ def missing(page: Page, texts: dict[str, str]) -> dict[str, str]:
 FOOTER = re.compile(r"—\d+/\d+$")     # "&A — &P / &N" (sheets.print_setup), whitespace removed
 
 
+def by_sheet(pages: list[Page]) -> dict[str, list[Page]]:
+    """Pages grouped by the sheet named in their footer ("&A — &P / &N"; the name without its spaces)."""
+    out: dict[str, list[Page]] = {}
+    for page in pages:
+        footer = next((line.text for line in page.lines if FOOTER.search(line.text)), "")
+        out.setdefault(FOOTER.sub("", footer), []).append(page)
+    return out
+
+
 def outside(page: Page, left: float, right: float, top: float, bottom: float) -> list[Box]:
     """Lines not inside the page's margins (points): every line within the left and right margins and below
     the top margin; only the footer ("Sheet — 1 / 4") below the bottom margin, and still on the page.
