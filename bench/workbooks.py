@@ -54,7 +54,8 @@ def _rows_for(wb, sheet: str, n: int) -> None:
     from templates.sheets import FIRST_ROW
     from tests.edits import insert_rows
     ws = wb[sheet]
-    have = max(r for (r, c), cell in ws._cells.items() if cell.data_type == "f") - FIRST_ROW + 1
+    rows = [r for (r, c), cell in ws._cells.items() if cell.data_type == "f"]
+    have = max(rows) - FIRST_ROW + 1 if rows else n          # no formulas: values may go anywhere below
     if n > have:
         insert_rows(wb, sheet, FIRST_ROW + 1, n - have, copy_formulas_from=FIRST_ROW)
 

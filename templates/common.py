@@ -108,6 +108,33 @@ def parameters(wb) -> None:
     print_setup(ws, 80, f"A1:C{end}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
+# Where a computed workbook lists its errors (issue 12.5): an error value prints as "#VALUE!" and its
+# message sits in the cell's note, which LibreOffice does not print from an .xlsx (Excel prints notes
+# "at end"). `trcalc compute` and the server write every error cell here — sheet, cell, message — so the
+# page an accountant files says what failed. Nothing is styled below the header: the rows are appended.
+ERRORS_NAME = "TRCALC_ERRORS"
+ERRORS_WIDTHS = (16, 8, 50)          # Sayfa | Hücre | Açıklama: a portrait page
+
+
+def errors_sheet(wb) -> None:
+    ws = wb.create_sheet("Hatalar")
+    title(ws, "Hatalar / errors",
+          "trcalc compute ve sunucu, hesapladığı kitapta hata veren her hücreyi buraya yazar. "
+          "Excel'de iletiyi hücrenin üzerine gelince görürsünüz.")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:C2")
+    ws.row_dimensions[2].height = wrapped_height(ws["A2"].value, sum(ERRORS_WIDTHS))
+    for i, (h, w) in enumerate(zip(("Sayfa", "Hücre", "Açıklama"), ERRORS_WIDTHS), start=1):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+        letter = chr(ord("A") + i - 1)
+        ws.column_dimensions[letter].width = w
+        ws.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
+    wb.defined_names[ERRORS_NAME] = DefinedName(ERRORS_NAME, attr_text=f"Hatalar!$A${FIRST_ROW}:$C${FIRST_ROW}")
+    protect(ws)
+    print_setup(ws, sum(ERRORS_WIDTHS), None, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
 # One column as wide as a portrait A4 page inside the margins (595 pt − 2 × 0.4 in = 538 pt; sheets.py's
 # POINTS_PER_WIDTH): fitting to the page width scales columns, never one column's wrapped text, so a wider
 # column would run off the page in LibreOffice.

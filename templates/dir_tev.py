@@ -5,7 +5,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 
-from .common import COMMON_HELP, instructions, lists, parameters, pct, rule, workbook
+from .common import COMMON_HELP, errors_sheet, instructions, lists, parameters, pct, rule, workbook
 from .sheets import (DATE, FIRST_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
                      letters, read_date, table_sheet, title, with_error_flag)
 
@@ -187,6 +187,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
          f"=COUNTA({typed_dates})-COUNT({typed_dates})", "0"),
     ], xr)
     parameters(wb)
+    errors_sheet(wb)
     return wb
 
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from calc.eexport import SUPPORTS
 from calc.rules.store import book
 
-from .common import COMMON_HELP, MARK, instructions, lists, parameters, pct, rule, workbook
+from .common import COMMON_HELP, MARK, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
                      read_date,
                      fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
@@ -104,6 +104,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     table_sheet(wb, SHEET, "Harcama defteri", "Satırlar her sırada olabilir.", LEDGER, rows, TABLE, codes)
     _support_summary(wb, rows, codes)
     parameters(wb)
+    errors_sheet(wb)
     return wb
 
 

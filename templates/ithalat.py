@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from calc.money import fmt
 
-from .common import COMMON_HELP, history, instructions, lists, parameters, workbook
+from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, workbook
 from .sheets import (DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title,
                      with_error_flag)
 
@@ -72,6 +72,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         ("Toplam maliyet, TL (kurlu satırlar)", '=SUMIFS({p_landed},{p_currency},"TL")', TL),
     ], refs)
     parameters(wb)
+    errors_sheet(wb)
     return wb
 
 

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from calc.customs import PAYMENTS
 from calc.money import fmt
 
-from .common import COMMON_HELP, history, instructions, lists, parameters, pct, rule, workbook
+from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
                      call, fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
                      error_count, with_error_flag)
@@ -161,6 +161,7 @@ def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT
     refs = ranges(LINES, LINE_COLS, rows, "k")
     _header(wb, codes, refs, fx_default)
     parameters(wb)
+    errors_sheet(wb)
     return wb
 
 

@@ -233,7 +233,7 @@ def wrapped_height(text: str, columns: float, size: float = 11, bold: bool = Fal
     return round(wrapped_lines(text, columns, size, bold) * size * 1.3 + 3)
 
 
-def print_setup(ws, width: float, area: str, repeat: str | None = None) -> None:
+def print_setup(ws, width: float, area: str | None, repeat: str | None = None) -> None:
     """A4, fitted to one page wide (as many tall as needed), landscape when wider than a portrait page,
     header rows repeated, comments (error messages) printed at the end. ECMA-376 Part 1, §18.3.1.63
     pageSetup (fitToWidth/fitToHeight, orientation, cellComments) and §18.3.1.65 pageSetUpPr fitToPage."""
@@ -246,7 +246,8 @@ def print_setup(ws, width: float, area: str, repeat: str | None = None) -> None:
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.print_area = area
+    if area:                       # None: whatever the sheet holds once computed
+        ws.print_area = area
     if repeat:
         ws.print_title_rows = repeat
     ws.oddFooter.center.text = "&A — &P / &N"

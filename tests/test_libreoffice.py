@@ -201,7 +201,8 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
       the page; templates/common.INSTRUCTIONS_WIDTH).
     - Comments are not printed: LibreOffice does not take pageSetup cellComments="atEnd" from an .xlsx
       (the page style it makes has no "annotations" print flag), so an error cell prints #VALUE! and its
-      row's flag, not the message.
+      row's flag; the message is printed on the Hatalar sheet, where `trcalc compute` lists every error
+      cell (sheet, cell, message) — checked in full below like every other cell.
     - Without Calibri, LibreOffice lays the sheet out in DejaVu Sans (fc-match): wider glyphs than Excel's,
       so row heights and widths come from templates/sheets.wrapped_height and width, with room to spare.
 
@@ -237,3 +238,6 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
         flag = letters(ithalat.PARCELS)
         row = [ws[f"{flag[k]}12"].value for k in ("taxes", "landed", ERROR_KEY)]
         assert row == ["#VALUE!", "#VALUE!", 1]                 # printed in full, as checked above
+        listed = [r for r in values["Hatalar"].iter_rows(min_row=5, values_only=True)]
+        assert (ithalat.SHEET, f"{flag['taxes']}12") in {r[:2] for r in listed}
+        assert all("esya_bedeli" in r[2] for r in listed if r[0] == ithalat.SHEET), listed   # the message, printed

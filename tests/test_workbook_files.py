@@ -182,3 +182,26 @@ def test_cells_without_their_address(tmp_path):
             z.writestr(n, data)
     compute_file(src, tmp_path / "out.xlsx")
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]["C1"].value == 6
+
+
+@pytest.mark.parametrize("own_note", [False, True], ids=["streamed copy", "through openpyxl"])
+def test_every_error_is_listed_where_it_prints(own_note, tmp_path):
+    """Issue 12.5: an error cell prints as #VALUE!; the Hatalar sheet (the TRCALC_ERRORS range) lists each
+    one with its message, in wrapped rows tall enough to print them — whichever way the copy is written."""
+    from templates import ithalat
+    from templates.sheets import FIRST_ROW, fill, letters
+    wb = build.example_ithalat()
+    fill(wb[ithalat.SHEET], ithalat.PARCELS, [{}] * 2 + [{"date": dt.date(2025, 3, 1), "goods": -5, "origin": "DE"}])
+    if own_note:                         # a note of the accountant's on that sheet: openpyxl merges the notes
+        wb[ithalat.SHEET]["A1"].comment = Comment("kontrol edildi", "Ayşe")
+    src = tmp_path / "in.xlsx"
+    build.save(wb, src)
+    report = compute_file(src, tmp_path / "out.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    listed = list(out["Hatalar"].iter_rows(min_row=FIRST_ROW, values_only=True))
+    assert [tuple(r[:3]) for r in listed] == [tuple(e) for e in report.errors]
+    taxes = f"{letters(ithalat.PARCELS)['taxes']}{FIRST_ROW + 2}"
+    assert (ithalat.SHEET, taxes) in {r[:2] for r in listed}
+    assert all("esya_bedeli" in r[2] and " — " in r[2] for r in listed)       # Turkish, then English
+    assert out["Hatalar"].row_dimensions[FIRST_ROW].height >= 30                # two lines of a 50-wide column
+    assert out[ithalat.SHEET][taxes].value == "#VALUE!"

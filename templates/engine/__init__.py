@@ -487,7 +487,26 @@ def _results(book: Book, order) -> tuple[Report, dict, dict]:
     return report, parts, notes
 
 
-def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict) -> None:
+ERRORS_NAME = "TRCALC_ERRORS"
+MAX_LISTED = 5_000
+
+
+def _listing(raw: RawBook, report: Report):
+    """The error list for the TRCALC_ERRORS range (its first cell; the templates' Hatalar sheet):
+    (sheet part, first row, first column, rows of sheet | cell | message), or None."""
+    text = next((t for n, t in raw.names if n == ERRORS_NAME), None)
+    dest = text and _destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs or not report.errors:
+        return None
+    rows = list(report.errors[:MAX_LISTED])
+    more = len(report.errors) - MAX_LISTED
+    if more > 0:
+        rows.append(("", "", f"… ve {more} hücre daha — … and {more} more cells"))
+    return rs.part, dest[1][0], dest[1][1], rows
+
+
+def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, listing=None) -> None:
     """The general path for what `writer` leaves (a sheet with notes of its own, cells without their
     address): openpyxl re-saves the file, our charts put back."""
     from templates.build import restore_charts
@@ -509,6 +528,19 @@ def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict)
                 cell.value = int(value)
             else:
                 cell.value = value
+    if listing:
+        from openpyxl.styles import Alignment
+        part, r1, c1, rows = listing
+        ws = wb[by_part[part]]
+        from templates.sheets import wrapped_height
+        for i, values in enumerate(rows):
+            for j, v in enumerate(values):
+                cell = ws.cell(r1 + i, c1 + j, v)
+                cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[r1 + i].height = max(
+                wrapped_height(str(v), ws.column_dimensions[get_column_letter(c1 + j)].width or 8.43)
+                for j, v in enumerate(values))
     restore_charts(wb)
     wb.save(tmp)
 
@@ -555,8 +587,10 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        if any(rs.positional for rs in raw.sheets if rs.formulas) or not writer.write(src, tmp, parts, notes):
-            _write_openpyxl(src, tmp, raw, parts, notes)
+        listing = _listing(raw, report)
+        if (any(rs.positional for rs in raw.sheets if rs.formulas)
+                or not writer.write(src, tmp, parts, notes, listing)):
+            _write_openpyxl(src, tmp, raw, parts, notes, listing)
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):

@@ -19,6 +19,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
+from openpyxl.utils import get_column_letter
+
 from .reader import column_number
 from .values import Err
 
@@ -51,15 +53,23 @@ def cell_xml(value) -> tuple[bytes, bytes]:
     return b' t="inlineStr"', b'<is><t xml:space="preserve">' + text.encode() + b"</t></is>"
 
 
-def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]]) -> bool:
+def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]], listing=None) -> bool:
     """`parts`: sheet part → {(row, col): value} for its formula cells; `notes`: sheet part →
-    [(A1 coordinate, message)] for cells in error."""
+    [(A1 coordinate, message)] for cells in error; `listing`: (sheet part, first row, first column,
+    rows of values) appended below everything on that sheet (the error list)."""
     with zipfile.ZipFile(src) as zin:
         rels = {p: _rels_part(p) for p in parts}
         for part in notes:
             old = zin.read(rels[part]).decode() if rels[part] in zin.NameToInfo else ""
             if _COMMENTS in old or _VML in old:
                 return False
+        appended = {}
+        if listing:
+            part, r1, c1, rows = listing
+            xml = zin.read(part)
+            if any(int(n) >= r1 for n in re.findall(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"', xml)):
+                return False                   # something is there already: openpyxl places the rows
+            appended[part] = _rows_xml(xml, r1, c1, rows)
         names = set(zin.NameToInfo)
         new_parts, added = {}, []
         for i, part in enumerate(sorted(notes), 1):
@@ -74,7 +84,7 @@ def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str
                     continue
                 if name in parts:
                     note = next((a for a in added if a[0] == name), None)
-                    _sheet(zin, zout, info, parts[name], _legacy_id(note))
+                    _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name))
                     continue
                 data = zin.read(name)
                 if name == "[Content_Types].xml":
@@ -161,7 +171,45 @@ def _comment_parts(notes: list[tuple[str, str]]) -> tuple[bytes, bytes]:
     return tostring(sheet.to_tree()), sheet.write_shapes()
 
 
-def _sheet(zin, zout, info, values: dict, legacy_id: str | None) -> None:
+def _rows_xml(sheet_xml: bytes, r1: int, c1: int, rows: list[tuple]) -> bytes:
+    """Rows of text cells, each in its column's style (§18.3.1.13 col: style, width) and as tall as
+    its wrapped text needs (the printout shows every line)."""
+    from templates.sheets import wrapped_height
+    styles, widths = {}, {}
+    for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*)/?>", sheet_xml):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m[1]))
+        for c in range(int(attrs.get(b"min", 0)), int(attrs.get(b"max", 0)) + 1):
+            if b"style" in attrs:
+                styles[c] = attrs[b"style"].decode()
+            if b"width" in attrs:
+                widths[c] = float(attrs[b"width"])
+    m = re.search(rb"<(\w+:)?worksheet\b", sheet_xml)
+    p = (m[1] or b"").decode() if m else ""
+    out = []
+    for i, values in enumerate(rows):
+        r = r1 + i
+        height = max(wrapped_height(str(v), widths.get(c1 + j, 8.43)) for j, v in enumerate(values))
+        cells = []
+        for j, v in enumerate(values):
+            c = c1 + j
+            t, content = cell_xml(v)
+            style = f' s="{styles[c]}"' if c in styles else ""
+            cells.append(f'<{p}c r="{get_column_letter(c)}{r}"{style}'.encode() + t + b">" + content + f"</{p}c>".encode())
+        out.append(f'<{p}row r="{r}" ht="{height}" customHeight="1">'.encode() + b"".join(cells) + f"</{p}row>".encode())
+    return b"".join(out)
+
+
+def _append_rows(data: bytes, p: bytes, rows: bytes) -> bytes:
+    end = data.find(b"</" + p + b"sheetData>")
+    if end >= 0:
+        return data[:end] + rows + data[end:]
+    m = re.search(rb"<" + p + rb"sheetData\s*/>", data)
+    if m is None:
+        return data
+    return data[:m.start()] + b"<" + p + b"sheetData>" + rows + b"</" + p + b"sheetData>" + data[m.end():]
+
+
+def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None) -> None:
     with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
         head = f.read(CHUNK)
         m = re.search(rb"<(\w+:)?worksheet\b", head)
@@ -199,6 +247,8 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None) -> None:
             out.write(cell.sub(replace, data[:cut]))
             data = data[cut:]
         data = cell.sub(replace, data)
+        if rows:
+            data = _append_rows(data, p, rows)
         if legacy_id:
             data = _with_legacy_drawing(data, p, legacy_id)
         out.write(data)
