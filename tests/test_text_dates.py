@@ -72,6 +72,13 @@ FOREIGN = {
     "C7": ('=COUNTIF(A1:A3,"10.02.2025")', 1), "C8": ("=ISNUMBER(A1)", False),
     "C9": ("=SUMPRODUCT((A1:A3<DATE(2025,6,1))*B1:B3)", 10), "C10": ("=ISNA(MATCH(DATE(2025,2,10),A1:A3,0))", True),
     "C11": ("=A1-A2", 45698 - 45717), "C12": ("=TR_DATE(A1)", 45698),
+    # a criterion written as date text, with A4 = 2025-02-10 (a date), B4 = 1000: the Turkish locale reads
+    # it as the date — equal: that day's date cells and the text itself (A1 + A4 = 1 + 1000); a bound: date
+    # cells only (A4 ≤ 10 Feb; A4 < 1 Mar); unequal: all but those two (A2 + A3 = 10 + 100); an ISO one
+    # matches the ISO text in A3
+    "C13": ('=SUMIFS(B1:B4,A1:A4,"10.02.2025")', 1001), "C14": ('=SUMIFS(B1:B4,A1:A4,"<=10.02.2025")', 1000),
+    "C15": ('=SUMIFS(B1:B4,A1:A4,"<>10.02.2025")', 110), "C16": ('=SUMIFS(B1:B4,A1:A4,"<2025-03-01")', 1000),
+    "C17": ('=COUNTIF(A1:A4,"2025-02-11")', 1),
 }
 
 
@@ -80,6 +87,7 @@ def foreign_text_dates() -> openpyxl.Workbook:
     ws = wb.active
     ws["A1"], ws["A2"], ws["A3"] = "10.02.2025", dt.date(2025, 3, 1), "2025-02-11"
     ws["B1"], ws["B2"], ws["B3"] = 1, 10, 100
+    ws["A4"], ws["B4"] = dt.date(2025, 2, 10), 1000
     for cell, (formula, _) in FOREIGN.items():
         ws[cell] = formula
     return wb

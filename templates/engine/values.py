@@ -228,6 +228,14 @@ def _criterion(c) -> Criterion:
             return Criterion(None, lambda v: not (v is None or v == ""))
     x = text_number(rest)
     up = rest.upper()
+    if x is None and op not in ("", "=", "<>"):
+        x = text_date(rest)                   # "<10.02.2025": a date bound, on date cells only
+    elif x is None and text_date(rest) is not None:
+        # "10.02.2025": the date cells of that day and the text itself (LibreOffice, Turkish locale)
+        keys = (("n", text_date(rest)), ("s", rest.casefold()))
+        if op == "<>":
+            return Criterion(None, lambda v, keys=keys: cell_key(v) not in keys)
+        return Criterion(None, lambda v, keys=keys: cell_key(v) in keys)
     if x is not None:
         if op in ("", "="):
             k = ("n", x)
