@@ -23,23 +23,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("libreoffice")]
 A4 = {(595, 842), (842, 595)}
 
 
-@pytest.fixture(scope="module")
-def profile(tmp_path_factory):
+def _profile(tmp_path_factory, name: str, **kw):
     if lo.soffice() is None:
         pytest.fail("LibreOffice is not installed: run tests/setup-libreoffice.sh (make test does)")
-    seed = tmp_path_factory.mktemp("seed") / "seed.xlsx"
+    seed = tmp_path_factory.mktemp(f"seed_{name}") / "seed.xlsx"
     build.save(build.example_ithalat(), seed)
-    return lo.make_profile(tmp_path_factory.mktemp("lo_profile"), seed)
+    return lo.make_profile(tmp_path_factory.mktemp(f"lo_profile_{name}"), seed, **kw)
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory):
+    return _profile(tmp_path_factory, "system")
 
 
 @pytest.fixture(scope="module")
 def profile_tr(tmp_path_factory):
     """LibreOffice in the Turkish locale, where it reads "10.02.2025" typed as text as 10 February."""
-    if lo.soffice() is None:
-        pytest.fail("LibreOffice is not installed: run tests/setup-libreoffice.sh (make test does)")
-    seed = tmp_path_factory.mktemp("seed_tr") / "seed.xlsx"
-    build.save(build.example_ithalat(), seed)
-    return lo.make_profile(tmp_path_factory.mktemp("lo_profile_tr"), seed, locale="tr-TR")
+    return _profile(tmp_path_factory, "tr", locale="tr-TR")
 
 
 def _values(path, formulas_of):
