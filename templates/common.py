@@ -178,7 +178,8 @@ COMMON_HELP = [
     "ekibin sunucusundaki Office eklentisiyle, Excel olmadan `trcalc compute GİRDİ.xlsx ÇIKTI.xlsx` ya da "
     "sunucuya yükleyerek hesaplanır.",
     "Bir satırdaki hata hücresi (#VALUE! ya da # ile başlayan metin) hangi bağımsız değişkenin neden hatalı "
-    "olduğunu Türkçe ve İngilizce söyler; hesap dökümü için ilgili _DETAIL işlevini kullanın.",
+    "olduğunu Türkçe ve İngilizce söyler; hesap dökümü için ilgili _DETAIL işlevini kullanın. `trcalc compute` "
+    "ve sunucu, hata veren her hücreyi iletisiyle Hatalar sayfasına da yazar (yazdırılır).",
     "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
     "Satır eklemek için: sayfa korumasını kaldırın, son dolu formül satırını kopyalayıp aşağıya yapıştırın.",
 ]
