@@ -54,7 +54,6 @@ def scalar(v):
 
 
 _STATE = threading.local()          # the repeated subtrees of the formula being compiled
-_MISSING = object()
 
 
 def compile_formula(node: Node, book):
