@@ -50,8 +50,8 @@ def post_request(worker, req, environ, resp):
     if why and worker.alive:
         worker.log.warning("trcalc: recycling worker %s (%s)", worker.pid, why)
         worker.alive = False
-    if "gevent" in type(worker).__module__:
-        # Yield once per request: a keep-alive client whose next request is already waiting would
+    if worker.cfg.keepalive and "gevent" in type(worker).__module__:
+        # With keep-alive (off by default) yield once per request: a client whose next request is waiting would
         # otherwise be served again and again while the worker's other connections wait (the work
         # is CPU-bound, so nothing else yields) — measured: p99 several times higher without it.
         import gevent

@@ -99,15 +99,14 @@ def recycle(why: str) -> None:
     _recycle.append(why)
 
 
-def rss_mib() -> float:
-    """Resident memory of this process (Linux /proc; 0 elsewhere)."""
+def peak_mib() -> float:
+    """The most resident memory this process has held (getrusage: one system call per request, where
+    reading /proc costs ten times more; a peak past the ceiling is a worker past it)."""
     try:
-        with open("/proc/self/statm") as f:
-            pages = int(f.read().split()[1])
-    except (OSError, ValueError, IndexError):
+        import resource
+    except ImportError:                  # Windows (a development server): no ceiling
         return 0.0
-    import os
-    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024       # KiB on Linux (getrusage(2))
 
 
 def recycle_reason() -> str | None:
@@ -116,7 +115,7 @@ def recycle_reason() -> str | None:
         why = ", ".join(_recycle)
         _recycle.clear()
         return why
-    rss = rss_mib()
+    rss = peak_mib()
     if rss > CEILING_MIB:
         return f"memory {rss:.0f} MiB > TRCALC_MAX_WORKER_MIB={CEILING_MIB}"
     return None
