@@ -66,13 +66,14 @@ Notes:
   Every date now passes through its `TR_DATE` column (issue 12.2), one more registry call per row.
   "Peak memory" is VmHWM of the computing process (before, ru_maxrss also counted the benchmark's
   own memory at fork, which is why the declaration showed the 10,000-line figure).
-- Load figures: gunicorn runs gevent workers, so slow clients cannot starve it (issue 10.5). That
-  costs throughput: measured back to back on this machine (2026-11-25, 2 workers), sync workers
-  gave 4,343 req/s and p99 7.2 ms, gevent 3,680–3,850 req/s and p99 7.5–7.8 ms (the 4,214 and
-  4,022 req/s of earlier records were a quieter day). gevent's own WSGI server (`gevent_pywsgi`)
-  reached 7,700 req/s only by keeping connections alive, with p99 86 ms; keep-alive in the gevent
-  worker gave p99 of 21–180 ms. Both targets stay met with a wide margin; the worker class is
-  `TRCALC_WORKER_CLASS` for a deployment behind a buffering proxy (nginx), where sync is safe.
+- Load figures: gunicorn runs gevent workers, so slow clients cannot starve it (issue 10.5). At
+  first that cost about a tenth of the throughput (back to back on 2026-11-25, 2 workers: sync
+  4,343 req/s and p99 7.2 ms, gevent 3,680–3,930 req/s and p99 7.5–7.7 ms). Two per-request costs
+  were removed: the memory ceiling is checked with getrusage's peak (a system call) instead of
+  reading /proc, and the worker yields after a request only when keep-alive is on (it is off).
+  gevent then gave 4,150–4,240 req/s and p99 5.8–6.2 ms, the sync figures of before (4,214 req/s,
+  6.7 ms). Tried and left: gevent's own WSGI server (`gevent_pywsgi`, 7,700 req/s only by keeping
+  connections alive, p99 86 ms) and keep-alive in the gevent worker (p99 21–180 ms).
 - TCMB rates (`python -m bench.fx`): a temporary store holds a bulletin for every weekday of
   2025 (no network); figures are CPU time, as the 2 shared cores make wall-clock swing. A warm
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
