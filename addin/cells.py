@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from calc.context import overrides_from_rows, read_overrides
-from calc.errors import CalcError
-from calc.excel import column as _column
-from calc.excel import error_text, to_excel
-from calc.registry import Function, call_many
+from trcalc.calc.context import overrides_from_rows, read_overrides
+from trcalc.calc.errors import CalcError
+from trcalc.calc.excel import column as _column
+from trcalc.calc.excel import error_text, to_excel
+from trcalc.calc.registry import Function, call_many
 
 from . import remote
 

@@ -15,9 +15,9 @@ import inspect
 
 import xlwings as xw
 
-from addin.cells import run
-from calc.registry import REGISTRY, Function
-from calc.rules.check import require_valid
+from trcalc.addin.cells import run
+from trcalc.calc.registry import REGISTRY, Function
+from trcalc.calc.rules.check import require_valid
 
 require_valid()       # refuse to load on rules that fail `trcalc rules check` (the message says why)
 

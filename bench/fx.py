@@ -21,8 +21,8 @@ YEAR = 2025
 
 
 def fill_store(data_dir: Path) -> None:
-    from calc.fxstore import Store
-    from calc.tcmb import parse
+    from trcalc.calc.fxstore import Store
+    from trcalc.calc.tcmb import parse
     real = REAL.read_bytes()
     bulletins, missing = [], []
     day = dt.date(YEAR - 1, 12, 1)          # January's declarations use December's last bulletin
@@ -37,7 +37,7 @@ def fill_store(data_dir: Path) -> None:
 
 
 def fx_figures(n: int = 20000, lines: int = 10_000) -> list[Figure]:
-    from calc import call, fx
+    from trcalc.calc import call, fx
     with tempfile.TemporaryDirectory() as d:
         env = {"TRCALC_DATA_DIR": d, "TRCALC_FX_OFFLINE": "1", "TRCALC_TODAY": f"{YEAR + 1}-01-31"}
         fill_store(Path(d))
@@ -87,7 +87,7 @@ def cpu_median(fn, repeat: int) -> float:
 def _compute(lines: int, rate, env: dict, d: Path) -> float:
     from .workbooks import dir_tev
     src = dir_tev(lines, d / f"dir_{rate}.xlsx", fx=rate)
-    code = ("import sys, time; from pathlib import Path; from templates.engine import compute_file;"
+    code = ("import sys, time; from pathlib import Path; from trcalc.workbook import compute_file;"
             "t = time.process_time(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]));"
             "print(time.process_time() - t, len(r.errors))")
     res = subprocess.run([sys.executable, "-c", code, str(src), str(d / "out.xlsx")], capture_output=True,

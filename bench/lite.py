@@ -14,7 +14,7 @@ HARNESS = ROOT / "tests" / "lite"
 
 
 def pyodide(runs: int = 3) -> list[Figure]:
-    from lite.build import write
+    from trcalc.lite.build import write
     subprocess.run(["bash", str(HARNESS / "setup.sh")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         main_py = next(p for p in write(Path(tmp)) if p.name == "main.py")

@@ -29,7 +29,7 @@ CALLS = {
 
 
 def single_calls(n: int = 20000) -> list[Figure]:
-    from calc import call
+    from trcalc.calc import call
     out = []
     for name, args in CALLS.items():
         call(name, *args)
@@ -39,8 +39,8 @@ def single_calls(n: int = 20000) -> list[Figure]:
 
 
 def array_path(rows: int = 100_000) -> list[Figure]:
-    import addin.trcalc_udfs as udfs
-    from calc import call
+    import trcalc.addin.trcalc_udfs as udfs
+    from trcalc.calc import call
     rnd = random.Random(1)
     goods = [float(rnd.randint(5, 3000)) for _ in range(rows)]
     freight = [float(rnd.randint(0, 50)) for _ in range(rows)]
@@ -55,7 +55,7 @@ def array_path(rows: int = 100_000) -> list[Figure]:
 
 
 def batch_in_process(calls: int = 10_000) -> list[Figure]:
-    from server import create_app
+    from trcalc.server import create_app
     client = create_app().test_client()
     body = json.dumps({"calls": [
         {"function": "TR_TEV", "args": [100000, 10000, 5000 + i, 1, 0.1, 30]} if i % 3 else
@@ -135,7 +135,7 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
 def _compute_in_a_process(src: Path, dst: Path, engine: str) -> tuple[float, int, str, int]:
     # VmHWM of the computing process itself: ru_maxrss would include the parent's memory at fork
     # (Linux keeps the pre-exec high-water mark in it; proc(5) documents VmHWM per address space)
-    code = ("import re, sys, time; from pathlib import Path; from templates.engine import compute_file;"
+    code = ("import re, sys, time; from pathlib import Path; from trcalc.workbook import compute_file;"
             "t = time.perf_counter(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
             "secs = time.perf_counter() - t;"
             "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1];"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from templates import build
-from templates.build import EXPORTS, IMPORTS, NORMS, _fill
-from templates.dir_tev import RATES
+from trcalc.templates import build
+from trcalc.templates.build import EXPORTS, IMPORTS, NORMS, _fill
+from trcalc.templates.dir_tev import RATES
 
 
 def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
@@ -51,7 +51,7 @@ def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
 def _rows_for(wb, sheet: str, n: int) -> None:
     """Make the table on `sheet` hold n rows, inserting rows inside it with their formulas copied — as
     the template tells the accountant to (each row's read date comes from its own formula)."""
-    from templates.sheets import FIRST_ROW
+    from trcalc.templates.sheets import FIRST_ROW
     from tests.edits import insert_rows
     ws = wb[sheet]
     rows = [r for (r, c), cell in ws._cells.items() if cell.data_type == "f"]
@@ -62,7 +62,7 @@ def _rows_for(wb, sheet: str, n: int) -> None:
 
 def ithalat_beyanname(lines: int, path: Path) -> Path:
     """A declaration of `lines` lines: the example's four lines, repeated with varying values."""
-    from templates import ithalat_beyanname as decl
+    from trcalc.templates import ithalat_beyanname as decl
     wb = decl.example(lines)
     _fill(wb[decl.SHEET], decl.LINE_COLS, [
         {**decl.EXAMPLE_LINES[i % len(decl.EXAMPLE_LINES)], "value": 1000 + 7 * i} for i in range(lines)])

@@ -1,6 +1,6 @@
 """trcalc's domain package: Turkish trade-tax formulas, pure Python.
 
-    >>> from calc import call
+    >>> from trcalc.calc import call
     >>> call("TR_TEV", 100000, 10000, 5000, 1, 0.10, 30)
     Decimal('150000.00')
 

@@ -49,7 +49,7 @@ on 2025-03-01 (KKDF 6 %), KDV 20 %:
     KDV (325,000 + 32,500 + 16,250 + 19,500) × 20 % = 78,650.00;
     total 146,900.00 TRY
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_IMPORT_TAXES", 10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI", "2025-03-01")
 Decimal('146900.00')
 >>> call("TR_DECLARATION_STAMP", "2025-10-01")

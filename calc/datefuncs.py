@@ -11,7 +11,7 @@ only that column in criteria, bounds, sorting keys and date arithmetic: Excel in
 locale, LibreOffice, the `formulas` engine and trcalc's own evaluator then all see the
 same number.
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_DATE", "10.02.2025")
 datetime.date(2025, 2, 10)
 >>> call("TR_DATE", "2025-02-10"), call("TR_DATE", 45698)

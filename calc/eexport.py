@@ -16,7 +16,7 @@ integration and store supports — where
 Every TL cap is the Decision's 2022 base amount revalued each 1 January (calc/eexport_caps.py).
 A company's cap "by tier" (kademe) is published as a single figure, which is used.
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("EIHR_CAP", "REKLAM", "SIRKET", 100000, 1000000, 2025)
 Decimal('50000.00')
 >>> call("EIHR_END", "2023-03-15")

@@ -10,7 +10,7 @@ as the tables do.
 
     cap(Y) = round(cap(Y−1) × (1 + (TÜFE(Y−1) + Yİ-ÜFE(Y−1)) / 2))
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("EIHR_ANNUAL_CAP", "REKLAM", "SIRKET", 2026)
 Decimal('36993646.00')
 """

@@ -23,7 +23,7 @@ REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
 Example (a 60 EUR shirt, 10 EUR freight, 5 EUR insurance, regular regime, 20 %
 duty, 2025-03-01, above the 30 EUR flat-tax limit):
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_DUTY", 60, 10, 5, "DE", 0.20, "2025-03-01")
 Decimal('33.00')
 """

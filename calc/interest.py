@@ -9,7 +9,7 @@ Example: 10,000 TL due 2025-10-01, paid 2025-12-13: 1 month 12 days at 4.5 %
 (6.3 %) until the 3.7 % rate starts on 2025-11-13, then 1 month at 3.7 %:
 10 % in all, 1,000.00 TL.
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_LATE_INTEREST", 10000, "2025-10-01", "2025-12-13")
 Decimal('1000.00')
 """

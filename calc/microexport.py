@@ -8,7 +8,7 @@ post and express courier Tebliğ, RG 03.01.2026).
 Exports are KDV exempt (KDV Law art. 11/1-a); the input KDV borne on them is
 refunded (art. 32), up to the export value × the general KDV rate.
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_MICRO_EXPORT", 300, 15000, "2025-06-01")
 True
 >>> call("TR_EXPORT_KDV_REFUND", 25000, 100000, "2025-06-01")

@@ -1,6 +1,6 @@
 """Rules in the sheet: an accountant audits a rate with TR_RATE next to the result.
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_RATE", "kdv.general_rate", "2023-07-10")
 Decimal('0.2')
 """

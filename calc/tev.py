@@ -16,7 +16,7 @@ Dahilde İşleme Rejimi Tebliği İhracat 2006/12; GGM letter 75325507 on waste)
                    Decision 3351 art. 4)
     TEV in TRY   = levy × exchange rate, rounded once to the kuruş
 
->>> from calc import call
+>>> from trcalc.calc import call
 >>> call("TR_TEV", 100000, 10000, 5000, 1, "10%", 30)
 Decimal('150000.00')
 >>> call("TR_TEV_APPLIES", "Almanya", "A.TR", "2025-03-24")

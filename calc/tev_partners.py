@@ -15,7 +15,7 @@ So the Türkiye–Jordan FTA gives TEV from 2011-03-01 and none from its
 termination on 2018-11-22; the Lebanon FTA, signed but never in force, none.
 
 >>> import datetime as dt
->>> from calc.context import Context
+>>> from trcalc.calc.context import Context
 >>> find(Context(dt.date(2025, 3, 24)), "JO").in_force
 False
 """

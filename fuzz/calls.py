@@ -7,9 +7,9 @@ import random
 import time
 import traceback
 
-from calc import CalcError, call, call_many
-from calc.registry import REGISTRY
-from calc.rules.store import book
+from trcalc.calc import CalcError, call, call_many
+from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book
 
 from .report import Findings
 from .values import TEXTS, args_for, overrides, value

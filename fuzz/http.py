@@ -16,8 +16,8 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from calc.registry import REGISTRY
-from calc.rules.store import book
+from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book
 
 from .report import Findings
 from .values import TEXTS, args_for, overrides, value
@@ -58,7 +58,7 @@ def start_server():
     """The app on a free loopback port, served by werkzeug's threaded server in a daemon thread."""
     from werkzeug.serving import make_server
 
-    from server import create_app
+    from trcalc.server import create_app
     server_log = logging.getLogger("trcalc.server")
     server_log.addHandler(_Capture())
     server_log.setLevel(logging.ERROR)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from calc.registry import KINDS
+from trcalc.calc.registry import KINDS
 
 NUMBERS = [
     0, 1, -1, 2, 13, 19, 45000, 2958465, 2958466, 10**15, 10**15 - 1, -10**15, 10**400, -(10**400),

@@ -24,15 +24,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import re
 import zipfile
 from pathlib import Path
 
-from calc import REGISTRY, countries
-from calc.registry import Function
-from calc.rules import bundle, store
+from trcalc.calc import REGISTRY, countries
+from trcalc.calc.registry import Function
+from trcalc.calc.rules import bundle, store
 
-ROOT = Path(__file__).resolve().parent.parent
+import trcalc
+from trcalc import calc
+
+PACKAGE = Path(trcalc.__file__).resolve().parent      # trcalc/ (its __init__ only)
+CALC = Path(calc.__file__).resolve().parent           # calc/ in the checkout, trcalc/calc/ when installed
+LITE = Path(__file__).resolve().parent
 DIST = "trcalc_lite"
 _EPOCH = (2020, 1, 1, 0, 0, 0)           # fixed zip timestamps: the same input, the same bytes
 _HELP_LIMIT = 255                         # Excel's limit for function and argument help
@@ -52,21 +56,16 @@ def excel_name(arg) -> str:
 
 
 def package_files() -> dict[str, bytes]:
-    """Path in the archive → content: calc's Python modules, the JSON rules, the runtime."""
-    files: dict[str, bytes] = {}
-    for path in sorted((ROOT / "calc").rglob("*.py")):
-        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
-    files["calc/rules/_bundle.json"] = bundle.dump(store.book()).encode()
-    files["calc/_countries.json"] = countries.dump().encode()
+    """Path in the archive → content, laid out as installed (`trcalc/calc/…`, the same names the
+    checkout and the wheel import): calc's Python modules, the JSON rules, the runtime."""
+    files: dict[str, bytes] = {"trcalc/__init__.py": (PACKAGE / "__init__.py").read_bytes()}
+    for path in sorted(CALC.rglob("*.py")):
+        files[f"trcalc/calc/{path.relative_to(CALC).as_posix()}"] = path.read_bytes()
+    files["trcalc/calc/rules/_bundle.json"] = bundle.dump(store.book()).encode()
+    files["trcalc/calc/_countries.json"] = countries.dump().encode()
     for name in ("__init__.py", "runtime.py"):
-        files[f"lite/{name}"] = portable((ROOT / "lite" / name).read_bytes())
+        files[f"trcalc/lite/{name}"] = (LITE / name).read_bytes()
     return files
-
-
-def portable(source: bytes) -> bytes:
-    """Imports as the archive lays the code out (`calc`, `lite` at the top), also when this runs
-    from the installed wheel, whose copy says `trcalc.calc` (see setup.py)."""
-    return re.sub(rb"^(\s*)(from|import) trcalc\.(calc|lite)\b", rb"\1\2 \3", source, flags=re.M)
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -144,7 +143,7 @@ def _run(name, *args):
     """The first call imports trcalc's runtime (unpacked at the end of this file) and
     rebinds `_run` to it, so later calls go straight there."""
     global _run
-    _run = importlib.import_module("lite.runtime").run
+    _run = importlib.import_module("trcalc.lite.runtime").run
     return _run(name, *args)
 '''
 
@@ -179,8 +178,7 @@ def main_source(embed: bool = True) -> str:
         parts.append(_LOADER)
     else:
         body = "\n\n\n".join(function_source(REGISTRY[n]) for n in sorted(REGISTRY))
-        # (imported by name, so the wheel's import rewriting, see setup.py, leaves it alone)
-        parts.append(f"_run = importlib.import_module(\"lite.runtime\").run\n\n\n{body}\n")
+        parts.append(f"_run = importlib.import_module(\"trcalc.lite.runtime\").run\n\n\n{body}\n")
     return "".join(parts)
 
 

@@ -13,9 +13,9 @@ starting with "#" (a row of an array cannot carry its own exception).
 """
 from __future__ import annotations
 
-from calc import call_many, get
-from calc.errors import CalcError
-from calc.excel import column, error_text, to_excel
+from trcalc.calc import call_many, get
+from trcalc.calc.errors import CalcError
+from trcalc.calc.excel import column, error_text, to_excel
 
 
 class TrcalcError(Exception):

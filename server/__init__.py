@@ -1,6 +1,6 @@
 """The trcalc team server: one rules version for Excel on Mac/web, scripts and colleagues.
 
-    from server import create_app
+    from trcalc.server import create_app
     app = create_app()            # settings from TRCALC_* (see server.config)
 
 Blueprints: `api` (JSON), `office` (Office.js custom functions), `web` (Turkish
@@ -38,8 +38,8 @@ class _App(Flask):
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from calc.rules.check import require_valid
-    from calc.rules.store import book
+    from trcalc.calc.rules.check import require_valid
+    from trcalc.calc.rules.store import book
     from . import api, docs, fx_api, lite, office, web
 
     settings = settings or Settings.from_env()
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        from calc.registry import REGISTRY
+        from trcalc.calc.registry import REGISTRY
         return api.json_response({"status": "ok", "rules_version": book().version, "functions": len(REGISTRY)})
 
     app.register_blueprint(api.bp)

@@ -20,12 +20,12 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from calc import CalcError
-from calc.context import read_overrides
-from calc.dates import to_date, to_serial, today
-from calc.present import breakdown_text
-from calc.registry import KINDS, REGISTRY, Function, call_many, get
-from calc.rules.store import book
+from trcalc.calc import CalcError
+from trcalc.calc.context import read_overrides
+from trcalc.calc.dates import to_date, to_serial, today
+from trcalc.calc.present import breakdown_text
+from trcalc.calc.registry import KINDS, REGISTRY, Function, call_many, get
+from trcalc.calc.rules.store import book
 
 from . import limits
 from .models import (ArgumentInfo, BatchCall, CallRequest, FunctionInfo, FunctionsResponse, RuleInfo,
@@ -272,14 +272,15 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.post("/workbook")
 def workbook():
-    from templates.engine import WorkbookError, compute_bytes
+    from trcalc.templates.build import restore_charts
+    from trcalc.workbook import WorkbookError, compute_bytes
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
     if not data:
         raise ApiError(400, "invalid_request", "çalışma kitabı yok: 'file' alanında .xlsx gönderin — "
                                                "no workbook: send an .xlsx in the 'file' field", "file")
     try:
-        out, report = compute_bytes(data)
+        out, report = compute_bytes(data, on_resave=restore_charts)
     except WorkbookError as exc:
         # a workbook over one of the engine's budgets (cells, formulas, range sizes, rows: a
         # WorkbookLimitError, which names its setting) is 413; any other unreadable workbook is 400

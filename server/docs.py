@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from pydantic.json_schema import models_json_schema
 
-from calc.registry import REGISTRY
-from calc.rules.store import book
+from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book
 
 from . import models as m
 from .api import json_response

@@ -16,10 +16,10 @@ from __future__ import annotations
 from flask import Blueprint, request
 from pydantic import BaseModel, Field
 
-from calc import CalcError
-from calc.dates import today
-from calc.fx import DEFAULT_KIND, rate
-from calc.registry import KINDS
+from trcalc.calc import CalcError
+from trcalc.calc.dates import today
+from trcalc.calc.fx import DEFAULT_KIND, rate
+from trcalc.calc.registry import KINDS
 
 from .api import calc_error, json_response, rules_version
 

@@ -19,7 +19,7 @@ interrupted — gracefully: it finishes what it holds, the master starts a fresh
 import multiprocessing
 import os
 
-from server.config import Settings
+from trcalc.server.config import Settings
 
 _settings = Settings.from_env()
 
@@ -45,7 +45,7 @@ max_requests_jitter = 2000
 def post_request(worker, req, environ, resp):
     """Recycle this worker after the response when it passed its memory ceiling or a request
     was cut short by the time limit."""
-    from server import limits
+    from trcalc.server import limits
     why = limits.recycle_reason()
     if why and worker.alive:
         worker.log.warning("trcalc: recycling worker %s (%s)", worker.pid, why)

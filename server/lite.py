@@ -22,7 +22,7 @@ bp = Blueprint("lite", __name__, url_prefix="/lite")
 
 @functools.cache
 def _files() -> dict[str, tuple[bytes, str]]:
-    from lite import build
+    from trcalc.lite import build
     return {
         "main.py": (build.main_source(embed=True).encode(), "text/x-python; charset=utf-8"),
         "wheel/main.py": (build.main_source(embed=False).encode(), "text/x-python; charset=utf-8"),
@@ -33,7 +33,7 @@ def _files() -> dict[str, tuple[bytes, str]]:
 @bp.get("/<path:name>")
 def file(name: str):
     if name == "requirements.txt":
-        from lite.build import wheel_name
+        from trcalc.lite.build import wheel_name
         body, mime = f"{request.url_root.rstrip('/')}/lite/{wheel_name()}\n".encode(), "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from calc.registry import REGISTRY
+from trcalc.calc.registry import REGISTRY
 
 from .api import json_response
 
@@ -105,16 +105,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.get("/templates")
 def office_templates():
-    from templates.build import KINDS
+    from trcalc.templates.build import KINDS
     return render_template("office_templates.html", kinds=list(KINDS), base=base_url())
 
 
 @bp.get("/templates/<kind>.xlsx")
 def office_template(kind: str):
     """A template in the Office flavour: the file `trcalc templates` built, or built now."""
-    from templates.build import KINDS, ROWS
-    from templates.common import save
-    from templates.office import OFFICE, office_path
+    from trcalc.templates.build import KINDS, ROWS
+    from trcalc.templates.common import save
+    from trcalc.templates.office import OFFICE, office_path
     if kind not in KINDS:
         abort(404)
     path = office_path(kind)

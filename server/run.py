@@ -2,7 +2,7 @@
 
 Production (documented in the README):
 
-    trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "server:create_app()"
+    trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "trcalc.server:create_app()"
 
 Each gunicorn worker loads the rules once; the app keeps no state between
 requests, so any number of instances can run behind a load balancer.
@@ -26,7 +26,7 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
     if production:
         gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
         os.environ["TRCALC_BIND"] = f"{host}:{port}"
-        os.execv(gunicorn, [gunicorn, "-c", str(CONF), "server:create_app()"])
+        os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
     from . import create_app
     print(f"trcalc: http://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
     create_app().run(host=host, port=port, threaded=True)

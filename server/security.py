@@ -21,7 +21,7 @@ import hmac
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
-from calc.rules.store import book
+from trcalc.calc.rules.store import book
 
 bp = Blueprint("security", __name__)
 

@@ -17,12 +17,12 @@ from decimal import Decimal
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
-from calc import CalcError
-from calc.dates import istanbul_today
-from calc.money import fmt, fmt_num
-from calc.present import breakdown_text
-from calc.registry import REGISTRY
-from calc.rules.store import book
+from trcalc.calc import CalcError
+from trcalc.calc.dates import istanbul_today
+from trcalc.calc.money import fmt, fmt_num
+from trcalc.calc.present import breakdown_text
+from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book
 
 from .webform import COUNTRY_KINDS, choices, countries, read_form
 

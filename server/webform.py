@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from calc import CalcError
-from calc.countries import all_codes, name_tr
-from calc.money import fmt_num, fmt_rate
-from calc.registry import KINDS, Function
+from trcalc.calc import CalcError
+from trcalc.calc.countries import all_codes, name_tr
+from trcalc.calc.money import fmt_num, fmt_rate
+from trcalc.calc.registry import KINDS, Function
 
 NUMBER_KINDS = {"number", "money", "positive", "count"}
 RATE_KINDS = {"rate", "waste"}

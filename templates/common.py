@@ -16,13 +16,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 
-from calc.countries import all_codes
-from calc.customs import DECLARATION_CURRENCIES, PAYMENTS
-from calc.eexport import BENEFICIARIES, SUPPORTS
-from calc.imports import CATEGORIES
-from calc.money import fmt_rate
-from calc.rules.store import book
-from calc.tev import CERTIFICATES
+from trcalc.calc.countries import all_codes
+from trcalc.calc.customs import DECLARATION_CURRENCIES, PAYMENTS
+from trcalc.calc.eexport import BENEFICIARIES, SUPPORTS
+from trcalc.calc.imports import CATEGORIES
+from trcalc.calc.money import fmt_rate
+from trcalc.calc.rules.store import book
+from trcalc.calc.tev import CERTIFICATES
 
 from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, Flavour, print_setup, protect, title,
                      unlock, wrapped_height)

@@ -19,8 +19,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from calc.eexport import SUPPORTS
-from calc.rules.store import book
+from trcalc.calc.eexport import SUPPORTS
+from trcalc.calc.rules.store import book
 
 from .common import COMMON_HELP, MARK, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,

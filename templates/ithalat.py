@@ -5,7 +5,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 
-from calc.money import fmt
+from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, workbook
 from .sheets import (DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title,

@@ -13,8 +13,8 @@ import datetime as dt
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from calc.customs import PAYMENTS
-from calc.money import fmt
+from trcalc.calc.customs import PAYMENTS
+from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,

@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calc.registry import REGISTRY
+from trcalc.calc.registry import REGISTRY
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from trcalc.workbook.textsize import POINTS_PER_WIDTH, text_width, wrapped_height, wrapped_lines  # noqa: F401  (re-exported)
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 FORMULA_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -187,51 +189,12 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
 
 
 HELP_SIZE = 8
-# A column's width is counted in the default font's digit widths (ECMA-376 Part 1, §18.3.1.13 col
-# @width); LibreOffice, lacking Calibri, lays the sheet out in DejaVu Sans (headers in DejaVu Serif Bold),
-# whose digit is 0.636 em: about 7 pt a width unit at 11 pt. The letter widths below are safe highs
-# (capitals are wider; bold serif widest), so an estimate errs towards a taller row.
-POINTS_PER_WIDTH = 7.0
-
-
-def _em(ch: str, bold: bool) -> float:
-    if ch.isupper():
-        return 0.86 if bold else 0.78
-    return 0.74 if bold else 0.62
-
-
-def _text_width(word: str, size: float, bold: bool = False) -> float:
-    """A word's width in column-width units (see POINTS_PER_WIDTH), with the cell's padding."""
-    return (sum(_em(ch, bold) for ch in word) * size + 4) / POINTS_PER_WIDTH
-
-
 def width(col: Col) -> float:
     """The column's printed width: its own, widened so no word of its header or help is broken mid-word
     (a program breaks a word that does not fit a line at any letter)."""
-    words = [_text_width(w, 11, bold=True) for w in col.header.split()]
-    words += [_text_width(w, HELP_SIZE) for w in col.help.split()]
+    words = [text_width(w, 11, bold=True) for w in col.header.split()]
+    words += [text_width(w, HELP_SIZE) for w in col.help.split()]
     return round(max([col.width, *words]), 1)
-
-
-def wrapped_lines(text: str, columns: float, size: float = 11, bold: bool = False) -> int:
-    """How many lines `text` takes wrapped at its spaces in a column `columns` wide (a safe, high count):
-    words are laid out greedily, as a program wraps them."""
-    room = columns * POINTS_PER_WIDTH - 4
-    space = _em("n", bold) * size * 0.5
-    lines, used = 1, 0.0
-    for word in text.split():
-        w = sum(_em(ch, bold) for ch in word) * size
-        if used and used + space + w > room:
-            lines, used = lines + 1, 0.0
-        used += (space if used else 0) + w
-        while used > room:                          # a word longer than the line is broken at letters
-            lines, used = lines + 1, used - room
-    return lines
-
-
-def wrapped_height(text: str, columns: float, size: float = 11, bold: bool = False) -> float:
-    """A row height (points) that shows `text` wrapped in a column `columns` wide, every line in full."""
-    return round(wrapped_lines(text, columns, size, bold) * size * 1.3 + 3)
 
 
 # A landscape A4 page inside 0.4 in margins holds 784 pt, 112 width units at POINTS_PER_WIDTH. A table

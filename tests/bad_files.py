@@ -7,7 +7,7 @@ import zipfile
 
 import openpyxl
 
-from templates import build
+from trcalc.templates import build
 
 
 def _zip(parts: dict) -> bytes:

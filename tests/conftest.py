@@ -6,8 +6,8 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, settings
 
-from calc import CalcError
-from calc.registry import EXCEL_NAMES
+from trcalc.calc import CalcError
+from trcalc.calc.registry import EXCEL_NAMES
 
 # The suite must never fail by chance (issue 10.10): property tests run with a
 # fixed derandomized seed and no example database carried between runs, so a
@@ -72,7 +72,7 @@ def windows_xlwings(monkeypatch):
     udfs = importlib.import_module("xlwings.udfs")
     monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
     monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
-    import addin.trcalc_udfs as module
+    import trcalc.addin.trcalc_udfs as module
     module = importlib.reload(module)
     yield udfs, module
     monkeypatch.undo()

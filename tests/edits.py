@@ -13,7 +13,7 @@ from __future__ import annotations
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
-from templates.engine.formula import MAX_COL, MAX_ROW, Ref, tokenize
+from trcalc.workbook.formula import MAX_COL, MAX_ROW, Ref, tokenize
 
 
 def _render(ref: Ref, r1, c1, r2, c2) -> str:

@@ -77,7 +77,7 @@ def real_bulletin() -> bytes:
 @pytest.fixture
 def tcmb(tmp_path, monkeypatch):
     """The stand-in server, a fresh empty store, and a fresh in-process rate cache."""
-    from calc import fx
+    from trcalc.calc import fx
     server = TcmbStandIn()
     monkeypatch.setenv("TRCALC_TCMB_URL", server.url)
     monkeypatch.setenv("TRCALC_DATA_DIR", str(tmp_path / "data"))

@@ -4,10 +4,10 @@ import inspect
 
 import pytest
 
-import addin.trcalc_udfs as udfs
-from addin import cells
-from calc import call
-from calc.registry import REGISTRY
+import trcalc.addin.trcalc_udfs as udfs
+from trcalc.addin import cells
+from trcalc.calc import call
+from trcalc.calc.registry import REGISTRY
 
 
 def test_every_registry_function_is_a_udf_with_help():

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from calc import call
-from calc.dates import to_serial
-from calc.registry import REGISTRY
+from trcalc.calc import call
+from trcalc.calc.dates import to_serial
+from trcalc.calc.registry import REGISTRY
 from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")
@@ -127,7 +127,7 @@ def test_a_request_over_the_limit_is_reported_as_413(refusing_server, tmp_path):
 
 def test_columns_of_different_lengths_give_the_local_message(server, tmp_path):
     out = run(server, {"key": KEY, "invocations": [["TR_CIF", [[1, 2, 3], [1, 2], None]]]}, tmp_path)
-    from calc import CalcError, call_many
+    from trcalc.calc import CalcError, call_many
     with pytest.raises(CalcError) as local:
         call_many("TR_CIF", [[1, 2, 3], [1, 2]])
     assert out["results"][0]["error"]["message"] == local.value.message
@@ -155,7 +155,7 @@ def test_public_url_setting_and_an_unreachable_server(public_server, tmp_path):
 
 @pytest.fixture
 def client():
-    from server import create_app
+    from trcalc.server import create_app
     return create_app().test_client()
 
 

@@ -3,7 +3,7 @@ here with the COM modules stubbed, and the VBA that "Import Functions" would wri
 import io
 import types
 
-from calc.registry import REGISTRY
+from trcalc.calc.registry import REGISTRY
 
 
 def test_every_udf_carries_xlwings_metadata(windows_xlwings):
@@ -22,7 +22,7 @@ def test_every_udf_carries_xlwings_metadata(windows_xlwings):
 def test_the_vba_import_functions_would_write(windows_xlwings):
     udfs, module = windows_xlwings
     out = io.StringIO()
-    udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
+    udfs.generate_vba_wrapper("trcalc.udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()
     assert ("Function TR_TEV(ithal_degeri, ithal_miktari, ihrac_miktari, birim_tuketim, gv_orani, kur, "
             "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih, Optional doviz)") in vba

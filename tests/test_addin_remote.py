@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import addin.trcalc_udfs as udfs
-from addin import cells, remote
+import trcalc.addin.trcalc_udfs as udfs
+from trcalc.addin import cells, remote
 from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")

@@ -6,10 +6,10 @@ import re
 import openpyxl
 import pytest
 
-from calc.registry import REGISTRY
-from templates.build import KINDS, ROWS
-from templates.office import STORED_PREFIX, build_office
-from templates.sheets import PLAIN
+from trcalc.calc.registry import REGISTRY
+from trcalc.templates.build import KINDS, ROWS
+from trcalc.templates.office import STORED_PREFIX, build_office
+from trcalc.templates.sheets import PLAIN
 
 CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
@@ -31,7 +31,7 @@ def _formulas(path):
 
 @pytest.fixture(scope="module")
 def registered():
-    from server import create_app
+    from trcalc.server import create_app
     meta = create_app().test_client().get("/office/functions.json").json
     return {f["id"] for f in meta["functions"]}
 
@@ -51,7 +51,7 @@ def test_every_office_formula_names_a_function_the_add_in_registers(built, regis
 
 
 def test_the_same_builder_makes_both_flavours(built):
-    from templates.common import save
+    from trcalc.templates.common import save
     for kind, path in built.items():
         plain = path.parent / f"{kind}_plain.xlsx"
         save(KINDS[kind].build(ROWS.get(kind, 200), PLAIN), plain)
@@ -64,19 +64,19 @@ def test_the_same_builder_makes_both_flavours(built):
 
 
 def test_the_committed_office_templates_are_current(built):
-    from templates.office import office_path
+    from trcalc.templates.office import office_path
     for kind, path in built.items():
         assert office_path(kind).read_bytes() == path.read_bytes(), f"run `trcalc templates` ({kind})"
 
 
 def test_the_engine_computes_the_office_spelling():
-    from templates.engine.compile import function_name
+    from trcalc.workbook.compile import function_name
     assert function_name(STORED_PREFIX + "TR_TEV") == "TR_TEV"
     assert function_name("TRCALC.TR_TEV") == "TR_TEV"
 
 
 def test_the_server_offers_the_office_templates():
-    from server import create_app
+    from trcalc.server import create_app
     client = create_app().test_client()
     page = client.get("/office/templates").text
     for kind in KINDS:
@@ -90,8 +90,8 @@ def test_the_server_offers_the_office_templates():
 
 def test_trcalc_compute_gives_the_same_values_for_both_spellings(tmp_path):
     # the worked DİR example, its registry calls rewritten in the Office spelling: same values, same errors
-    from templates.build import HERE
-    from templates.engine import compute_file
+    from trcalc.templates.build import HERE
+    from trcalc.workbook import compute_file
     plain_src = HERE / "examples" / "dir_tev.xlsx"
     wb = openpyxl.load_workbook(plain_src)
     names = "|".join(sorted(REGISTRY, key=len, reverse=True))

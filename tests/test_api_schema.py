@@ -10,7 +10,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from server.docs import openapi
+from trcalc.server.docs import openapi
 from tests.test_live import free_port, start, stop
 
 pytestmark = pytest.mark.xdist_group("live")

@@ -20,7 +20,7 @@ import types
 
 import pytest
 
-from calc.registry import EXCEL_NAMES, REGISTRY
+from trcalc.calc.registry import EXCEL_NAMES, REGISTRY
 
 # "Keywords (Visual Basic for Applications)" — the whole table of the page.
 VBA_KEYWORDS = """As Binary ByRef ByVal Date Else Empty Error False For Friend Get Input Is Len Let Lock Me Mid New
@@ -89,7 +89,7 @@ def test_the_examples_of_the_issue():
 def test_the_vba_import_functions_writes_declares_no_keyword(windows_xlwings):
     udfs, module = windows_xlwings
     out = io.StringIO()
-    udfs.generate_vba_wrapper("addin.trcalc_udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
+    udfs.generate_vba_wrapper("trcalc.udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     declarations = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("Function ")]
     assert len(declarations) == len(REGISTRY)
     for line in declarations:

@@ -5,7 +5,7 @@ import sys
 import openpyxl
 import pytest
 
-from templates import build
+from trcalc.templates import build
 from tests import bad_files
 
 pytestmark = pytest.mark.xdist_group("workbooks")
@@ -92,7 +92,7 @@ def test_references_to_other_files_and_dde_are_errors_in_their_own_cells(tmp_pat
 
 def test_one_unreadable_formula_and_an_odd_sheet_name_fail_only_that_cell(tmp_path):
     """Issue 10.6: a line break in a sheet name and one error cell; the upload computes the rest."""
-    from templates.engine import compute_bytes
+    from trcalc.workbook import compute_bytes
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Satır\nİki"
@@ -113,7 +113,7 @@ def test_one_unreadable_formula_and_an_odd_sheet_name_fail_only_that_cell(tmp_pa
 ])
 def test_budgets_are_checked_before_the_work_and_name_their_setting(setting, cells, tmp_path, monkeypatch):
     """Issue 10.4: each budget refuses with its setting's name (exit 2; the server makes it 413)."""
-    from templates.engine import WorkbookLimitError, compute_file
+    from trcalc.workbook import WorkbookLimitError, compute_file
     monkeypatch.setenv(setting, "10")
     src = _book(cells, tmp_path / "in.xlsx")
     with pytest.raises(WorkbookLimitError) as exc:

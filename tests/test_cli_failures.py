@@ -75,7 +75,7 @@ def test_fifo_is_refused_and_nothing_hangs(tmp_path):
     ("kdv.general_rate", "1e999999999", []),
 ])
 def test_bad_values_on_the_parametreler_sheet(capsys, tmp_path, name, value, words):
-    from templates import build
+    from trcalc.templates import build
     wb = build.EXAMPLES["dir_tev"]()
     wb["Parametreler"]["A5"], wb["Parametreler"]["B5"] = name, value
     src = tmp_path / "in.xlsx"

@@ -3,9 +3,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc.coerce import CodeSet, fold, to_bool, to_count, to_nonneg, to_number, to_positive, to_rate
-from calc.countries import EU, NON_EU, country
-from calc.dates import add_months, add_years, from_serial, to_date, to_serial
+from trcalc.calc.coerce import CodeSet, fold, to_bool, to_count, to_nonneg, to_number, to_positive, to_rate
+from trcalc.calc.countries import EU, NON_EU, country
+from trcalc.calc.dates import add_months, add_years, from_serial, to_date, to_serial
 from tests.conftest import raises_on
 
 

@@ -11,12 +11,12 @@ from decimal import Decimal as D
 
 import pytest
 
-import addin.trcalc_udfs as udfs
-from calc import call, call_many
-from calc.errors import CalcError
-from calc.registry import REGISTRY
-from server import create_app
-from server.config import Settings
+import trcalc.addin.trcalc_udfs as udfs
+from trcalc.calc import call, call_many
+from trcalc.calc.errors import CalcError
+from trcalc.calc.registry import REGISTRY
+from trcalc.server import create_app
+from trcalc.server.config import Settings
 from tests.conftest import raises_on
 
 MARCH_2025 = "2025-03-01"       # KDV 20 %, KKDF 6 %
@@ -334,8 +334,8 @@ EXAMPLE_TOTALS = {
 
 @pytest.fixture(scope="module")
 def declaration(tmp_path_factory):
-    from templates import ithalat_beyanname
-    from templates.common import save
+    from trcalc.templates import ithalat_beyanname
+    from trcalc.templates.common import save
     d = tmp_path_factory.mktemp("declaration")
     save(ithalat_beyanname.example(), d / "example.xlsx")
     save(ithalat_beyanname.build(200), d / "template.xlsx")
@@ -346,7 +346,7 @@ def declaration(tmp_path_factory):
 def test_declaration_example_computes_in_every_engine(declaration, engine):
     import openpyxl
 
-    from templates.engine import compute_file
+    from trcalc.workbook import compute_file
     report = compute_file(declaration / "example.xlsx", declaration / f"out_{engine}.xlsx", engine)
     assert report.errors == []
     wb = openpyxl.load_workbook(declaration / f"out_{engine}.xlsx")
@@ -362,7 +362,7 @@ def test_declaration_example_computes_in_every_engine(declaration, engine):
 
 
 def test_declaration_template_computes_empty(declaration):
-    from templates.engine import compute_file
+    from trcalc.workbook import compute_file
     report = compute_file(declaration / "template.xlsx", declaration / "out_template.xlsx", "fast")
     assert report.errors == []
 
@@ -395,9 +395,9 @@ def test_declaration_with_the_tcmb_rate_of_the_date(tcmb, tmp_path, engine):
 
     import openpyxl
 
-    from templates import ithalat_beyanname
-    from templates.common import save
-    from templates.engine import compute_file
+    from trcalc.templates import ithalat_beyanname
+    from trcalc.templates.common import save
+    from trcalc.workbook import compute_file
     wb = ithalat_beyanname.example()
     head = wb["Beyanname"]
     head["B5"], head["B6"], head["B7"] = _dt.date(2024, 7, 9), "EUR", "TCMB"

@@ -6,9 +6,9 @@ import pkgutil
 
 import pytest
 
-import calc
+from trcalc import calc
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(calc.__path__, "calc."))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(calc.__path__, "trcalc.calc."))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import numpy as np
 import pytest
 
-from calc import CalcError, call, call_many
-from calc.coerce import to_number
-from calc.limits import LIMIT, MAX_DIGITS, SMALLEST
+from trcalc.calc import CalcError, call, call_many
+from trcalc.calc.coerce import to_number
+from trcalc.calc.limits import LIMIT, MAX_DIGITS, SMALLEST
 from tests.conftest import raises_on
 
 TEV = (100000, 10000, 5000, 1, 0.1, 30)       # seed 004: 150,000.00 TL

@@ -17,9 +17,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import call
-from calc.rules.check import check
-from calc.rules.store import book
+from trcalc.calc import call
+from trcalc.calc.rules.check import check
+from trcalc.calc.rules.store import book
 from tests.conftest import raises_on
 
 # Decision 5986's 2022 base amounts (TL a year), written out from the Decision's text.
@@ -345,7 +345,7 @@ def test_window_end():
 
 def test_validator_requires_a_cap_for_every_named_beneficiary(tmp_path):
     import yaml
-    from calc.rules.store import RULES_DIR
+    from trcalc.calc.rules.store import RULES_DIR
     data = yaml.safe_load((RULES_DIR / "eexport.yaml").read_text(encoding="utf-8"))
     del data["eexport.cap.magaza.sirket"]
     broken = tmp_path / "eexport.yaml"

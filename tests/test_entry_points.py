@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
-import calc
-from calc.docs import README, check_readme
-from calc.registry import KINDS, REGISTRY
+from trcalc import calc
+from trcalc.calc.docs import README, check_readme
+from trcalc.calc.registry import KINDS, REGISTRY
 
 
 def trcalc(*args):

@@ -13,10 +13,10 @@ import subprocess
 import openpyxl
 import pytest
 
-from templates.build import KINDS
-from templates.engine import compute_file
-from templates.ithalat import PARCELS, SHEET
-from templates.sheets import ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_ROW, letters
+from trcalc.templates.build import KINDS
+from trcalc.workbook import compute_file
+from trcalc.templates.ithalat import PARCELS, SHEET
+from trcalc.templates.sheets import ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_ROW, letters
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from fractions import Fraction as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from calc import CalcError, call
-from calc.rules.store import book
+from trcalc.calc import CalcError, call
+from trcalc.calc.rules.store import book
 
 SETTINGS = settings(deadline=None)
 

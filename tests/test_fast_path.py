@@ -10,9 +10,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from templates import build
-from templates.build import EXPORTS, IMPORTS, NORMS, PARCELS, _fill, _ledger_cols
-from templates.engine import WorkbookError, compute_file
+from trcalc.templates import build
+from trcalc.templates.build import EXPORTS, IMPORTS, NORMS, PARCELS, _fill, _ledger_cols
+from trcalc.workbook import WorkbookError, compute_file
 
 pytestmark = pytest.mark.xdist_group("workbooks")
 d = dt.date

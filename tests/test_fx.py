@@ -9,8 +9,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import CalcError, call
-from calc.tcmb import BulletinError, parse
+from trcalc.calc import CalcError, call
+from trcalc.calc.tcmb import BulletinError, parse
 from tests.conftest import raises_on
 from tests.tcmb_server import real_bulletin
 
@@ -67,7 +67,7 @@ def test_weekend_takes_the_last_bulletin_before_and_is_fetched_once(tcmb):
     assert rows["Bülten tarihi"][2] == dt.date(2024, 7, 12) and rows["Bülten no"][2] == "2024/130"
     assert tcmb.requests == ["202407/14072024.xml", "202407/13072024.xml", "202407/12072024.xml"]
     # A new process (fresh in-process cache) answers from the store: the weekend is remembered.
-    from calc import fx
+    from trcalc.calc import fx
     fx.set_source(fx.StoreSource())
     assert call("TR_FX", "USD", "2024-07-14") == D("32.9012")
     assert len(tcmb.requests) == 3
@@ -107,7 +107,7 @@ def test_fx_tcmb_in_tr_tev_uses_its_currency(tcmb):
 
 
 def test_array_form_resolves_each_row_on_its_own_date(tcmb):
-    from calc import call_many
+    from trcalc.calc import call_many
     dates = ["2024-07-09", "2024-07-16"]
     out = call_many("TR_TEV", [100000, 10000, 5000, 1, "10%", "TCMB", None, None, None, dates, "USD"])
     assert out == [D("163494.50"), D("164802.50")]      # 5000 × 32.6989; 5000 × 32.9605 (12.07 selling)
@@ -159,7 +159,7 @@ def test_errors_are_not_remembered_as_rates(tcmb):
     with pytest.raises(CalcError):
         call("TR_FX", "USD", "2024-07-08")
     del tcmb.answers["202407/08072024.xml"]
-    from calc import fx
+    from trcalc.calc import fx
     fx.set_source(fx.StoreSource())                 # the next process; no 60 s back-off
     assert call("TR_FX", "USD", "2024-07-08") == D("32.6401")
 
@@ -177,5 +177,5 @@ def test_before_1530_today_xml_is_yesterdays_and_today_stays_unknown(tcmb, monke
     rows = {r[0]: r for r in call("TR_FX_DETAIL", "USD", "2024-07-17")}
     assert rows["Bülten no"][2] == "2024/131" and rows["Bülten tarihi"][2] == dt.date(2024, 7, 16)
     assert tcmb.requests == ["today.xml"]
-    from calc.fxstore import Store
+    from trcalc.calc.fxstore import Store
     assert dt.date(2024, 7, 17) not in Store().states(dt.date(2024, 7, 17), dt.date(2024, 7, 17))

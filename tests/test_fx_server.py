@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from server import create_app
+from trcalc.server import create_app
 
 
 
@@ -56,7 +56,7 @@ def test_batch_uses_the_servers_rates(client):
 @pytest.mark.xdist_group("live")
 def test_the_addin_in_remote_mode_uses_the_servers_rates(tcmb, tmp_path, monkeypatch):
     """A desk with no stored rate and no TCMB access still gets the rate: from the team server's store."""
-    import addin.trcalc_udfs as udfs
+    import trcalc.addin.trcalc_udfs as udfs
     from tests.test_live import free_port, start, stop
     proc, url = start([], {"TRCALC_TCMB_URL": tcmb.url, "TRCALC_DATA_DIR": str(tmp_path / "server")},
                       free_port())

@@ -8,11 +8,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from calc import call
-from templates import build
-from templates.build import EXPORTS, IMPORTS, NORMS, PARCELS, _fill
-from templates.engine import compute_file
-from templates.sheets import FIRST_ROW, letters
+from trcalc.calc import call
+from trcalc.templates import build
+from trcalc.templates.build import EXPORTS, IMPORTS, NORMS, PARCELS, _fill
+from trcalc.workbook import compute_file
+from trcalc.templates.sheets import FIRST_ROW, letters
 
 pytestmark = pytest.mark.xdist_group("workbooks")
 d = dt.date

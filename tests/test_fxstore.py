@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from calc import CalcError, call
-from calc.fxstore import Store, data_dir, default_path
+from trcalc.calc import CalcError, call
+from trcalc.calc.fxstore import Store, data_dir, default_path
 from tests.tcmb_server import real_bulletin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def test_sync_killed_midway_leaves_the_store_unchanged(tcmb):
     before = snapshot(default_path())
     script = (
         "import os, sys\n"
-        "from calc import fxstore\n"
+        "from trcalc.calc import fxstore\n"
         "real, n = fxstore.Store._insert, [0]\n"
         "def dying(conn, b):\n"
         "    real(conn, b); n[0] += 1\n"

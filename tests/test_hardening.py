@@ -8,9 +8,9 @@ import time
 import openpyxl
 import pytest
 
-from calc.registry import KINDS, REGISTRY
-from server import create_app, limits
-from server.config import OFFICE_FRAME_ANCESTORS, Settings
+from trcalc.calc.registry import KINDS, REGISTRY
+from trcalc.server import create_app, limits
+from trcalc.server.config import OFFICE_FRAME_ANCESTORS, Settings
 
 TURKISH_LETTERS = re.compile("[çğıöşüÇĞİÖŞÜ]")
 
@@ -51,7 +51,7 @@ def test_batch_good_bad_good_gives_per_call_results(client):
 
 
 def test_batch_a_defect_in_one_call_is_that_call_s_error(client, monkeypatch):
-    from server import api
+    from trcalc.server import api
     real = api.run_call
 
     def broken_penalty(fn, args, overrides):
@@ -117,7 +117,7 @@ def test_batch_length_budget():
 def test_batch_table_budget_is_checked_before_the_work(monkeypatch):
     c = make(max_batch_tables=2)
     ran = []
-    monkeypatch.setattr("server.api.run_call", lambda *a: ran.append(a))
+    monkeypatch.setattr("trcalc.server.api.run_call", lambda *a: ran.append(a))
     calls = [{"function": "tr_tev_detail", "args": [100000, 10000, 5000, 1, 0.1, 30]}] * 3
     _refusal(c.post("/api/v1/batch", json={"calls": calls}), 413, "TRCALC_MAX_BATCH_TABLES")
     assert ran == []
@@ -166,7 +166,7 @@ def test_time_limit_interrupts_a_single_slow_call(monkeypatch):
 def test_memory_error_is_413_and_recycles_the_worker(monkeypatch, client):
     def hungry(*a, **k):
         raise MemoryError
-    monkeypatch.setattr("server.api.run_call", hungry)
+    monkeypatch.setattr("trcalc.server.api.run_call", hungry)
     limits.recycle_reason()
     _refusal(client.post("/api/v1/call/TR_CIF", json={"args": [1]}), 413, "TRCALC_MAX_WORKER_MIB")
     assert limits.recycle_reason() == "MemoryError"
@@ -175,13 +175,13 @@ def test_memory_error_is_413_and_recycles_the_worker(monkeypatch, client):
 def test_workbook_budget_refusal_is_413_naming_the_setting(monkeypatch, client):
     # the engine's budgets (cells, formula cells, range sizes, table rows) raise a WorkbookError
     # that names its setting; the route turns it into 413
-    from templates.engine import WorkbookError
+    from trcalc.workbook import WorkbookError
 
-    def refuse(data):
+    def refuse(data, on_resave=None):
         exc = WorkbookError("çalışma kitabında çok fazla formül var (sınır 10)", "too many formula cells (limit 10)")
         exc.setting = "TRCALC_MAX_FORMULAS"
         raise exc
-    monkeypatch.setattr("templates.engine.compute_bytes", refuse)
+    monkeypatch.setattr("trcalc.workbook.compute_bytes", refuse)
     r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(b"PK..."), "x.xlsx")},
                     content_type="multipart/form-data")
     _refusal(r, 413, "TRCALC_MAX_FORMULAS")
@@ -200,7 +200,7 @@ def test_body_over_the_limit_is_413_also_when_chunked():
 
 
 def test_settings_from_the_environment_are_checked(monkeypatch):
-    from server.config import SettingError
+    from trcalc.server.config import SettingError
     for bad in ("lots", "-1"):
         monkeypatch.setenv("TRCALC_MAX_BATCH", bad)
         with pytest.raises(SettingError, match="TRCALC_MAX_BATCH"):

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import call
+from trcalc.calc import call
 from tests.conftest import raises_on
 
 SEED = (60, 10, 5)   # seed 003: shirt 60 €, freight 10 €, insurance 5 € → CIF 75 €
@@ -162,7 +162,7 @@ def test_flat_rate_follows_the_sending_country_not_the_origin():
     assert duty(25, 0, 0, "CN", None, "2024-09-01") == D("15.00")
     d = detail(25, 0, 0, "DE", None, "2024-09-01")
     assert "gönderildiği ülke" in d["Gönderen ülke"][1]
-    from calc.registry import REGISTRY
+    from trcalc.calc.registry import REGISTRY
     origin = next(a for a in REGISTRY["TR_DUTY"].args if a.name == "origin")
     assert "menşei değil" in origin.doc_tr and "not the goods' origin" in origin.doc_en
 
@@ -228,7 +228,7 @@ def test_bad_input_names_the_argument(args, arg, code):
 
 
 def test_too_many_arguments():
-    from calc import CalcError
+    from trcalc.calc import CalcError
     with pytest.raises(CalcError) as info:
         duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "10%", 1, 1, 1, "extra")
     assert info.value.code == "arity" and "TR_DUTY" in str(info.value)

@@ -13,9 +13,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from templates import build, ithalat
-from templates.engine import compute_file
-from templates.sheets import ERROR_KEY, fill, letters
+from trcalc.templates import build, ithalat
+from trcalc.workbook import compute_file
+from trcalc.templates.sheets import ERROR_KEY, fill, letters
 from tests import lo
 from tests.lo import printout
 

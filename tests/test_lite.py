@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from calc import REGISTRY, countries
-from calc.registry import KINDS
-from calc.rules import bundle, store
-from lite import build
+from trcalc.calc import REGISTRY, countries
+from trcalc.calc.registry import KINDS
+from trcalc.calc.rules import bundle, store
+from trcalc.lite import build
 
 HERE = Path(__file__).parent
 LITE = HERE / "lite"
@@ -150,7 +150,7 @@ def test_shipped_code_runs_on_the_standard_library_alone(tmp_path):
     assert not list(tmp_path.rglob("*.yaml"))
     code = ("import sys; sys.path.insert(0, %r)\n"
             "for m in ('pydantic', 'yaml', 'pycountry', 'openpyxl', 'xlwings'): sys.modules[m] = None\n"
-            "from lite.runtime import run\n"
+            "from trcalc.lite.runtime import run\n"
             "print(run('TR_TEV', 100000, 10000, 5000, 1, 0.1, 30), run('TR_DUTY', 60, 10, 5, 'Almanya', 0.2, '2025-03-01'))"
             % str(tmp_path))
     # -S: no site-packages on the path, so only the standard library and the unpacked code.
@@ -174,7 +174,7 @@ def test_wheel_is_a_valid_pure_python_wheel(tmp_path):
         info = next(n for n in names if n.endswith(".dist-info/WHEEL"))
         assert "Tag: py3-none-any" in z.read(info).decode()
         record = z.read(info.replace("WHEEL", "RECORD")).decode()
-    assert "calc/rules/_bundle.json" in names and "lite/runtime.py" in names
+    assert "trcalc/calc/rules/_bundle.json" in names and "trcalc/lite/runtime.py" in names
     assert all(n in record for n in names)
     assert build.wheel() == data          # deterministic: rebuilding gives the same bytes
 
@@ -211,8 +211,8 @@ def test_pyodide_computes_as_cpython(standin, tmp_path, monkeypatch):
 
 
 def test_team_server_serves_main_py_and_the_wheel_with_cors():
-    from server import create_app
-    from server.config import Settings
+    from trcalc.server import create_app
+    from trcalc.server.config import Settings
     client = create_app(Settings()).test_client()
     whl = client.get(f"/lite/{build.wheel_name()}")
     assert whl.status_code == 200 and whl.data == build.wheel()
@@ -231,10 +231,3 @@ def test_cli_writes_the_lite_folder(tmp_path):
     assert names == sorted(["KURULUM.md", "main.py", "requirements.txt", "wheel/main.py",
                             "wheel/requirements.txt", f"wheel/{build.wheel_name()}"])
     assert (tmp_path / "KURULUM.md").read_text().startswith("# trcalc — xlwings Lite kurulumu")
-
-
-def test_the_archive_keeps_its_imports_when_built_from_the_installed_wheel():
-    # the wheel's copy of lite/runtime.py says trcalc.calc (setup.py rewrites it); the archive has calc
-    assert build.portable(b"from trcalc.calc import call_many, get\n    import trcalc.lite.x\n") == (
-        b"from calc import call_many, get\n    import lite.x\n")
-    assert build.portable(b"from calc.errors import CalcError\n") == b"from calc.errors import CalcError\n"

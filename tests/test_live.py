@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import addin.trcalc_udfs as udfs
-from addin import cells
-from calc import call
-from calc.registry import REGISTRY
+import trcalc.addin.trcalc_udfs as udfs
+from trcalc.addin import cells
+from trcalc.calc import call
+from trcalc.calc.registry import REGISTRY
 
 pytestmark = pytest.mark.xdist_group("live")
 

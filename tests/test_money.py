@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc.money import fmt, fmt_rate, round_money
+from trcalc.calc.money import fmt, fmt_rate, round_money
 
 
 @pytest.mark.parametrize("raw, rounded", [

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc import CalcError, call
-from calc.money import round_money
-from calc.registry import REGISTRY
+from trcalc.calc import CalcError, call
+from trcalc.calc.money import round_money
+from trcalc.calc.registry import REGISTRY
 
 # Examples, seed and database come from the profile loaded in conftest.py ("ci": 150
 # derandomized examples; "fuzz" under `make fuzz`: many more, random).

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import call
+from trcalc.calc import call
 from tests.conftest import raises_on
 
 

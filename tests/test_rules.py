@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import call
-from calc.rules.check import check
-from calc.rules.store import RULES_DIR, book
+from trcalc.calc import call
+from trcalc.calc.rules.check import check
+from trcalc.calc.rules.store import RULES_DIR, book
 from tests.conftest import raises_on
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from calc.rules.check import RulesCheckFailed, check, require_valid
-from calc.rules.store import RULES_DIR
+from trcalc.calc.rules.check import RulesCheckFailed, check, require_valid
+from trcalc.calc.rules.store import RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,7 +124,7 @@ def test_an_unreadable_meta_file(rules):
 
 
 def test_the_server_refuses_to_start_on_rules_that_fail(rules, monkeypatch):
-    from server import create_app
+    from trcalc.server import create_app
     (rules / "zz_extra.yaml").write_text(GOOD_KDV, encoding="utf-8")
     monkeypatch.setenv("TRCALC_RULES_DIR", str(rules))
     with pytest.raises(RulesCheckFailed) as info:
@@ -134,7 +134,7 @@ def test_the_server_refuses_to_start_on_rules_that_fail(rules, monkeypatch):
 
 
 def test_the_server_starts_on_good_rules_and_says_ok(rules, monkeypatch):
-    from server import create_app
+    from trcalc.server import create_app
     monkeypatch.setenv("TRCALC_RULES_DIR", str(rules))
     require_valid()
     resp = create_app().test_client().get("/healthz")
@@ -144,7 +144,7 @@ def test_the_server_starts_on_good_rules_and_says_ok(rules, monkeypatch):
 def test_the_add_in_refuses_to_load_on_rules_that_fail(rules):
     (rules / "zz_extra.yaml").write_text(GOOD_KDV, encoding="utf-8")
     env = {**os.environ, "TRCALC_RULES_DIR": str(rules)}
-    proc = subprocess.run([sys.executable, "-c", "import addin.trcalc_udfs"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-c", "import trcalc.addin.trcalc_udfs"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "RulesCheckFailed" in proc.stderr and "already defined in kdv.yaml" in proc.stderr

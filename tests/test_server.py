@@ -8,12 +8,12 @@ import openpyxl
 import pytest
 from openapi_spec_validator import validate
 
-import calc
-from calc.registry import REGISTRY
-from calc.rules.store import book
-from server import create_app
-from server.config import Settings
-from templates import build
+from trcalc import calc
+from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book
+from trcalc.server import create_app
+from trcalc.server.config import Settings
+from trcalc.templates import build
 from tests import bad_files
 
 VERSION = book().version
@@ -103,7 +103,7 @@ def test_request_too_large_is_413():
 def test_unexpected_error_is_500_without_traceback(monkeypatch, client):
     def boom(*a, **k):
         raise RuntimeError("secret internals")
-    monkeypatch.setattr("server.api.get", boom)
+    monkeypatch.setattr("trcalc.server.api.get", boom)
     r = client.post("/api/v1/call/TR_CIF", json={"args": [1]})
     assert r.status_code == 500 and r.json["error"]["code"] == "internal"
     assert "secret" not in r.text and "Traceback" not in r.text

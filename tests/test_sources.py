@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from calc.rules.check import check
-from calc.rules.sources import PRIMARY
-from calc.rules.store import RULES_DIR, book
+from trcalc.calc.rules.check import check
+from trcalc.calc.rules.sources import PRIMARY
+from trcalc.calc.rules.store import RULES_DIR, book
 
 
 def test_shipped_rules_pass_and_cite_no_working_paper():

@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from calc import call
-from calc.registry import REGISTRY
-from templates import build
-from templates.engine import compute_file, known_function_names, workbook_overrides
+from trcalc.calc import call
+from trcalc.calc.registry import REGISTRY
+from trcalc.templates import build
+from trcalc.workbook import compute_file, known_function_names, workbook_overrides
 
 pytestmark = pytest.mark.xdist_group("workbooks")
 

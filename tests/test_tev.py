@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from calc import call
+from trcalc.calc import call
 from tests.conftest import raises_on
 
 SEED = (100000, 10000, 5000, 1, "10%", 30)   # seed 004: 10,000 kg for 100,000 $, 5,000 kg exported, 10 %, 30 TL/$
@@ -282,9 +282,9 @@ def test_penalty_by_the_text_in_force():
 
 def test_every_agreement_is_complete_and_knows_only_real_proofs():
     # each agreement in tev_partners.yaml has its four parameters, and its proofs are certificate codes
-    from calc.rules.store import book
-    from calc.tev import CERTIFICATES
-    from calc.tev_partners import agreement_ids, parties_param
+    from trcalc.calc.rules.store import book
+    from trcalc.calc.tev import CERTIFICATES
+    from trcalc.calc.tev_partners import agreement_ids, parties_param
     rb = book()
     assert {"eu", "efta", "jo", "lb", "gb", "kr", "ae", "ua"} <= set(agreement_ids())
     for a in agreement_ids():

@@ -9,10 +9,10 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from calc import CalcError, call
-from calc.registry import REGISTRY
-from templates import build
-from templates.engine import compute_file
+from trcalc.calc import CalcError, call
+from trcalc.calc.registry import REGISTRY
+from trcalc.templates import build
+from trcalc.workbook import compute_file
 
 FEB10 = dt.date(2025, 2, 10)
 

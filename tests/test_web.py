@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from calc import REGISTRY
+from trcalc.calc import REGISTRY
 from tests.test_live import browser, free_port, start, stop  # noqa: F401  (browser is a fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]

@@ -1,6 +1,6 @@
 """The engine's file handling (issue 12: speed without openpyxl per cell; issue 10: nothing lost).
 
-`templates/engine/reader.py` reads cells straight from the sheet XML and `writer.py` writes a copy of
+`workbook/reader.py` reads cells straight from the sheet XML and `writer.py` writes a copy of
 the file with values in the formula cells.  What is checked here comes from ECMA-376 Part 1 (the
 SpreadsheetML parts) and from what other producers write, not from our own builder:
 
@@ -24,8 +24,8 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.formula.translate import Translator
 
-from templates import build
-from templates.engine import compute_file
+from trcalc.templates import build
+from trcalc.workbook import compute_file
 
 from .test_fast_path import same, values
 
@@ -188,8 +188,8 @@ def test_cells_without_their_address(tmp_path):
 def test_every_error_is_listed_where_it_prints(own_note, tmp_path):
     """Issue 12.5: an error cell prints as #VALUE!; the Hatalar sheet (the TRCALC_ERRORS range) lists each
     one with its message, in wrapped rows tall enough to print them — whichever way the copy is written."""
-    from templates import ithalat
-    from templates.sheets import FIRST_ROW, fill, letters
+    from trcalc.templates import ithalat
+    from trcalc.templates.sheets import FIRST_ROW, fill, letters
     wb = build.example_ithalat()
     fill(wb[ithalat.SHEET], ithalat.PARCELS, [{}] * 2 + [{"date": dt.date(2025, 3, 1), "goods": -5, "origin": "DE"}])
     if own_note:                         # a note of the accountant's on that sheet: openpyxl merges the notes

@@ -14,6 +14,6 @@ __all__ = ["CalcError", "call", "call_many", "function_names", "get"]
 
 def __getattr__(name: str):
     if name in __all__:
-        from calc import CalcError, call, call_many, function_names, get   # noqa: F401
+        from trcalc.calc import CalcError, call, call_many, function_names, get   # noqa: F401
         return locals()[name]
     raise AttributeError(f"module 'trcalc' has no attribute {name!r}")

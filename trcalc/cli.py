@@ -37,7 +37,7 @@ def show_value(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, list):          # a _DETAIL table: the one formatting rule of calc.present
-        from calc.present import breakdown_text
+        from trcalc.calc.present import breakdown_text
         return "\n".join("\t".join(row) for row in breakdown_text(value))
     if value is None:
         return ""
@@ -56,7 +56,7 @@ def _overrides(items: list[str] | None) -> dict:
 
 
 def _call(ns) -> int:
-    from calc import CalcError, call
+    from trcalc.calc import CalcError, call
     overrides = _overrides(ns.override)
     try:
         print(show_value(call(ns.name, *ns.args, overrides=overrides)))
@@ -67,7 +67,7 @@ def _call(ns) -> int:
 
 
 def _rules_check(ns) -> int:
-    from calc.rules.check import check
+    from trcalc.calc.rules.check import check
     if ns.file:
         _check_input(Path(ns.file), what=(".yaml kural dosyası", "a .yaml rules file"))
     ok, lines = check(Path(ns.file) if ns.file else None)
@@ -77,9 +77,9 @@ def _rules_check(ns) -> int:
 
 
 def _rules_show(ns) -> int:
-    from calc.dates import to_date, today
-    from calc.rules.store import book
-    from calc import CalcError
+    from trcalc.calc.dates import to_date, today
+    from trcalc.calc.rules.store import book
+    from trcalc.calc import CalcError
     try:
         on = to_date(ns.date, "date") if ns.date else today()
     except CalcError as exc:
@@ -94,7 +94,7 @@ def _rules_show(ns) -> int:
 
 
 def _docs(ns) -> int:
-    from calc.docs import README, check_readme, write_readme
+    from trcalc.calc.docs import README, check_readme, write_readme
     if ns.write:
         write_readme(README)
         return 0
@@ -104,7 +104,7 @@ def _docs(ns) -> int:
             print(stale, file=sys.stderr)
             return 1
         return 0
-    from calc.docs import function_table
+    from trcalc.calc.docs import function_table
     print(function_table())
     return 0
 
@@ -140,13 +140,14 @@ def _check_output(path: Path) -> None:
 
 
 def _compute(ns) -> int:
-    from calc import CalcError
-    from templates.engine import WorkbookError, compute_file
+    from trcalc.calc import CalcError
+    from trcalc.templates.build import restore_charts
+    from trcalc.workbook import WorkbookError, compute_file
     src, dst = Path(ns.input), Path(ns.output)
     _check_input(src)
     _check_output(dst)
     try:
-        report = compute_file(src, dst, ns.engine)
+        report = compute_file(src, dst, ns.engine, on_resave=restore_charts)
     except WorkbookError as exc:
         raise Failure(exc.message) from None
     except CalcError as exc:
@@ -160,8 +161,8 @@ def _compute(ns) -> int:
 
 
 def _serve(ns) -> int:
-    from server.config import SettingError
-    from server.run import serve
+    from trcalc.server.config import SettingError
+    from trcalc.server.run import serve
     try:
         return serve(production=ns.production, host=ns.host, port=ns.port)
     except SettingError as exc:
@@ -169,8 +170,8 @@ def _serve(ns) -> int:
 
 
 def _build_templates(ns) -> int:
-    from templates.build import build_all
-    from templates.office import build_office
+    from trcalc.templates.build import build_all
+    from trcalc.templates.office import build_office
     out = Path(ns.out) if ns.out else None
     for path in [*build_all(out), *build_office(out)]:       # plain (xlwings, engine) and Office flavours
         print(path)
@@ -178,9 +179,9 @@ def _build_templates(ns) -> int:
 
 
 def _fx_sync(ns) -> int:
-    from calc import CalcError
-    from calc.dates import to_date, today
-    from calc.fxsync import SyncError, sync
+    from trcalc.calc import CalcError
+    from trcalc.calc.dates import to_date, today
+    from trcalc.calc.fxsync import SyncError, sync
     try:
         first = to_date(ns.first, "--from")
         last = to_date(ns.last, "--to") if ns.last else today()
@@ -199,15 +200,15 @@ def _fx_sync(ns) -> int:
 
 
 def _fx_status(ns) -> int:
-    from calc.fxstore import Store
-    from calc.tcmb import base_url
+    from trcalc.calc.fxstore import Store
+    from trcalc.calc.tcmb import base_url
     for k, v in {**Store().summary(), "tcmb_url": base_url()}.items():
         print(f"{k}\t{v if v is not None else ''}")
     return 0
 
 
 def _lite(ns) -> int:
-    from lite.build import write
+    from trcalc.lite.build import write
     for path in write(Path(ns.out), ns.server_url):
         print(path)
     return 0

@@ -2,5 +2,5 @@
 
 Every trcalc function, generated from the registry (see `addin.trcalc_udfs`).
 """
-from addin.trcalc_udfs import *  # noqa: F401,F403
-from addin.trcalc_udfs import __all__  # noqa: F401
+from trcalc.addin.trcalc_udfs import *  # noqa: F401,F403
+from trcalc.addin.trcalc_udfs import __all__  # noqa: F401

@@ -7,7 +7,7 @@ rules take inside xlwings Lite (Pyodide), where trcalc ships without its
 compiled dependencies.  A bundle is built from checked rules only, so it is
 not validated again here.
 
-    >>> from calc.rules import store
+    >>> from trcalc.calc.rules import store
     >>> rb = load(dump(store.book()))
     >>> rb.version == store.book().version
     True

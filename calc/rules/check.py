@@ -24,7 +24,7 @@ from .store import REQUIRED, RULES_DIR, RulesFileError, load, missing_parameters
 
 
 def check(replacement: Path | None = None, directory: Path | None = None) -> tuple[bool, list[str]]:
-    import calc  # noqa: F401  (registers every parameter the code uses)
+    from trcalc import calc  # noqa: F401  (registers every parameter the code uses)
 
     directory = directory or Path(os.environ.get("TRCALC_RULES_DIR") or RULES_DIR)
     try:

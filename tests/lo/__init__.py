@@ -23,18 +23,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calc.registry import REGISTRY
+from trcalc.calc.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = '''\
+import site
 import sys
 sys.path[:0] = {paths!r}
+for _p in {sites!r}:
+    site.addsitedir(_p)        # runs the editable install's .pth: `trcalc.calc` is the checkout's calc/
 
 
 def call(name, args):
-    from calc.errors import CalcError
-    from calc.registry import get
-    from templates.engine.functions import to_result
+    from trcalc.calc.errors import CalcError
+    from trcalc.calc.registry import get
+    from trcalc.workbook.functions import to_result
     fn = get(name)
     values = [None if (a is None or a == "") else a for a in args]
     while values and values[-1] is None:
@@ -106,8 +109,8 @@ def make_profile(profile: Path, seed: Path, locale: str = "") -> Path:
     (user / "basic" / "Standard" / "Module1.xba").write_text(_basic(), encoding="utf-8")
     scripts = user / "Scripts" / "python"
     scripts.mkdir(parents=True, exist_ok=True)
-    paths = [str(ROOT), *site.getsitepackages()]
-    (scripts / "trcalc_lo.py").write_text(SCRIPT.format(paths=paths), encoding="utf-8")
+    (scripts / "trcalc_lo.py").write_text(SCRIPT.format(paths=[str(ROOT)], sites=site.getsitepackages()),
+                                          encoding="utf-8")
     reg = user / "registrymodifications.xcu"
     text = reg.read_text(encoding="utf-8")
     if "OOXMLRecalcMode" not in text:

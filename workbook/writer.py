@@ -174,7 +174,7 @@ def _comment_parts(notes: list[tuple[str, str]]) -> tuple[bytes, bytes]:
 def _rows_xml(sheet_xml: bytes, r1: int, c1: int, rows: list[tuple]) -> bytes:
     """Rows of text cells, each in its column's style (§18.3.1.13 col: style, width) and as tall as
     its wrapped text needs (the printout shows every line)."""
-    from templates.sheets import wrapped_height
+    from .textsize import wrapped_height
     styles, widths = {}, {}
     for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*)/?>", sheet_xml):
         attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m[1]))

@@ -53,10 +53,10 @@ from pathlib import Path
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
-from calc.context import overrides_from_rows, read_overrides as read_rule_overrides
-from calc.dates import to_serial
-from calc.errors import CalcError
-from calc.registry import REGISTRY
+from trcalc.calc.context import overrides_from_rows, read_overrides as read_rule_overrides
+from trcalc.calc.dates import to_serial
+from trcalc.calc.errors import CalcError
+from trcalc.calc.registry import REGISTRY
 
 from . import fallback, limits, reader, writer
 from .compile import Unsupported, compile_formula
@@ -506,10 +506,11 @@ def _listing(raw: RawBook, report: Report):
     return rs.part, dest[1][0], dest[1][1], rows
 
 
-def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, listing=None) -> None:
+def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, listing=None,
+                    on_resave=None) -> None:
     """The general path for what `writer` leaves (a sheet with notes of its own, cells without their
-    address): openpyxl re-saves the file, our charts put back."""
-    from templates.build import restore_charts
+    address): openpyxl re-saves the file; `on_resave(wb)` (the caller's: the templates put their
+    charts back, which openpyxl drops) runs before the save."""
     wb = open_workbook(src)
     by_part = {rs.part: rs.name for rs in raw.sheets}
     for part, values in parts.items():
@@ -532,7 +533,7 @@ def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict,
         from openpyxl.styles import Alignment
         part, r1, c1, rows = listing
         ws = wb[by_part[part]]
-        from templates.sheets import wrapped_height
+        from .textsize import wrapped_height
         for i, values in enumerate(rows):
             for j, v in enumerate(values):
                 cell = ws.cell(r1 + i, c1 + j, v)
@@ -541,7 +542,8 @@ def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict,
             ws.row_dimensions[r1 + i].height = max(
                 wrapped_height(str(v), ws.column_dimensions[get_column_letter(c1 + j)].width or 8.43)
                 for j, v in enumerate(values))
-    restore_charts(wb)
+    if on_resave:
+        on_resave(wb)
     wb.save(tmp)
 
 
@@ -575,7 +577,9 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
     return raw, report, parts, notes
 
 
-def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
+def compute_file(src: Path, dst: Path, engine: str = "auto", on_resave=None) -> Report:
+    """Compute `src` into `dst` (never `src` itself). `on_resave(wb)` runs on the openpyxl workbook
+    when the file has to be re-saved by openpyxl (see `_write_openpyxl`)."""
     src, dst = Path(src), Path(dst)
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise WorkbookError("çıktı dosyası girdiyle aynı olamaz: girdi hiçbir zaman değiştirilmez",
@@ -590,7 +594,7 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
         listing = _listing(raw, report)
         if (any(rs.positional for rs in raw.sheets if rs.formulas)
                 or not writer.write(src, tmp, parts, notes, listing)):
-            _write_openpyxl(src, tmp, raw, parts, notes, listing)
+            _write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave)
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
@@ -598,12 +602,12 @@ def compute_file(src: Path, dst: Path, engine: str = "auto") -> Report:
     return report
 
 
-def compute_bytes(data: bytes) -> tuple[bytes, Report]:
+def compute_bytes(data: bytes, on_resave=None) -> tuple[bytes, Report]:
     """For the server: bytes in, bytes out, through temporary files."""
     with tempfile.TemporaryDirectory() as d:
         src, dst = Path(d) / "in.xlsx", Path(d) / "out.xlsx"
         src.write_bytes(data)
-        report = compute_file(src, dst)
+        report = compute_file(src, dst, on_resave=on_resave)
         return dst.read_bytes(), report
 
 

@@ -12,9 +12,9 @@ import datetime as dt
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from calc.dates import from_serial, to_date, to_serial
-from calc.errors import CalcError
-from calc.registry import call_many
+from trcalc.calc.dates import from_serial, to_date, to_serial
+from trcalc.calc.errors import CalcError
+from trcalc.calc.registry import call_many
 
 from . import limits
 from .grid import Rng, match_key

@@ -8,9 +8,9 @@ from decimal import Decimal
 import numpy as np
 import schedula as sh
 
-from calc.dates import to_serial
-from calc.errors import CalcError
-from calc.registry import Function, call_many
+from trcalc.calc.dates import to_serial
+from trcalc.calc.errors import CalcError
+from trcalc.calc.registry import Function, call_many
 
 OVERRIDES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("trcalc_overrides", default=None)
 

@@ -11,7 +11,7 @@ date1904, §18.8.30 numFmt) with the C XML parser and keeps plain tuples.
 The file has been checked by `files.check_file` first (budgets, zip bombs, and
 no DTD in any part, so entity expansion cannot happen here).
 
->>> from templates.engine.reader import column_number
+>>> from trcalc.workbook.reader import column_number
 >>> column_number("AB")
 28
 """
