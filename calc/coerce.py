@@ -36,7 +36,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import CalcError
-from .limits import LIMIT, LIMIT_TEXT, MAX_DIGITS, SMALLEST, SMALLEST_TEXT
+from .numeric import LIMIT, LIMIT_TEXT, MAX_DIGITS, SMALLEST, SMALLEST_TEXT
 from .money import HUNDRED, ONE, ZERO
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -105,7 +105,7 @@ def _digits(d: Decimal) -> int:
 
 
 def to_number(value, arg: str) -> Decimal:
-    """Any finite number inside the limits (`calc.limits`), as a Decimal; -0 is 0."""
+    """Any finite number inside the limits (`calc.numeric`), as a Decimal; -0 is 0."""
     t = type(value)
     if t is float:
         if not math.isfinite(value):

@@ -1,7 +1,7 @@
 """Money: `Decimal` end to end, rounded half-up to the kuruş once per assessed amount.
 
 Turkish practice (and the law on rounding of tax amounts) rounds half a kuruş
-and above up.  Every calculation runs in `limits.CALC`, where sums and
+and above up.  Every calculation runs in `numeric.CALC`, where sums and
 products of numbers inside the limits are exact; only an amount that is
 assessed (a tax, a levy, a support payable) is rounded, once: `round_money`
 for an exact sum or product, `round_quotient` for one that divides (a
@@ -23,7 +23,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from .errors import CalcError
-from .limits import LIMIT, LIMIT_TEXT
+from .numeric import LIMIT, LIMIT_TEXT
 
 KURUS = Decimal("0.01")
 ZERO = Decimal(0)

@@ -24,7 +24,7 @@ from .context import Context, read_overrides
 from .countries import country
 from .dates import FIRST, LAST, to_date, today
 from .errors import CalcError
-from .limits import CALC, LIMIT, LIMIT_TEXT
+from .numeric import CALC, LIMIT, LIMIT_TEXT
 from .money import round_money
 
 _PLAIN = {str, float, int, Decimal, bool, dt.date, dt.datetime}     # read as they are

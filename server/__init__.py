@@ -5,7 +5,7 @@
 
 Blueprints: `api` (JSON), `office` (Office.js custom functions), `web` (Turkish
 calculator pages), `docs` (OpenAPI document and page), `security` (sign-in with a
-key).  Stateless: scale out by running more instances.  Limits: server.limits;
+key).  Stateless: scale out by running more instances.  Limits: server.budgets;
 keys and security headers: server.security.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import Flask, redirect, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import limits, security
+from . import budgets, security
 from .config import Settings
 
 log = logging.getLogger("trcalc.server")
@@ -33,7 +33,7 @@ class _App(Flask):
     def dispatch_request(self):
         # The time limit covers the view only: the body has been read already (before_request),
         # so a slow client spends none of it.
-        with limits.time_limit(self.config["TRCALC"].request_seconds):
+        with budgets.time_limit(self.config["TRCALC"].request_seconds):
             return super().dispatch_request()
 
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     settings = settings or Settings.from_env()
     require_valid()                          # refuse to start on rules that fail `trcalc rules check`
-    limits.CEILING_MIB = settings.max_worker_mib
+    budgets.CEILING_MIB = settings.max_worker_mib
     app = _App(__name__)
     app.config["TRCALC"] = settings
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_workbook_bytes)
@@ -91,20 +91,20 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _api_error(exc: api.ApiError):
         return api.json_response(api.error_body(exc.code, exc.message, exc.argument), exc.status)
 
-    @app.errorhandler(limits.Refused)
-    def _refused(exc: limits.Refused):
+    @app.errorhandler(budgets.Refused)
+    def _refused(exc: budgets.Refused):
         return api.json_response(api.error_body(exc.code, exc.message, exc.setting), exc.status)
 
     @app.errorhandler(MemoryError)
     def _memory(exc: MemoryError):
-        return _refused(limits.memory_refusal())
+        return _refused(budgets.memory_refusal())
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
         workbook = request.path == "/api/v1/workbook"
         size, setting = ((settings.max_workbook_bytes, "TRCALC_MAX_WORKBOOK_BYTES") if workbook
                          else (settings.max_request_bytes, "TRCALC_MAX_REQUEST_BYTES"))
-        return _refused(limits.too_large(f"istek gövdesi {size} bayt sınırını aşıyor",
+        return _refused(budgets.too_large(f"istek gövdesi {size} bayt sınırını aşıyor",
                                          f"the request body is over the limit of {size} bytes", setting))
 
     @app.errorhandler(HTTPException)

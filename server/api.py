@@ -27,7 +27,7 @@ from trcalc.calc.present import breakdown_text
 from trcalc.calc.registry import KINDS, REGISTRY, Function, call_many, get
 from trcalc.calc.rules.store import book
 
-from . import limits
+from . import budgets
 from .models import (ArgumentInfo, BatchCall, CallRequest, FunctionInfo, FunctionsResponse, RuleInfo,
                      RulesResponse, Scalar)
 
@@ -151,14 +151,14 @@ def _check_batch_budget(calls: list, settings) -> None:
     rows = [_raw_rows(c) for c in calls]             # a column counts its rows
     size = sum(rows)
     if size > settings.max_batch:
-        raise limits.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({size} verildi)",
+        raise budgets.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({size} verildi)",
                                f"at most {settings.max_batch} calls in a batch ({size} given)", "TRCALC_MAX_BATCH")
     tables = 0
     for c, n in zip(calls, rows):
         fn = REGISTRY.get(str(c.get("function", "")).strip().upper()) if isinstance(c, dict) else None
         tables += n if fn and fn.result == "table" else 0
     if tables > settings.max_batch_tables:
-        raise limits.too_large(f"toplu istekte en çok {settings.max_batch_tables} tablo (_DETAIL) çağrısı olabilir "
+        raise budgets.too_large(f"toplu istekte en çok {settings.max_batch_tables} tablo (_DETAIL) çağrısı olabilir "
                                f"({tables} verildi)",
                                f"at most {settings.max_batch_tables} table (_DETAIL) calls in a batch "
                                f"({tables} given)", "TRCALC_MAX_BATCH_TABLES")
@@ -179,7 +179,7 @@ def _one(i: int, raw, shared: dict, shared_raw: dict | None, date_format: str) -
         return result_body(run_call(fn, with_date(fn, c.args, c.date), overrides), date_format)
     except CalcError as exc:
         return {"error": calc_error(exc)}
-    except (limits.Refused, MemoryError):
+    except (budgets.Refused, MemoryError):
         raise
     except Exception:                       # a defect in one call must not fail the others
         log.exception("unexpected error in batch call %d (%s)", i, c.function)
@@ -192,7 +192,7 @@ def batch():
     req = _parse(_BatchEnvelope)
     settings = current_app.config["TRCALC"]
     _check_batch_budget(req.calls, settings)
-    deadline = limits.Deadline(settings.request_seconds)
+    deadline = budgets.Deadline(settings.request_seconds)
     try:
         shared, shared_error = read_overrides(req.overrides), None
     except CalcError as exc:
@@ -204,7 +204,7 @@ def batch():
                           separators=(",", ":"))
         size += len(part) + 1
         if size > settings.max_response_bytes:
-            raise limits.too_large(
+            raise budgets.too_large(
                 f"toplu yanıt {settings.max_response_bytes} bayt sınırını aşıyor ({i} çağrıdan sonra); "
                 "isteği bölün", f"the batch response is over the limit of {settings.max_response_bytes} bytes "
                 f"(after {i} calls); split the request", "TRCALC_MAX_RESPONSE_BYTES")

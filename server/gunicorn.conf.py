@@ -11,7 +11,7 @@ requests keep a p99 under 100 ms. gunicorn's FAQ: sync workers "are designed to 
 from the internet) you should use one of the async workers" (docs.gunicorn.org, FAQ; "Design:
 choosing a worker type" — a load that "trickles data" makes a DOS trivial for sync workers).
 
-Limits (server/limits.py): the app stops a request at TRCALC_REQUEST_SECONDS with a 422; gunicorn's
+Limits (server/budgets.py): the app stops a request at TRCALC_REQUEST_SECONDS with a 422; gunicorn's
 own `timeout` (a worker silent that long is killed) is the backstop beyond it. After each request
 `post_request` recycles the worker when its memory passed TRCALC_MAX_WORKER_MIB or a request was
 interrupted — gracefully: it finishes what it holds, the master starts a fresh one.
@@ -45,8 +45,8 @@ max_requests_jitter = 2000
 def post_request(worker, req, environ, resp):
     """Recycle this worker after the response when it passed its memory ceiling or a request
     was cut short by the time limit."""
-    from trcalc.server import limits
-    why = limits.recycle_reason()
+    from trcalc.server import budgets
+    why = budgets.recycle_reason()
     if why and worker.alive:
         worker.log.warning("trcalc: recycling worker %s (%s)", worker.pid, why)
         worker.alive = False

@@ -1,4 +1,4 @@
-"""The numeric domain (issue 10.1, 10.9): numbers outside the limits in calc/limits.py are a
+"""The numeric domain (issue 10.1, 10.9): numbers outside the limits in calc/numeric.py are a
 CalcError naming the argument or the limit — never an arithmetic fault or a traceback —
 and that holds wherever the number is read (an argument, an override) or formed (a result).
 """
@@ -10,7 +10,7 @@ import pytest
 
 from trcalc.calc import CalcError, call, call_many
 from trcalc.calc.coerce import to_number
-from trcalc.calc.limits import LIMIT, MAX_DIGITS, SMALLEST
+from trcalc.calc.numeric import LIMIT, MAX_DIGITS, SMALLEST
 from tests.conftest import raises_on
 
 TEV = (100000, 10000, 5000, 1, 0.1, 30)       # seed 004: 150,000.00 TL

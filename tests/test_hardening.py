@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from trcalc.calc.registry import KINDS, REGISTRY
-from trcalc.server import create_app, limits
+from trcalc.server import budgets, create_app
 from trcalc.server.config import OFFICE_FRAME_ANCESTORS, Settings
 
 TURKISH_LETTERS = re.compile("[çğıöşüÇĞİÖŞÜ]")
@@ -142,7 +142,7 @@ def test_time_limit_is_422(monkeypatch):
     monkeypatch.setattr(type(fn), "run", slow)
     calls = [{"function": "TR_CIF", "args": [1]}] * 10
     _refusal(c.post("/api/v1/batch", json={"calls": calls}), 422, "TRCALC_REQUEST_SECONDS")
-    assert limits.recycle_reason()           # the worker that was interrupted is replaced afterwards
+    assert budgets.recycle_reason()           # the worker that was interrupted is replaced afterwards
 
 
 def test_time_limit_interrupts_a_single_slow_call(monkeypatch):
@@ -167,9 +167,9 @@ def test_memory_error_is_413_and_recycles_the_worker(monkeypatch, client):
     def hungry(*a, **k):
         raise MemoryError
     monkeypatch.setattr("trcalc.server.api.run_call", hungry)
-    limits.recycle_reason()
+    budgets.recycle_reason()
     _refusal(client.post("/api/v1/call/TR_CIF", json={"args": [1]}), 413, "TRCALC_MAX_WORKER_MIB")
-    assert limits.recycle_reason() == "MemoryError"
+    assert budgets.recycle_reason() == "MemoryError"
 
 
 def test_workbook_budget_refusal_is_413_naming_the_setting(monkeypatch, client):

@@ -118,3 +118,59 @@ def test_the_top_level_packages_import_each_other_without_a_cycle():
         visit(node, [])
     assert "calc" not in {d for s, ds in edges.items() for d in ds if s == "calc"}
     assert not edges.get("calc"), f"calc (the domain) imports {edges.get('calc')}"
+
+
+def _modules() -> dict[str, Path]:
+    """Every trcalc module of the checkout by its dotted name (packages by their own name)."""
+    return {m: p for p in _tracked_python() if (m := _module_of(p))}
+
+
+def _module_graph(prefix: str) -> dict[str, set[str]]:
+    """Module → the modules under `prefix` it imports (at any depth: lazy imports in functions count).
+    `from . import x` is an arrow to the module x, not to the package that holds it."""
+    modules = _modules()
+    edges: dict[str, set[str]] = {}
+    for own, path in modules.items():
+        if not own.startswith(prefix):
+            continue
+        targets = set()
+        for target in _package_imports(path):
+            if target in modules and target.startswith(prefix) and target != own:
+                targets.add(target)
+        # a `from pkg import sub` yields both pkg and pkg.sub: keep only the submodule
+        edges[own] = {t for t in targets if not any(o.startswith(t + ".") for o in targets)}
+    return edges
+
+
+def test_exactly_one_workbook_module_imports_the_domain():
+    """The engine talks to trcalc.calc through workbook/bridge.py alone (issue 21.2)."""
+    talking = sorted(m for m, p in _modules().items() if m.startswith("trcalc.workbook")
+                     and any(t == "trcalc.calc" or t.startswith("trcalc.calc.") for t in _package_imports(p)))
+    assert talking == ["trcalc.workbook.bridge"], talking
+
+
+def test_the_domain_modules_import_each_other_without_a_cycle():
+    """Module by module inside trcalc.calc (e.g. the rules model, its YAML reader and its JSON
+    bundle reader: book ← store, book ← bundle, never back)."""
+    edges = _module_graph("trcalc.calc")
+    assert "trcalc.calc.rules.book" in edges and "trcalc.calc.registry" in edges       # the walk sees calc
+    state: dict[str, int] = {}
+
+    def visit(node, stack):
+        if state.get(node) == 1:
+            raise AssertionError("import cycle: " + " → ".join([*stack[stack.index(node):], node]))
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            visit(nxt, [*stack, node])
+        state[node] = 2
+
+    for node in sorted(edges):
+        visit(node, [])
+
+
+def test_the_rules_model_does_no_io():
+    """calc/rules/book.py: data classes and look-ups; reading files is the readers' (store, bundle)."""
+    imported = {name.split(".")[0] for _, name in _absolute_imports(ROOT / "calc/rules/book.py")}
+    assert not imported & {"os", "io", "json", "yaml", "pathlib", "pydantic", "shutil"}, imported

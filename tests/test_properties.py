@@ -62,7 +62,7 @@ def test_any_input_gives_a_result_or_a_calc_error(name, data):
         assert isinstance(value, bool)
 
 
-# Inside the numeric domain (calc/limits.py): 0, or at least 10^-9.
+# Inside the numeric domain (calc/numeric.py): 0, or at least 10^-9.
 money = st.one_of(st.just(0.0), st.floats(min_value=1e-9, max_value=1e7, allow_nan=False, allow_infinity=False))
 positive = st.floats(min_value=0.001, max_value=1e6, allow_nan=False, allow_infinity=False)
 rate = st.one_of(st.just(0.0), st.floats(min_value=1e-9, max_value=1, allow_nan=False))
@@ -90,7 +90,7 @@ def test_tev_is_never_negative(iv, iq, eq, cons, duty, fx, waste):
     try:
         assert call("TR_TEV", iv, iq, eq, cons, duty, fx, waste) >= 0
     except CalcError as exc:
-        assert "10^15" in str(exc)        # only a result beyond the limit (calc/limits.py) is refused
+        assert "10^15" in str(exc)        # only a result beyond the limit (calc/numeric.py) is refused
 
 
 @SETTINGS

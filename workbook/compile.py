@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from trcalc.calc.registry import REGISTRY
+from .bridge import REGISTRY
 
 from .formula import FormulaError, Node, Ref
 from .functions import BUILTINS, LAZY, registry_call

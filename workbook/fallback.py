@@ -32,7 +32,7 @@ def register() -> None:
     import formulas
 
     from .udf import engine_function
-    from trcalc.calc.registry import REGISTRY
+    from .bridge import REGISTRY
     functions = formulas.get_functions()
     for name, fn in REGISTRY.items():
         functions[name] = engine_function(fn)

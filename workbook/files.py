@@ -4,7 +4,7 @@ Refused with a `WorkbookError`: a file that is not an xlsx zip (an old .xls, a
 password-protected workbook, anything else), a zip bomb, XML bombs.  Counted
 from the raw sheet XML before openpyxl builds a single cell (issue 10.4):
 cells, formula cells and the last used row, each against its budget in
-`limits` — a 5 KB file claiming a million rows costs a regex pass, not gigabytes.
+`budgets` — a 5 KB file claiming a million rows costs a regex pass, not gigabytes.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import openpyxl
 
-from . import limits
-from .limits import WorkbookError
+from . import budgets
+from .budgets import WorkbookError
 
 MAX_RATIO = 200                            # a zip bomb compresses far better than any workbook
 
@@ -26,7 +26,7 @@ def check_file(path: Path) -> None:
         size = path.stat().st_size
     except OSError:
         raise WorkbookError(f"dosya okunamadı: {path}", f"cannot read the file: {path}") from None
-    limits.check("workbook_bytes", size)
+    budgets.check("workbook_bytes", size)
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -46,7 +46,7 @@ def check_file(path: Path) -> None:
     if total / packed > MAX_RATIO:
         raise WorkbookError("dosya açıldığında aşırı büyüyor (zip bombası olabilir)",
                             "the file expands far too much when unzipped (possible zip bomb)")
-    limits.check("unzipped_bytes", total)
+    budgets.check("unzipped_bytes", total)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError("dosya bir .xlsx çalışma kitabı değil", "the file is not an .xlsx workbook")
     try:
@@ -117,9 +117,9 @@ def count(path: Path, sheets: list[str]) -> None:
                         for m in rx.finditer(part):
                             last = max(last, int(m[1]))
             where = name.rsplit("/", 1)[-1]
-            limits.check("rows", last, where)
-    limits.check("cells", cells)
-    limits.check("formula_cells", formulas)
+            budgets.check("rows", last, where)
+    budgets.check("cells", cells)
+    budgets.check("formula_cells", formulas)
 
 
 def open_workbook(path: Path, **kw):

@@ -12,11 +12,9 @@ import datetime as dt
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from trcalc.calc.dates import from_serial, to_date, to_serial
-from trcalc.calc.errors import CalcError
-from trcalc.calc.registry import call_many
+from .bridge import CalcError, call_many, from_serial, to_date, to_serial
 
-from . import limits
+from . import budgets
 from .grid import Rng, match_key
 from .values import DIV0, NA, NUM, VALUE, Err, cell_key, compare, criterion, text_number, to_bool, to_number
 
@@ -75,8 +73,8 @@ def registry_call(book, fn, values: list):
             if v.size == 1:
                 v = v.book.get(v.sheet, v.r1, v.c1)
             else:
-                if v.size > limits.value("range_cells"):
-                    return Err("#VALUE!", limits.refusal("range_cells", v.size).message)
+                if v.size > budgets.value("range_cells"):
+                    return Err("#VALUE!", budgets.refusal("range_cells", v.size).message)
                 h, w = v.shape
                 if h > 1 and w > 1:
                     return Err("#VALUE!", "tek sütun ya da tek satır bekleniyordu — expected a single column or row")

@@ -25,7 +25,7 @@ from xml.etree.ElementTree import iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-from .limits import WorkbookError
+from .budgets import WorkbookError
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -8,9 +8,7 @@ from decimal import Decimal
 import numpy as np
 import schedula as sh
 
-from trcalc.calc.dates import to_serial
-from trcalc.calc.errors import CalcError
-from trcalc.calc.registry import Function, call_many
+from .bridge import CalcError, Function, call_many, to_serial
 
 OVERRIDES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("trcalc_overrides", default=None)
 

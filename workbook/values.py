@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from trcalc.calc.dates import to_serial
+from .bridge import to_serial
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The rules as one JSON document, for runtimes that have no YAML parser or pydantic.
 
 The YAML files stay the one source of truth: they are read and validated by
-`store.load` (with pydantic), and `dump` writes what was read as plain JSON.
-`load` reads that JSON back with the standard library alone — the form the
+`store.load` (with pydantic) into a `book.RuleBook`, and `dump` writes what was read as plain JSON.
+`load` builds the same `RuleBook` from that JSON with the standard library alone — the form the
 rules take inside xlwings Lite (Pyodide), where trcalc ships without its
 compiled dependencies.  A bundle is built from checked rules only, so it is
 not validated again here.
@@ -16,18 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
+from .book import Entry, MetaInfo, RuleBook
+
 FORMAT = 1
-
-
-@dataclass(frozen=True)
-class MetaInfo:
-    """The `_meta.yaml` header (version, review date) without pydantic."""
-    version: str
-    reviewed: dt.date
-    description: str = ""
 
 
 def _enc(value):
@@ -62,8 +55,6 @@ def dump(rb) -> str:
 
 def load(text: str):
     """A RuleBook from `dump`'s JSON text."""
-    from .store import Entry, RuleBook
-
     doc = json.loads(text)
     if doc.get("format") != FORMAT:
         raise ValueError(f"rules bundle format {doc.get('format')!r}, expected {FORMAT}")

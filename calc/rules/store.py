@@ -1,113 +1,24 @@
-"""Loading the dated rules and looking a parameter up on a date.
+"""Reading the dated rules from YAML into a `book.RuleBook`, and the one book the process uses.
 
 The YAML files beside this module are read once (or the folder named by
-TRCALC_RULES_DIR, so a team can run its own reviewed copy).  A look-up finds
-the entry whose `from` is the latest on or before the date; a date before the
-first entry, or after an entry's `to` with nothing after it, is an error —
-never a guess.
+TRCALC_RULES_DIR, so a team can run its own reviewed copy).  In the xlwings Lite build the
+JSON bundle stands in for them (`bundle`).  The model and the look-up by date are in `book`.
 """
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import functools
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..errors import CalcError
-
-if TYPE_CHECKING:          # pydantic is imported only where the YAML is checked
-    from .schema import Meta
+from . import bundle
+from .book import CHECKS, REQUIRED, Entry, MetaInfo, RuleBook, RulesFileError, missing_parameters, param
 
 RULES_DIR = Path(__file__).parent
 META_FILE = "_meta.yaml"
 # Written by `trcalc lite` beside this module in the Pyodide build, where the YAML files,
 # PyYAML and pydantic are not shipped (see bundle.py).
 BUNDLE_FILE = RULES_DIR / "_bundle.json"
-
-# Every parameter name the code asks for, registered where it is used (see `param`);
-# the validator checks each one is in the data.
-REQUIRED: set[str] = set()
-
-
-# Cross-parameter checks registered by topic modules: each returns problems as text.
-CHECKS: list = []
-
-
-def param(name: str) -> str:
-    REQUIRED.add(name)
-    return name
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    name: str
-    unit: str
-    value: object
-    start: dt.date
-    end: dt.date | None
-    source: str
-    confidence: str
-    note: str
-    file: str
-
-
-class RulesFileError(Exception):
-    """A rules file that does not pass the checks; the message names file and entry."""
-
-
-class RuleBook:
-    def __init__(self, params: dict[str, list[Entry]], descriptions: dict[str, str],
-                 meta: Meta, digest: str):
-        self.params = params
-        self.descriptions = descriptions
-        self.meta = meta
-        self.version = f"{meta.version}+{digest[:8]}"
-        self._starts = {n: [e.start for e in es] for n, es in params.items()}
-        self._cache: dict[tuple[str, dt.date], Entry] = {}
-
-    def unit(self, name: str) -> str:
-        return self._entries(name)[0].unit
-
-    def _entries(self, name: str) -> list[Entry]:
-        try:
-            return self.params[name]
-        except KeyError:
-            raise CalcError("unknown_code", f"bilinmeyen kural parametresi ({name!r})",
-                            f"unknown rule parameter ({name!r})", "name") from None
-
-    def lookup(self, name: str, on: dt.date) -> Entry:
-        key = (name, on)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        entries = self._entries(name)
-        i = bisect.bisect_right(self._starts[name], on) - 1
-        if i < 0 or (entries[i].end is not None and on > entries[i].end):
-            first = entries[0].start
-            raise CalcError(
-                "no_rule",
-                f"{on:%d.%m.%Y} tarihinde yürürlükte '{name}' kuralı yok (bilinen ilk tarih {first:%d.%m.%Y}); "
-                "tarihi kontrol edin ya da değeri parametre olarak verin",
-                f"no '{name}' rule in force on {on} (earliest known {first}); check the date "
-                "or give the value as an override",
-                "date")
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = entries[i]
-        return entries[i]
-
-    def in_force(self, on: dt.date) -> list[Entry]:
-        out = []
-        for name in sorted(self.params):
-            try:
-                out.append(self.lookup(name, on))
-            except CalcError:
-                pass
-        return out
 
 
 @functools.cache
@@ -214,14 +125,9 @@ def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> Rule
 def book() -> RuleBook:
     chosen = os.environ.get("TRCALC_RULES_DIR")
     if not chosen and BUNDLE_FILE.exists():
-        from .bundle import load as load_bundle
-        return load_bundle(BUNDLE_FILE.read_text(encoding="utf-8"))
+        return bundle.load(BUNDLE_FILE.read_text(encoding="utf-8"))
     return load(chosen or RULES_DIR)
 
 
-def missing_parameters(rb: RuleBook) -> list[str]:
-    """Names the code asks for that the data lacks (including those cross-checks find)."""
-    missing = set(REQUIRED - set(rb.params))
-    for check in CHECKS:
-        missing.update(check(rb))
-    return sorted(missing)
+__all__ = ["BUNDLE_FILE", "CHECKS", "META_FILE", "REQUIRED", "RULES_DIR", "Entry", "MetaInfo", "RuleBook",
+           "RulesFileError", "book", "load", "load_file", "missing_parameters", "param"]

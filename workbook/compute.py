@@ -1,0 +1,116 @@
+"""Computing: every formula cell of a loaded book, on a thread with a deep stack, under the
+workbook's overrides; `compute_file` / `compute_bytes` are the entry points (see the package doc)."""
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from . import output, reader
+from .bridge import REGISTRY, CalcError, read_rule_overrides
+from .budgets import WorkbookError
+from .files import check_file
+from .grid import Book
+from .load import OVERRIDES_NAME, load, raw_overrides
+from .reader import RawBook
+from .results import Report, collect
+from .udf import OVERRIDES
+
+ENGINES = ("auto", "fast", "formulas")
+
+
+def known_function_names() -> set[str]:
+    """Excel built-ins the engines implement, plus our registry."""
+    import formulas
+
+    from .functions import BUILTINS, LAZY
+    names = set(formulas.get_functions())
+    return ({n for n in names if not n.startswith("_")} | set(REGISTRY) | set(BUILTINS) | set(LAZY)
+            | {n[len("_XLFN."):] for n in names if n.startswith("_XLFN.")})
+
+
+def _run(book: Book, order) -> None:
+    """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first)."""
+    for s, _ws, coords in order:
+        for r, c in sorted(coords):
+            book.get(s, r, c)
+
+
+def _in_big_stack(fn):
+    """Deep chains (a cell needing the cell below, 10,000 times) need a deep stack: a thread with one."""
+    import contextvars
+    out, err = [], []
+    ctx = contextvars.copy_context()            # the overrides travel with the work
+
+    def target():
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 60_000))
+        try:
+            out.append(ctx.run(fn))
+        except BaseException as exc:     # handed back to the caller's thread
+            err.append(exc)
+        finally:
+            sys.setrecursionlimit(old)
+    size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        t = threading.Thread(target=target, name="trcalc-compute")
+        t.start()
+    finally:
+        threading.stack_size(size)
+    t.join()
+    if err:
+        raise err[0]
+    return out[0] if out else None
+
+
+def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dict]:
+    """Compute `src`: (what was read, the report, values per sheet part, notes per sheet part).
+
+    engine: "auto" or "fast" (the compiled evaluator, the `formulas` engine for cells it
+    does not know) or "formulas" (every cell by the `formulas` engine, for comparison).
+    """
+    if engine not in ENGINES:
+        raise WorkbookError(f"bilinmeyen motor ({engine})", f"unknown engine ({engine})")
+    check_file(src)
+    raw = reader.read(src)
+    try:
+        overrides = read_rule_overrides(raw_overrides(raw))
+    except CalcError as exc:
+        which = f"{exc.argument}: " if exc.argument else ""      # the parameter's name
+        raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {which}{exc.message_tr}",
+                            f"cannot read the overrides ({OVERRIDES_NAME}): {which}{exc.message_en}") from None
+    mode = "formulas" if engine == "formulas" else "fast"
+    book, order, compiler = load(raw, overrides, mode)
+    token = OVERRIDES.set(overrides)
+    try:
+        _in_big_stack(lambda: _run(book, order))
+    finally:
+        OVERRIDES.reset(token)
+    report, parts, notes = collect(book, order)
+    report.engine = mode
+    report.fallback = compiler.fallbacks
+    report.patterns = len(compiler.compiled)
+    return raw, report, parts, notes
+
+
+def compute_file(src: Path, dst: Path, engine: str = "auto", on_resave=None) -> Report:
+    """Compute `src` into `dst` (never `src` itself). `on_resave(wb)` runs on the openpyxl workbook
+    when the file has to be re-saved by openpyxl (see `write_openpyxl`)."""
+    src, dst = Path(src), Path(dst)
+    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
+        raise WorkbookError("çıktı dosyası girdiyle aynı olamaz: girdi hiçbir zaman değiştirilmez",
+                            "the output must not be the input: the input is never changed")
+    raw, report, parts, notes = compute(src, engine)
+    output.save(src, dst, raw, report, parts, notes, on_resave)
+    return report
+
+
+def compute_bytes(data: bytes, on_resave=None) -> tuple[bytes, Report]:
+    """For the server: bytes in, bytes out, through temporary files."""
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d) / "in.xlsx", Path(d) / "out.xlsx"
+        src.write_bytes(data)
+        report = compute_file(src, dst, on_resave=on_resave)
+        return dst.read_bytes(), report
