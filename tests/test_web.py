@@ -261,8 +261,8 @@ RATES_TYPED = [("20", "%20", "300.000,00 TL", None),
 
 @pytest.mark.parametrize("width", list(SCREENS))
 @pytest.mark.parametrize("typed,read,result,note", RATES_TYPED)
-def test_a_rate_typed_as_people_type_it_is_a_percentage_and_says_so(site, browser, width, typed, read, result,
-                                                                     note):  # noqa: F811
+def test_a_rate_typed_as_people_type_it_is_a_percentage_and_says_so(  # noqa: F811
+        site, browser, width, typed, read, result, note):  # noqa: F811
     page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
     page.goto(site + "/hesap/TR_TEV")
     for name, value in (("ithal_degeri", "100.000"), ("ithal_miktari", "10.000"), ("ihrac_miktari", "5.000"),
