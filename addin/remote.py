@@ -15,31 +15,38 @@ sent in smaller slices.
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 
-TIMEOUT = float(os.environ.get("TRCALC_SERVER_TIMEOUT", "15"))
+from trcalc.calc import settings
+from trcalc.calc.errors import TrcalcError
+
+TIMEOUT = settings.get("TRCALC_SERVER_TIMEOUT")
 # First slice size; halved on every 413 (the server's TRCALC_MAX_BATCH and request-size limits).
-ROWS_PER_REQUEST = int(os.environ.get("TRCALC_BATCH_ROWS", "10000"))
+ROWS_PER_REQUEST = settings.get("TRCALC_BATCH_ROWS")
 
 
-class RemoteError(Exception):
+class RemoteError(TrcalcError):
+    """The team server cannot be reached or refused the request; `status` is its HTTP status (None
+    when no answer came)."""
+    code = "remote"
+
     def __init__(self, tr: str, en: str, status: int | None = None):
-        super().__init__(f"{tr} — {en}")
-        self.message = f"{tr} — {en}"
+        super().__init__(tr, en)
         self.status = status
 
 
-class CallError(Exception):
-    """The server computed the call and refused it (bad input): its message, as the local error."""
+class CallError(TrcalcError):
+    """The server computed the call and refused it (bad input): its message (already Turkish —
+    English, as the server rendered it), shown as the local error would be."""
+    code = "call"
+
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
 
 
 def _setting(book, name: str) -> str | None:
-    value = os.environ.get(name)
+    value = settings.raw(name)
     if not value and book is not None:
         try:
             from xlwings.utils import read_config_sheet
@@ -105,7 +112,7 @@ def batch(url: str, calls: list[dict], overrides: dict | None = None, key: str |
     body = {"calls": calls}
     if overrides:
         body["overrides"] = jsonable(overrides)
-    data = _post(url, body, key if key is not None else os.environ.get("TRCALC_API_KEY"))
+    data = _post(url, body, key if key is not None else settings.raw("TRCALC_API_KEY"))
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list) or len(results) != len(calls):
         raise RemoteError(f"trcalc sunucusundan beklenmeyen yanıt ({url})",

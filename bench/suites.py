@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from trcalc.calc import settings as trcalc_settings
+
 from .measure import Figure, median_time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +111,7 @@ def production_load(seconds: int = 10) -> list[Figure]:
     finally:
         server.terminate()
         server.wait(20)
-    note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
+    note = f"gunicorn {trcalc_settings.get('TRCALC_WORKER_CLASS')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
     if errors:
         note += f"; {errors[1]} non-2xx"
     return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note),

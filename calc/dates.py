@@ -13,10 +13,10 @@ from __future__ import annotations
 import calendar
 import math
 import datetime as dt
-import os
 import re
 from decimal import Decimal
 
+from . import settings
 from .errors import CalcError
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 once Excel's 1900-02-29 is skipped
@@ -43,8 +43,7 @@ def istanbul_today(now: dt.datetime | None = None) -> dt.date:
 
 def today() -> dt.date:
     """Today in Türkiye, or TRCALC_TODAY (ISO) when set: lets a whole team or a test pin 'today'."""
-    pinned = os.environ.get("TRCALC_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else istanbul_today()
+    return settings.get("TRCALC_TODAY") or istanbul_today()
 
 
 def from_serial(n: int) -> dt.date:

@@ -19,7 +19,6 @@ Nothing here imports sqlite3 or urllib until a rate is actually looked up.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import threading
 import time
@@ -28,6 +27,7 @@ from decimal import Decimal
 
 from .coerce import CodeSet, fold, to_positive
 from .dates import today
+from . import settings
 from .errors import CalcError
 from .money import ONE, fmt, fmt_num
 from .registry import AS_OF, Arg, Deferred, Outcome, function, kind
@@ -159,13 +159,13 @@ class StoreSource:
     def online(self) -> bool:
         if self._online is not None:
             return self._online
-        return os.environ.get("TRCALC_FX_OFFLINE", "").strip().lower() not in ("1", "true", "yes")
+        return not settings.get("TRCALC_FX_OFFLINE")
 
     def bulletin(self, on: dt.date, currency: str) -> Bulletin:
         if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
             raise _no_rate(currency, on, "", "")
         from .tcmb import base_url
-        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""), base_url(), on)
+        key = (str(self._path) if self._path else settings.raw("TRCALC_DATA_DIR") or "", base_url(), on)
         hit = self._resolved.get(key)
         if hit is not None:
             return hit

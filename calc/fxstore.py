@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from . import settings
 from .tcmb import FIELDS, Bulletin, Quote
 
 SCHEMA_VERSION = 1
@@ -51,7 +52,7 @@ def data_dir() -> Path:
     """TRCALC_DATA_DIR, else the per-user data folder: %LOCALAPPDATA%\\trcalc on Windows,
     ~/Library/Application Support/trcalc on macOS, $XDG_DATA_HOME/trcalc (~/.local/share/trcalc)
     elsewhere (XDG Base Directory Specification)."""
-    env = os.environ.get("TRCALC_DATA_DIR")
+    env = settings.raw("TRCALC_DATA_DIR")
     if env:
         return Path(env).expanduser()
     if sys.platform == "win32":

@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dates import today
+from .errors import TrcalcError
 from .fxstore import Store
 from .tcmb import BulletinError, FetchError, fetch
 
 MAX_DAYS = 3700            # ten years at most per run
 
 
-class SyncError(Exception):
-    def __init__(self, tr: str, en: str):
-        super().__init__(f"{tr} — {en}")
-        self.message = f"{tr} — {en}"
+class SyncError(TrcalcError):
+    code = "fx_sync"
 
 
 @dataclass

@@ -32,13 +32,12 @@ calculation package stays importable where there is no network (Pyodide).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-DEFAULT_BASE = "https://www.tcmb.gov.tr/kurlar"
-TIMEOUT_S = 10.0                     # per request (connect and each read)
+from . import settings
+
 MAX_BYTES = 1_000_000                # a bulletin is ~10 kB; anything far larger is not one
 
 # The four published rates: our code → the bulletin's element.
@@ -137,7 +136,7 @@ def parse(content: bytes, source: str = "") -> Bulletin:
 
 
 def base_url() -> str:
-    return (os.environ.get("TRCALC_TCMB_URL") or DEFAULT_BASE).rstrip("/")
+    return settings.get("TRCALC_TCMB_URL").rstrip("/")
 
 
 def url_for(on: dt.date | None) -> str:
@@ -148,10 +147,7 @@ def url_for(on: dt.date | None) -> str:
 
 
 def timeout() -> float:
-    try:
-        return max(0.1, float(os.environ.get("TRCALC_TCMB_TIMEOUT", TIMEOUT_S)))
-    except ValueError:
-        return TIMEOUT_S
+    return max(0.1, settings.get("TRCALC_TCMB_TIMEOUT"))
 
 
 def fetch(on: dt.date | None) -> Bulletin | None:

@@ -16,6 +16,8 @@ from urllib.parse import quote
 from flask import Flask, redirect, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from trcalc.calc.errors import TrcalcError
+
 from . import budgets, security
 from .config import Settings
 
@@ -87,24 +89,21 @@ def create_app(settings: Settings | None = None) -> Flask:
             resp.headers["Vary"] = "Origin"
         return resp
 
-    @app.errorhandler(api.ApiError)
-    def _api_error(exc: api.ApiError):
-        return api.json_response(api.error_body(exc.code, exc.message, exc.argument), exc.status)
-
-    @app.errorhandler(budgets.Refused)
-    def _refused(exc: budgets.Refused):
-        return api.json_response(api.error_body(exc.code, exc.message, exc.setting), exc.status)
+    @app.errorhandler(TrcalcError)
+    def _trcalc_error(exc: TrcalcError):
+        # every refusal (a bad call, a budget, a workbook, a request body): status and code from the error
+        return api.error_response(exc)
 
     @app.errorhandler(MemoryError)
     def _memory(exc: MemoryError):
-        return _refused(budgets.memory_refusal())
+        return api.error_response(budgets.memory_refusal())
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
         workbook = request.path == "/api/v1/workbook"
         size, setting = ((settings.max_workbook_bytes, "TRCALC_MAX_WORKBOOK_BYTES") if workbook
                          else (settings.max_request_bytes, "TRCALC_MAX_REQUEST_BYTES"))
-        return _refused(budgets.too_large(f"istek gövdesi {size} bayt sınırını aşıyor",
+        return api.error_response(budgets.too_large(f"istek gövdesi {size} bayt sınırını aşıyor",
                                          f"the request body is over the limit of {size} bytes", setting))
 
     @app.errorhandler(HTTPException)
@@ -120,8 +119,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return api.json_response(api.error_body(
-            "internal", "beklenmeyen sunucu hatası; kayıtlara bakın — unexpected server error; see the logs"), 500)
+        return api.error_response(TrcalcError("beklenmeyen sunucu hatası; kayıtlara bakın",
+                                              "unexpected server error; see the logs", code="internal", status=500))
 
     @app.get("/healthz")
     def healthz():
@@ -139,6 +138,6 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _error(status: int):
-    from .api import error_body, json_response
+    from .api import error_response
     tr, en, code = _MESSAGES.get(status, ("istek işlenemedi", "request failed", "http_error"))
-    return json_response(error_body(code, f"{tr} — {en}"), status)
+    return error_response(TrcalcError(tr, en, code=code, status=status))

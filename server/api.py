@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from trcalc.calc import CalcError
+from trcalc.calc.errors import TrcalcError
 from trcalc.calc.context import read_overrides
 from trcalc.calc.dates import to_date, to_serial, today
 from trcalc.calc.present import breakdown_text
@@ -34,12 +35,10 @@ from .models import (ArgumentInfo, BatchCall, CallRequest, FunctionInfo, Functio
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 log = logging.getLogger("trcalc.server")
 
-STATUS = {"unknown_function": 404}
 
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, argument: str | None = None):
-        self.status, self.code, self.message, self.argument = status, code, message, argument
+class ApiError(TrcalcError):
+    """A request the API refuses before any calculation (its body, a missing file)."""
+    code = "invalid_request"
 
 
 def rules_version() -> str:
@@ -51,12 +50,13 @@ def json_response(body: dict, status: int = 200) -> Response:
                     mimetype="application/json")
 
 
-def error_body(code: str, message: str, argument: str | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "argument": argument}, "rules_version": rules_version()}
+def error_response(exc: TrcalcError) -> Response:
+    """Any trcalc error as the API answers it: `exc.status`, and the `error` object from its data."""
+    return json_response({"error": exc.as_dict(), "rules_version": rules_version()}, exc.status)
 
 
 def calc_error(exc: CalcError) -> dict:
-    return {"code": exc.code, "message": exc.message, "argument": exc.argument}
+    return exc.as_dict()
 
 
 def to_json(value, date_format: str = "iso"):
@@ -82,19 +82,18 @@ def result_body(value, date_format: str) -> dict:
     return out
 
 
-def _invalid(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
+def _invalid(exc: ValidationError, prefix: str = "") -> ApiError:
     first = exc.errors()[0]
     where = ".".join([prefix] * bool(prefix) + [str(p) for p in first["loc"]]) or "body"
-    return where, (f"istek gövdesi geçersiz ({where}: {first['msg']}) — "
-                   f"invalid request body ({where}: {first['msg']})")
+    return ApiError(f"istek gövdesi geçersiz ({where}: {first['msg']})",
+                    f"invalid request body ({where}: {first['msg']})", where)
 
 
 def _parse(model):
     try:
         return model.model_validate_json(request.get_data() or b"{}")
     except ValidationError as exc:
-        where, message = _invalid(exc)
-        raise ApiError(400, "invalid_request", message, where) from None
+        raise _invalid(exc) from None
 
 
 def run_call(fn: Function, args: list, overrides: dict):
@@ -124,18 +123,10 @@ def with_date(fn: Function, args: list, date) -> list:
 @bp.post("/call/<name>")
 def call_one(name: str):
     req = _parse(CallRequest)
-    try:
-        fn = get(name)
-    except CalcError as exc:
-        raise ApiError(404, exc.code, exc.message) from None
-    try:
-        value = run_call(fn, with_date(fn, req.args, req.date), read_overrides(req.overrides))
-        body = {"function": fn.name, **result_body(value, req.date_format), "type": fn.result,
-                "rules_version": rules_version()}
-    except CalcError as exc:
-        return json_response({"error": calc_error(exc), "rules_version": rules_version()},
-                             STATUS.get(exc.code, 400))
-    return json_response(body)
+    fn = get(name)                            # an unknown function: its CalcError answers 404
+    value = run_call(fn, with_date(fn, req.args, req.date), read_overrides(req.overrides))
+    return json_response({"function": fn.name, **result_body(value, req.date_format), "type": fn.result,
+                          "rules_version": rules_version()})
 
 
 class _BatchEnvelope(BaseModel):
@@ -169,8 +160,7 @@ def _one(i: int, raw, shared: dict, shared_raw: dict | None, date_format: str) -
     try:
         c = BatchCall.model_validate(raw)
     except ValidationError as exc:
-        where, message = _invalid(exc, f"calls.{i}")
-        return {"error": {"code": "invalid_request", "message": message, "argument": where}}
+        return {"error": _invalid(exc, f"calls.{i}").as_dict()}
     try:
         if c.array:
             return column_result(c, shared_raw, date_format)
@@ -183,8 +173,8 @@ def _one(i: int, raw, shared: dict, shared_raw: dict | None, date_format: str) -
         raise
     except Exception:                       # a defect in one call must not fail the others
         log.exception("unexpected error in batch call %d (%s)", i, c.function)
-        return {"error": {"code": "internal", "message": "beklenmeyen hata; kayıtlara bakın — "
-                                                         "unexpected error; see the logs", "argument": None}}
+        return {"error": TrcalcError("beklenmeyen hata; kayıtlara bakın", "unexpected error; see the logs",
+                                     code="internal").as_dict()}
 
 
 @bp.post("/batch")
@@ -253,10 +243,7 @@ def functions():
 @bp.get("/rules")
 def rules():
     raw = request.args.get("date")
-    try:
-        on = to_date(raw, "date") if raw else today()
-    except CalcError as exc:
-        raise ApiError(400, exc.code, exc.message, "date") from None
+    on = to_date(raw, "date") if raw else today()          # a bad date: its CalcError answers 400
     rb = book()
     items = [RuleInfo(name=e.name, value=list(e.value) if isinstance(e.value, tuple) else to_json(e.value),
                       unit=e.unit, valid_from=e.start.isoformat(), valid_to=e.end.isoformat() if e.end else None,
@@ -273,22 +260,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.post("/workbook")
 def workbook():
     from trcalc.templates.build import restore_charts
-    from trcalc.workbook import WorkbookError, compute_bytes
+    from trcalc.workbook import compute_bytes
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
     if not data:
-        raise ApiError(400, "invalid_request", "çalışma kitabı yok: 'file' alanında .xlsx gönderin — "
-                                               "no workbook: send an .xlsx in the 'file' field", "file")
-    try:
-        out, report = compute_bytes(data, on_resave=restore_charts)
-    except WorkbookError as exc:
-        # a workbook over one of the engine's budgets (cells, formulas, range sizes, rows: a
-        # WorkbookLimitError, which names its setting) is 413; any other unreadable workbook is 400
-        setting = getattr(exc, "setting", None)
-        status = 413 if setting else 400
-        message = exc.message if not setting or setting in exc.message else f"{exc.message} (ayar / setting {setting})"
-        raise ApiError(status, "too_large" if status == 413 else "invalid_workbook", message,
-                       setting or "file") from None
+        raise ApiError("çalışma kitabı yok: 'file' alanında .xlsx gönderin",
+                       "no workbook: send an .xlsx in the 'file' field", "file")
+    # a workbook over one of the engine's budgets (cells, formulas, range sizes, rows) raises a
+    # WorkbookLimitError: 413 too_large naming its setting; any other unreadable workbook a
+    # WorkbookError: 400 invalid_workbook naming `file` (both answered by the app's TrcalcError handler)
+    out, report = compute_bytes(data, on_resave=restore_charts)
     name = (upload.filename if upload and upload.filename else "calisma_kitabi.xlsx").rsplit("/", 1)[-1]
     stem = name[:-5] if name.lower().endswith(".xlsx") else name
     safe = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in "-_.")) or "calisma_kitabi"

@@ -17,18 +17,19 @@ import contextlib
 import signal
 import time
 
+from trcalc.calc.errors import TrcalcError
+
 # why the worker should be replaced after the current response (read by gunicorn's post_request hook)
 _recycle: list[str] = []
 CEILING_MIB = 1024          # set by create_app from Settings.max_worker_mib
 
 
-class Refused(Exception):
-    """A budget refused the request; `status` 413 or 422."""
+class Refused(TrcalcError):
+    """A budget refused the request; `status` 413 or 422; the setting is its `argument`."""
 
     def __init__(self, status: int, code: str, tr: str, en: str, setting: str):
-        self.status, self.code, self.setting = status, code, setting
-        self.message = f"{tr} (ayar {setting}) — {en} (setting {setting})"
-        super().__init__(self.message)
+        self.setting = setting
+        super().__init__(f"{tr} (ayar {setting})", f"{en} (setting {setting})", setting, code=code, status=status)
 
 
 class TimeLimit(Refused):

@@ -1,21 +1,6 @@
-"""Server settings, from the environment (TRCALC_*), read once when the app is made.
-
-| variable | meaning | default |
-|---|---|---|
-| TRCALC_API_KEYS | comma-separated keys; when set, the API, the web calculator and the upload need one | (none: open) |
-| TRCALC_CORS_ORIGINS | comma-separated origins allowed to call /api/ from a browser, or `*` | (none) |
-| TRCALC_FRAME_ANCESTORS | who may show the Office add-in pages in a frame (CSP frame-ancestors) | Office hosts |
-| TRCALC_MAX_REQUEST_BYTES | largest JSON request body | 2 MiB |
-| TRCALC_MAX_BATCH | most calls in one /api/v1/batch request | 10000 |
-| TRCALC_MAX_BATCH_TABLES | most table (`_DETAIL`) calls in one batch | 1000 |
-| TRCALC_MAX_RESPONSE_BYTES | largest batch response | 4 MiB |
-| TRCALC_MAX_WORKBOOK_BYTES | largest workbook upload | 20 MiB |
-| TRCALC_REQUEST_SECONDS | time limit of one request | 30 |
-| TRCALC_MAX_WORKER_MIB | memory ceiling of a worker; past it the worker is recycled | 1024 |
-| TRCALC_HOST, TRCALC_PORT | where `trcalc serve` listens | 127.0.0.1, 8000 |
-| TRCALC_WORKERS | gunicorn workers (`trcalc serve --production`) | 2 × cores |
-| TRCALC_TODAY, TRCALC_RULES_DIR | pin "today"; use another rules folder | — |
-| TRCALC_PUBLIC_URL | the address users reach (https://…): the Office add-in manifest's URLs | (the request's) |
+"""Server settings, read once when the app is made, from the `TRCALC_*` settings that
+`trcalc.calc.settings` declares (name, type, default, meaning; the table in the docs is generated
+there: `settings_markdown()`).
 
 The server keeps no state between requests, so any number of instances can run
 behind a load balancer; they agree as long as they share a rules version
@@ -23,71 +8,48 @@ behind a load balancer; they agree as long as they share a rules version
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-# Office on the web shows add-in pages in an iframe of the Office host page. Microsoft's list of
-# frame-ancestors for Microsoft 365 hosts ("Content Security Policy headers", Microsoft Teams platform
-# docs: *.cloud.microsoft, *.office.com, *.microsoft365.com, outlook.office365.com) plus the hosts of
-# Excel on the web (excel.officeapps.live.com, workbooks in SharePoint / OneDrive).
-OFFICE_FRAME_ANCESTORS = ("https://*.cloud.microsoft", "https://*.office.com", "https://*.office365.com",
-                          "https://*.microsoft365.com", "https://*.officeapps.live.com",
-                          "https://*.sharepoint.com", "https://onedrive.live.com")
+from trcalc.calc import settings
+from trcalc.calc.settings import OFFICE_FRAME_ANCESTORS, SettingError
+
+__all__ = ["OFFICE_FRAME_ANCESTORS", "SettingError", "Settings", "host", "port"]
 
 
-class SettingError(ValueError):
-    pass
+def _default(name: str):
+    return settings.SETTINGS[name].default
 
 
-def _list(name: str) -> tuple[str, ...]:
-    return tuple(x.strip() for x in os.environ.get(name, "").split(",") if x.strip())
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingError(f"{name}={raw!r}: tam sayı olmalı — must be a whole number") from None
-    if value < 0:
-        raise SettingError(f"{name}={raw!r}: eksi olamaz — must not be negative")
-    return value
+def _setting(name: str, **kw):
+    """A field read from the setting `name`, with the setting's declared default."""
+    return field(default=_default(name), metadata={"setting": name}, **kw)
 
 
 @dataclass(frozen=True)
 class Settings:
-    api_keys: frozenset[str] = field(default_factory=frozenset)
-    cors_origins: tuple[str, ...] = ()
-    frame_ancestors: tuple[str, ...] = OFFICE_FRAME_ANCESTORS
-    max_request_bytes: int = 2 * 1024 * 1024
-    max_batch: int = 10_000
-    max_batch_tables: int = 1000
-    max_response_bytes: int = 4 * 1024 * 1024
-    max_workbook_bytes: int = 20 * 1024 * 1024
-    request_seconds: int = 30
-    max_worker_mib: int = 1024
+    api_keys: frozenset[str] = field(default_factory=frozenset, metadata={"setting": "TRCALC_API_KEYS"})
+    cors_origins: tuple[str, ...] = _setting("TRCALC_CORS_ORIGINS")
+    frame_ancestors: tuple[str, ...] = _setting("TRCALC_FRAME_ANCESTORS")
+    max_request_bytes: int = _setting("TRCALC_MAX_REQUEST_BYTES")
+    max_batch: int = _setting("TRCALC_MAX_BATCH")
+    max_batch_tables: int = _setting("TRCALC_MAX_BATCH_TABLES")
+    max_response_bytes: int = _setting("TRCALC_MAX_RESPONSE_BYTES")
+    max_workbook_bytes: int = _setting("TRCALC_MAX_WORKBOOK_BYTES")
+    request_seconds: int = _setting("TRCALC_REQUEST_SECONDS")
+    max_worker_mib: int = _setting("TRCALC_MAX_WORKER_MIB")
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        return cls(
-            api_keys=frozenset(_list("TRCALC_API_KEYS")),
-            cors_origins=_list("TRCALC_CORS_ORIGINS"),
-            frame_ancestors=_list("TRCALC_FRAME_ANCESTORS") or OFFICE_FRAME_ANCESTORS,
-            max_request_bytes=_int("TRCALC_MAX_REQUEST_BYTES", cls.max_request_bytes),
-            max_batch=_int("TRCALC_MAX_BATCH", cls.max_batch),
-            max_batch_tables=_int("TRCALC_MAX_BATCH_TABLES", cls.max_batch_tables),
-            max_response_bytes=_int("TRCALC_MAX_RESPONSE_BYTES", cls.max_response_bytes),
-            max_workbook_bytes=_int("TRCALC_MAX_WORKBOOK_BYTES", cls.max_workbook_bytes),
-            request_seconds=_int("TRCALC_REQUEST_SECONDS", cls.request_seconds),
-            max_worker_mib=_int("TRCALC_MAX_WORKER_MIB", cls.max_worker_mib),
-        )
+    def from_env(cls, environ=None) -> "Settings":
+        """Every field from its setting; a bad value is a SettingError naming it."""
+        values = {f.name: settings.get(f.metadata["setting"], environ) for f in fields(cls)}
+        values["api_keys"] = frozenset(values["api_keys"])
+        values["frame_ancestors"] = values["frame_ancestors"] or OFFICE_FRAME_ANCESTORS
+        return cls(**values)
 
 
 def host() -> str:
-    return os.environ.get("TRCALC_HOST", "127.0.0.1")
+    return settings.get("TRCALC_HOST")
 
 
 def port() -> int:
-    return _int("TRCALC_PORT", 8000)
+    return settings.get("TRCALC_PORT")

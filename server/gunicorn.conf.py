@@ -16,18 +16,16 @@ own `timeout` (a worker silent that long is killed) is the backstop beyond it. A
 `post_request` recycles the worker when its memory passed TRCALC_MAX_WORKER_MIB or a request was
 interrupted — gracefully: it finishes what it holds, the master starts a fresh one.
 """
-import multiprocessing
-import os
-
-from trcalc.server.config import Settings
+from trcalc.calc import settings
+from trcalc.server.config import Settings, host, port
 
 _settings = Settings.from_env()
 
-bind = os.environ.get("TRCALC_BIND", f"{os.environ.get('TRCALC_HOST', '127.0.0.1')}:{os.environ.get('TRCALC_PORT', '8000')}")
-workers = int(os.environ.get("TRCALC_WORKERS", 2 * multiprocessing.cpu_count()))
-worker_class = os.environ.get("TRCALC_WORKER_CLASS", "gevent")
+bind = settings.get("TRCALC_BIND") or f"{host()}:{port()}"      # `trcalc serve` sets TRCALC_BIND
+workers = settings.get("TRCALC_WORKERS")
+worker_class = settings.get("TRCALC_WORKER_CLASS")
 worker_connections = 1000      # open connections per worker (slow ones included)
-threads = int(os.environ.get("TRCALC_THREADS", "1"))
+threads = settings.get("TRCALC_THREADS")
 timeout = _settings.request_seconds + 30
 graceful_timeout = 20
 # No keep-alive: each request is a new connection, taken by whichever worker is free (as with sync
@@ -36,7 +34,7 @@ graceful_timeout = 20
 # with keep-alive against 60–75 ms without (sync workers: 40–220 ms in the same runs).
 keepalive = 0
 preload_app = True             # load the rules once, before forking
-accesslog = os.environ.get("TRCALC_ACCESS_LOG") or None
+accesslog = settings.get("TRCALC_ACCESS_LOG")
 errorlog = "-"
 max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000

@@ -20,7 +20,6 @@ it, from the request, which behind a proxy that sends no X-Forwarded-Proto is `h
 """
 from __future__ import annotations
 
-import os
 import struct
 import tempfile
 import zlib
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from trcalc.calc import settings
 from trcalc.calc.registry import REGISTRY
 
 from .api import json_response
@@ -40,7 +40,7 @@ NAMESPACE = "TRCALC"
 
 def base_url() -> str:
     """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com), else the request's own root."""
-    public = os.environ.get("TRCALC_PUBLIC_URL", "").strip()
+    public = settings.get("TRCALC_PUBLIC_URL")
     return public.rstrip("/") if public else request.url_root.rstrip("/")
 
 

@@ -14,13 +14,16 @@ import shutil
 import sys
 from pathlib import Path
 
+from trcalc.calc import settings
+
 from . import config
 
 CONF = Path(__file__).with_name("gunicorn.conf.py")
 
 
 def serve(production: bool = False, host: str | None = None, port: int | None = None) -> int:
-    config.Settings.from_env()       # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
+    # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
+    settings.check_all(parts=("calc", "workbook", "server", "gunicorn"))
     host = host or config.host()
     port = port or config.port()
     if production:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from trcalc.calc import CalcError
 from trcalc.calc.dates import istanbul_today
+from trcalc.calc.errors import TrcalcError
 from trcalc.calc.money import fmt, fmt_num
 from trcalc.calc.present import breakdown_text
 from trcalc.calc.registry import REGISTRY
@@ -58,11 +59,9 @@ OUTAGES: collections.deque = collections.deque(maxlen=20)
 _OUTAGES_LOCK = threading.Lock()
 
 
-class WebError:
-    """An error as a form shows it: Turkish, then English."""
-
-    def __init__(self, tr: str, en: str):
-        self.message_tr, self.message_en = tr, en
+class WebError(TrcalcError):
+    """An error as a form shows it: Turkish, then English (the page sets the English apart)."""
+    code = "form"
 
 
 def worded(exc: CalcError) -> WebError:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from trcalc.calc import CalcError
+from trcalc.calc import settings as trcalc_settings
 from trcalc.calc.registry import EXCEL_NAMES
 
 # The suite must never fail by chance (issue 10.10): property tests run with a
@@ -18,9 +19,9 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None,
                           max_examples=150, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", derandomize=False, database=None, deadline=None,
-                          max_examples=int(os.environ.get("TRCALC_FUZZ_EXAMPLES", "3000")), print_blob=True,
+                          max_examples=trcalc_settings.get("TRCALC_FUZZ_EXAMPLES"), print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.load_profile(os.environ.get("TRCALC_HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(trcalc_settings.get("TRCALC_HYPOTHESIS_PROFILE"))
 
 # No test reaches TCMB or touches the user's rate store (issue 14): rates come only from the
 # stand-in server of tests/tcmb_server.py, which the tests that need it point TRCALC_TCMB_URL at.

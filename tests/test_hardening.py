@@ -173,18 +173,18 @@ def test_memory_error_is_413_and_recycles_the_worker(monkeypatch, client):
 
 
 def test_workbook_budget_refusal_is_413_naming_the_setting(monkeypatch, client):
-    # the engine's budgets (cells, formula cells, range sizes, table rows) raise a WorkbookError
-    # that names its setting; the route turns it into 413
-    from trcalc.workbook import WorkbookError
+    # the engine's budgets (cells, formula cells, range sizes, table rows) raise a WorkbookLimitError
+    # that names its setting; it answers 413 by its own status (issue 21.3: the app's one handler
+    # of TrcalcError reads status and code from the error, so an ad-hoc `setting` on a plain
+    # WorkbookError no longer makes a 413)
+    from trcalc.workbook import WorkbookLimitError
 
     def refuse(data, on_resave=None):
-        exc = WorkbookError("çalışma kitabında çok fazla formül var (sınır 10)", "too many formula cells (limit 10)")
-        exc.setting = "TRCALC_MAX_FORMULAS"
-        raise exc
+        raise WorkbookLimitError("formula_cells", 500_001)
     monkeypatch.setattr("trcalc.workbook.compute_bytes", refuse)
     r = client.post("/api/v1/workbook", data={"file": (io.BytesIO(b"PK..."), "x.xlsx")},
                     content_type="multipart/form-data")
-    _refusal(r, 413, "TRCALC_MAX_FORMULAS")
+    _refusal(r, 413, "TRCALC_MAX_FORMULA_CELLS")
 
 
 def test_body_over_the_limit_is_413_also_when_chunked():

@@ -26,11 +26,12 @@ import sys
 from pathlib import Path
 
 
-class Failure(Exception):
-    """A failure the user can fix: one line, Turkish then English, exit 2."""
+from trcalc.calc.errors import TrcalcError
 
-    def __init__(self, tr: str, en: str | None = None):
-        super().__init__(f"{tr} — {en}" if en else tr)
+
+class Failure(TrcalcError):
+    """A failure the user can fix: one line, Turkish then English, exit 2."""
+    code = "cli"
 
 
 def show_value(value) -> str:
@@ -142,14 +143,12 @@ def _check_output(path: Path) -> None:
 def _compute(ns) -> int:
     from trcalc.calc import CalcError
     from trcalc.templates.build import restore_charts
-    from trcalc.workbook import WorkbookError, compute_file
+    from trcalc.workbook import compute_file
     src, dst = Path(ns.input), Path(ns.output)
     _check_input(src)
     _check_output(dst)
     try:
         report = compute_file(src, dst, ns.engine, on_resave=restore_charts)
-    except WorkbookError as exc:
-        raise Failure(exc.message) from None
     except CalcError as exc:
         raise Failure(exc.message_tr, exc.message_en) from None
     except OSError as exc:
@@ -161,12 +160,8 @@ def _compute(ns) -> int:
 
 
 def _serve(ns) -> int:
-    from trcalc.server.config import SettingError
     from trcalc.server.run import serve
-    try:
-        return serve(production=ns.production, host=ns.host, port=ns.port)
-    except SettingError as exc:
-        raise Failure(str(exc)) from None
+    return serve(production=ns.production, host=ns.host, port=ns.port)
 
 
 def _build_templates(ns) -> int:
@@ -293,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         code = ns.run(ns)
         sys.stdout.flush()
         return code
-    except Failure as exc:
-        print(f"trcalc: {exc}", file=sys.stderr)
+    except TrcalcError as exc:         # Failure, a workbook or setting refused, …: the error's own line
+        print(f"trcalc: {exc.message}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader went away (`| head`): stop quietly; stdout to devnull so the interpreter's
@@ -314,11 +309,19 @@ def main(argv: list[str] | None = None) -> int:
               f"the numbers are outside the range that can be computed ({type(exc).__name__})", file=sys.stderr)
         return 2
     except Exception as exc:       # a defect: still one line, the details with TRCALC_DEBUG=1
-        if os.environ.get("TRCALC_DEBUG"):
+        if _debug():
             raise
         print(f"trcalc: beklenmeyen hata ({type(exc).__name__}: {exc}); ayrıntı için TRCALC_DEBUG=1 — "
               f"unexpected error ({type(exc).__name__}: {exc}); set TRCALC_DEBUG=1 for details", file=sys.stderr)
         return 2
+
+
+def _debug() -> bool:
+    from trcalc.calc import settings
+    try:
+        return settings.get("TRCALC_DEBUG")
+    except settings.SettingError:          # set, to something unreadable: it was meant to be on
+        return True
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Workbook budgets, checked before any work (issue 10.4), each with its setting.
 
-| setting | what it limits | default |
-|---|---|---|
-| TRCALC_MAX_WORKBOOK_BYTES | the uploaded file | 20 MiB |
-| TRCALC_MAX_UNZIPPED_BYTES | all parts once unzipped | 200 MiB |
-| TRCALC_MAX_CELLS | cells holding a value or a formula, all sheets | 2,000,000 |
-| TRCALC_MAX_FORMULA_CELLS | formula cells, all sheets | 500,000 |
-| TRCALC_MAX_ROWS | the last used row of any sheet | 100,000 |
-| TRCALC_MAX_RANGE_CELLS | cells of one range handed to a function cell by cell (`=TR_CIF(A1:A1048576)`) | 100,000 |
+| budget | setting (declared in calc/settings.py, with its default) |
+|---|---|
+| the uploaded file | TRCALC_MAX_WORKBOOK_BYTES |
+| all parts once unzipped | TRCALC_MAX_UNZIPPED_BYTES |
+| cells holding a value or a formula, all sheets | TRCALC_MAX_CELLS |
+| formula cells, all sheets | TRCALC_MAX_FORMULA_CELLS |
+| the last used row of any sheet | TRCALC_MAX_ROWS |
+| cells of one range handed to a function cell by cell (`=TR_CIF(A1:A1048576)`) | TRCALC_MAX_RANGE_CELLS |
 
 A refusal is a `WorkbookLimitError` (a `WorkbookError`) naming the limit, its
 value and its setting, Turkish then English; the server answers it with 413,
@@ -15,48 +15,45 @@ the CLI with exit status 2.
 """
 from __future__ import annotations
 
-import os
+from .bridge import TrcalcError, settings
 
-DEFAULTS = {
-    "workbook_bytes": ("TRCALC_MAX_WORKBOOK_BYTES", 20 * 1024 * 1024, "dosya boyutu (bayt)", "file size (bytes)"),
-    "unzipped_bytes": ("TRCALC_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024, "açılmış boyut (bayt)",
-                       "unzipped size (bytes)"),
-    "cells": ("TRCALC_MAX_CELLS", 2_000_000, "dolu hücre", "filled cells"),
-    "formula_cells": ("TRCALC_MAX_FORMULA_CELLS", 500_000, "formül hücresi", "formula cells"),
-    "rows": ("TRCALC_MAX_ROWS", 100_000, "satır (son kullanılan satır)", "rows (last used row)"),
-    "range_cells": ("TRCALC_MAX_RANGE_CELLS", 100_000, "bir aralıktaki hücre", "cells in one range"),
+# budget → (its setting, what is counted in Turkish, in English)
+BUDGETS = {
+    "workbook_bytes": ("TRCALC_MAX_WORKBOOK_BYTES", "dosya boyutu (bayt)", "file size (bytes)"),
+    "unzipped_bytes": ("TRCALC_MAX_UNZIPPED_BYTES", "açılmış boyut (bayt)", "unzipped size (bytes)"),
+    "cells": ("TRCALC_MAX_CELLS", "dolu hücre", "filled cells"),
+    "formula_cells": ("TRCALC_MAX_FORMULA_CELLS", "formül hücresi", "formula cells"),
+    "rows": ("TRCALC_MAX_ROWS", "satır (son kullanılan satır)", "rows (last used row)"),
+    "range_cells": ("TRCALC_MAX_RANGE_CELLS", "bir aralıktaki hücre", "cells in one range"),
 }
 
 
-class WorkbookError(Exception):
-    """A workbook that cannot be computed at all; the message is Turkish — English."""
-    status = 422
+class WorkbookError(TrcalcError):
+    """A workbook that cannot be computed at all (the server: 400 invalid_workbook, naming `file`)."""
+    code = "invalid_workbook"
+    status = 400
 
-    def __init__(self, tr: str, en: str):
-        self.message = f"{tr} — {en}"
-        super().__init__(self.message)
+    def __init__(self, tr: str, en: str, argument: str | None = "file"):
+        super().__init__(tr, en, argument)
 
 
 class WorkbookLimitError(WorkbookError):
-    """Over a budget: `setting` is the environment variable that raises it."""
+    """Over a budget: `setting` (also the error's `argument`) is the setting that raises it."""
+    code = "too_large"
     status = 413
 
     def __init__(self, key: str, actual: int, where: str = ""):
-        setting, limit, tr, en = DEFAULTS[key][0], value(key), DEFAULTS[key][2], DEFAULTS[key][3]
+        setting, tr, en = BUDGETS[key]
+        limit = value(key)
         self.key, self.setting, self.limit, self.actual = key, setting, limit, actual
         at = f" ({where})" if where else ""
         super().__init__(
             f"çalışma kitabı çok büyük{at}: {actual:,} {tr}; sınır {limit:,} (ayarı {setting})".replace(",", "."),
-            f"workbook too large{at}: {actual:,} {en}; limit {limit:,} (setting {setting})")
+            f"workbook too large{at}: {actual:,} {en}; limit {limit:,} (setting {setting})", setting)
 
 
 def value(key: str) -> int:
-    setting, default = DEFAULTS[key][:2]
-    raw = os.environ.get(setting, "").strip()
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        return default
+    return settings.get(BUDGETS[key][0])
 
 
 def check(key: str, actual: int, where: str = "") -> None:

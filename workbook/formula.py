@@ -23,16 +23,18 @@ from dataclasses import dataclass
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from .bridge import TrcalcError
+
 MAX_COL, MAX_ROW = 16384, 1048576
 
 
-class FormulaError(Exception):
+class FormulaError(TrcalcError):
     """A formula this engine refuses or cannot read; the message names the construct."""
+    code = "formula"
 
     def __init__(self, tr: str, en: str, unsafe: bool = False):
-        self.message = f"{tr} — {en}"
         self.unsafe = unsafe               # unsafe: never hand it to another engine either
-        super().__init__(self.message)
+        super().__init__(tr, en)
 
 
 _SHEET = r"(?:'(?:[^']|'')+'|[^\s'!(),;:=<>&+\-*/^%\"{}]+)!"

@@ -14,19 +14,18 @@ they refuse to start on rules that fail the check, with the check's message.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from .sources import source_problems
 from ..dates import istanbul_today
 from ..errors import CalcError
-from .store import REQUIRED, RULES_DIR, RulesFileError, load, missing_parameters
+from .store import REQUIRED, RulesFileError, load, missing_parameters, rules_dir
 
 
 def check(replacement: Path | None = None, directory: Path | None = None) -> tuple[bool, list[str]]:
     from trcalc import calc  # noqa: F401  (registers every parameter the code uses)
 
-    directory = directory or Path(os.environ.get("TRCALC_RULES_DIR") or RULES_DIR)
+    directory = directory or rules_dir()
     try:
         rb = load(directory, replace=replacement)
     except RulesFileError as exc:
@@ -69,7 +68,7 @@ def require_valid() -> None:
 
     Checked once per rules folder and day in a process (an app factory may run often in tests).
     """
-    _require(os.environ.get("TRCALC_RULES_DIR") or str(RULES_DIR), istanbul_today())
+    _require(str(rules_dir()), istanbul_today())
 
 
 @functools.lru_cache(maxsize=16)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from pathlib import Path
 
+from .. import settings
 from . import bundle
 from .book import CHECKS, REQUIRED, Entry, MetaInfo, RuleBook, RulesFileError, missing_parameters, param
 
@@ -121,13 +121,18 @@ def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> Rule
     return RuleBook(params, descriptions, meta, digest.hexdigest())
 
 
+def rules_dir() -> Path:
+    """TRCALC_RULES_DIR, else the rules beside this module."""
+    return Path(settings.get("TRCALC_RULES_DIR") or RULES_DIR)
+
+
 @functools.cache
 def book() -> RuleBook:
-    chosen = os.environ.get("TRCALC_RULES_DIR")
+    chosen = settings.get("TRCALC_RULES_DIR")
     if not chosen and BUNDLE_FILE.exists():
         return bundle.load(BUNDLE_FILE.read_text(encoding="utf-8"))
     return load(chosen or RULES_DIR)
 
 
 __all__ = ["BUNDLE_FILE", "CHECKS", "META_FILE", "REQUIRED", "RULES_DIR", "Entry", "MetaInfo", "RuleBook",
-           "RulesFileError", "book", "load", "load_file", "missing_parameters", "param"]
+           "RulesFileError", "book", "load", "load_file", "missing_parameters", "param", "rules_dir"]
