@@ -1,6 +1,6 @@
 """`trcalc serve`: the development server, or gunicorn in production.
 
-Production (documented in the README):
+Production (documented in docs/sunucu/index.md):
 
     trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "trcalc.server:create_app()"
 
