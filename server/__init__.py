@@ -59,6 +59,11 @@ def create_app(settings: Settings | None = None) -> Flask:
             limits.done_reading()            # nothing more to read: not a connection still sending
         if settings.api_keys and request.method != "OPTIONS" and not security.is_open(request.path) \
                 and not security.authorized(settings.api_keys):
+            wait = security.throttled()
+            if wait:
+                return security.too_many(wait)
+            if request.headers.get("X-API-Key"):        # a wrong key (not a missing one) counts
+                security.failed()
             if security.wants_page():
                 return redirect("/giris?next=" + quote(request.full_path.rstrip("?"), safe="/"), code=303)
             return _error(401)

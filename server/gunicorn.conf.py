@@ -44,6 +44,13 @@ keepalive = 0
 preload_app = True             # load the rules once, before forking
 accesslog = os.environ.get("TRCALC_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn ≥ 25.1 opens a control socket (for `gunicornc`) at one path per user by default
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second instance of the same user took the
+# first one's over (issue 22.8). One per address instead; older gunicorns ignore the name.
+_run_dir = os.environ.get("XDG_RUNTIME_DIR") if os.path.isdir(os.environ.get("XDG_RUNTIME_DIR") or "/nonexistent") \
+    else os.path.join(os.path.expanduser("~"), ".gunicorn")
+control_socket = os.path.join(_run_dir, "trcalc-" + "".join(ch if ch.isalnum() or ch in ".-" else "_"
+                                                          for ch in bind)[:60] + ".ctl")
 max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000
 

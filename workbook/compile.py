@@ -17,7 +17,7 @@ from trcalc.calc.registry import REGISTRY
 from .formula import FormulaError, Node, Ref
 from .functions import BUILTINS, LAZY, registry_call
 from .grid import Rng
-from .values import MAX_TEXT, TEXT_TOO_LONG, VALUE, Err, compare, to_number, to_text
+from .values import MAX_TEXT, NOT_ONE_VALUE, TEXT_TOO_LONG, Err, compare, to_number, to_text
 
 
 class Unsupported(Exception):
@@ -26,6 +26,9 @@ class Unsupported(Exception):
 
 BLOCKED = {"INDIRECT", "OFFSET", "WEBSERVICE", "FILTERXML", "RTD", "CALL", "REGISTER.ID", "HYPERLINK", "INFO",
            "CELL", "IMAGE"}
+
+
+NOT_COMPUTED = {"LET", "LAMBDA", "MAP", "REDUCE", "SCAN", "MAKEARRAY", "BYROW", "BYCOL"}
 
 
 def function_name(name: str) -> str:
@@ -50,7 +53,7 @@ def scalar(v):
     if type(v) is Rng:
         if v.r1 == v.r2 and v.c1 == v.c2:
             return v.book.get(v.sheet, v.r1, v.c1)
-        return VALUE
+        return NOT_ONE_VALUE
     return v
 
 
@@ -275,6 +278,9 @@ def _binary(op, fa, fb):
 
 def _call(node: Node, book):
     name = function_name(node.value)
+    if name in NOT_COMPUTED:
+        raise FormulaError(f"{name} (Excel 365 adlandırılmış hesaplama) desteklenmiyor: formülü {name} olmadan yazın",
+                           f"{name} (an Excel 365 named calculation) is not supported: write the formula without it")
     if name in BLOCKED:
         raise FormulaError(f"{name} işlevi güvenlik için hesaplanmaz", f"the {name} function is not computed, "
                                                                         "for safety", unsafe=True)

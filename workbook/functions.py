@@ -18,7 +18,7 @@ from trcalc.calc.registry import call_many
 
 from . import limits
 from .grid import Rng, match_key
-from .values import DIV0, NA, NUM, VALUE, Err, cell_key, compare, criterion, text_number, to_bool, to_number
+from .values import DIV0, NA, NOT_ONE_VALUE, NUM, VALUE, Err, cell_key, compare, criterion, text_number, to_bool, to_number
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def _scalar(v):
     if type(v) is Rng:
         if v.r1 == v.r2 and v.c1 == v.c2:
             return v.book.get(v.sheet, v.r1, v.c1)
-        return VALUE
+        return NOT_ONE_VALUE
     return v
 
 

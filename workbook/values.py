@@ -33,6 +33,11 @@ VALUE = Err("#VALUE!")
 MAX_TEXT = 32767
 TEXT_TOO_LONG = ("metin 32.767 karakteri aşıyor (Excel'in hücre sınırı) — the text is over 32,767 characters "
                  "(Excel's limit for a cell)")
+# A range where one value is wanted: what an array formula ({=SUM(A1:A3*B1:B3)}, or a spilled dynamic
+# array) gives here — they are computed as one cell, not as arrays; said, not left a bare #VALUE!.
+NOT_ONE_VALUE = Err("#VALUE!", "tek değer beklenen yerde bir aralık var; dizi formülleri (Ctrl+Shift+Enter, "
+                               "taşan diziler) hesaplanmaz — a range where one value is expected; array formulas "
+                               "(Ctrl+Shift+Enter, spilled arrays) are not computed")
 DIV0 = Err("#DIV/0!")
 NA = Err("#N/A")
 REF = Err("#REF!")
