@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from decimal import Context as DecimalContext
 
-from . import coerce
+from . import coerce, deadline
 from .context import Context, read_overrides
 from .countries import country
 from .dates import FIRST, LAST, to_date, today
@@ -397,6 +397,7 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     # depend on which sources the other rows used).
     contexts: dict = {}
     for r in range(n):
+        deadline.check()                 # the request's time limit (calc.deadline), between rows
         try:
             for i in columns:
                 values[i] = fn.read_arg(i, args[i][r])

@@ -186,15 +186,16 @@ def _fx_sync(ns) -> int:
         first = to_date(ns.first, "--from")
         last = to_date(ns.last, "--to") if ns.last else today()
         report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
-    except (CalcError, SyncError) as exc:
+    except (CalcError, SyncError) as exc:       # a failure the user can fix: exit 2, as every command's
         print(exc.message, file=sys.stderr)
-        return 2 if isinstance(exc, CalcError) else 1
+        return 2
     except Exception as exc:                   # sqlite3.Error, OSError: the store file itself
         if type(exc).__module__ != "sqlite3" and not isinstance(exc, OSError):
             raise
-        print(f"kur deposu okunamadı/yazılamadı ({exc}); depo değişmedi — the rate store cannot be read or "
-              f"written ({exc}); the store is unchanged", file=sys.stderr)
-        return 1
+        from trcalc.calc.fxstore import describe_error
+        tr, en = describe_error(exc)
+        print(f"kur deposu {tr}; depo değişmedi — the rate store {en}; the store is unchanged", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0
 
