@@ -37,7 +37,7 @@ from .countries import EU, NON_EU, name_tr
 from .errors import CalcError
 from .money import ZERO, fmt, fmt_rate, round_money
 from .registry import AS_OF, Arg, Outcome, function, kind
-from .rules.store import param
+from .rules.store import book, param
 
 P_GENERAL_ROUTE = param("import.flat.general_route")
 P_LIMIT = param("import.flat.limit")
@@ -57,6 +57,8 @@ P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
 P_COURIER_EUR = param("import.courier.limit_eur")
 P_KDV = param("kdv.general_rate")
 P_EU = param("eu.members")
+P_EU_TRANSITION = param("eu.transition_members")
+P_EU_RATE_TRANSITION = param("import.flat.eu_rate_transition")
 
 CATEGORIES = CodeSet("kategori", {
     "GENEL": ["GENERAL", "Genel eşya"],
@@ -191,7 +193,16 @@ class DutyOutcome(Outcome):
 def _origin_is_eu(ctx, origin: str) -> bool:
     if origin in (EU, NON_EU):
         return origin == EU
-    return origin in ctx.rule(P_EU)
+    if origin in ctx.rule(P_EU):
+        return True
+    # the Brexit transition (01.02–31.12.2020): the UK treated as an EU member (Cumhurbaşkanlığı
+    # Genelgesi, 2020); whether that reaches the parcel rate is a reading, kept as its own rule
+    try:
+        if origin not in book().lookup(P_EU_TRANSITION, ctx.on).value:
+            return False
+    except CalcError:
+        return False                       # no transition in force on the date
+    return origin in ctx.rule(P_EU_TRANSITION) and bool(ctx.rule(P_EU_RATE_TRANSITION))
 
 
 def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
