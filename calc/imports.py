@@ -12,7 +12,9 @@ FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
          add 20 %.  Medicines up to 1,500 EUR take it from 2024-08-21, food
          supplements too from 2026-02-06 (then with a health report or
          prescription).
-EXEMPT   books up to 1,500 EUR, samples up to 30 EUR.
+EXEMPT   books up to 150 EUR from 2018-04-11, up to 1,500 EUR from 2024-08-21; samples up
+         to 30 EUR; any parcel up to 22 EUR from 2018-04-11 (Karar art. 45(1)) until
+         the 2022-03-15 restructuring (end date low confidence).
 REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
          gives); KDV = (CIF + duty + ÖTV + anti-dumping duty + other import
          charges) × the KDV rate (KDV Law 3065 art. 21; the general rate unless
@@ -54,6 +56,7 @@ P_TUZEL_ROUTE = param("import.tuzel.own_route")
 P_TUZEL_LIMIT = param("import.tuzel.flat_limit")
 P_KITAP_LIMIT = param("import.kitap.exempt_limit")
 P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
+P_SMALL_LIMIT = param("import.small.exempt_limit")
 P_COURIER_EUR = param("import.courier.limit_eur")
 P_KDV = param("kdv.general_rate")
 P_EU = param("eu.members")
@@ -205,6 +208,15 @@ def _origin_is_eu(ctx, origin: str) -> bool:
     return origin in ctx.rule(P_EU_TRANSITION) and bool(ctx.rule(P_EU_RATE_TRANSITION))
 
 
+def _small_exemption(ctx) -> Decimal | None:
+    """The per-parcel exemption of Karar art. 45(1) (22 EUR from 11.04.2018), when one is in force."""
+    try:
+        book().lookup(P_SMALL_LIMIT, ctx.on)
+    except CalcError:
+        return None
+    return ctx.rule(P_SMALL_LIMIT)
+
+
 def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
     """(regime, which limit, limit) for the category and value."""
     cat, base = out.category, out.base
@@ -225,6 +237,9 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
                                      "sayılı CK): belge yoksa eşya normal rejimdedir / the medicines' route needs a "
                                      "health report or prescription; without one the regular regime applies")
         return (FLAT if base <= limit else REGULAR), "ilaç/takviye tek vergi sınırı", limit
+    small = _small_exemption(ctx)
+    if small is not None and base <= small:
+        return EXEMPT, "gönderi başına muafiyet sınırı", small
     if not ctx.rule(P_GENERAL_ROUTE):
         return REGULAR, "", None
     limit = ctx.rule(P_LIMIT)

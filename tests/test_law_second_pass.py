@@ -60,3 +60,60 @@ def test_stamp_share_enters_the_line_kdv_base():
     assert call("TR_IMPORT_TAX_PART", "DAMGA", *args, 1350) == D("1350.00")
     rows = call("TR_IMPORT_TAXES_DETAIL", *args, 1350)
     assert "damga vergisi" in next(r for r in rows if r[0] == "KDV matrahı")[1]
+
+
+# --- 26.2 micro export limits before 2020 ---------------------------------------------------------
+
+def test_micro_export_300_kg_15000_eur_by_december_2018():
+    # the Ministry's guide revised 04.12.2018: "brüt olarak 300 kilogramı ve bedeli 15.000 Avro'yu geçmeyen"
+    assert call("TR_MICRO_EXPORT", 300, 15000, "2018-12-04") is True
+    assert call("TR_MICRO_EXPORT", 300, 15000.01, "2018-12-04") is False
+    assert call("TR_MICRO_EXPORT", 300, 15000, "2018-12-03") is False      # 150 kg / 7,500 € (low confidence)
+
+
+# --- 26.3 parcels 2018–2024 ------------------------------------------------------------------------
+
+def test_books_up_to_150_eur_exempt_from_11_04_2018():
+    # Karar art. 45(1) as amended by BKK 2018/11510 (RG 11.04.2018): books ≤ 150 € exempt
+    assert call("TR_DUTY", 100, 10, 0, "US", None, "2018-06-01", "KITAP") == D("0.00")
+    assert call("TR_DUTY", 150, 10, 0, "US", None, "2019-06-01", "KITAP") == D("0.00")
+    # 150.01 € → regular regime: duty 0 %; KDV (150.01 + 10) × 18 % = 28.8018 → 28.80
+    assert call("TR_DUTY", 150.01, 10, 0, "US", "0%", "2019-06-01", "KITAP") == D("28.80")
+    with pytest.raises(CalcError):
+        call("TR_DUTY", 100, 10, 0, "US", None, "2018-04-10", "KITAP")       # before the amendment
+
+
+def test_22_eur_parcel_exemption_until_the_2022_restructuring():
+    # art. 45(1): "bedeli gönderi başına toplam 22 Avro'yu geçmeyen eşya" exempt (goods value, not CIF)
+    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2020-06-01") == D("0.00")
+    # 22.01 € → flat tax, other origins 30 % on the goods value: 22.01 × 30 % = 6.603 → 6.60
+    assert call("TR_DUTY", 22.01, 5, 0, "CN", None, "2020-06-01") == D("6.60")
+    # from 15.03.2022 (CK 5303, low confidence as the end of the general exemption): 22 × 30 % = 6.60
+    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2022-03-15") == D("6.60")
+
+
+def test_courier_limit_3000_eur_from_2026_01_03():
+    # the amending Tebliğ of RG 03.01.2026 as the press quotes it: 1,500 € → 3,000 € for express courier
+    assert call("TR_RATE", "import.courier.limit_eur", "2026-01-02") == D(1500)
+    assert call("TR_RATE", "import.courier.limit_eur", "2026-01-03") == D(3000)
+
+
+# --- 26.6 the export KDV refund's real ceiling ----------------------------------------------------
+
+def test_refund_capped_by_goods_bought_with_ihrac_kaydi():
+    # kdvuzmani.com's example 1 (period 2018/09, general rate 18 %): exports 1,000,000 TL of goods bought
+    # with ihraç kaydı for 600,000 TL → ceiling (1,000,000 − 600,000) × 18 % = 72,000 TL (the page prints
+    # 32,000, an arithmetic slip: 400,000 × 0.18 = 72,000)
+    assert call("TR_EXPORT_KDV_REFUND", 200000, 1000000, "2018-09-30", None, 600000) == D("72000.00")
+    # without ihraç kayıtlı purchases: 1,000,000 × 18 % = 180,000
+    assert call("TR_EXPORT_KDV_REFUND", 200000, 1000000, "2018-09-30") == D("180000.00")
+
+
+def test_refund_capped_by_the_kdv_carried_forward():
+    # example 2 (period 2018/11): exports 4,000,000 TL → 720,000 TL, but only 500,000 TL carried forward
+    # to the next period → refund 500,000 TL
+    assert call("TR_EXPORT_KDV_REFUND", 900000, 4000000, "2018-11-30", 500000) == D("500000.00")
+    rows = call("TR_EXPORT_KDV_REFUND_DETAIL", 900000, 4000000, "2018-11-30", 500000)
+    assert any(r[0] == "Sonraki döneme devreden KDV" for r in rows)
+    with pytest.raises(CalcError):
+        call("TR_EXPORT_KDV_REFUND", 1, 100, "2025-01-01", None, 101)     # purchases above the exports
