@@ -77,6 +77,7 @@ P_KKDF_METHODS = param("customs.kkdf.credit_methods")
 P_KKDF_IN_BASE = param("customs.kkdf.in_kdv_base")
 P_STAMP = param("customs.stamp.declaration")
 P_STAMP_IN_BASE = param("customs.stamp.in_kdv_base")
+P_KKDF_EXEMPTIONS = param("customs.kkdf.exemptions")
 
 TRY = "TRY"
 
@@ -98,6 +99,15 @@ PAYMENT_TR = {
     "KABUL": "kabul kredili", "VADELI_AKREDITIF": "vadeli akreditif", "MAL_MUKABILI": "mal mukabili",
 }
 kind("payment", PAYMENTS.read, "string", PAYMENTS.codes)
+# Why KKDF is 0 % or not levied on an import on credit terms; which of them are in force on a date is
+# data (customs.kkdf.exemptions), the accountant says which applies to the line.
+KKDF_EXEMPTIONS = CodeSet("KKDF muafiyeti", {
+    "LISTE_2015_7511": ["2015/7511", "BKK 2015/7511", "Liste"],
+    "DIIB": ["DİİB", "Dahilde işleme", "Dahilde işleme izin belgesi", "Inward processing"],
+})
+KKDF_EXEMPTION_TR = {"LISTE_2015_7511": "2015/7511 sayılı BKK eki listedeki eşya (%0)",
+                     "DIIB": "dahilde işleme izin belgesi kapsamında ithalat"}
+kind("kkdf_exemption", KKDF_EXEMPTIONS.read, "string", KKDF_EXEMPTIONS.codes)
 
 
 LEGAL = {
@@ -131,6 +141,7 @@ class ImportOutcome(Outcome):
     kkdf_rate: Decimal | None = None
     kkdf: Decimal = ZERO
     kkdf_in_base: bool = True
+    kkdf_exemption: str | None = None
     stamp: Decimal | None = None    # this line's share of the declaration's stamp duty
     stamp_in_base: bool = True
     kdv_base: Decimal = ZERO
@@ -158,7 +169,9 @@ class ImportOutcome(Outcome):
         if self.antidumping:
             rows.append(("Anti-damping / telafi edici vergi", "beyannamedeki tutar", self.antidumping))
         pay = PAYMENT_TR[self.payment] if self.payment else "verilmedi (peşin sayıldı)"
-        if self.kkdf_rate is None:
+        if self.kkdf_exemption is not None:
+            rows.append(("KKDF", f"{pay}, {KKDF_EXEMPTION_TR[self.kkdf_exemption]}: KKDF %0", ZERO))
+        elif self.kkdf_rate is None:
             rows.append(("KKDF", f"ödeme şekli {pay}: KKDF yok", ZERO))
         else:
             rows.append(("KKDF", f"{pay}: {fmt(v)} TL × {fmt_rate(self.kkdf_rate)}", self.kkdf))
@@ -206,7 +219,7 @@ def _fx_rate(ctx, currency: str, fx) -> Decimal:
 
 
 def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-           payment, stamp=None) -> ImportOutcome:
+           payment, stamp=None, kkdf_exemption=None) -> ImportOutcome:
     rate = _fx_rate(ctx, currency, fx)
     cv = value * rate
     out = ImportOutcome(value_fx=value, currency=currency, fx=rate, customs_value=cv, duty_rate=duty_rate,
@@ -218,7 +231,17 @@ def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, othe
     out.duty = round_money(cv * duty_rate)
     if igv_rate is not None:
         out.igv = round_money(cv * igv_rate)
-    if payment is not None and payment in ctx.rule(P_KKDF_METHODS):
+    on_credit = payment is not None and payment in ctx.rule(P_KKDF_METHODS)
+    if on_credit and kkdf_exemption is not None:
+        try:
+            exempt = kkdf_exemption in ctx.rule(P_KKDF_EXEMPTIONS)
+        except CalcError:
+            exempt = False
+        if not exempt:
+            raise CalcError("out_of_range", f"{kkdf_exemption} KKDF muafiyeti bu tarihte kurallarda yok",
+                            f"the KKDF exemption {kkdf_exemption} is not in the rules on this date", "kkdf_exemption")
+        out.kkdf_exemption = kkdf_exemption
+    elif on_credit:
         out.kkdf_rate = ctx.rule(P_KKDF_RATE)
         out.kkdf = round_money(cv * out.kkdf_rate)
         out.kkdf_in_base = ctx.rule(P_KKDF_IN_BASE)
@@ -258,6 +281,9 @@ IMPORT_ARGS = [
     Arg("stamp", "money", "Beyannamenin damga vergisinden bu kaleme düşen pay (TL; TR_STAMP_SHARE), KDV matrahına girer",
         "this line's share of the declaration's stamp duty, TRY (TR_STAMP_SHARE); in the KDV base",
         optional=True, excel="damga_payi"),
+    Arg("kkdf_exemption", "kkdf_exemption", "Vadeli ithalatta KKDF muafiyeti: LISTE_2015_7511, DIIB (boş: yok)",
+        "KKDF exemption on credit terms: LISTE_2015_7511, DIIB (empty: none)", optional=True,
+        excel="kkdf_muafiyeti"),
 ]
 
 
@@ -266,9 +292,9 @@ IMPORT_ARGS = [
           summary_en="import taxes of one customs declaration line (GV, İGV, ÖTV, anti-dumping, KKDF, KDV), TRY",
           args=IMPORT_ARGS)
 def tr_import_taxes(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-                    payment, date, stamp):
+                    payment, date, stamp, kkdf_exemption):
     return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
-                  stamp)
+                  stamp, kkdf_exemption)
 
 
 PARTS = CodeSet("kalem tutarı", {
@@ -302,9 +328,9 @@ _PART_VALUE = {
                     "Kalem: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET",
                     "item: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET"), *IMPORT_ARGS])
 def tr_import_tax_part(ctx, part, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs,
-                       kdv_rate, payment, date, stamp):
+                       kdv_rate, payment, date, stamp, kkdf_exemption):
     out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
-                 stamp)
+                 stamp, kkdf_exemption)
     return _PART_VALUE[part](out)
 
 

@@ -117,3 +117,21 @@ def test_refund_capped_by_the_kdv_carried_forward():
     assert any(r[0] == "Sonraki döneme devreden KDV" for r in rows)
     with pytest.raises(CalcError):
         call("TR_EXPORT_KDV_REFUND", 1, 100, "2025-01-01", None, 101)     # purchases above the exports
+
+
+# --- 26.10 KKDF exemptions as data ----------------------------------------------------------------
+
+def test_kkdf_exemptions_are_dated_rules():
+    # the customs module's example paid cash against goods (KKDF 6 %): total 146,900.00. Under a listed
+    # exemption KKDF is 0 and leaves the KDV base: KDV (325,000 + 32,500 + 16,250) × 20 % = 74,750;
+    # total 32,500 + 16,250 + 74,750 = 123,500.00
+    args = (10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI", "2025-03-01")
+    assert call("TR_IMPORT_TAXES", *args) == D("146900.00")
+    assert call("TR_IMPORT_TAXES", *args, None, "LISTE_2015_7511") == D("123500.00")   # BKK 2015/7511, 0 %
+    assert call("TR_IMPORT_TAXES", *args, None, "DIIB") == D("123500.00")
+    rows = call("TR_IMPORT_TAXES_DETAIL", *args, None, "DIIB")
+    assert "dahilde işleme" in next(r for r in rows if r[0] == "KKDF")[1]
+    # BKK 2015/7511 entered into force on 10.04.2015: before it the exemption is refused, not assumed
+    before = (10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI", "2014-03-01")
+    with pytest.raises(CalcError):
+        call("TR_IMPORT_TAXES", *before, None, "LISTE_2015_7511")
