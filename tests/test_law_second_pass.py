@@ -135,3 +135,15 @@ def test_kkdf_exemptions_are_dated_rules():
     before = (10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI", "2014-03-01")
     with pytest.raises(CalcError):
         call("TR_IMPORT_TAXES", *before, None, "LISTE_2015_7511")
+
+
+# --- 26.4 declaration stamp duty before 2022 ------------------------------------------------------
+
+def test_declaration_stamp_duty_2021():
+    # DVK Genel Tebliği of RG 29.12.2020 (1. mükerrer) as quoted: "Gümrük idarelerine verilen
+    # beyannameler 129,80 TL"; check against 2022: 129.80 × (1 + 36.2 %) = 176.79 → 176.70 (art. 14
+    # drops fractions below 10 kuruş), the 2022 amount of Seri No 66
+    assert call("TR_DECLARATION_STAMP", "2021-06-01") == D("129.80")
+    assert call("TR_DECLARATION_STAMP", "2022-06-01") == D("176.70")
+    with pytest.raises(CalcError):
+        call("TR_DECLARATION_STAMP", "2020-06-01")      # 2019–2020: no source found, refused
