@@ -240,43 +240,10 @@ def oxt() -> bytes:
     return buf.getvalue()
 
 
-KURULUM = """\
-# trcalc — LibreOffice Calc eklentisi
-
-1. LibreOffice'te **Araçlar → Eklenti Yöneticisi → Ekle** ile `trcalc.oxt` dosyasını seçin
-   (yalnızca sizin için). Bir yönetici herkes için kurar: `unopkg add --shared trcalc.oxt`.
-2. LibreOffice'i kapatıp yeniden açın. `=TR_DUTY(…)`, `=TR_TEV(…)` … Excel'dekiyle aynı adlarla
-   yazılır; İşlev Sihirbazı'nda (Ctrl+F2) "Eklenti" kategorisinde Türkçe yardımlarıyla görünür.
-   Bu klasörün `sablonlar/` altındaki şablonları kullanın: işlevler Calc'ın eklentiye bağladığı
-   biçimde yazılmıştır (`ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(`; Calc'ta `TR_DUTY(` görünür). Excel için
-   hazırlanmış bir kitabı dönüştürmek için: `trcalc libreoffice --convert GIRDI.xlsx CIKTI.xlsx`.
-
-Bir hücre `#NAME?` gösteriyorsa: eklenti kurulu değil ya da LibreOffice yeniden başlatılmadı
-(Eklenti Yöneticisi'nde trcalc görünmeli). Linux'ta LibreOffice'in Python desteği ayrı bir
-pakettir (Debian/Ubuntu/Pardus: `libreoffice-script-provider-python`); Windows ve macOS'ta
-LibreOffice kendi Python'unu getirir, başka bir şey kurmanız gerekmez.
-Hata veren bir hücre `#VALUE!` (Hata:519) gösterir; iletinin kendisi için çalışma kitabını
-`trcalc compute` ya da ekip sunucusu ile hesaplayın (Hatalar sayfası).
-Dizi sonuçları (`…_DETAIL` tabloları, bir aralık verilen sütunlar) dizi formülü olarak girilir
-(Ctrl+Shift+Enter).
-
-# trcalc — LibreOffice Calc extension
-
-1. In LibreOffice, **Tools → Extension Manager → Add** and pick `trcalc.oxt` (for you only). An
-   administrator installs it for everyone: `unopkg add --shared trcalc.oxt`.
-2. Restart LibreOffice. Type `=TR_DUTY(…)`, `=TR_TEV(…)` … with the same names as in Excel; the
-   Function Wizard (Ctrl+F2) lists them under "Add-in" with Turkish help. Use the templates of this
-   folder's `sablonlar/`: they are the trcalc templates with each function written the way Calc
-   binds it to the extension (`ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(`, shown as `TR_DUTY(` in Calc).
-   A workbook made for Excel is converted with `trcalc libreoffice --convert IN.xlsx OUT.xlsx`.
-
-A cell showing `#NAME?`: the extension is not installed or LibreOffice was not restarted. On
-Linux, LibreOffice's Python support is a separate package (Debian/Ubuntu/Pardus:
-`libreoffice-script-provider-python`); on Windows and macOS LibreOffice brings its own Python.
-A failing cell shows `#VALUE!` (Err:519); for the message, compute the workbook with
-`trcalc compute` or the team server (the Hatalar sheet). Array results (`…_DETAIL` tables, columns
-given a range) are entered as array formulas (Ctrl+Shift+Enter).
-"""
+def kurulum() -> str:
+    """The install notes: the docs page docs/libreoffice.md (shipped in the wheel as trcalc.docs)."""
+    from trcalc.calc.docs import DOCS
+    return (DOCS / "libreoffice.md").read_text(encoding="utf-8")
 
 
 def _unxml(text: str) -> str:
@@ -307,7 +274,7 @@ def write(out: Path) -> list[Path]:
     out = Path(out)
     (out / "sablonlar").mkdir(parents=True, exist_ok=True)
     (out / "trcalc.oxt").write_bytes(oxt())
-    (out / "KURULUM.md").write_text(KURULUM, encoding="utf-8")
+    (out / "KURULUM.md").write_text(kurulum(), encoding="utf-8")
     paths = [out / "trcalc.oxt", out / "KURULUM.md"]
     for kind, m in KINDS.items():
         path = out / "sablonlar" / f"{kind}.xlsx"

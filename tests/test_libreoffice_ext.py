@@ -36,6 +36,7 @@ from tests.lo import ext
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("libreoffice")]
 
 PROGRAM = ext.PROGRAM
+ROOT = Path(__file__).resolve().parent.parent
 UNOIDL_WRITE = Path("/usr/lib/libreoffice/sdk/bin/unoidl-write")
 NO_VALUE = 519                                     # Calc's #VALUE! (XCell.getError)
 
@@ -223,7 +224,8 @@ def test_the_folder_a_calc_user_gets(calc):
     names = sorted(p.relative_to(calc["ext"]).as_posix() for p in calc["ext"].rglob("*") if p.is_file())
     assert names == sorted(["trcalc.oxt", "KURULUM.md", *[f"sablonlar/{k}.xlsx" for k in templates.KINDS]])
     text = (calc["ext"] / "KURULUM.md").read_text(encoding="utf-8")
-    assert text.startswith("# trcalc — LibreOffice Calc eklentisi") and "unopkg add --shared" in text
+    assert text == (ROOT / "docs" / "libreoffice.md").read_text(encoding="utf-8")      # the docs page
+    assert "unopkg add --shared trcalc.oxt" in text and "--convert" in text
     with zipfile.ZipFile(calc["ext"] / "trcalc.oxt") as z:
         parts = z.namelist()
     assert "pythonpath/trcalc/calc/rules/_bundle.json" in parts
