@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from trcalc.calc import REGISTRY
 from trcalc.calc.registry import Function
+from trcalc.lite.build import _zip as zip_files            # one deterministic zip writer
 from trcalc.lite.build import package_files, version
 from trcalc.templates.build import KINDS, ROWS
 from trcalc.templates.common import save
@@ -42,7 +43,6 @@ IMPLEMENTATION = "org.trcalc.calc.Functions"
 IDENTIFIER = "org.trcalc.calc"
 COMPONENT = "trcalc_functions.py"
 CATEGORY = "Add-In"                  # one of Calc's category names (XAddIn::getProgrammaticCategoryName)
-_EPOCH = (2020, 1, 1, 0, 0, 0)       # fixed zip times: the same registry, the same bytes
 
 # How an .xlsx spells an add-in function so that LibreOffice binds it on opening: the add-in's
 # programmatic name, "<implementation>.<method>" upper-cased, which is what Calc itself writes when it
@@ -230,14 +230,8 @@ def files() -> dict[str, bytes]:
 
 
 def oxt() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in sorted(files().items()):
-            info = zipfile.ZipInfo(name, _EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data)
-    return buf.getvalue()
+    """The extension: a zip with fixed times (the same registry, the same bytes), as the Lite wheel."""
+    return zip_files(files())
 
 
 def kurulum() -> str:
