@@ -8,6 +8,8 @@
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
+    trcalc libreoffice --out DIR                        trcalc.oxt, the LibreOffice Calc extension, templates
+    trcalc libreoffice --convert IN.xlsx OUT.xlsx       a workbook's functions spelled for Calc
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
     trcalc fx status                                    where the store is and what it holds
@@ -215,6 +217,22 @@ def _lite(ns) -> int:
     return 0
 
 
+def _libreoffice(ns) -> int:
+    from trcalc.libreoffice.build import calc_flavour, write
+    if ns.convert:
+        src, dst = (Path(p) for p in ns.convert)
+        _check_input(src)
+        _check_output(dst)
+        dst.write_bytes(calc_flavour(src.read_bytes()))
+        print(dst)
+        return 0
+    if not ns.out:
+        raise Failure("--out ya da --convert gerekir", "--out or --convert is required")
+    for path in write(Path(ns.out)):
+        print(path)
+    return 0
+
+
 def _excel(ns) -> int:
     from .excel import main
     return main(ns)
@@ -279,6 +297,11 @@ def parser() -> argparse.ArgumentParser:
     li.add_argument("--server-url", default="http://127.0.0.1:8000",
                     help="the team server whose /lite/ path serves the wheel (for wheel/requirements.txt)")
     li.set_defaults(run=_lite)
+    lo = sub.add_parser("libreoffice", help="LibreOffice Calc eklentisi (trcalc.oxt) — the LibreOffice Calc extension")
+    lo.add_argument("--out", help="yazılacak klasör (trcalc.oxt, KURULUM.md, sablonlar/) — folder to write into")
+    lo.add_argument("--convert", nargs=2, metavar=("IN.xlsx", "OUT.xlsx"),
+                    help="Excel için yapılmış kitabı Calc yazımına çevir — spell a workbook's trcalc functions for Calc")
+    lo.set_defaults(run=_libreoffice)
 
     s = sub.add_parser("serve", help="run the server")
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
