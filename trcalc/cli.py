@@ -7,6 +7,7 @@
     trcalc docs [--write | --check]                     the generated docs pages (functions, settings)
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
+    trcalc tariff import FILE                           load a tariff list (CSV/XLSX) into the tariff book
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc libreoffice --out DIR                        trcalc.oxt, the LibreOffice Calc extension, templates
     trcalc libreoffice --convert IN.xlsx OUT.xlsx       a workbook's functions spelled for Calc
@@ -210,6 +211,26 @@ def _fx_status(ns) -> int:
     return 0
 
 
+def _tariff_import(ns) -> int:
+    from trcalc.calc.tariffstore import book
+    src = Path(ns.file)
+    if not src.is_file():
+        raise Failure(f"dosya yok: {src}", f"no such file: {src}")
+    if src.suffix.lower() != ".csv":
+        _check_input(src)                       # an .xlsx: the same checks as `trcalc compute`
+    done = book().load(src)
+    print(f"{done['added']} önlem eklendi, {done['unchanged']} zaten kitapta — "
+          f"{done['added']} measures added, {done['unchanged']} already in the book")
+    return 0
+
+
+def _tariff_status(ns) -> int:
+    from trcalc.calc.tariffstore import book
+    for k, v in book().summary().items():
+        print(f"{k}\t{v}")
+    return 0
+
+
 def _lite(ns) -> int:
     from trcalc.lite.build import write
     for path in write(Path(ns.out), ns.server_url):
@@ -292,6 +313,13 @@ def parser() -> argparse.ArgumentParser:
     fs.set_defaults(run=_fx_sync)
     ft = fsub.add_parser("status", help="the store's location and contents")
     ft.set_defaults(run=_fx_status)
+    ta = sub.add_parser("tariff", help="tarife kitabı (GTİP oranları) — the tariff book (rates by goods code)")
+    tsub = ta.add_subparsers(dest="tariff_cmd", required=True)
+    ti = tsub.add_parser("import", help="bir oran listesini yükle (CSV ya da .xlsx, docs/tarife.md) — load a list")
+    ti.add_argument("file", help="liste dosyası — the list file")
+    ti.set_defaults(run=_tariff_import)
+    tst = tsub.add_parser("status", help="kitabın yeri ve içeriği — where the book is and what it holds")
+    tst.set_defaults(run=_tariff_status)
     li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
     li.add_argument("--out", required=True, help="folder to write into")
     li.add_argument("--server-url", default="http://127.0.0.1:8000",
