@@ -44,8 +44,8 @@ def _whole(raw: str) -> int:
 
 def _seconds(raw: str) -> float:
     value = float(raw)
-    if not value > 0 or value == float("inf"):
-        raise _Refused("sıfırdan büyük bir süre olmalı (saniye)", "must be a duration above zero (seconds)")
+    if not value >= 0 or value == float("inf"):
+        raise _Refused("eksi olmayan, sonlu bir süre olmalı (saniye)", "must be a finite duration, not negative (seconds)")
     return value
 
 
@@ -209,7 +209,9 @@ declare("TRCALC_RULES_DIR", "path", None, "başka bir kural klasörü (ekibin g�
 declare("TRCALC_DATA_DIR", "path", None, "yerel kur deposunun klasörü", "folder of the local exchange-rate store", "calc", "kullanıcının veri klasörü / the user's data folder")
 declare("TRCALC_FX_OFFLINE", "flag", False, "TCMB'den kur indirme; yalnız depodaki kurlar", "never fetch rates from TCMB; stored rates only", "calc")
 declare("TRCALC_TCMB_URL", "url", "https://www.tcmb.gov.tr/kurlar", "TCMB kur bültenlerinin adresi (ayna ya da test sunucusu)", "where TCMB rate bulletins are fetched (a mirror or a test server)", "calc")
-declare("TRCALC_TCMB_TIMEOUT", "seconds", 10.0, "TCMB'den bir yanıt için bekleme süresi (en az 0,1 s)", "how long to wait for TCMB per request (at least 0.1 s)", "calc")
+declare("TRCALC_TCMB_TIMEOUT", "seconds", 10.0, "TCMB'den bir bültenin alınması için toplam süre: bağlanma, gönderme, yanıtın her baytı (en az 0,1 s)", "how long one TCMB fetch may take in all: connecting, sending, every byte of the answer (at least 0.1 s)", "calc")
+declare("TRCALC_TCMB_MAX_PER_REQUEST", "int", 32, "bir sunucu isteğinin (ya da bir `trcalc compute`'un) TCMB'den isteyebileceği en çok bülten", "most TCMB fetches one server request (or one `trcalc compute`) may cause", "calc")
+declare("TRCALC_TCMB_MAX_PER_MINUTE", "int", 120, "bir sürecin TCMB'ye 60 saniyede gönderebileceği en çok istek", "most TCMB fetches one process may send in any 60 seconds", "calc")
 
 # --- the workbook engine's budgets (trcalc compute and the server's /api/v1/workbook) --------------
 declare("TRCALC_MAX_WORKBOOK_BYTES", "int", 20 * MIB, "en büyük çalışma kitabı dosyası (bayt)", "largest workbook file (bytes)", "workbook")
@@ -218,6 +220,8 @@ declare("TRCALC_MAX_CELLS", "int", 2_000_000, "dolu hücre (değer ya da formül
 declare("TRCALC_MAX_FORMULA_CELLS", "int", 500_000, "formül hücresi (tüm sayfalar)", "formula cells, all sheets", "workbook")
 declare("TRCALC_MAX_ROWS", "int", 100_000, "bir sayfanın son kullanılan satırı", "the last used row of any sheet", "workbook")
 declare("TRCALC_MAX_RANGE_CELLS", "int", 100_000, "bir fonksiyona hücre hücre verilen tek aralığın hücreleri", "cells of one range handed to a function cell by cell", "workbook")
+declare("TRCALC_MAX_AREA_CELLS", "int", 2_000_000, "tek aralıkta okunacak hücre: kullanılan satırlar × sütunlar (`SUM(1:1048576)`), okunmadan önce denetlenir", "cells of one range read as a grid: used rows × columns (`SUM(1:1048576)`), checked before it is read", "workbook")
+declare("TRCALC_MAX_CELL_READS", "int", 10_000_000, "bir çalışma kitabının tüm formüllerinin aralıklardan okuduğu hücre (okundukça sayılır)", "cells read through ranges by all the formulas of a workbook together (counted as read)", "workbook")
 
 # --- the team server ---------------------------------------------------------------------------------
 declare("TRCALC_API_KEYS", "list", (), "anahtarlar; verilirse API, web hesaplayıcı ve yükleme anahtar ister", "keys; when set, the API, the web calculator and the upload need one", "server", "yok: açık / none: open")
@@ -229,13 +233,17 @@ declare("TRCALC_MAX_BATCH_TABLES", "int", 1000, "bir toplu istekteki en çok tab
 declare("TRCALC_MAX_RESPONSE_BYTES", "int", 4 * MIB, "en büyük toplu yanıt (bayt)", "largest batch response (bytes)", "server")
 declare("TRCALC_REQUEST_SECONDS", "int", 30, "bir isteğin süre sınırı (saniye)", "time limit of one request (seconds)", "server")
 declare("TRCALC_MAX_WORKER_MIB", "int", 1024, "bir işçinin bellek tavanı (MiB); aşınca işçi yenilenir", "memory ceiling of a worker (MiB); past it the worker is replaced", "server")
+declare("TRCALC_READ_SECONDS", "int", 30, "istemcinin isteğin tamamını (başlıklar ve gövde) göndermesi için süre (saniye; sonra 408 / kapatılır; en az 1)", "time a client has to send its whole request, headers and body (seconds; then 408 / closed; at least 1)", "server")
+declare("TRCALC_MAX_BODY_BUFFER_MIB", "int", 256, "bir işçinin aynı anda bellekte tuttuğu istek gövdeleri (MiB; aşılınca 503, Retry-After; en az 1)", "request bodies one worker holds in memory at once (MiB; past it 503, Retry-After; at least 1)", "server")
+declare("TRCALC_FX_STORE_WAIT", "seconds", 0.5, "bir kur sorgusunun başka bir sürecin kilitlediği kur deposunu bekleme süresi", "how long a look-up waits for a rate store another process has locked (at most 60 s)", "calc")
 declare("TRCALC_HOST", "text", "127.0.0.1", "`trcalc serve`'ün dinlediği adres", "the address `trcalc serve` listens on", "server")
 declare("TRCALC_PORT", "int", 8000, "`trcalc serve`'ün dinlediği port", "the port `trcalc serve` listens on", "server")
 declare("TRCALC_PUBLIC_URL", "url", None, "kullanıcıların ulaştığı adres (https://…): Office eklenti bildirimindeki adresler", "the address users reach (https://…): the Office add-in manifest's URLs", "server", "isteğin kendi adresi / the request's own")
 
 # --- trcalc serve --production (gunicorn.conf.py) ---------------------------------------------------------
 declare("TRCALC_WORKERS", "int", _cores, "gunicorn işçi sayısı", "number of gunicorn workers", "gunicorn", "2 × çekirdek / 2 × cores")
-declare("TRCALC_WORKER_CLASS", "text", "gevent", "gunicorn işçi türü", "gunicorn worker class", "gunicorn")
+declare("TRCALC_WORKER_CLASS", "text", "trcalc.server.worker.Worker", "gunicorn işçi türü (trcalc'ın okuma süresi sınırlı gevent işçisi)", "gunicorn worker class (trcalc's gevent worker with a read deadline)", "gunicorn")
+declare("TRCALC_WORKER_CONNECTIONS", "int", 1000, "gevent işçisi başına açık bağlantı; hepsi doluyken en eski bitmemiş istek düşürülür (en az 10)", "open connections per gevent worker; the oldest unfinished one is dropped when all are taken (at least 10)", "gunicorn")
 declare("TRCALC_THREADS", "int", 1, "işçi başına iş parçacığı (gthread işçileri)", "threads per worker (gthread workers)", "gunicorn")
 declare("TRCALC_ACCESS_LOG", "text", None, "erişim kaydının dosyası (`-`: standart çıktı)", "access log file (`-`: standard output)", "gunicorn", "kayıt yok / no access log")
 declare("TRCALC_BIND", "text", None, "gunicorn'un dinlediği adres:port (`trcalc serve` bunu HOST ve PORT'tan yazar)", "gunicorn's host:port (`trcalc serve` writes it from HOST and PORT)", "gunicorn", "TRCALC_HOST:TRCALC_PORT")

@@ -35,7 +35,9 @@ class _App(Flask):
     def dispatch_request(self):
         # The time limit covers the view only: the body has been read already (before_request),
         # so a slow client spends none of it.
-        with budgets.time_limit(self.config["TRCALC"].request_seconds):
+        # Outbound TCMB fetches are counted per request too (TRCALC_TCMB_MAX_PER_REQUEST, calc.tcmb).
+        from trcalc.calc.tcmb import request_budget
+        with budgets.time_limit(self.config["TRCALC"].request_seconds), request_budget():
             return super().dispatch_request()
 
 
@@ -55,8 +57,15 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.before_request
     def _keys_and_body():
+        if request.method not in _BODY_METHODS:
+            budgets.done_reading()            # nothing more to read: not a connection still sending
         if settings.api_keys and request.method != "OPTIONS" and not security.is_open(request.path) \
                 and not security.authorized(settings.api_keys):
+            wait = security.throttled()
+            if wait:
+                return security.too_many(wait)
+            if request.headers.get("X-API-Key"):        # a wrong key (not a missing one) counts
+                security.failed()
             if security.wants_page():
                 return redirect("/giris?next=" + quote(request.full_path.rstrip("?"), safe="/"), code=303)
             return _error(401)
@@ -66,14 +75,14 @@ def create_app(settings: Settings | None = None) -> Flask:
             if request.content_length and request.content_length > request.max_content_length:
                 raise RequestEntityTooLarge()
             # Read the whole body now, against the limit (also when it comes chunked, with no length),
-            # before the view and its time limit start.
-            data = request.get_data(cache=True, parse_form_data=False)
-            # Werkzeug stops a chunked body quietly at the limit (LimitedStream.readall): one more
-            # byte from the raw input tells a body of exactly the limit from a longer one
-            if request.content_length is None and len(data) >= request.max_content_length \
-                    and request.input_stream.read(1):
-                raise RequestEntityTooLarge()
+            # within the read deadline and the worker's body buffer, before the view and its time limit.
+            budgets.read_body(request, request.max_content_length, settings.read_seconds,
+                             settings.max_body_buffer_mib * 1024 * 1024)
         return None
+
+    @app.teardown_request
+    def _release(exc):
+        budgets.release_body(request.environ)
 
     @app.after_request
     def _headers(resp):
@@ -92,7 +101,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(TrcalcError)
     def _trcalc_error(exc: TrcalcError):
         # every refusal (a bad call, a budget, a workbook, a request body): status and code from the error
-        return api.error_response(exc)
+        resp = api.error_response(exc)
+        if exc.status in (408, 503):           # a budget's: the connection is not kept for more
+            resp.headers["Connection"] = "close"
+            if exc.status == 503:
+                resp.headers["Retry-After"] = "5"
+        return resp
 
     @app.errorhandler(MemoryError)
     def _memory(exc: MemoryError):

@@ -37,6 +37,10 @@ class Settings:
     max_workbook_bytes: int = _setting("TRCALC_MAX_WORKBOOK_BYTES")
     request_seconds: int = _setting("TRCALC_REQUEST_SECONDS")
     max_worker_mib: int = _setting("TRCALC_MAX_WORKER_MIB")
+    read_seconds: int = _setting("TRCALC_READ_SECONDS")
+    workers: int = field(default=0, metadata={"setting": "TRCALC_WORKERS"})        # 0: 2 × cores
+    worker_connections: int = _setting("TRCALC_WORKER_CONNECTIONS")
+    max_body_buffer_mib: int = _setting("TRCALC_MAX_BODY_BUFFER_MIB")
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -44,6 +48,9 @@ class Settings:
         values = {f.name: settings.get(f.metadata["setting"], environ) for f in fields(cls)}
         values["api_keys"] = frozenset(values["api_keys"])
         values["frame_ancestors"] = values["frame_ancestors"] or OFFICE_FRAME_ANCESTORS
+        values["read_seconds"] = max(1, values["read_seconds"])
+        values["worker_connections"] = max(10, values["worker_connections"])
+        values["max_body_buffer_mib"] = max(1, values["max_body_buffer_mib"])
         return cls(**values)
 
 

@@ -112,8 +112,8 @@ def test_values_are_read_by_their_type(monkeypatch):
     ("TRCALC_WORKERS", "abc", "tam sayı olmalı"),
     ("TRCALC_MAX_BATCH", "-1", "eksi olamaz"),
     ("TRCALC_REQUEST_SECONDS", "1.5", "tam sayı olmalı"),
-    ("TRCALC_TCMB_TIMEOUT", "0", "sıfırdan büyük"),
-    ("TRCALC_TCMB_TIMEOUT", "nan", "sıfırdan büyük"),
+    ("TRCALC_TCMB_TIMEOUT", "-1", "eksi olmayan"),
+    ("TRCALC_TCMB_TIMEOUT", "nan", "eksi olmayan"),
     ("TRCALC_FX_OFFLINE", "maybe", "evet/hayır"),
     ("TRCALC_TODAY", "01.03.2025", "YYYY-AA-GG"),
 ])

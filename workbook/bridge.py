@@ -1,16 +1,16 @@
 """The one door between the workbook engine and `trcalc.calc` (issue 21.2).
 
 Everything the engine takes from the domain — the registry of TR_* functions, the date serials,
-the error family, the overrides reader, the settings — is imported here and nowhere else in `trcalc.workbook`
+the error family, the overrides reader, the settings, the request's deadline — is imported here and nowhere else in `trcalc.workbook`
 (tests/test_layout.py holds to it), so what the engine depends on is one short list.
 """
 from __future__ import annotations
 
 from trcalc.calc.context import overrides_from_rows, read_overrides as read_rule_overrides
 from trcalc.calc.dates import from_serial, to_date, to_serial
-from trcalc.calc import settings
+from trcalc.calc import deadline, settings
 from trcalc.calc.errors import CalcError, TrcalcError
 from trcalc.calc.registry import REGISTRY, Function, call_many
 
-__all__ = ["REGISTRY", "CalcError", "Function", "TrcalcError", "settings", "call_many", "from_serial", "overrides_from_rows",
+__all__ = ["REGISTRY", "CalcError", "Function", "TrcalcError", "deadline", "settings", "call_many", "from_serial", "overrides_from_rows",
            "read_rule_overrides", "to_date", "to_serial"]

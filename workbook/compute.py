@@ -1,17 +1,15 @@
-"""Computing: every formula cell of a loaded book, on a thread with a deep stack, under the
-workbook's overrides; `compute_file` / `compute_bytes` are the entry points (see the package doc)."""
+"""Computing: every formula cell of a loaded book, under the workbook's overrides; `compute_file` /
+`compute_bytes` are the entry points (see the package doc)."""
 from __future__ import annotations
 
-import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from . import output, reader
 from .bridge import REGISTRY, CalcError, read_rule_overrides
 from .budgets import WorkbookError
 from .files import check_file
-from .grid import Book
+from .grid import Book, OverBudget
 from .load import OVERRIDES_NAME, load, raw_overrides
 from .reader import RawBook
 from .results import Report, collect
@@ -31,38 +29,14 @@ def known_function_names() -> set[str]:
 
 
 def _run(book: Book, order) -> None:
-    """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first)."""
-    for s, _ws, coords in order:
-        for r, c in sorted(coords):
-            book.get(s, r, c)
-
-
-def _in_big_stack(fn):
-    """Deep chains (a cell needing the cell below, 10,000 times) need a deep stack: a thread with one."""
-    import contextvars
-    out, err = [], []
-    ctx = contextvars.copy_context()            # the overrides travel with the work
-
-    def target():
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old, 60_000))
-        try:
-            out.append(ctx.run(fn))
-        except BaseException as exc:     # handed back to the caller's thread
-            err.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
-    size = threading.stack_size()
-    threading.stack_size(512 * 1024 * 1024)
+    """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first, with no
+    deep recursion: `Book.compute`); a budget that runs out while computing refuses the workbook."""
     try:
-        t = threading.Thread(target=target, name="trcalc-compute")
-        t.start()
-    finally:
-        threading.stack_size(size)
-    t.join()
-    if err:
-        raise err[0]
-    return out[0] if out else None
+        for s, _ws, coords in order:
+            for r, c in sorted(coords):
+                book.compute(s, r, c)
+    except OverBudget as exc:
+        raise exc.error from None
 
 
 def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dict]:
@@ -85,7 +59,7 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
     book, order, compiler = load(raw, overrides, mode)
     token = OVERRIDES.set(overrides)
     try:
-        _in_big_stack(lambda: _run(book, order))
+        _run(book, order)
     finally:
         OVERRIDES.reset(token)
     report, parts, notes = collect(book, order)

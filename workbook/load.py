@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from . import budgets
 from .bridge import overrides_from_rows, to_serial
 from .cells import Cell, Compiler
 from .formula import FormulaError, tokenize
@@ -156,6 +157,12 @@ def raw_overrides(raw: RawBook) -> dict:
     if not rs:
         return {}
     (r1, c1, r2, c2), rows = dest[1], []
+    # only as far as the sheet is used (`$A$1:$XFD$1048576` names 17 billion cells, the used area a few),
+    # and no more than one range may hold (TRCALC_MAX_RANGE_CELLS), before anything is read
+    used = [*rs.values, *((r, c) for r, c, _, _ in rs.formulas)]
+    r2 = min(r2, max((r for r, _ in used), default=r1))
+    c2 = min(c2, max((c for _, c in used), default=c1))
+    budgets.check("range_cells", max(0, r2 - r1 + 1) * max(0, c2 - c1 + 1), OVERRIDES_NAME)
     for r in range(r1, r2 + 1):
         row = []
         for c in range(c1, c2 + 1):
