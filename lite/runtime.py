@@ -14,12 +14,8 @@ starting with "#" (a row of an array cannot carry its own exception).
 from __future__ import annotations
 
 from trcalc.calc import call_many, get
-from trcalc.calc.errors import CalcError
+from trcalc.calc.errors import CalcError, TrcalcError
 from trcalc.calc.excel import column, error_text, to_excel
-
-
-class TrcalcError(Exception):
-    """A trcalc error in a cell; its text is the Turkish-then-English message."""
 
 
 def run(name: str, *args):
@@ -33,4 +29,4 @@ def run(name: str, *args):
             return [[error_text(v.message) if isinstance(v, CalcError) else to_excel(v)] for v in rows]
         return to_excel(fn(*values))
     except CalcError as exc:
-        raise TrcalcError(exc.message) from None
+        raise TrcalcError(exc.message) from None          # the cell shows the message, argument named

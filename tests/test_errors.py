@@ -13,6 +13,7 @@ import pytest
 from trcalc.addin.remote import CallError, RemoteError
 from trcalc.calc.errors import CalcError, TrcalcError
 from trcalc.calc.fxsync import SyncError
+from trcalc.calc.rules.check import RulesCheckFailed
 from trcalc.calc.settings import SettingError
 from trcalc.cli import Failure
 from trcalc.server.api import ApiError
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize("cls", [CalcError, WorkbookError, WorkbookLimitError, FormulaError, RemoteError,
                                  CallError, ApiError, Refused, TimeLimit, SyncError, Failure, SettingError,
-                                 WebError])
+                                 WebError, RulesCheckFailed])
 def test_every_error_class_is_a_trcalc_error(cls):
     assert issubclass(cls, TrcalcError)
 

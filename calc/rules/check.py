@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .sources import source_problems
 from ..dates import istanbul_today
-from ..errors import CalcError
+from ..errors import CalcError, TrcalcError
 from .store import REQUIRED, RulesFileError, load, missing_parameters, rules_dir
 
 
@@ -59,8 +59,10 @@ def check(replacement: Path | None = None, directory: Path | None = None) -> tup
                   f"reviewed {rb.meta.reviewed}"]
 
 
-class RulesCheckFailed(RuntimeError):
+class RulesCheckFailed(TrcalcError, RuntimeError):
     """The rules fail `trcalc rules check`: a server or add-in must not start on them."""
+    code = "rules"
+    status = 500
 
 
 def require_valid() -> None:
@@ -75,6 +77,6 @@ def require_valid() -> None:
 def _require(directory: str, on) -> None:
     ok, lines = check(directory=Path(directory))
     if not ok:
-        raise RulesCheckFailed("kurallar denetimden geçmedi; düzeltin ve `trcalc rules check` çalıştırın — "
+        raise RulesCheckFailed("kurallar denetimden geçmedi; düzeltin ve `trcalc rules check` çalıştırın",
                                "the rules fail the check; fix them and run `trcalc rules check`:\n"
                                + "\n".join(lines))
