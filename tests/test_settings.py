@@ -159,3 +159,13 @@ def test_the_settings_module_needs_only_the_standard_library():
            for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and not getattr(n, "level", 0)
            for a in (n.names if isinstance(n, ast.Import) else [n])}
     assert top <= set(sys.stdlib_module_names) | {"__future__"}, top
+
+
+def test_every_setting_the_docs_name_is_declared():
+    """A page that tells an operator to set TRCALC_X names a setting that exists."""
+    named = {}
+    for path in _tracked("README.md", "docs/*.md", "docs/**/*.md"):
+        for name in NAME.findall(path.read_text(encoding="utf-8")):
+            named.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    unknown = {n: sorted(w) for n, w in named.items() if n not in SETTINGS and n not in NOT_SETTINGS}
+    assert not unknown, unknown
