@@ -162,7 +162,7 @@ def test_the_settings_module_needs_only_the_standard_library():
 
 
 def test_every_setting_the_docs_name_is_declared():
-    """A page that tells an operator to set TRCALC_X names a setting that exists."""
+    """A page that tells an operator to set a `TRCALC_` variable names a setting that exists."""
     named = {}
     for path in _tracked("README.md", "docs/*.md", "docs/**/*.md"):
         for name in NAME.findall(path.read_text(encoding="utf-8")):
