@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import fx, lite, office, suites
+from . import fx, lite, office, soak, suites
 from .measure import table
 
 
@@ -32,6 +32,7 @@ def main() -> None:
         ("batch", suites.batch_in_process),
         ("Office.js path", lambda: office.office_js(10_000, 3 if ns.quick else 5)),
         ("production load", lambda: suites.production_load(3 if ns.quick else 10)),
+        ("soak: hostile uploads", lambda: soak.soak(8 if ns.quick else 20)),
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),

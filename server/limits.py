@@ -96,7 +96,11 @@ def time_limit(seconds: float):
     """Raise TimeLimit in this request when `seconds` pass: at the work's next `deadline.check()`,
     or, under gevent, at its next wait on the network. Nothing here is shared with other requests."""
     timer = _gevent_timeout(seconds)
-    with deadline.within(seconds):
+    pause = None
+    if timer is not None:                  # a gevent worker: long work yields to the worker's other requests
+        import gevent
+        pause = gevent.sleep
+    with deadline.within(seconds, pause):
         if timer is not None:
             timer.start()
         try:

@@ -180,8 +180,8 @@ def test_text_at_excels_limit_still_computes(client):
 # --- 22.4: CPU ------------------------------------------------------------------------------------
 
 def test_sumproduct_over_big_ranges_in_every_row_is_stopped_by_the_read_budget(client, monkeypatch):
-    # 200 cells each reading 2 × 26 × 2,000 cells = 20.8 million reads, against a budget of 2 million
-    monkeypatch.setenv("TRCALC_MAX_CELL_READS", "2000000")
+    # 200 cells each reading 2 × 26 × 2,000 cells = 20.8 million reads, against a budget of 1 million
+    monkeypatch.setenv("TRCALC_MAX_CELL_READS", "1000000")
     cells = {"A2000": 1, "Z2000": 1}
     cells.update({f"AB{i}": "=SUMPRODUCT($A$1:$Z$2000,$A$1:$Z$2000)" for i in range(1, 201)})
     t0 = time.monotonic()
