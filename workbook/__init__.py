@@ -51,6 +51,7 @@ from pathlib import Path
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
+from trcalc.calc import deadline
 from trcalc.calc.context import overrides_from_rows, read_overrides as read_rule_overrides
 from trcalc.calc.dates import to_serial
 from trcalc.calc.errors import CalcError
@@ -349,7 +350,9 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compile
     for rs, s in zip(raw.sheets, book.sheets):
         last: dict[int, tuple] = {}            # per column: the pattern of the cell above, and its renderer
         shared: dict[tuple, tuple] = {}         # a shared formula's master → its pattern (or error)
-        for r, c, text, master in sorted(rs.formulas, key=lambda t: (t[1], t[0])):
+        for n, (r, c, text, master) in enumerate(sorted(rs.formulas, key=lambda t: (t[1], t[0]))):
+            if not n & 255:
+                deadline.check()              # the time limit, and a turn for the worker's other requests
             pattern, error = None, None
             if master is not None:              # ECMA-376 §18.3.1.40: the master's formula, moved here
                 hit = shared.get(master)

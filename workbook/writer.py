@@ -12,6 +12,7 @@ has notes is left to openpyxl, which merges them (`__init__._write_openpyxl`).
 
 `write` returns False, having written nothing, when the file needs that path.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,6 +21,9 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
+
+
+from trcalc.calc import deadline
 
 from .reader import column_number
 from .values import Err
@@ -240,6 +244,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             if not more:
                 break
             data += more
+            deadline.check()
             cut = data.rfind(row_end)
             if cut < 0:
                 continue
