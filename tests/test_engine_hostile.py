@@ -198,3 +198,17 @@ def test_huge_integers_are_calcerror_from_the_python_api():
         call("TR_CIF", "9" * 5000, 1, 1)
     with pytest.raises(CalcError):
         call("TR_CIF", int("9" * 4000) * 10 ** 400, 1, 1)
+
+
+def test_the_memory_ceiling_is_checked_while_the_work_is_done(monkeypatch):
+    # a ceiling below what the process already holds: the upload is stopped during its computation
+    # (413 naming TRCALC_MAX_WORKER_MIB, the worker marked for replacement), not after its response
+    from trcalc.server import limits
+    from trcalc.server.config import Settings
+    monkeypatch.setattr(limits, "CEILING_MIB", limits.CEILING_MIB)      # put back after the test
+    c = create_app(Settings(max_worker_mib=1)).test_client()
+    limits.recycle_reason()
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><f>A{i + 1}+1</f></c></row>' for i in range(1, 5000))
+    r = upload(c, with_sheet_data(rows + '<row r="5000"><c r="A5000"><v>1</v></c></row>'))
+    assert r.status_code == 413 and r.get_json()["error"]["argument"] == "TRCALC_MAX_WORKER_MIB"
+    assert limits.recycle_reason() == "MemoryError"
