@@ -109,6 +109,8 @@ EXCEL_NAMES: dict[str, str] = {
     "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli", "part": "vergi_kalemi",
+    # the tariff book (TR_GTIP_RATE)
+    "code": "gtip", "tax": "vergi",
     # rules
     "name": "parametre",
     # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)

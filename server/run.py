@@ -32,6 +32,6 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
         os.environ["TRCALC_BIND"] = f"{host}:{port}"
         os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
     from . import create_app
-    print(f"trcalc: http://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
+    print(f"trcalc: http://{host}:{port}/  (belgeler: /belgeler/, API: /api/v1, API docs: /docs, Office: /office/manifest.xml)")
     create_app().run(host=host, port=port, threaded=True)
     return 0

@@ -33,7 +33,9 @@ NOT_COMPUTED = {"LET", "LAMBDA", "MAP", "REDUCE", "SCAN", "MAKEARRAY", "BYROW", 
 
 def function_name(name: str) -> str:
     up = name.upper()
-    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC.", "_XLDUDF_TRCALC_"):
+    # Excel's future-function prefixes, the Office add-in's (templates/office.py) and the LibreOffice
+    # extension's spelling (libreoffice/build.py CALC_PREFIX)
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC.", "_XLDUDF_TRCALC_", "ORG.TRCALC.CALC.FUNCTIONS."):
         if up.startswith(prefix):
             up = up[len(prefix):]
     return up

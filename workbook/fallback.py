@@ -37,6 +37,7 @@ def register() -> None:
     for name, fn in REGISTRY.items():
         functions[name] = engine_function(fn)
         functions["TRCALC." + name] = functions[name]
+        functions["ORG.TRCALC.CALC.FUNCTIONS." + name] = functions[name]      # the LibreOffice extension's spelling
     _bounded_text(functions)
     _REGISTERED = True
 
