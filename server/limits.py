@@ -112,7 +112,10 @@ def time_limit(seconds: float):
         if resident_mib() > CEILING_MIB:
             raise _OverCeiling()
         if sleep is not None:
-            sleep(0)
+            # not sleep(0): gevent may run this greenlet again before its loop polls the sockets ("a
+            # greenlet that repeatedly sleeps with 0 can prevent greenlets that are ready to do I/O from
+            # being scheduled", gevent.sleep's docstring); any time above 0 waits for the next loop turn
+            sleep(0.0005)
     with deadline.within(seconds, pause):
         if timer is not None:
             timer.start()
