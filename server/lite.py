@@ -2,7 +2,7 @@
 
     /lite/main.py                       the main.py to paste into xlwings Lite (carries the code)
     /lite/wheel/main.py                 the main.py that takes the code from the wheel below
-    /lite/requirements.txt              the line for xlwings Lite's requirements.txt
+    /lite/requirements.txt              the lines for xlwings Lite's requirements.txt (xlwings pinned, the wheel)
     /lite/trcalc_lite-VERSION-py3-none-any.whl
 
 The wheel is fetched by Pyodide's package installer from inside the xlwings Lite add-in,
@@ -33,8 +33,9 @@ def _files() -> dict[str, tuple[bytes, str]]:
 @bp.get("/<path:name>")
 def file(name: str):
     if name == "requirements.txt":
-        from trcalc.lite.build import wheel_name
-        body, mime = f"{request.url_root.rstrip('/')}/lite/{wheel_name()}\n".encode(), "text/plain; charset=utf-8"
+        from trcalc.lite.build import XLWINGS_PIN, wheel_name
+        body = f"xlwings=={XLWINGS_PIN}\n{request.url_root.rstrip('/')}/lite/{wheel_name()}\n".encode()
+        mime = "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]
     else:
