@@ -8,14 +8,19 @@
 // - Parameters and results declared with "dimensionality": "matrix" (functions.json) arrive and
 //   return as 2-D arrays: a single cell is [[v]], a column [[v1], [v2], ...].
 // - "Handle and return errors from your custom function": a CustomFunctions.Error thrown rejects
-//   the cell; one placed inside the returned matrix marks just that row.
+//   the cell; one placed inside the returned matrix marks just that row (so SUM over the column is an
+//   error too, as Excel users expect). Needs CustomFunctionsRuntime 1.2 (the manifest asks for it).
+// - A 1×N row argument gives a 1×N row back; a column an N×1 column. A _DETAIL function refuses a range
+//   (a table per row cannot fit in a cell), with the message every trcalc host gives.
+// - Functions whose result follows today (an empty date) and TR_RULES_VERSION are declared volatile in
+//   functions.json ("options": {"volatile": true}).
 // - "Configure your Office Add-in to use a shared runtime": functions, task pane and ribbon share
 //   one page, so the API key typed in the task pane (taskpane.js) is read here from
 //   OfficeRuntime.storage, and Excel.run can read the workbook's TRCALC_OVERRIDES range.
 (function () {
   "use strict";
   var BASE = {{ base|tojson }};
-  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result}]
+  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result, range_refused}]
   var MAX_ROWS = {{ max_rows|tojson }};           // the server's TRCALC_MAX_BATCH
   var MAX_BYTES = {{ max_bytes|tojson }};         // the server's TRCALC_MAX_REQUEST_BYTES
   var KEY_NAME = "trcalc_api_key";
@@ -109,7 +114,7 @@
     if (arg.every(function (r) { return Array.isArray(r) && r.length === 1; })) {
       return { column: arg.map(function (r) { return r[0]; }) };
     }
-    if (arg.length === 1 && Array.isArray(arg[0])) return { column: arg[0] };
+    if (arg.length === 1 && Array.isArray(arg[0])) return { column: arg[0], row: true };   // a 1×N row
     throw cfError("tek sütun ya da tek satır bekleniyordu — expected a single column or row");
   }
   function cell(v) {
@@ -169,7 +174,11 @@
     queue = [];
     timer = null;
     var all = [];
-    items.forEach(function (item) { item.parts = units(item); all = all.concat(item.parts); });
+    // linear in the number of invocations (a concat per item copied the array each time: quadratic)
+    items.forEach(function (item) {
+      item.parts = units(item);
+      for (var p = 0; p < item.parts.length; p++) all.push(item.parts[p]);
+    });
     // pack the units into requests within the server's limits
     var requests = [];
     var current = [];
@@ -223,13 +232,14 @@
       var res = item.parts[i].result;
       if (res.error) return item.reject(cfError(res.error.message));           // e.g. columns of different lengths
       res.rows.forEach(function (row) {
-        out.push([row.error ? cfError(row.error.message) : value(row.value)]);
+        out.push(row.error ? cfError(row.error.message) : value(row.value));
       });
     }
-    item.resolve(out);
+    item.resolve(item.row ? [out] : out.map(function (v) { return [v]; }));
   }
 
-  function invoke(name, args) {
+  function invoke(spec, args) {
+    var name = spec.name;
     var shaped;
     try {
       shaped = args.map(shape);
@@ -237,10 +247,13 @@
       return Promise.reject(e);
     }
     var array = shaped.some(function (s) { return s.column; });
+    var columns = shaped.filter(function (s) { return s.column; });
+    var row = columns.length > 0 && columns.every(function (s) { return s.row; });   // every range a row
+    if (array && spec.range_refused) return Promise.reject(cfError(spec.range_refused));
     var values = shaped.map(function (s) { return s.column ? s.column.map(cell) : cell(s.scalar); });
     while (values.length && values[values.length - 1] === null) values.pop();   // trailing omitted arguments
     return new Promise(function (resolve, reject) {
-      queue.push({ name: name, args: values, array: array, resolve: resolve, reject: reject });
+      queue.push({ name: name, args: values, array: array, row: row, resolve: resolve, reject: reject });
       if (timer === null) timer = setTimeout(flush, BATCH_MS);
     });
   }
@@ -248,7 +261,7 @@
   FUNCTIONS.forEach(function (f) {
     CustomFunctions.associate(f.name, function () {
       // Excel's arguments are the declared parameters, then the Invocation object: drop it.
-      return invoke(f.name, Array.prototype.slice.call(arguments, 0, f.params));
+      return invoke(f, Array.prototype.slice.call(arguments, 0, f.params));
     });
   });
 
