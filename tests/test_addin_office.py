@@ -283,3 +283,28 @@ def test_the_task_pane_policy_allows_what_office_js_loads(client):
     for host in cdn:
         assert host in policy["script-src"] and host in policy["frame-src"]
     assert "'self'" in policy["connect-src"] and "'unsafe-eval'" not in policy["script-src"]
+
+
+def test_one_cell_formulas_of_a_burst_go_as_columns_and_keep_their_own_values_and_errors(server, tmp_path):
+    """A recalculation of many one-cell formulas: the invocations of one function go to the server as one
+    call in the column form; each cell gets exactly what its own call gives (value, date, or error)."""
+    starts = [dt.date(2025, 3, 15) + dt.timedelta(days=7 * i) for i in range(40)]
+    invocations = []
+    for i in range(300):
+        goods = "x" if i % 97 == 5 else 20.0 + i
+        invocations.append(["TR_DUTY", [goods, 1.0, 0.0, "DE" if i % 2 else "CN", 0.2, "2025-03-01"]])
+    invocations += [["EIHR_END", [to_serial(s)]] for s in starts]
+    invocations += [["TR_CIF", [float(i), None, None]] for i in range(50)]
+    invocations += [["TR_CIF", [float(i), 2.0, 3.0]] for i in range(50)]
+    out = run(server, {"key": KEY, "invocations": invocations}, tmp_path)
+    assert len(out["requests"]) == 1 and out["requests"][0]["calls"] <= 4      # 440 cells, 4 column calls
+    for (name, args), got in zip(invocations, out["results"]):
+        try:
+            want = call(name, *args)
+        except Exception as exc:                                      # a CalcError: this cell's #VALUE!
+            assert got["error"]["cf"] and got["error"]["code"] == "#VALUE!", (name, args, got)
+            assert got["error"]["message"] == exc.message[:255]
+            continue
+        if isinstance(want, dt.date):
+            want = to_serial(want)
+        assert got == {"value": [[float(want) if not isinstance(want, (bool, int)) else want]]}, (name, args, got)

@@ -169,8 +169,45 @@
       });
   }
 
+  // One-cell invocations of one function with the same number of arguments, from one recalculation burst,
+  // go as ONE call in the column form: an argument that differs between them becomes a column, one they
+  // share stays a single value. The server then runs the registry's array form (one rules context per
+  // date, a shared argument read once) instead of one call per cell; each cell still gets its own value
+  // or its own error. _DETAIL functions (a table each) are not grouped.
+  function group(items) {
+    var out = [];
+    var groups = {};
+    items.forEach(function (item) {
+      if (item.array || item.table || !item.args.length) { out.push(item); return; }
+      var key = item.name + "/" + item.args.length;
+      var g = groups[key];
+      if (!g) {
+        g = groups[key] = { name: item.name, members: [] };
+        out.push(g);
+      }
+      g.members.push(item);
+    });
+    return out.map(function (g) {
+      if (!g.members) return g;
+      if (g.members.length === 1) return g.members[0];
+      var n = g.members.length;
+      var args = [];
+      for (var i = 0; i < g.members[0].args.length; i++) {
+        var first = g.members[0].args[i];
+        var same = true;
+        var col = new Array(n);
+        for (var k = 0; k < n; k++) {
+          col[k] = g.members[k].args[i];
+          if (col[k] !== first) same = false;
+        }
+        args.push(same && i > 0 ? first : col);      // the first argument always a column: the column form
+      }
+      return { name: g.name, args: args, array: true, members: g.members };
+    });
+  }
+
   function flush() {
-    var items = queue;
+    var items = group(queue);
     queue = [];
     timer = null;
     var all = [];
@@ -220,6 +257,7 @@
   }
 
   function finish(item) {
+    if (item.members) return finishGroup(item);
     var failed = item.parts.filter(function (u) { return u.failed; })[0];
     if (failed) return item.reject(failed.failed);
     if (!item.array) {
@@ -238,6 +276,23 @@
     item.resolve(item.row ? [out] : out.map(function (v) { return [v]; }));
   }
 
+  function finishGroup(group) {
+    var members = group.members;
+    var failed = group.parts.filter(function (u) { return u.failed; })[0];
+    var k = 0;
+    for (var i = 0; i < group.parts.length; i++) {
+      var part = group.parts[i];
+      var res = part.result;
+      for (var r = 0; r < part.rows; r++, k++) {
+        var m = members[k];
+        if (failed) m.reject(failed.failed);
+        else if (res.error) m.reject(cfError(res.error.message));
+        else if (res.rows[r].error) m.reject(cfError(res.rows[r].error.message));   // this cell's own error
+        else m.resolve([[value(res.rows[r].value)]]);
+      }
+    }
+  }
+
   function invoke(spec, args) {
     var name = spec.name;
     var shaped;
@@ -253,7 +308,8 @@
     var values = shaped.map(function (s) { return s.column ? s.column.map(cell) : cell(s.scalar); });
     while (values.length && values[values.length - 1] === null) values.pop();   // trailing omitted arguments
     return new Promise(function (resolve, reject) {
-      queue.push({ name: name, args: values, array: array, row: row, resolve: resolve, reject: reject });
+      queue.push({ name: name, args: values, array: array, row: row, table: !!spec.range_refused,
+                   resolve: resolve, reject: reject });
       if (timer === null) timer = setTimeout(flush, BATCH_MS);
     });
   }

@@ -47,6 +47,21 @@ if (bench === "bench") {
   const t = performance.now();
   await driver.call({ ...one, args: [col, ...one.args.slice(1)] });
   timings.column_10000_s = (performance.now() - t) / 1000;
+  // the baseline: a TR_DUTY's bare Decimal arithmetic in the same Pyodide (bench/baselines.py bare_duty)
+  timings.bare_duty_10000_s = py.runPython(`
+import time
+from decimal import ROUND_HALF_UP, Decimal
+def _bare(goods, c=Decimal("0.01")):
+    cif = Decimal(str(goods)) + Decimal("10.0") + Decimal("5.0")
+    duty = (cif * Decimal("0.2")).quantize(c, ROUND_HALF_UP)
+    return duty + ((cif + duty) * Decimal("0.2")).quantize(c, ROUND_HALF_UP)
+laps = []
+for _ in range(5):
+    t = time.perf_counter()
+    for i in range(10000):
+        _bare(60.0 + i % 50)
+    laps.append(time.perf_counter() - t)
+sorted(laps)[2]`);
 }
 timings.cold_start_s = (tMain - t0) / 1000;
 console.log(JSON.stringify({ meta, results, timings, xlwings: driver.version(),
