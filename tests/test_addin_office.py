@@ -308,3 +308,44 @@ def test_one_cell_formulas_of_a_burst_go_as_columns_and_keep_their_own_values_an
         if isinstance(want, dt.date):
             want = to_serial(want)
         assert got == {"value": [[float(want) if not isinstance(want, (bool, int)) else want]]}, (name, args, got)
+
+
+def test_functions_json_is_what_microsofts_generator_writes_for_the_same_functions(client, tmp_path):
+    """Microsoft's own metadata generator (npm custom-functions-metadata, OfficeDev/Office-Addin-Scripts;
+    its JSDoc tags: @customfunction id name, @param {any[][]} [optional], @returns, @volatile —
+    learn.microsoft.com/office/dev/add-ins/excel/custom-functions-json-autogeneration) is given each
+    function as a JSDoc-annotated stub written from our functions.json: it must accept every id, name
+    and parameter (no errors) and write the same metadata."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the Office.js tests"
+    subprocess.run(["bash", str(HERE / "office" / "setup.sh")], check=True, timeout=600)
+    meta = client.get("/office/functions.json").json
+    lines = []
+    for f in meta["functions"]:
+        lines += ["/**", f" * {f['description']}", f" * @customfunction {f['id']} {f['name']}"]
+        if f.get("options", {}).get("volatile"):
+            lines.append(" * @volatile")
+        for p in f["parameters"]:
+            name = f"[{p['name']}]" if p["optional"] else p["name"]
+            lines.append(f" * @param {{any[][]}} {name} {p['description']}")
+        lines += [" * @returns {any[][]} sonuç", " */",
+                  f"function {f['id'].lower()}({', '.join(p['name'] for p in f['parameters'])}) {{ return [[0]]; }}", ""]
+    script = tmp_path / "functions.js"
+    script.write_text("\n".join(lines), encoding="utf-8")
+    done = subprocess.run([node, str(HERE / "office" / "generate.js"), str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=HERE / "office")
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["errors"] == []
+    theirs = {f["id"]: f for f in json.loads(result["metadataJson"])["functions"]}
+
+    def norm(f):            # the generator leaves out defaults: type "any", optional false, no options
+        return {"id": f["id"], "name": f["name"], "description": f["description"],
+                "options": {k: v for k, v in f.get("options", {}).items() if v},
+                "result": {"dimensionality": f["result"]["dimensionality"], "type": f["result"].get("type", "any")},
+                "parameters": [{"name": p["name"], "description": p["description"],
+                                "dimensionality": p.get("dimensionality", "scalar"), "type": p.get("type", "any"),
+                                "optional": p.get("optional", False)} for p in f["parameters"]]}
+    assert sorted(theirs) == sorted(f["id"] for f in meta["functions"])
+    for f in meta["functions"]:
+        assert norm(theirs[f["id"]]) == norm(f), f["id"]
