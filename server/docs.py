@@ -135,6 +135,7 @@ def openapi() -> dict:
         "/cikis": {"get": {"summary": "Sign out (clears the cookie)", "tags": ["pages"],
                            "responses": {"303": {"description": "signed out; to /giris"}}}},
         "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
+        "/durum": _page("Web page for the administrator: rules version, rate store and the last TCMB outages in full"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],
             "parameters": [{"name": "name", "in": "path", "required": True, "schema": {
