@@ -47,6 +47,18 @@ if (bench === "bench") {
   const t = performance.now();
   await driver.call({ ...one, args: [col, ...one.args.slice(1)] });
   timings.column_10000_s = (performance.now() - t) / 1000;
+  // xlwings' own cost of one call: a function of TR_DUTY's 12 parameters that does nothing
+  const params = Array.from({ length: 12 }, (_, i) => `p${i}` + (i >= 4 ? "=None" : "")).join(", ");
+  const decorators = Array.from({ length: 12 }, (_, i) => `@arg("p${i}", ndim=2)\n`).join("");
+  driver.load_main(`from xlwings import arg, func\n\n@func\n${decorators}def TR_DUTY(${params}):\n    return 0\n`);
+  const noop = [];
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    for (let i = 0; i < 200; i++) await driver.call(one);
+    noop.push((performance.now() - t) / 200 * 1000);
+  }
+  noop.sort((a, b) => a - b);
+  timings.xlwings_noop_us = noop[3];
   // the baseline: a TR_DUTY's bare Decimal arithmetic in the same Pyodide (bench/baselines.py bare_duty)
   timings.bare_duty_10000_s = py.runPython(`
 import time
