@@ -85,10 +85,18 @@ def _range_refused(fn) -> str | None:
     return None
 
 
+def _groupable(fn) -> bool:
+    """Whether one-cell calls of `fn` may travel together as one call in the column form: each row of
+    the column form must be the one-cell call on that row's values. Not so for a `_DETAIL` (a table a
+    row) nor for a function of a whole column, whose rows depend on each other (a running total)."""
+    return not fn.detail_of and getattr(fn, "column", None) is None
+
+
 @bp.get("/functions.js")
 def functions_js():
     spec = [{"name": n, "params": len(REGISTRY[n].args), "result": REGISTRY[n].result,
-             "range_refused": _range_refused(REGISTRY[n])} for n in sorted(REGISTRY)]
+             "range_refused": _range_refused(REGISTRY[n]), "groupable": _groupable(REGISTRY[n])}
+            for n in sorted(REGISTRY)]
     settings = current_app.config["TRCALC"]
     body = render_template("functions.js", base=base_url(), functions=spec, max_rows=settings.max_batch,
                            max_bytes=settings.max_request_bytes)

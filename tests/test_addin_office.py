@@ -349,3 +349,15 @@ def test_functions_json_is_what_microsofts_generator_writes_for_the_same_functio
     assert sorted(theirs) == sorted(f["id"] for f in meta["functions"])
     for f in meta["functions"]:
         assert norm(theirs[f["id"]]) == norm(f), f["id"]
+
+
+def test_only_row_by_row_functions_have_their_one_cell_calls_grouped(client):
+    """functions.js sends the one-cell calls of a burst as one column-form call only where each row of
+    the column form is the one-cell call: not a _DETAIL, not a function of a whole column."""
+    import re
+    js = client.get("/office/functions.js").text
+    spec = {f["name"]: f for f in json.loads(re.search(r"var FUNCTIONS = (\[.*?\]);", js).group(1))}
+    for name, fn in REGISTRY.items():
+        whole_column = getattr(fn, "column", None) is not None
+        assert spec[name]["groupable"] is (not fn.detail_of and not whole_column), name
+    assert spec["TR_DUTY"]["groupable"] and not spec["TR_DUTY_DETAIL"]["groupable"]

@@ -20,7 +20,7 @@
 (function () {
   "use strict";
   var BASE = {{ base|tojson }};
-  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result, range_refused}]
+  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result, range_refused, groupable}]
   var MAX_ROWS = {{ max_rows|tojson }};           // the server's TRCALC_MAX_BATCH
   var MAX_BYTES = {{ max_bytes|tojson }};         // the server's TRCALC_MAX_REQUEST_BYTES
   var KEY_NAME = "trcalc_api_key";
@@ -173,12 +173,13 @@
   // go as ONE call in the column form: an argument that differs between them becomes a column, one they
   // share stays a single value. The server then runs the registry's array form (one rules context per
   // date, a shared argument read once) instead of one call per cell; each cell still gets its own value
-  // or its own error. _DETAIL functions (a table each) are not grouped.
+  // or its own error. Only functions whose column form is row by row ("groupable", server/office.py):
+  // not a _DETAIL (a table each), not a function of a whole column (a running total).
   function group(items) {
     var out = [];
     var groups = {};
     items.forEach(function (item) {
-      if (item.array || item.table || !item.args.length) { out.push(item); return; }
+      if (item.array || !item.groupable || !item.args.length) { out.push(item); return; }
       var key = item.name + "/" + item.args.length;
       var g = groups[key];
       if (!g) {
@@ -308,7 +309,7 @@
     var values = shaped.map(function (s) { return s.column ? s.column.map(cell) : cell(s.scalar); });
     while (values.length && values[values.length - 1] === null) values.pop();   // trailing omitted arguments
     return new Promise(function (resolve, reject) {
-      queue.push({ name: name, args: values, array: array, row: row, table: !!spec.range_refused,
+      queue.push({ name: name, args: values, array: array, row: row, groupable: spec.groupable,
                    resolve: resolve, reject: reject });
       if (timer === null) timer = setTimeout(flush, BATCH_MS);
     });
