@@ -57,6 +57,16 @@ def main() -> None:
 
 NOTES = """\
 Notes:
+- Baselines (issue 23): every figure is shown beside a floor measured in the same run — the bare Decimal
+  arithmetic of a TR_DUTY, a bare Flask app on the same gunicorn configuration and wrk run, the same
+  request POSTed straight to the server without the add-in, reading and rewriting the file's parts,
+  Pyodide's own start and xlwings' own call — so a figure taken while other jobs share the 2 cores can
+  still be read: the ratio moves much less than the absolute time. "target met" says MISSED plainly.
+- The add-ins' paths (issue 23.2): functions.js batches a recalculation in linear time and sends the
+  one-cell formulas of a burst as column calls (40,000 cells: 4 requests; 6.7 s before, with a concat
+  per item); the desktop add-in in remote mode sends one request per column (a cell per row costs a
+  request each: the templates give columns). Through the real xlwings in Pyodide, one Lite call costs
+  xlwings' own call path first (the note of that row).
 - One engine computes every workbook, edited or not: each distinct formula pattern is compiled
   once into a Python closure (registry calls and Excel built-ins, lookups indexed once); a cell
   it does not know goes to the `formulas` engine alone (about 35 ms per DİR line when every cell
