@@ -40,10 +40,6 @@ def error_text(message: str) -> str:
     return "#" + " ".join(str(message).split())
 
 
-def one_line(message: str) -> str:
-    return " ".join(str(message).split())
-
-
 def shape(value) -> str | None:
     """COLUMN or ROW for a range argument (a 1-D list is a column), None for a single value."""
     if not isinstance(value, (list, tuple)):
