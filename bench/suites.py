@@ -147,7 +147,8 @@ def production_load(seconds: int = 10) -> list[Figure]:
     rps, p99_ms, peak, errors = _load("trcalc.server:create_app()", seconds)
     b_rps, b_p99, b_peak, _ = _load("bench.bare_app:app", seconds)
     bare = "a bare Flask app (parse, fixed answer), same gunicorn configuration and wrk run"
-    note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
+    note = (f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent (trcalc.server.worker)')}, 2 workers, "
+            f"wrk -t2 -c16 -d{seconds}s on the same 2 cores")
     if errors:
         note += f"; {errors} non-2xx"
     return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
 bp = Blueprint("lite", __name__, url_prefix="/lite")
 
@@ -34,7 +34,10 @@ def _files() -> dict[str, tuple[bytes, str]]:
 def file(name: str):
     if name == "requirements.txt":
         from trcalc.lite.build import XLWINGS_PIN, wheel_name
-        body = f"xlwings=={XLWINGS_PIN}\n{request.url_root.rstrip('/')}/lite/{wheel_name()}\n".encode()
+        from .office import base_url
+        body = f"xlwings=={XLWINGS_PIN}
+{base_url()}/lite/{wheel_name()}
+".encode()
         mime = "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]
