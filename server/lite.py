@@ -35,9 +35,7 @@ def file(name: str):
     if name == "requirements.txt":
         from trcalc.lite.build import XLWINGS_PIN, wheel_name
         from .office import base_url
-        body = f"xlwings=={XLWINGS_PIN}
-{base_url()}/lite/{wheel_name()}
-".encode()
+        body = f"xlwings=={XLWINGS_PIN}\n{base_url()}/lite/{wheel_name()}\n".encode()
         mime = "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]
