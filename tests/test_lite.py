@@ -263,3 +263,17 @@ def test_cli_writes_the_lite_folder(tmp_path):
     assert names == sorted(["KURULUM.md", "main.py", "requirements.txt", "wheel/main.py",
                             "wheel/requirements.txt", f"wheel/{build.wheel_name()}"])
     assert (tmp_path / "KURULUM.md").read_text().startswith("# trcalc — xlwings Lite kurulumu")
+
+
+def test_kurulum_and_the_docs_name_the_xlwings_pin_and_how_to_give_rates(tmp_path):
+    """KURULUM.md (written with main.py) tells users which xlwings to pin — the newest tested — and the
+    range tested; and that TCMB rates must be typed in Lite. docs/excel/lite.md says the same."""
+    files = {p.relative_to(tmp_path).as_posix(): p for p in build.write(tmp_path)}
+    kurulum = files["KURULUM.md"].read_text(encoding="utf-8")
+    oldest, newest = build.XLWINGS_TESTED[0], build.XLWINGS_TESTED[-1]
+    assert build.XLWINGS_PIN == newest
+    assert f"xlwings=={newest}" in kurulum and oldest in kurulum
+    assert "TCMB" in kurulum and "Kur" in kurulum and "type that day's" in kurulum
+    assert files["requirements.txt"].read_text(encoding="utf-8").splitlines()[-1] == f"xlwings=={newest}"
+    page = (HERE.parent / "docs" / "excel" / "lite.md").read_text(encoding="utf-8")
+    assert f"xlwings=={newest}" in page and f"{oldest} to {newest}" in page
