@@ -294,7 +294,7 @@ def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
 
 
 CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 29 ve uygulaması: beyannamenin tescil gününden önce "
-                 "TCMB'nin ilan ettiği son kur (kurallar: fx.customs.*)")
+                 "TCMB'nin ilan ettiği son kur")
 
 
 def resolve_fx(fn, values: list, ctx, i: int):
@@ -368,7 +368,7 @@ def tr_fx(ctx, currency, date, kind_):
 
 
 @function("TR_CUSTOMS_FX", topic="fx", result="number", detail=True,
-          summary_tr="Gümrükte kullanılan kur: tescil tarihine göre TCMB kuru (kural: fx.customs.*)",
+          summary_tr="Gümrükte kullanılan kur: tescil tarihinden önce TCMB’nin ilan ettiği son kur",
           summary_en="the rate customs uses for a declaration registered on the date (rule fx.customs.*)",
           args=[_CURRENCY, Arg("date", "date", "Beyanname tescil tarihi (boş: bugün)",
                                "registration date of the declaration (empty: today)", optional=True)])

@@ -85,6 +85,24 @@ def _code_names() -> dict[str, str]:
     return out
 
 
+def upper_tr(text: str) -> str:
+    """Upper case as Turkish writes it: i → İ, ı → I (Python's str.upper maps i to a dotless I).
+
+    >>> upper_tr("Çin"), upper_tr("Birleşik Krallık"), upper_tr("Irak")
+    ('ÇİN', 'BİRLEŞİK KRALLIK', 'IRAK')
+    """
+    return text.replace("i", "İ").replace("ı", "I").upper()
+
+
+def lower_tr(text: str) -> str:
+    """Lower case as Turkish writes it: İ → i, I → ı.
+
+    >>> lower_tr("İTHALAT IRAK")
+    'ithalat ırak'
+    """
+    return text.replace("İ", "i").replace("I", "ı").lower()
+
+
 def code_label(code: str) -> str:
     """A code's Turkish name; a pair such as REKLAM.SIRKET is both names; an unknown code as it is.
 

@@ -43,6 +43,22 @@ TOPICS = {
     "eexport": ("E-ihracat destekleri", "Destek tutarı, yıllık üst sınırlar ve 3 yıllık sürenin sonu."),
     "rules": ("Kurallar", "Kural parametreleri ve sürümü."),
 }
+# Each calculator's page title: the task it does, as an accountant names it (issue 25.4); the
+# function's name stays beside it, for the colleague who types it in Excel.
+TASKS = {
+    "TR_DUTY": "Posta/kargo ithalat vergisi",
+    "TR_DECLARATION_STAMP": "Gümrük beyannamesi damga vergisi",
+    "TR_IMPORT_TAXES": "Ticari ithalat vergileri (beyanname)",
+    "TR_CUSTOMS_FX": "Gümrük kuru (beyan tarihine göre)",
+    "TR_FX": "TCMB döviz kuru",
+    "TR_LATE_INTEREST": "Gecikme zammı",
+    "TR_TEV": "Telafi edici vergi (TEV)",
+    "TR_TEV_APPLIES": "TEV doğar mı?",
+    "TR_TEV_PENALTY": "TEV para cezası",
+    "TR_EXPORT_KDV_REFUND": "İhracatta KDV iadesi",
+    "TR_MICRO_EXPORT": "Mikro ihracat sınırları",
+    "EIHR_CAP": "E-ihracat desteği ve üst sınırı",
+}
 _URL = re.compile(r"https?://[^\s;,)]+")
 
 
@@ -131,7 +147,7 @@ def sections(rows: list[list[str]]) -> tuple[list, list, list]:
 
 @bp.get("/")
 def index():
-    return render_template("index.html", pages=pages(), topics=TOPICS, version=book().version)
+    return render_template("index.html", pages=pages(), topics=TOPICS, tasks=TASKS, version=book().version)
 
 
 @bp.get("/hesap/<name>")
@@ -169,7 +185,7 @@ def page(name: str):
                "rate": a.kind in RATE_KINDS, "note": form.notes.get(a.excel) if submitted else None,
                "shown": submitted and raw[a.excel].strip() and a.excel not in errors}
               for a in fn.args]
-    return render_template("calc.html", fn=fn, fields=fields, errors=errors, labels=labels,
+    return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
                            countries=countries(), today=istanbul_today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)

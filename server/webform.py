@@ -27,6 +27,7 @@ from decimal import Decimal
 from trcalc.calc import CalcError
 from trcalc.calc.countries import all_codes, name_tr
 from trcalc.calc.money import fmt_num, fmt_rate
+from trcalc.calc.present import upper_tr
 from trcalc.calc.registry import KINDS, Function
 
 NUMBER_KINDS = {"number", "money", "positive", "count"}
@@ -100,7 +101,7 @@ def choices(kind: str) -> list[tuple[str, str]]:
 
 
 def countries() -> list[tuple[str, str]]:
-    return [(code, f"{name_tr(code).upper()} — {code}") for code in all_codes()]
+    return [(code, f"{upper_tr(name_tr(code))} — {code}") for code in all_codes()]
 
 
 @dataclass

@@ -62,6 +62,7 @@ def test_no_page_is_wider_than_the_screen(site, browser, width):  # noqa: F811
         assert overflow <= 0, f"{path} is {overflow} px wider than {width} px"
         title = page.title()
         assert title.endswith("— trcalc") and title != "trcalc", title       # a Turkish page title
+        assert not re.search(r"\b(TR|EIHR)_[A-Z_]+\b", title), title         # a task, not a function code
     page.close()
 
 
@@ -146,7 +147,7 @@ def test_copy_as_table_pastes_into_excel_as_cells(site, browser):  # noqa: F811
     page.wait_for_function("document.getElementById('durum').textContent.length > 0")
     text = page.evaluate("navigator.clipboard.readText()")
     rows = [line.split("\t") for line in text.split("\n")]
-    assert rows[0] == ["TR_TEV", "150.000,00 TL"]
+    assert rows[0] == ["Telafi edici vergi (TEV)", "150.000,00 TL"]
     assert ["Vergi tutarı (döviz)", "50.000,00 × %10", "5.000,00"] in rows
     assert ["TEV tutarı (TL)", "5.000,00 × 30,0000 TL", "150.000,00"] in rows
     # the share link is the result's own address
