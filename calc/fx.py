@@ -29,6 +29,7 @@ from decimal import Decimal
 from .coerce import CodeSet, fold, to_positive
 from .dates import today
 from .errors import CalcError
+from .stamp import note_bulletin
 from .money import ONE, fmt, fmt_num
 from .registry import AS_OF, Arg, Deferred, Outcome, function, kind
 from .rules.store import param
@@ -283,6 +284,7 @@ def rate(currency: str, on: dt.date, kind: str = DEFAULT_KIND) -> Rate:
                         f"TCMB {currency} için {KIND_TR[kind]} kuru yayımlamıyor; olanlar: {', '.join(have)}",
                         f"TCMB publishes no {kind} rate for {currency}; it has: {', '.join(have)}", "kind")
     value = quoted if q.unit == 1 else quoted / q.unit
+    note_bulletin(b.date, b.number)              # the stamp of a computed workbook names it
     return Rate(currency, kind, value, quoted, q.unit, on, b.date, b.number, b.source)
 
 

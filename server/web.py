@@ -59,6 +59,8 @@ TASKS = {
     "TR_MICRO_EXPORT": "Mikro ihracat sınırları",
     "EIHR_CAP": "E-ihracat desteği ve üst sınırı",
 }
+# The quick form (issue 25.6): required fields and these optional ones; the rest under "Diğer alanlar".
+QUICK = {"duty_rate", "date", "fx", "currency"}
 _URL = re.compile(r"https?://[^\s;,)]+")
 
 
@@ -119,11 +121,23 @@ def show(value, unit: str = "") -> str:
     return "" if value is None else str(value)
 
 
+def link_text(url: str) -> str:
+    """A URL as a link's text: its site and the start of its path, short enough to sit in a column
+    (an unbroken 120-character address would make a phone page wider than the phone).
+
+    >>> link_text("https://www.resmigazete.gov.tr/eskiler/2024/08/20240806-2.pdf")
+    'resmigazete.gov.tr/eskiler/2024/…'
+    """
+    rest = url.split("://", 1)[-1].removeprefix("www.")
+    return rest if len(rest) <= 32 else rest[:31].rstrip("/.-_") + "…"
+
+
 def linked(text: str) -> Markup:
     """A source text with its URLs as links (everything else escaped)."""
     out, last = [], 0
     for m in _URL.finditer(text):
-        out += [escape(text[last:m.start()]), Markup('<a href="{0}" rel="noopener">{0}</a>').format(m.group())]
+        out += [escape(text[last:m.start()]),
+                Markup('<a href="{0}" rel="noopener" title="{0}">{1}</a>').format(m.group(), link_text(m.group()))]
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -183,7 +197,8 @@ def page(name: str):
                "choices": None if a.kind in COUNTRY_KINDS else choices(a.kind),
                "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel],
                "rate": a.kind in RATE_KINDS, "note": form.notes.get(a.excel) if submitted else None,
-               "shown": submitted and raw[a.excel].strip() and a.excel not in errors}
+               "shown": submitted and raw[a.excel].strip() and a.excel not in errors,
+               "quick": not a.optional or a.name in QUICK}
               for a in fn.args]
     return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,

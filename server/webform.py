@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from trcalc.calc import CalcError
 from trcalc.calc.countries import all_codes, name_tr
-from trcalc.calc.money import fmt_num, fmt_rate
+from trcalc.calc.money import fmt, fmt_num, fmt_rate
 from trcalc.calc.present import upper_tr
 from trcalc.calc.registry import KINDS, Function
 
@@ -79,6 +79,8 @@ def shown(value, kind: str) -> str:
         return "Evet" if value else "Hayır"
     if kind in RATE_KINDS and isinstance(value, Decimal):
         return fmt_rate(value)
+    if kind == "money" and isinstance(value, Decimal):
+        return fmt(value, 2)                     # an amount as it is filed: 60,00
     if isinstance(value, Decimal):
         return fmt_num(value)
     if isinstance(value, (dt.date, dt.datetime)):

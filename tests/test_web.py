@@ -231,7 +231,7 @@ def test_every_calculator_opens_clean(site, browser, width):  # noqa: F811
         # every rate field says how a number typed there is read, before anything is typed
         for a in REGISTRY[name].args:
             if a.kind in ("rate", "waste"):
-                assert "20 yazarsanız %20 okunur" in page.inner_text(f"#{a.excel}-ipucu"), (name, a.excel)
+                assert "20 yazarsanız %20 okunur" in page.text_content(f"#{a.excel}-ipucu"), (name, a.excel)
     page.close()
 
 
