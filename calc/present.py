@@ -196,3 +196,25 @@ def breakdown_text(table: list[list]) -> list[list[str]]:
                 formula = code_label(formula)     # a code row: its name, not the code twice
         out.append([label, formula, text])
     return out
+
+
+def headline_text(label: str, value) -> str:
+    """A workbook summary's figure as it is filed: a count (a label about a number of rows or items) as an
+    integer, any other number as money with two decimals and its currency (€ when the label says so, else TL:
+    every template total not labelled € is in TL).
+
+    >>> headline_text("Toplam vergi, TL (kurlu satırlar)", 3733.245)
+    '3.733,25 TL'
+    >>> headline_text("Muaf (EXEMPT) gönderi sayısı", 1.0), headline_text("İhracat satırı", 3)
+    ('1', '3')
+    >>> headline_text("Toplam vergi, € (kursuz satırlar)", 127.8), headline_text("Toplam TEV", 150000)
+    ('127,80 €', '150.000,00 TL')
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return amount_text(value)
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    low = lower_tr(label)
+    money = "sayı" not in low and ("toplam" in low or any(w in low for w in MONEY_WORDS))
+    if not money and d == d.to_integral_value():
+        return fmt(d, 0)
+    return f"{fmt(d, 2)} {'€' if '€' in label else 'TL'}"      # the templates' totals are TL unless labelled €

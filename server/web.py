@@ -215,9 +215,45 @@ def status():
     return render_template("status.html", version=book().version, store=str(default_path()), outages=outages)
 
 
+# The blank templates a web-only colleague downloads beside the upload (issue 25.6): Turkish titles.
+BLANKS = {
+    "ithalat_vergi": ("Posta/kargo gönderileri", "Gönderi listesi: rejim, vergiler, toplam maliyet, özet."),
+    "ithalat_beyanname": ("Ticari ithalat beyannamesi", "Kalem kalem GV, İGV, ÖTV, KKDF, KDV; damga vergisi; toplamlar."),
+    "dir_tev": ("Dahilde işleme (DİR): TEV", "İthalat, norm ve ihracat satırları: TEV, gecikme zammı, ceza."),
+    "eihracat_destek": ("E-ihracat destekleri", "Harcama defteri: ödenecek destek, yıllık sınırlar, çeyrek toplamları."),
+}
+
+
 @bp.get("/yukle")
 def upload():
-    return render_template("upload.html", version=book().version)
+    from trcalc.templates.build import KINDS
+    blanks = [(kind, *BLANKS.get(kind, (kind, ""))) for kind in KINDS]
+    return render_template("upload.html", version=book().version, blanks=blanks)
+
+
+@bp.get("/sablon/<kind>.xlsx")
+def blank(kind: str):
+    """A blank template, as `trcalc templates` builds it (the package's file; built now when absent)."""
+    import tempfile
+    from pathlib import Path
+
+    from flask import Response
+
+    from trcalc.templates.build import KINDS, ROWS
+    from trcalc.templates.common import save
+    if kind not in KINDS:
+        abort(404)
+    path = Path(KINDS[kind].__file__).parent / f"{kind}.xlsx"
+    if path.is_file():
+        data = path.read_bytes()
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / f"{kind}.xlsx"
+            save(KINDS[kind].build(ROWS.get(kind, 200)), built)
+            data = built.read_bytes()
+    resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
+    return resp
 
 
 def not_found_page():

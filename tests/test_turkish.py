@@ -53,3 +53,13 @@ def test_cli_help_is_turkish_then_english():
     assert "bir çalışma kitabını Excel olmadan hesaplar / compute a workbook without Excel" in " ".join(top.split())
     bad = subprocess.run([sys.executable, "-m", "trcalc.cli", "yok"], capture_output=True, text=True)
     assert bad.returncode == 2 and "komut satırı hatalı — command line error" in bad.stderr
+
+
+def test_instructions_speak_to_accountants():
+    """Talimatlar holds no command line and no developer advice (issue 25.5)."""
+    from trcalc.templates.build import KINDS
+    for kind, module in KINDS.items():
+        wb = module.example()
+        text = " ".join(str(c.value) for row in wb["Talimatlar"].iter_rows() for c in row if c.value)
+        for developer in ("trcalc compute", "_DETAIL", "xlwings", "`"):
+            assert developer not in text, (kind, developer)

@@ -192,6 +192,18 @@ def test_upload_page_computes_each_example_with_progress(site, browser, name, tm
     if name == "hatali.xlsx":           # the one bad cell, with its message; 100 + 10 + 5 = 115 computes
         assert errors == 1 and rows.nth(0).locator("td").all_inner_texts()[:2] == ["Liste", "B1"]
     assert page.get_attribute("#indir", "href").startswith("blob:")
+    # what computed it, before the download (issue 25.5)
+    assert re.search(r"Kurallar sürümü: \S+ · Hesaplama zamanı \(Türkiye, UTC\+3\): \d\d\.\d\d\.\d{4} \d\d:\d\d",
+                     page.inner_text("#yukle-damga"))
+    if name == "ithalat_vergi.xlsx":
+        # the figures the person came for, above the download link (the example's hand calculation,
+        # templates/ithalat.example: € taxes 10.80 + 33.00 × 3 + 18.00 + 0 = 127.80; TL taxes 518.51 + 622.21;
+        # one exempt parcel)
+        figures = dict(tuple(tr.locator("td").all_inner_texts()) for tr in page.locator("#ozet-rakamlar tr.row").all())
+        assert figures["Toplam vergi, € (kursuz satırlar)"] == "127,80 €"
+        assert figures["Toplam vergi, TL (kurlu satırlar)"] == "1.140,72 TL"
+        assert figures["Muaf (EXEMPT) gönderi sayısı"] == "1"
+        assert page.locator("#ozet-rakamlar").bounding_box()["y"] < page.locator("#indir").bounding_box()["y"]
     page.screenshot(path=str(ARTIFACTS / f"upload_{_slug(name)}.png"), full_page=True)
     page.close()
 
@@ -301,4 +313,20 @@ def test_a_tcmb_outage_is_one_sentence_on_the_rate_field(site, browser, width): 
     page.goto(site + "/durum")
     detail = page.inner_text("#kesintiler")
     assert "TR_IMPORT_TAXES" in detail and "trcalc fx sync" in detail
+    page.close()
+
+
+def test_the_upload_page_offers_the_blank_templates(site, browser):  # noqa: F811
+    import io
+    import zipfile
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + "/yukle")
+    links = page.eval_on_selector_all("#sablonlar a", "as => as.map(a => a.getAttribute('href'))")
+    assert len(links) == 4
+    for href in links:
+        with urllib.request.urlopen(site + href) as r:
+            data = r.read()
+            assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+        names = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode()
+        assert 'name="Bilgiler"' in names and 'name="Talimatlar"' in names, href
     page.close()
