@@ -20,7 +20,7 @@ import threading
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from trcalc.calc import CalcError
+from trcalc.calc import CalcError, stamp
 from trcalc.calc.dates import istanbul_today
 from trcalc.calc.money import fmt, fmt_num
 from trcalc.calc.present import breakdown_text
@@ -176,9 +176,12 @@ def page(name: str):
     form = read_form(fn, raw)
     errors = {name: worded(e) for name, e in form.errors.items()} if submitted else {}
     result = steps = warnings = basis = general = None
+    stamp_text = None
     if submitted and not form.errors:
         try:
-            value, rows, unit = fn.evaluate(form.args)
+            with stamp.bulletins() as used:
+                value, rows, unit = fn.evaluate(form.args)
+            stamp_text = stamp.line(stamp.now(), book().version, used)
             result = show(value, unit)
             steps, warnings, basis = sections(breakdown_text(rows))
         except CalcError as exc:
@@ -200,7 +203,7 @@ def page(name: str):
                "shown": submitted and raw[a.excel].strip() and a.excel not in errors,
                "quick": not a.optional or a.name in QUICK}
               for a in fn.args]
-    return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), fields=fields, errors=errors, labels=labels,
+    return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), stamp=stamp_text, fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
                            countries=countries(), today=istanbul_today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)

@@ -133,9 +133,9 @@ def test_the_seed_examples_print_on_one_a4_page(site, browser, path):  # noqa: F
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"{path} prints on {pages} pages"
     page.emulate_media(media="print")
-    assert not page.locator("form").is_visible() and page.locator(".print-only").is_visible()
+    assert not page.locator("form").is_visible() and page.locator("#damga").is_visible()
     text = page.inner_text("main")
-    assert "kurallar sürümü" in text and "Yasal dayanak" in text
+    assert "Kurallar sürümü" in text and "Yasal dayanak" in text
     page.close()
 
 
@@ -330,3 +330,85 @@ def test_the_upload_page_offers_the_blank_templates(site, browser):  # noqa: F81
         names = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode()
         assert 'name="Bilgiler"' in names and 'name="Talimatlar"' in names, href
     page.close()
+
+
+IMPORT_SEED = ("/hesap/TR_IMPORT_TAXES?gumruk_degeri=10.000&doviz=USD&kur=34,50&gv_orani=12&tarih=03.03.2025")
+RESULTS = [TEV_SEED, DUTY_SEED.replace("gv_orani=20%25", "gv_orani=20"), IMPORT_SEED]
+
+# Every cell of a result table, measured in the page: its width against 12 of the digit "0" in its own font,
+# and its longest word against its content box (a word wider than its cell is broken between letters).
+_MEASURE = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const out = [];
+  for (const id of ['girdiler', 'dokum', 'dayanak']) {
+    const t = document.getElementById(id);
+    if (!t) continue;
+    for (const td of t.querySelectorAll('td')) {
+      if (!td.offsetParent) continue;
+      const cs = getComputedStyle(td);
+      canvas.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const inner = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const words = td.innerText.split(/\\s+/).filter(w => w);
+      const longest = Math.max(0, ...words.map(w => canvas.measureText(w).width));
+      out.push({table: id, text: td.innerText.slice(0, 40), width: td.getBoundingClientRect().width,
+                twelve: canvas.measureText('000000000000').width, inner, longest,
+                word: words.find(w => canvas.measureText(w).width === longest) || ''});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+@pytest.mark.parametrize("path", RESULTS)
+def test_result_tables_are_readable_on_a_phone_and_a_laptop(site, browser, width, path):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + path)
+    page.wait_for_selector("#sonuc")
+    cells = page.evaluate(_MEASURE)
+    assert len(cells) > 20
+    for c in cells:
+        assert c["width"] >= c["twelve"] - 1, c                         # no column under ~12 characters
+        assert c["longest"] <= c["inner"] + 1, c                         # no word broken between letters
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if width == 1366:
+        assert height <= 4 * SCREENS[width], height                      # a result reads in a few screens
+    # money as filed: every amount in the breakdown is 2 decimals, a rate %…, a count or code an integer or text;
+    # only an exchange rate ("Kur …") keeps TCMB's four decimals
+    for label, amount in page.evaluate(
+            "Array.from(document.querySelectorAll('#dokum tr')).slice(1).map(tr => [tr.cells[0].innerText, tr.cells[2].innerText])"):
+        amount = amount.strip()
+        if not amount or not re.search(r"\d", amount):
+            continue
+        if label.startswith("Kur"):
+            assert re.fullmatch(r"[\d.]+,\d{4,}", amount), (label, amount)
+        else:
+            assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d\d|%[\d.]+(,\d+)?|\d{1,3}(\.\d{3})*( gün)?|[A-Z]{2}", amount), \
+                (label, amount)
+    page.close()
+
+
+@pytest.mark.parametrize("path", RESULTS)
+def test_a_printed_result_reads_back_inside_its_margins_with_its_stamp(site, browser, path, tmp_path):  # noqa: F811
+    """The page printed to an A4 PDF by Chromium and read back with pdfminer (tests/lo/printout.py): every line
+    inside the 8 mm margins of the print stylesheet, the result with its currency and two decimals, the stamp."""
+    from tests.lo import printout
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(site + path)
+    result = page.inner_text("#sonuc").strip()
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d (TL|€)", result), result
+    pdf = tmp_path / "page.pdf"
+    page.pdf(format="A4", path=str(pdf))
+    page.close()
+    pages = printout.pages(pdf)
+    margin = 8 / 25.4 * 72
+    text = ""
+    for p in pages:
+        for line in p.lines:
+            assert margin - 1 <= line.x0 and line.x1 <= p.width - margin + 1, line.text
+            assert margin - 1 <= p.height - line.y1 and line.y0 >= margin - 1, line.text
+        text += "".join(line.text for line in p.lines)
+    assert result.replace(" ", "") in text
+    assert re.search(r"trcalcKurallarsürümü:\S+·Hesaplamazamanı\(Türkiye,UTC\+3\):\d\d\.\d\d\.\d{4}\d\d:\d\d"
+                     r"·TCMBbültenleri:kullanılmadı·sürüm", text), text[:300]
