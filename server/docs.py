@@ -148,6 +148,7 @@ def openapi() -> dict:
             "tags": ["pages"],
             "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "the .xlsx file"}, "404": {"description": "no such template"}}}},
+        "/beyanname": _page("Web page: a commercial import declaration with several lines, totals and stamp duty"),
         "/durum": _page("Web page for the administrator: rules version, rate store and the last TCMB outages in full"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],

@@ -412,3 +412,56 @@ def test_a_printed_result_reads_back_inside_its_margins_with_its_stamp(site, bro
     assert result.replace(" ", "") in text
     assert re.search(r"trcalcKurallarsürümü:\S+·Hesaplamazamanı\(Türkiye,UTC\+3\):\d\d\.\d\d\.\d{4}\d\d:\d\d"
                      r"·TCMBbültenleri:kullanılmadı·sürüm", text), text[:300]
+
+
+# Two lines of one declaration (03.03.2025, USD at 34.50, paid in cash: no KKDF), by hand:
+#   line 1: 10,000 × 34.50 = 345,000.00; GV 12 % = 41,400.00; KDV (345,000 + 41,400) × 20 % = 77,280.00 → 118,680.00
+#   line 2:  2,000 × 34.50 =  69,000.00; İGV 10 % = 6,900.00; KDV (69,000 + 6,900) × 10 % = 7,590.00 → 14,490.00
+#   taxes 133,170.00 + the declaration's stamp duty 898.20 TL (Law 488 Table (1) IV-2/c, 2025 until 30.09:
+#   calc/rules/customs.yaml) = 134,068.20 TL payable
+DECLARATION = ("/beyanname?doviz=USD&kur=34,50&tarih=03.03.2025&gumruk_degeri_1=10.000&gv_orani_1=12"
+               "&gumruk_degeri_2=2.000&gv_orani_2=0&igv_orani_2=10&kdv_orani_2=10")
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+def test_a_declaration_with_several_lines_and_its_total(site, browser, width):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + "/beyanname")
+    assert _errors_shown(page) == {"box": 0, "invalid": 0, "messages": []}       # opens clean
+    for name, value in (("doviz", "USD"), ("kur", "34,50"), ("tarih", "03.03.2025"), ("gumruk_degeri_1", "10.000"),
+                        ("gv_orani_1", "12"), ("gumruk_degeri_2", "2.000"), ("gv_orani_2", "0"), ("igv_orani_2", "10"),
+                        ("kdv_orani_2", "10")):
+        if name == "doviz":
+            page.select_option("#doviz", value)
+        else:
+            page.fill(f"#{name}", value)
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    assert page.inner_text("#sonuc").strip() == "Ödenecek toplam: 134.068,20 TL"
+    rows = page.evaluate("Array.from(document.querySelectorAll('#kalemler tr')).slice(1).map(tr => "
+                         "Array.from(tr.cells).map(td => td.textContent.trim()))")
+    assert rows == [["1. kalem", "345.000,00", "41.400,00", "0,00", "0,00", "0,00", "0,00", "77.280,00", "118.680,00"],
+                    ["2. kalem", "69.000,00", "0,00", "6.900,00", "0,00", "0,00", "0,00", "7.590,00", "14.490,00"],
+                    ["Toplam", "414.000,00", "41.400,00", "6.900,00", "0,00", "0,00", "0,00", "84.870,00", "133.170,00"]]
+    assert page.inner_text("#odenecek").count("898,20") == 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    for c in page.evaluate(_MEASURE.replace("['girdiler', 'dokum', 'dayanak']", "['kalemler', 'odenecek']")):
+        assert c["width"] >= c["twelve"] - 1 and c["longest"] <= c["inner"] + 1, c
+    # a line with a value but no duty rate: the error on that line's field, the rest of the form kept
+    page.fill("#gv_orani_2", "")
+    page.click("#hesapla")
+    page.wait_for_selector("#hata")
+    assert page.inner_text("#gv_orani_2-hata").startswith("Bu alan zorunlu")
+    assert page.locator(".field-error").count() == 1 and page.input_value("#gumruk_degeri_2") == "2.000"
+    # a fourth line on request
+    page.click("#satir-ekle")
+    page.wait_for_selector("#gumruk_degeri_4")
+    page.close()
+
+
+def test_a_declaration_in_a_tcmb_outage_offers_to_type_the_rate(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + DECLARATION.replace("kur=34,50", "kur="))
+    assert page.inner_text("#kur-hata").startswith("TCMB kuru şu anda alınamadı")
+    assert "trcalc fx" not in page.inner_text("main")
+    page.close()
