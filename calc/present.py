@@ -46,7 +46,7 @@ from .money import fmt, fmt_num, fmt_rate
 
 MONEY_SIGNS = ("€", "TL", "$", "£", "₺")
 MONEY_WORDS = ("tutar", "değer", "bedel", "matrah", "vergi", "destek", "sınır", "maliyet", "cif", "fob",
-               "kdv", "tev", "kkdf", "igv", "ötv", "zammı", "ceza", "damga")
+               "kdv", "tev", "kkdf", "igv", "ötv", "zammı", "ceza", "damga", "ödenen")
 _MONEY_FIGURE = re.compile(r"\d,\d{2}(?!\d)")
 
 
