@@ -59,8 +59,10 @@ TASKS = {
     "TR_MICRO_EXPORT": "Mikro ihracat sınırları",
     "EIHR_CAP": "E-ihracat desteği ve üst sınırı",
 }
-# The quick form (issue 25.6): required fields and these optional ones; the rest under "Diğer alanlar".
+# The quick form (issue 25.6): on a page of more than FOLD_ABOVE fields, the required fields and these
+# optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled).
 QUICK = {"duty_rate", "date", "fx", "currency"}
+FOLD_ABOVE = 8
 _URL = re.compile(r"https?://[^\s;,)]+")
 
 
@@ -201,7 +203,7 @@ def page(name: str):
                "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel],
                "rate": a.kind in RATE_KINDS, "note": form.notes.get(a.excel) if submitted else None,
                "shown": submitted and raw[a.excel].strip() and a.excel not in errors,
-               "quick": not a.optional or a.name in QUICK}
+               "quick": not a.optional or a.name in QUICK or len(fn.args) <= FOLD_ABOVE}
               for a in fn.args]
     return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), stamp=stamp_text, fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
