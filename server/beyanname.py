@@ -94,7 +94,8 @@ def page():
                 except CalcError as exc:
                     errors.setdefault("tarih", worded(exc))
             elif not lines and not errors:
-                errors["gumruk_degeri_1"] = worded(CalcError("missing", "", "", "gumruk_degeri"))
+                errors["gumruk_degeri_1"] = worded(CalcError("missing", "zorunlu bağımsız değişken boş",
+                                                             "required argument is empty", "gumruk_degeri"))
         stamp_text = stamp.line(stamp.now(), book().version, used)
     fields = [{"arg": a, "value": raw.get(a.excel, ""), "error": errors.get(a.excel),
                "choices": ([(c, c) for c in DECLARATION_CURRENCIES] if a.kind == "currency"

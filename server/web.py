@@ -87,7 +87,7 @@ class WebError:
 
 def worded(exc: CalcError) -> WebError:
     """A CalcError in a form's words: "Bu alan zorunlu"; no "bağımsız değişken" (Excel's word)."""
-    if exc.code == "missing":
+    if exc.code == "missing" and "bağımsız değişken" in exc.message_tr:     # the registry's generic "empty"
         return WebError(*REQUIRED)
     return WebError(exc.message_tr.replace("bağımsız değişken", "alan"),
                     exc.message_en.replace("argument", "field"))

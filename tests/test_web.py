@@ -465,3 +465,13 @@ def test_a_declaration_in_a_tcmb_outage_offers_to_type_the_rate(site, browser): 
     assert page.inner_text("#kur-hata").startswith("TCMB kuru şu anda alınamadı")
     assert "trcalc fx" not in page.inner_text("main")
     page.close()
+
+
+def test_a_specific_reason_is_kept_and_only_the_generic_empty_becomes_required(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    # CIF 615 € from China on 01.03.2025: above the 30 € flat limit, so the regular regime needs the duty rate
+    page.goto(site + "/hesap/TR_DUTY?esya_bedeli=600&navlun=10&sigorta=5&mense=CN&tarih=2025-03-01")
+    assert page.inner_text("#gv_orani-hata").startswith("normal rejimde GTİP gümrük vergisi oranı gerekli")
+    page.goto(site + "/beyanname?doviz=USD&kur=34,50")
+    assert page.inner_text("#gumruk_degeri_1-hata").startswith("Bu alan zorunlu")
+    page.close()
