@@ -58,6 +58,11 @@ TASKS = {
     "TR_EXPORT_KDV_REFUND": "İhracatta KDV iadesi",
     "TR_MICRO_EXPORT": "Mikro ihracat sınırları",
     "EIHR_CAP": "E-ihracat desteği ve üst sınırı",
+    "TR_GTIP_RATE": "GTİP'e göre vergi oranı",
+    "TR_GTIP_RATES": "GTİP'in bütün vergileri",
+    "TR_STAMP_SHARE": "Damga vergisinin kaleme düşen payı",
+    "TR_DUE_DATE": "Son ödeme günü (tatile rastlarsa)",
+    "TR_IS_WORKDAY": "İş günü mü?",
 }
 # The quick form (issue 25.6): on a page of more than FOLD_ABOVE fields, the required fields and these
 # optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled).
