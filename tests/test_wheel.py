@@ -218,4 +218,7 @@ def test_the_production_server_starts_answers_and_stops(installed, tmp_path):
             code = None
     text = log.read_text()
     assert code == 0, text[-3000:]
-    assert "gevent" in text and "Traceback" not in text and "No module named" not in text, text[-3000:]
+    # gunicorn names the worker class it loaded: trcalc's, a subclass of gunicorn's gevent worker
+    # (server/worker.py), which imports gevent, so it booting proves the [server] extra brought gevent
+    assert "Using worker: trcalc.server.worker.Worker" in text and "Booting worker" in text, text[-3000:]
+    assert "Traceback" not in text and "No module named" not in text, text[-3000:]
