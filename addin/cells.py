@@ -100,7 +100,7 @@ def workbook_overrides(caller) -> dict:
 def settings(book) -> tuple[str | None, str | None, bool]:
     """(server URL, API key, errors as text) for the workbook, read once per burst."""
     def read():
-        flag = (remote.setting(book, "TRCALC_ERRORS_AS_TEXT") or "").strip().lower()
+        flag = (remote._setting(book, "TRCALC_ERRORS_AS_TEXT") or "").strip().lower()
         return remote.server_url(book), remote.api_key(book), flag in ("1", "true", "yes", "on", "evet", "doğru")
     return _per_burst("settings", book, read)
 

@@ -46,6 +46,12 @@ NAMESPACE = "TRCALC"
 REQUIREMENTS = (("CustomFunctionsRuntime", "1.2"), ("SharedRuntime", "1.1"), ("ExcelApi", "1.4"))
 
 
+@bp.context_processor
+def _requirement_sets() -> dict:
+    """The manifest's <Requirements> (manifest.xml) from REQUIREMENTS."""
+    return {"requirements": REQUIREMENTS}
+
+
 def base_url() -> str:
     """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com). Without it, the request's own root
     only when the request names this machine (a loopback address, localhost or TRCALC_HOST: the
@@ -124,8 +130,7 @@ def functions_html():
 
 
 def _manifest() -> str:
-    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE,
-                           requirements=REQUIREMENTS)
+    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE)
 
 
 @bp.get("/manifest.xml")
