@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
+	@bash tests/office/setup.sh
 	@bash tests/setup-browser.sh
 	@bash tests/setup-libreoffice.sh
 	@bash tests/lite/setup.sh
-	@bash tests/office/setup.sh
 	$(BIN)/ruff check calc addin lite libreoffice server templates workbook trcalc bench tests fuzz
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 

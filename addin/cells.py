@@ -18,10 +18,10 @@ Kept apart from xlwings so it runs (and is tested) on any machine.
   com/win32com/src/oleargs.cpp), which Excel shows as the error whose SCODE it is
   (#VALUE! = -2146826273, the value xlwings reads back: `_xlwindows.cell_errors`).
   A VBA UDF cannot carry a message, so the message is not in the cell: set
-  TRCALC_ERRORS=text (environment, the workbook's xlwings.conf sheet or
+  TRCALC_ERRORS_AS_TEXT=1 (environment, the workbook's xlwings.conf sheet or
   ~/.xlwings/xlwings.conf) to get "#message" text instead while finding out why.
 * Per-workbook settings — the TRCALC_OVERRIDES named range (parameter | value),
-  TRCALC_SERVER_URL, TRCALC_API_KEY, TRCALC_ERRORS — are read once per
+  TRCALC_SERVER_URL, TRCALC_API_KEY, TRCALC_ERRORS_AS_TEXT — are read once per
   recalculation: the first call of a burst reads them, the calls that follow
   within `BURST_GAP` seconds of the one before reuse them (issue 23.2).
 """
@@ -100,8 +100,8 @@ def workbook_overrides(caller) -> dict:
 def settings(book) -> tuple[str | None, str | None, bool]:
     """(server URL, API key, errors as text) for the workbook, read once per burst."""
     def read():
-        mode = (remote.setting(book, "TRCALC_ERRORS") or "").strip().lower()
-        return remote.server_url(book), remote.api_key(book), mode == "text"
+        flag = (remote._setting(book, "TRCALC_ERRORS_AS_TEXT") or "").strip().lower()
+        return remote.server_url(book), remote.api_key(book), flag in ("1", "true", "yes", "on", "evet", "doğru")
     return _per_burst("settings", book, read)
 
 

@@ -38,7 +38,7 @@ class CallError(Exception):
         self.message = message
 
 
-def setting(book, name: str) -> str | None:
+def _setting(book, name: str) -> str | None:
     value = os.environ.get(name)
     if not value and book is not None:
         try:
@@ -56,12 +56,12 @@ def setting(book, name: str) -> str | None:
 
 
 def server_url(book=None) -> str | None:
-    url = setting(book, "TRCALC_SERVER_URL")
+    url = _setting(book, "TRCALC_SERVER_URL")
     return url.rstrip("/") if url else None
 
 
 def api_key(book=None) -> str | None:
-    return setting(book, "TRCALC_API_KEY")
+    return _setting(book, "TRCALC_API_KEY")
 
 
 def jsonable(value):

@@ -12,12 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .baselines import bare_duty_seconds, file_floor
 from .measure import Figure, median_time
+from .baselines import bare_duty_seconds, file_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = {
@@ -104,13 +103,13 @@ def _vm_hwm_kb(pid: int) -> int:
     return 0
 
 
-def _load(app: str, seconds: int) -> tuple[float, float, float, str | None]:
-    """wrk -t2 -c16 against `app` under gunicorn with server/gunicorn.conf.py: (req/s, p99 ms, peak MiB, non-2xx)."""
+def production_load(seconds: int = 10) -> list[Figure]:
     wrk = shutil.which("wrk")
+    if not wrk:
+        return [Figure("production load (wrk)", 0, "req/s", note="wrk is not installed: run bench/setup.sh")]
     port = _free_port()
     env = {**os.environ, "TRCALC_WORKERS": "2", "TRCALC_PORT": str(port)}
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    server = subprocess.Popen([gunicorn, "-c", str(ROOT / "server" / "gunicorn.conf.py"), app], env=env, cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "trcalc.cli", "serve", "--production"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -118,8 +117,6 @@ def _load(app: str, seconds: int) -> tuple[float, float, float, str | None]:
             try:
                 urllib.request.urlopen(url + "/healthz", timeout=1)
                 break
-            except urllib.error.HTTPError:
-                break                                 # the bare app has no /healthz: it answers, so it is up
             except OSError:
                 time.sleep(0.1)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
@@ -138,23 +135,50 @@ def _load(app: str, seconds: int) -> tuple[float, float, float, str | None]:
     finally:
         server.terminate()
         server.wait(20)
-    return rps, p99_ms, peak, errors[1] if errors else None
-
-
-def production_load(seconds: int = 10) -> list[Figure]:
-    if not shutil.which("wrk"):
-        return [Figure("production load (wrk)", float("nan"), "req/s", note="wrk is not installed: run bench/setup.sh")]
-    rps, p99_ms, peak, errors = _load("trcalc.server:create_app()", seconds)
-    b_rps, b_p99, b_peak, _ = _load("bench.bare_app:app", seconds)
-    bare = "a bare Flask app (parse, fixed answer), same gunicorn configuration and wrk run"
-    note = (f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent (trcalc.server.worker)')}, 2 workers, "
-            f"wrk -t2 -c16 -d{seconds}s on the same 2 cores")
+    note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent (trcalc.server.worker)')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
     if errors:
-        note += f"; {errors} non-2xx"
+        note += f"; {errors[1]} non-2xx"
+    b_rps, b_p99, b_peak = _bare_load(wrk, seconds)
+    bare = "a bare Flask app (parse, fixed answer), same gunicorn configuration and wrk run"
     return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note,
                    baseline=b_rps, baseline_what=bare),
             Figure("p99 latency under that load", p99_ms, "ms", 25, baseline=b_p99, baseline_what=bare),
             Figure("peak memory per worker (VmHWM)", peak, "MiB", baseline=b_peak, baseline_what=bare)]
+
+
+def _bare_load(wrk: str, seconds: int) -> tuple[float, float, float]:
+    """The same wrk run against bench/bare_app.py under gunicorn with server/gunicorn.conf.py."""
+    port = _free_port()
+    env = {**os.environ, "TRCALC_WORKERS": "2", "TRCALC_PORT": str(port)}
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen([gunicorn, "-c", str(ROOT / "server" / "gunicorn.conf.py"), "bench.bare_app:app"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except urllib.request.HTTPError:          # the bare app has no /healthz: it answers, so it is up
+                break
+            except OSError:
+                time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write('wrk.method = "POST"\n'
+                      'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
+                      'wrk.headers["Content-Type"] = "application/json"\n')
+        out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
+                              url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
+        os.unlink(lua.name)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        peak = max((_vm_hwm_kb(int(p)) for p in workers), default=0) / 1024
+    finally:
+        server.terminate()
+        server.wait(20)
+    return rps, p99_ms, peak
 
 
 def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:

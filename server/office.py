@@ -38,14 +38,6 @@ ADDIN_ID = "5d1f4a0e-7c7b-4b59-9a51-3f0b7c2e9a11"
 NAMESPACE = "TRCALC"
 
 
-# Requirement sets for the APIs the add-in's scripts use (Microsoft Learn, "Custom functions requirement
-# sets", "Excel JavaScript API requirement sets", "Shared runtime requirement sets"):
-# CustomFunctions.Error / ErrorCode — CustomFunctionsRuntime 1.2; a shared runtime (functions, task pane
-# and ribbon on one page, OfficeRuntime.storage there) — SharedRuntime 1.1; Excel.run with
-# NamedItemCollection.getItemOrNullObject — ExcelApi 1.4 (NamedItem.getRange, Range.values: 1.1).
-REQUIREMENTS = (("CustomFunctionsRuntime", "1.2"), ("SharedRuntime", "1.1"), ("ExcelApi", "1.4"))
-
-
 def base_url() -> str:
     """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com). Without it, the request's own root
     only when the request names this machine (a loopback address, localhost or TRCALC_HOST: the
@@ -60,6 +52,20 @@ def base_url() -> str:
         return request.url_root.rstrip("/")
     bind = host()
     return f"http://{'[' + bind + ']' if ':' in bind else bind}:{port()}"
+
+
+# Requirement sets for the APIs the add-in's scripts use (Microsoft Learn, "Custom functions requirement
+# sets", "Excel JavaScript API requirement sets", "Shared runtime requirement sets"):
+# CustomFunctions.Error / ErrorCode — CustomFunctionsRuntime 1.2; a shared runtime (functions, task pane
+# and ribbon on one page, OfficeRuntime.storage there) — SharedRuntime 1.1; Excel.run with
+# NamedItemCollection.getItemOrNullObject — ExcelApi 1.4 (NamedItem.getRange, Range.values: 1.1).
+REQUIREMENTS = (("CustomFunctionsRuntime", "1.2"), ("SharedRuntime", "1.1"), ("ExcelApi", "1.4"))
+
+
+@bp.context_processor
+def _requirement_sets() -> dict:
+    """The manifest's <Requirements> (manifest.xml) from REQUIREMENTS."""
+    return {"requirements": REQUIREMENTS}
 
 
 def metadata() -> dict:
@@ -124,8 +130,7 @@ def functions_html():
 
 
 def _manifest() -> str:
-    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE,
-                           requirements=REQUIREMENTS)
+    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE)
 
 
 @bp.get("/manifest.xml")

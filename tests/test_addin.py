@@ -46,7 +46,7 @@ def test_errors_are_error_values_with_their_message():
 
 
 def test_errors_as_text_when_the_workbook_asks(monkeypatch):
-    monkeypatch.setenv("TRCALC_ERRORS", "text")
+    monkeypatch.setenv("TRCALC_ERRORS_AS_TEXT", "1")
     out = udfs.TR_TEV("abc", 1, 1, 1, 0.1, 30)
     assert isinstance(out, str) and out.startswith("#ithal_degeri") and " — " in out
 
