@@ -221,7 +221,7 @@ declare("TRCALC_MAX_FORMULA_CELLS", "int", 500_000, "formül hücresi (tüm sayf
 declare("TRCALC_MAX_ROWS", "int", 100_000, "bir sayfanın son kullanılan satırı", "the last used row of any sheet", "workbook")
 declare("TRCALC_MAX_RANGE_CELLS", "int", 100_000, "bir fonksiyona hücre hücre verilen tek aralığın hücreleri", "cells of one range handed to a function cell by cell", "workbook")
 declare("TRCALC_MAX_AREA_CELLS", "int", 2_000_000, "tek aralıkta okunacak hücre: kullanılan satırlar × sütunlar (`SUM(1:1048576)`), okunmadan önce denetlenir", "cells of one range read as a grid: used rows × columns (`SUM(1:1048576)`), checked before it is read", "workbook")
-declare("TRCALC_MAX_CELL_READS", "int", 10_000_000, "bir çalışma kitabının tüm formüllerinin aralıklardan okuduğu hücre (okundukça sayılır)", "cells read through ranges by all the formulas of a workbook together (counted as read)", "workbook")
+declare("TRCALC_MAX_CELL_READS", "int", 2_000_000, "bir çalışma kitabının tüm formüllerinin aralıklardan okuduğu hücre (okundukça sayılır)", "cells read through ranges by all the formulas of a workbook together, counted as read (the 10,000-line DİR reads 123,036; about 1 CPU-second at most)", "workbook")
 
 # --- the team server ---------------------------------------------------------------------------------
 declare("TRCALC_API_KEYS", "list", (), "anahtarlar; verilirse API, web hesaplayıcı ve yükleme anahtar ister", "keys; when set, the API, the web calculator and the upload need one", "server", "yok: açık / none: open")
@@ -232,7 +232,7 @@ declare("TRCALC_MAX_BATCH", "int", 10_000, "bir /api/v1/batch isteğindeki en ç
 declare("TRCALC_MAX_BATCH_TABLES", "int", 1000, "bir toplu istekteki en çok tablo (`_DETAIL`) çağrısı", "most table (`_DETAIL`) calls in one batch", "server")
 declare("TRCALC_MAX_RESPONSE_BYTES", "int", 4 * MIB, "en büyük toplu yanıt (bayt)", "largest batch response (bytes)", "server")
 declare("TRCALC_REQUEST_SECONDS", "int", 30, "bir isteğin süre sınırı (saniye)", "time limit of one request (seconds)", "server")
-declare("TRCALC_MAX_WORKER_MIB", "int", 1024, "bir işçinin bellek tavanı (MiB); aşınca işçi yenilenir", "memory ceiling of a worker (MiB); past it the worker is replaced", "server")
+declare("TRCALC_MAX_WORKER_MIB", "int", 1024, "bir işçinin bellek tavanı (MiB): uzun işlerde (413) ve her yanıttan sonra denetlenir; aşınca işçi yenilenir", "memory ceiling of a worker (MiB), checked while long work is done (413) and after each response; past it the worker is replaced", "server")
 declare("TRCALC_READ_SECONDS", "int", 30, "istemcinin isteğin tamamını (başlıklar ve gövde) göndermesi için süre (saniye; sonra 408 / kapatılır; en az 1)", "time a client has to send its whole request, headers and body (seconds; then 408 / closed; at least 1)", "server")
 declare("TRCALC_MAX_BODY_BUFFER_MIB", "int", 256, "bir işçinin aynı anda bellekte tuttuğu istek gövdeleri (MiB; aşılınca 503, Retry-After; en az 1)", "request bodies one worker holds in memory at once (MiB; past it 503, Retry-After; at least 1)", "server")
 declare("TRCALC_FX_STORE_WAIT", "seconds", 0.5, "bir kur sorgusunun başka bir sürecin kilitlediği kur deposunu bekleme süresi", "how long a look-up waits for a rate store another process has locked (at most 60 s)", "calc")
@@ -253,6 +253,7 @@ declare("TRCALC_SERVER_URL", "url", None, "ekip sunucusu: hesaplar oraya gönder
 declare("TRCALC_API_KEY", "text", None, "ekip sunucusuna gönderilen anahtar (X-API-Key)", "the key sent to the team server (X-API-Key)", "addin")
 declare("TRCALC_SERVER_TIMEOUT", "seconds", 15.0, "ekip sunucusundan yanıt bekleme süresi", "how long to wait for the team server", "addin")
 declare("TRCALC_BATCH_ROWS", "int", 10_000, "bir istekte gönderilen ilk satır sayısı (413'te yarıya iner)", "rows sent in the first request of a column (halved on a 413)", "addin")
+declare("TRCALC_ERRORS_AS_TEXT", "flag", False, "hatalı hücrede #VALUE! yerine \"#ileti\" metni (nedeni ararken)", "a failing cell shows \"#message\" text instead of #VALUE! (while finding out why)", "addin")
 
 # --- the command line, and the developers' own --------------------------------------------------------------
 declare("TRCALC_DEBUG", "flag", False, "beklenmeyen bir hatada tam izi göster", "show the full traceback of an unexpected error", "cli")

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"(?<![A-Za-z0-9_])TRCALC_[A-Z0-9_]*[A-Z0-9]")
 # Names that look like settings and are not: Excel defined names the templates carry.
 NOT_SETTINGS = {"TRCALC_OVERRIDES": "the overrides range (Parametreler sheet)",
-                "TRCALC_ERRORS": "the error listing range (Hatalar sheet)"}
+                "TRCALC_ERRORS": "the error listing range (Hatalar sheet)",
+                "TRCALC_STAMP": "where compute writes its stamp", "TRCALC_SUMMARY": "the headline figures",
+                "TRCALC_KEYS": "the tables' key columns (print areas)"}
 CODE = ("*.py", "*.js", "*.html", "*.sh", "Makefile", "*.toml", "*.cfg", "*.yml", "*.yaml")
 SETTINGS_FILE = ROOT / "calc" / "settings.py"
 

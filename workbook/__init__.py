@@ -47,10 +47,10 @@ from . import fallback
 from .budgets import WorkbookError, WorkbookLimitError
 from .compute import ENGINES, compute, compute_bytes, compute_file, known_function_names
 from .load import OVERRIDES_NAME, workbook_overrides
-from .results import Report
+from .results import KEYS_NAME, STAMP_NAME, SUMMARY_NAME, Report
 from .udf import CellError
 
 register = fallback.register
 
-__all__ = ["CellError", "ENGINES", "OVERRIDES_NAME", "Report", "WorkbookError", "WorkbookLimitError",
-           "compute_bytes", "compute_file", "compute", "known_function_names", "register", "workbook_overrides"]
+__all__ = ["CellError", "ENGINES", "KEYS_NAME", "OVERRIDES_NAME", "Report", "STAMP_NAME", "SUMMARY_NAME",
+           "WorkbookError", "WorkbookLimitError", "compute_bytes", "compute_file", "compute", "known_function_names", "register", "workbook_overrides"]

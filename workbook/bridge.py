@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from trcalc.calc.context import overrides_from_rows, read_overrides as read_rule_overrides
 from trcalc.calc.dates import from_serial, to_date, to_serial
-from trcalc.calc import deadline, settings
+from trcalc.calc import deadline, settings, stamp
 from trcalc.calc.errors import CalcError, TrcalcError
 from trcalc.calc.registry import REGISTRY, Function, call_many
+from trcalc.calc.rules.store import book as rules_book
 
-__all__ = ["REGISTRY", "CalcError", "Function", "TrcalcError", "deadline", "settings", "call_many", "from_serial", "overrides_from_rows",
+__all__ = ["REGISTRY", "CalcError", "Function", "TrcalcError", "deadline", "rules_book", "settings", "stamp", "call_many", "from_serial", "overrides_from_rows",
            "read_rule_overrides", "to_date", "to_serial"]

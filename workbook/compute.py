@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 
 from . import output, reader
-from .bridge import REGISTRY, CalcError, read_rule_overrides
+from .bridge import REGISTRY, CalcError, read_rule_overrides, rules_book, stamp
 from .budgets import WorkbookError
 from .files import check_file
 from .grid import Book, OverBudget
 from .load import OVERRIDES_NAME, load, raw_overrides
 from .reader import RawBook
-from .results import Report, collect
+from .results import Report, collect, summary
 from .udf import OVERRIDES
 
 ENGINES = ("auto", "fast", "formulas")
@@ -59,10 +59,15 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
     book, order, compiler = load(raw, overrides, mode)
     token = OVERRIDES.set(overrides)
     try:
-        _run(book, order)
+        with stamp.bulletins() as used:          # the TCMB bulletins the formulas read, for the stamp
+            _run(book, order)
     finally:
         OVERRIDES.reset(token)
     report, parts, notes = collect(book, order)
+    when, version = stamp.now(), rules_book().version
+    report.stamp = stamp.rows(when, version, used)
+    report.stamp_line = stamp.line(when, version, used)
+    report.headline = summary(raw, parts)
     report.engine = mode
     report.fallback = compiler.fallbacks
     report.patterns = len(compiler.compiled)

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from . import budgets
-from .bridge import overrides_from_rows, to_serial
+from .bridge import deadline, overrides_from_rows, to_serial
 from .cells import Cell, Compiler
 from .formula import FormulaError, tokenize
 from .grid import Book
@@ -88,7 +88,9 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, Compiler
     for rs, s in zip(raw.sheets, book.sheets):
         last: dict[int, tuple] = {}            # per column: the pattern of the cell above, and its renderer
         shared: dict[tuple, tuple] = {}         # a shared formula's master → its pattern (or error)
-        for r, c, text, master in sorted(rs.formulas, key=lambda t: (t[1], t[0])):
+        for n, (r, c, text, master) in enumerate(sorted(rs.formulas, key=lambda t: (t[1], t[0]))):
+            if not n & 255:
+                deadline.check()              # the time limit, and a turn for the worker's other requests
             pattern, error = None, None
             if master is not None:              # ECMA-376 §18.3.1.40: the master's formula, moved here
                 hit = shared.get(master)

@@ -6,6 +6,7 @@ openpyxl re-saves the rare file the writer leaves to it (`write_openpyxl`).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -15,12 +16,12 @@ from openpyxl.utils import get_column_letter
 from . import writer
 from .files import open_workbook
 from .reader import RawBook
-from .results import Report, error_listing
+from .results import Report, error_listing, print_rows, stamp_listing
 from .values import Err
 
 
 def write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, listing=None,
-                   on_resave=None) -> None:
+                   on_resave=None, footer: str | None = None, print_rows: dict | None = None) -> None:
     """The general path for what `writer` leaves (a sheet with notes of its own, cells without their
     address): openpyxl re-saves the file; `on_resave(wb)` (the caller's: the templates put their
     charts back, which openpyxl drops) runs before the save."""
@@ -42,9 +43,8 @@ def write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, 
                 cell.value = int(value)
             else:
                 cell.value = value
-    if listing:
+    for part, r1, c1, rows in ([] if not listing else [listing] if isinstance(listing, tuple) else listing):
         from openpyxl.styles import Alignment
-        part, r1, c1, rows = listing
         ws = wb[by_part[part]]
         from .textsize import wrapped_height
         for i, values in enumerate(rows):
@@ -55,6 +55,16 @@ def write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, 
             ws.row_dimensions[r1 + i].height = max(
                 wrapped_height(str(v), ws.column_dimensions[get_column_letter(c1 + j)].width or 8.43)
                 for j, v in enumerate(values))
+    if footer:
+        for ws in wb.worksheets:
+            ws.oddFooter.center.text = (ws.oddFooter.center.text or "") + writer.footer_code(footer)
+    for index, last in (print_rows or {}).items():
+        ws = wb.worksheets[index]
+        area = ws.print_area
+        area = area[0] if isinstance(area, (list, tuple)) else area
+        m = area and re.search(r"(:\$?[A-Z]{1,3}\$?)(\d+)$", area)
+        if m and int(m[2]) > last:
+            ws.print_area = area[:m.start(2)].split("!")[-1].replace("$", "") + str(last)
     if on_resave:
         on_resave(wb)
     wb.save(tmp)
@@ -68,10 +78,11 @@ def save(src: Path, dst: Path, raw: RawBook, report: Report, parts: dict, notes:
     tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        listing = error_listing(raw, report)
+        listing = [x for x in (error_listing(raw, report), stamp_listing(raw, report)) if x]
+        footer, rows = report.stamp_line or None, print_rows(raw)
         if (any(rs.positional for rs in raw.sheets if rs.formulas)
-                or not writer.write(src, tmp, parts, notes, listing)):
-            write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave)
+                or not writer.write(src, tmp, parts, notes, listing, footer, rows)):
+            write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave, footer, rows)
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):

@@ -26,6 +26,7 @@ from xml.etree.ElementTree import iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
 from . import budgets
+from .bridge import deadline
 from .budgets import WorkbookError
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -269,3 +270,4 @@ def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None
             el.clear()
         elif tag == ROW:
             el.clear()
+            deadline.check()                  # the request's time limit, and a turn for other requests

@@ -1,5 +1,6 @@
-"""Results: the report, the computed values per sheet part, the notes of cells in error, and the
-error listing for the TRCALC_ERRORS range (the templates' Hatalar sheet)."""
+"""Results: the report, the computed values per sheet part, the notes of cells in error, the error
+listing for the TRCALC_ERRORS range (the templates' Hatalar sheet), the stamp (TRCALC_STAMP), the
+headline figures (TRCALC_SUMMARY) and the rows each table prints (TRCALC_KEYS)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,11 @@ class Report:
     engine: str = "fast"
     fallback: int = 0                  # cells the fast evaluator handed to the formulas engine
     patterns: int = 0                  # distinct formula patterns compiled
+    # the stamp (issue 25.5): what computed it and when, as (label, value) rows and as one footer line
+    stamp: list[tuple[str, str]] = field(default_factory=list)
+    stamp_line: str = ""
+    # the headline figures: (label, value) rows of the TRCALC_SUMMARY range (a template's summary sheet)
+    headline: list[tuple[str, object]] = field(default_factory=list)
 
     def summary(self) -> str:
         how = ("hızlı değerlendirici / fast evaluator" if self.engine == "fast"
@@ -66,3 +72,68 @@ def error_listing(raw: RawBook, report: Report):
     if more > 0:
         rows.append(("", "", f"… ve {more} hücre daha — … and {more} more cells"))
     return rs.part, dest[1][0], dest[1][1], rows
+
+
+# Named ranges a workbook may define for what `compute` adds (issue 25.5; the templates define all three):
+STAMP_NAME = "TRCALC_STAMP"        # first cell of where the stamp rows (label | value) are written
+SUMMARY_NAME = "TRCALC_SUMMARY"    # label | value rows: the headline figures the upload page shows
+KEYS_NAME = "TRCALC_KEYS"          # key input columns of the tables, 'Sheet'!$B$5:$B$204,…: the print area
+                                   # of each ends at its last filled row (empty table rows do not print)
+
+
+def stamp_listing(raw: RawBook, report: Report):
+    text = next((t for n, t in raw.names if n == STAMP_NAME), None)
+    dest = text and destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs or not report.stamp:
+        return None
+    return rs.part, dest[1][0], dest[1][1], [("Hesaplama damgası", ""), *report.stamp]
+
+
+def summary(raw: RawBook, parts: dict) -> list[tuple[str, object]]:
+    text = next((t for n, t in raw.names if n == SUMMARY_NAME), None)
+    dest = text and destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs:
+        return []
+    (r1, c1, r2, _c2) = dest[1]
+    computed = parts.get(rs.part, {})
+    out = []
+    for r in range(r1, r2 + 1):
+        label = rs.values.get((r, c1))
+        value = computed.get((r, c1 + 1), rs.values.get((r, c1 + 1)))
+        if isinstance(label, str) and label.strip():
+            out.append((label.strip(), value.code if type(value) is Err else value))
+    return out
+
+
+def _split_union(text: str) -> list[str]:
+    """'A'!$B$5:$B$9,'B, C'!$B$5:$B$9 → its ranges (commas inside quoted sheet names kept)."""
+    out, cur, quoted = [], "", False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "," and not quoted:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [x for x in [*out, cur] if x.strip()]
+
+
+def print_rows(raw: RawBook) -> dict[int, int]:
+    """{sheet index: last row to print} for each table named in TRCALC_KEYS: its last row with a key
+    value, or the row above the table when none is filled."""
+    text = next((t for n, t in raw.names if n == KEYS_NAME), None)
+    out: dict[int, int] = {}
+    for piece in _split_union(text or ""):
+        dest = destination(piece)
+        index = dest and next((i for i, x in enumerate(raw.sheets) if x.name == dest[0]), None)
+        if index is None:
+            continue
+        rs = raw.sheets[index]
+        (r1, c1, r2, c2) = dest[1]
+        filled = [r for (r, c), v in rs.values.items()
+                  if r1 <= r <= r2 and c1 <= c <= c2 and v is not None and not (isinstance(v, str) and not v.strip())]
+        out[index] = max(out.get(index, 0), max(filled, default=r1 - 1))
+    return out
