@@ -104,8 +104,8 @@ def _totals(refs: dict) -> list[tuple[int, str, str, str]]:
         (16, "Anti-damping / telafi edici vergi", "SUM({k_antidumping})", TL),
         (17, "KKDF", "SUM({k_kkdf})", TL),
         (18, "KDV", "SUM({k_kdv})", TL),
-        (19, "Toplam vergi (kalemler, damga vergisi payları dahil)", "SUM({k_total})", TL),
-        (20, "Damga vergisi (beyanname başına; kalemlere dağıtıldı)", call("TR_DECLARATION_STAMP", date="$B$5"), TL),
+        (19, "Toplam vergi (damga payı dahil)", "SUM({k_total})", TL),
+        (20, "Damga vergisi (beyanname başına)", call("TR_DECLARATION_STAMP", date="$B$5"), TL),
         (21, "Ödenecek toplam", "$B$19", TL),
         (22, "Maliyet toplamı (KDV hariç, damga dahil)", "SUM({k_landed})", TL),
     ]
