@@ -113,6 +113,11 @@ class Rate:
         return ["Kur kaynağı", f"{self.currency}: {self.describe_tr()}; {CUSTOMS_BASIS}", self.value]
 
 
+def _database_error(exc: Exception) -> bool:
+    """sqlite3's and SQLAlchemy's errors (the rate store's database, calc.db), not imported here."""
+    return type(exc).__module__.split(".")[0] in ("sqlite3", "sqlalchemy", "psycopg")
+
+
 def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "date") -> CalcError:
     if sys.platform == "emscripten":       # inside xlwings Lite (Pyodide): no store, no command line
         return CalcError("no_rate",
@@ -145,14 +150,15 @@ class StoreSource:
 
     def _store(self, currency: str, on: dt.date):
         try:
-            from .fxstore import Store, default_path
+            from .fxstore import Store
         except ImportError:          # a Python without sqlite3 (some Pyodide builds)
             raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
                            "this Python has no local rate store (no sqlite3)") from None
-        path = self._path or default_path()
-        store = self._stores.get(str(path))
-        if store is None:                    # one Store per file: its schema is checked once
-            store = self._stores[str(path)] = Store(path)
+        from . import db
+        where = str(self._path) if self._path else db.url()
+        store = self._stores.get(where)
+        if store is None:                    # one Store per database: its schema is checked once
+            store = self._stores[where] = Store(self._path) if self._path else Store(url=where)
         return store
 
     def online(self) -> bool:
@@ -164,7 +170,8 @@ class StoreSource:
         if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
             raise _no_rate(currency, on, "", "")
         from .tcmb import base_url
-        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""), base_url(), on)
+        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""),
+               os.environ.get("TRCALC_DATABASE_URL", ""), base_url(), on)
         hit = self._resolved.get(key)
         if hit is not None:
             return hit
@@ -172,15 +179,23 @@ class StoreSource:
         if on > now:
             raise _no_rate(currency, on, "bu tarih gelecekte; bülteni henüz yayımlanmadı",
                            "the date is in the future; its bulletin is not published yet")
-        with self._lock:
+        from .tcmb import wait_seconds
+        deadline = time.monotonic() + wait_seconds()
+        # Another request of this process may be fetching from TCMB: wait for it within the budget only.
+        if not self._lock.acquire(timeout=wait_seconds()):
+            raise _no_rate(currency, on, "TCMB'den bülten bekleniyor ve bekleme süresi doldu (TRCALC_TCMB_WAIT_SECONDS)",
+                           "a bulletin is being fetched from TCMB and the wait ran out (TRCALC_TCMB_WAIT_SECONDS)")
+        try:
             try:
-                b = self._resolve(on, now, currency)
+                b = self._resolve(on, now, currency, deadline)
             except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
                 raise self._unreadable(currency, on, exc) from None
             except Exception as exc:
-                if type(exc).__module__ != "sqlite3":
+                if not _database_error(exc):
                     raise
                 raise self._unreadable(currency, on, exc) from None
+        finally:
+            self._lock.release()
         if on < now or b.date == on:      # today's answer may still change at 15:30
             if len(self._resolved) > 50_000:
                 self._resolved.clear()
@@ -189,12 +204,12 @@ class StoreSource:
 
     def _unreadable(self, currency: str, on: dt.date, exc: Exception) -> CalcError:
         from .fxstore import default_path
-        path = self._path or default_path()
+        path = self._path or (os.environ.get("TRCALC_DATABASE_URL") and "TRCALC_DATABASE_URL") or default_path()
         return _no_rate(currency, on, f"yerel kur deposu okunamadı ({path}: {exc}); dosyayı silip yeniden "
                                       "doldurabilirsiniz",
                         f"the local rate store cannot be read ({path}: {exc}); delete the file and fill it again")
 
-    def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
+    def _resolve(self, on: dt.date, now: dt.date, currency: str, deadline: float | None = None) -> Bulletin:
         from .tcmb import BulletinError, FetchError, fetch
         from .fxstore import NONE
         store = self._store(currency, on)
@@ -214,8 +229,13 @@ class StoreSource:
             if time.monotonic() < self._down_until:
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye az önce ulaşılamadı",
                                f"{d} is not in the local store and TCMB could not be reached a moment ago")
+            left = (deadline - time.monotonic()) if deadline is not None else None
+            if left is not None and left <= 0:
+                raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB beklenen sürede yanıt vermedi",
+                               f"{d} is not in the local store and TCMB did not answer in time "
+                               "(TRCALC_TCMB_WAIT_SECONDS)")
             try:
-                b = fetch(d) if d != now else fetch(None)
+                b = fetch(d if d != now else None, left)
             except FetchError as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",

@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 
 DEFAULT_BASE = "https://www.tcmb.gov.tr/kurlar"
 TIMEOUT_S = 10.0                     # per request (connect and each read)
+WAIT_S = 8.0                         # all the TCMB waiting of one calculation (TRCALC_TCMB_WAIT_SECONDS)
 MAX_BYTES = 1_000_000                # a bulletin is ~10 kB; anything far larger is not one
 
 # The four published rates: our code → the bulletin's element.
@@ -154,7 +155,15 @@ def timeout() -> float:
         return TIMEOUT_S
 
 
-def fetch(on: dt.date | None) -> Bulletin | None:
+def wait_seconds() -> float:
+    """TRCALC_TCMB_WAIT_SECONDS: the most one calculation (one API request) waits on TCMB in all."""
+    try:
+        return max(0.1, float(os.environ.get("TRCALC_TCMB_WAIT_SECONDS", WAIT_S)))
+    except ValueError:
+        return WAIT_S
+
+
+def fetch(on: dt.date | None, timeout_s: float | None = None) -> Bulletin | None:
     """The bulletin of `on` (None: the latest), or None when TCMB has none for that date (404).
 
     Raises FetchError when it cannot be known (network, timeout, other status) and
@@ -166,7 +175,7 @@ def fetch(on: dt.date | None) -> Bulletin | None:
     url = url_for(on)
     req = urllib.request.Request(url, headers={"User-Agent": "trcalc (+TCMB daily bulletin reader)"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout()) as resp:
+        with urllib.request.urlopen(req, timeout=min(timeout(), timeout_s or timeout())) as resp:
             content = resp.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:

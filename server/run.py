@@ -3,6 +3,7 @@
 Production (documented in the README):
 
     trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "trcalc.server:create_app()"
+    trcalc serve --production --certfile cert.pem --keyfile key.pem     # HTTPS without a proxy (small setups)
 
 Each gunicorn worker loads the rules once; the app keeps no state between
 requests, so any number of instances can run behind a load balancer.
@@ -19,15 +20,29 @@ from . import config
 CONF = Path(__file__).with_name("gunicorn.conf.py")
 
 
-def serve(production: bool = False, host: str | None = None, port: int | None = None) -> int:
-    config.Settings.from_env()       # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
+def serve(production: bool = False, host: str | None = None, port: int | None = None,
+          certfile: str | None = None, keyfile: str | None = None) -> int:
+    settings = config.Settings.from_env()   # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
     host = host or config.host()
     port = port or config.port()
+    certfile = certfile or os.environ.get("TRCALC_CERTFILE") or None
+    keyfile = keyfile or os.environ.get("TRCALC_KEYFILE") or None
+    if bool(certfile) != bool(keyfile):
+        raise config.SettingError("TLS için sertifika ve anahtar birlikte verilmeli (--certfile, --keyfile) — "
+                                  "TLS needs both a certificate and its key (--certfile, --keyfile)")
+    for f in (certfile, keyfile):
+        if f and not Path(f).is_file():
+            raise config.SettingError(f"dosya bulunamadı: {f} — file not found: {f}")
+    if certfile:
+        os.environ["TRCALC_CERTFILE"], os.environ["TRCALC_KEYFILE"] = certfile, keyfile
     if production:
         gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
         os.environ["TRCALC_BIND"] = f"{host}:{port}"
         os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
-    from . import create_app
-    print(f"trcalc: http://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
-    create_app().run(host=host, port=port, threaded=True)
+    from . import create_app, fxsched
+    scheme = "https" if certfile else "http"
+    print(f"trcalc: {scheme}://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
+    app = create_app(settings)
+    fxsched.start(settings)
+    app.run(host=host, port=port, threaded=True, ssl_context=(certfile, keyfile) if certfile else None)
     return 0

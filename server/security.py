@@ -1,10 +1,10 @@
 """Who may use the server, and what a browser may do with its pages.
 
-Keys. With TRCALC_API_KEYS set, every route but the health check, the API documents and the
-Office add-in's files needs a key: scripts and the add-in send `X-API-Key`; a person in a
-browser signs in once at `/giris` with a key, which sets a cookie holding not the key but an
-HMAC of it (HttpOnly, SameSite=Strict, so no other site can send it), good for 30 days or until
-the key is removed from TRCALC_API_KEYS; `/cikis` signs out.
+Keys. With TRCALC_API_KEYS set or a key made by `trcalc keys add` (server.keys), every route but
+the health check, the API documents and the Office add-in's files needs a key: scripts and the
+add-in send `X-API-Key`; a person in a browser signs in once at `/giris` with a key, which sets a
+cookie holding not the key but an HMAC of it (HttpOnly, SameSite=Strict, so no other site can send
+it), good for 30 days or until the key is revoked; `/cikis` signs out.
 
 Headers on every response (OWASP Secure Headers): `X-Content-Type-Options: nosniff`,
 `Referrer-Policy: no-referrer` (calculator URLs carry the amounts typed), and a
@@ -16,12 +16,11 @@ the Office hosts (server.config.OFFICE_FRAME_ANCESTORS) and load office.js from 
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from trcalc.calc.rules.store import book
+
+from .keys import cookie_token
 
 bp = Blueprint("security", __name__)
 
@@ -37,35 +36,19 @@ _OFFICE_CSP = ("default-src 'self'; script-src 'self' https://appsforoffice.micr
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' {ancestors}")
 
 
-def _bytes(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
-
-
-def _token(key: str) -> str:
-    return hmac.new(_bytes(key), b"trcalc web sign-in", hashlib.sha256).hexdigest()
-
-
-def key_ok(given: str | None, keys) -> bool:
-    """Constant-time check of a key as sent (any text: a header may carry non-ASCII bytes)."""
-    if not given:
-        return False
-    given_b = _bytes(given)
-    return any(hmac.compare_digest(given_b, _bytes(k)) for k in keys)
-
-
-def cookie_ok(keys) -> bool:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return False
-    return any(hmac.compare_digest(_bytes(token), _bytes(_token(k))) for k in keys)
+def ring():
+    """The keys this worker accepts (server.keys.KeyRing, made by create_app)."""
+    return current_app.extensions["trcalc_keys"]
 
 
 def is_open(path: str) -> bool:
     return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
 
 
-def authorized(keys) -> bool:
-    return key_ok(request.headers.get("X-API-Key"), keys) or cookie_ok(keys)
+def authorized() -> str | None:
+    """The name of the key this request carries (header or sign-in cookie), or None."""
+    r = ring()
+    return r.name_of(request.headers.get("X-API-Key")) or r.name_of_cookie(request.cookies.get(COOKIE))
 
 
 def wants_page() -> bool:
@@ -98,14 +81,14 @@ def sign_in_form():
 
 @bp.post("/giris")
 def sign_in():
-    keys = current_app.config["TRCALC"].api_keys
     target = _safe_next(request.form.get("next"))
     given = request.form.get("key", "").strip()
-    if keys and not key_ok(given, keys):
+    required = ring().required()
+    if required and not ring().name_of(given):
         return render_template("giris.html", next=target, failed=True, version=book().version), 401
     resp = redirect(target, code=303)
-    if keys:
-        resp.set_cookie(COOKIE, _token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
+    if required:
+        resp.set_cookie(COOKIE, cookie_token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
     return resp
 

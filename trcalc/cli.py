@@ -10,7 +10,9 @@
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
+    trcalc fx sync --days 30                            the last 30 days
     trcalc fx status                                    where the store is and what it holds
+    trcalc keys add NAME | list | revoke NAME           the team server's named API keys
 
 Exit status: 0 ok, 1 `compute` finished with cells in error / `rules check` failed, 2 any other
 failure: one line on stderr, Turkish then English — never a traceback (TRCALC_DEBUG=1 shows it).
@@ -164,7 +166,7 @@ def _serve(ns) -> int:
     from trcalc.server.config import SettingError
     from trcalc.server.run import serve
     try:
-        return serve(production=ns.production, host=ns.host, port=ns.port)
+        return serve(production=ns.production, host=ns.host, port=ns.port, certfile=ns.certfile, keyfile=ns.keyfile)
     except SettingError as exc:
         raise Failure(str(exc)) from None
 
@@ -182,20 +184,66 @@ def _fx_sync(ns) -> int:
     from trcalc.calc import CalcError
     from trcalc.calc.dates import to_date, today
     from trcalc.calc.fxsync import SyncError, sync
+    import datetime as dt
+    if (ns.first is None) == (ns.days is None):
+        raise Failure("--from ya da --days verin (biri)", "give --from or --days (one of them)")
     try:
-        first = to_date(ns.first, "--from")
         last = to_date(ns.last, "--to") if ns.last else today()
+        if ns.days is not None:
+            if not 1 <= ns.days <= 3700:
+                raise Failure("--days 1 ile 3700 arasında olmalı", "--days must be between 1 and 3700")
+            first = last - dt.timedelta(days=ns.days - 1)
+        else:
+            first = to_date(ns.first, "--from")
         report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
     except (CalcError, SyncError) as exc:
         print(exc.message, file=sys.stderr)
         return 2 if isinstance(exc, CalcError) else 1
     except Exception as exc:                   # sqlite3.Error, OSError: the store file itself
-        if type(exc).__module__ != "sqlite3" and not isinstance(exc, OSError):
+        if type(exc).__module__.split(".")[0] not in ("sqlite3", "sqlalchemy") and not isinstance(exc, OSError):
             raise
         print(f"kur deposu okunamadı/yazılamadı ({exc}); depo değişmedi — the rate store cannot be read or "
               f"written ({exc}); the store is unchanged", file=sys.stderr)
         return 1
     print(report.summary())
+    return 0
+
+
+def _keys_db(fn, *args):
+    from trcalc.calc import db
+    from trcalc.server.keys import KeyError_
+    try:
+        return fn(*args)
+    except KeyError_ as exc:
+        raise Failure(str(exc)) from None
+    except db.Error as exc:
+        raise Failure(f"veritabanı okunamadı/yazılamadı ({db.shown(db.url())}: {str(exc).splitlines()[0]})",
+                      f"the database cannot be read or written ({db.shown(db.url())})") from None
+
+
+def _keys_add(ns) -> int:
+    from trcalc.server.keys import add
+    key = _keys_db(add, ns.name)
+    print(key)
+    print(f"# {ns.name.strip()} için anahtar: yalnızca şimdi gösterilir, saklanan yalnızca özeti — "
+          f"the key for {ns.name.strip()}: shown only now, only its hash is stored", file=sys.stderr)
+    return 0
+
+
+def _keys_list(ns) -> int:
+    from trcalc.server.keys import listing
+    for k in _keys_db(listing):
+        state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
+        print(f"{k['name']}\t{k['created_at']}\t{state}")
+    return 0
+
+
+def _keys_revoke(ns) -> int:
+    from trcalc.server.keys import revoke
+    if not _keys_db(revoke, ns.name):
+        raise Failure(f"{ns.name!r} adlı etkin anahtar yok", f"no active key named {ns.name!r}")
+    print(f"{ns.name}: iptal edildi; sunucular birkaç saniye içinde reddeder — revoked; servers refuse it within "
+          f"seconds")
     return 0
 
 
@@ -267,7 +315,8 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fx", help="the local store of TCMB exchange rates")
     fsub = f.add_subparsers(dest="fx_cmd", required=True)
     fs = fsub.add_parser("sync", help="fetch TCMB bulletins for a date range (all or nothing)")
-    fs.add_argument("--from", dest="first", required=True, help="first date (2024-07-01 or 01.07.2024)")
+    fs.add_argument("--from", dest="first", help="first date (2024-07-01 or 01.07.2024)")
+    fs.add_argument("--days", type=int, help="the last N days up to --to (default today), in place of --from")
     fs.add_argument("--to", dest="last", help="last date (default: today)")
     fs.add_argument("-v", "--verbose", action="store_true", help="print each date fetched")
     fs.set_defaults(run=_fx_sync)
@@ -283,6 +332,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
     s.add_argument("--host", default=None)
     s.add_argument("--port", type=int, default=None)
+    s.add_argument("--certfile", help="serve HTTPS with this certificate (PEM; small setups without a proxy)")
+    s.add_argument("--keyfile", help="the certificate's private key (PEM)")
+
+    k = sub.add_parser("keys", help="the team server's named API keys (in TRCALC_DATABASE_URL's database)")
+    ksub = k.add_subparsers(dest="keys_cmd", required=True)
+    ka = ksub.add_parser("add", help="make a key for NAME and print it once")
+    ka.add_argument("name")
+    ka.set_defaults(run=_keys_add)
+    kl = ksub.add_parser("list", help="names, when made, when revoked (never the keys)")
+    kl.set_defaults(run=_keys_list)
+    kr = ksub.add_parser("revoke", help="revoke NAME's key: refused by every server within seconds")
+    kr.add_argument("name")
+    kr.set_defaults(run=_keys_revoke)
     s.set_defaults(run=_serve)
     return p
 
