@@ -30,9 +30,40 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 FILE_NAME = "fx.sqlite3"
 _PG_MIGRATION_LOCK = 0x7472_6361   # "trca": pg_advisory_xact_lock key while migrating
 
+class ProcessLock:
+    """A threading.Lock made on first use in each process. gunicorn loads the app in its master
+    (preload) and a gevent worker monkey-patches `threading` only after the fork: a lock made at
+    import time would be a real OS lock, and a greenlet waiting on it while another holds it across
+    a database or network wait would block the whole worker — for ever. Made on first use, in the
+    worker, it is gevent's."""
+
+    def __init__(self):
+        self._pid = None
+        self._lock = None
+
+    def _get(self):
+        pid = os.getpid()
+        if self._pid != pid:
+            self._lock, self._pid = threading.Lock(), pid
+        return self._lock
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        return self._get().acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._get().release()
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
 _engines: dict[str, sa.Engine] = {}
 _ready: set[str] = set()
-_lock = threading.Lock()
+_lock = ProcessLock()
 
 Error = sa.exc.SQLAlchemyError      # what a failing database raises (sqlite3 and psycopg errors wrapped)
 

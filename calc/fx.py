@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -133,6 +132,22 @@ def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "d
                      f"or type the rate in", arg)
 
 
+class _ProcessLock:
+    """calc.db.ProcessLock, imported on first use (this module imports no database code)."""
+
+    def __init__(self):
+        self._lock = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._lock is None:
+            from .db import ProcessLock
+            self._lock = ProcessLock()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+
 class StoreSource:
     """Bulletins from the local SQLite store, fetched from TCMB when a date is unknown.
 
@@ -143,7 +158,7 @@ class StoreSource:
     def __init__(self, path=None, online: bool | None = None):
         self._path = path
         self._online = online
-        self._lock = threading.Lock()
+        self._lock = _ProcessLock()     # made in the worker (gevent), see calc.db.ProcessLock
         self._resolved: dict[tuple, Bulletin] = {}
         self._stores: dict = {}
         self._down_until = 0.0

@@ -26,7 +26,6 @@ import hmac
 import logging
 import re
 import secrets
-import threading
 import time
 
 from sqlalchemy import text
@@ -106,7 +105,7 @@ class KeyRing:
         self._any_in_db = False
         self._loaded = False
         self._next = 0.0
-        self._lock = threading.Lock()
+        self._lock = db.ProcessLock()          # not an OS lock in a gevent worker
         self.error: str | None = None
 
     def _load(self) -> None:
