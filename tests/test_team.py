@@ -297,3 +297,48 @@ def test_serve_with_a_certificate_speaks_https(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+# --- one rules version: diff and changelog --------------------------------------------------------
+
+def _rules_copy(tmp_path) -> Path:
+    import shutil
+    from trcalc.calc.rules.store import RULES_DIR
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for f in RULES_DIR.glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def test_rules_diff_lists_what_a_team_changed(tmp_path):
+    folder = _rules_copy(tmp_path)
+    kdv = folder / "kdv.yaml"
+    text = kdv.read_text(encoding="utf-8")
+    marker = "    - from: 2023-07-10\n      value: 0.20\n"
+    assert marker in text
+    kdv.write_text(text.replace(marker, "    - from: 2023-07-10\n      value: 0.21\n"), encoding="utf-8")
+    same = cli("rules", "diff", "installed", "installed")
+    assert same.returncode == 0 and "0 fark" in same.stdout
+    r = cli("rules", "diff", "installed", "env", env={"TRCALC_RULES_DIR": str(folder)})
+    assert r.returncode == 1, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("# installed ") and "1 fark" in lines[0]
+    assert lines[1:] == ["~ kdv.general_rate from 2023-07-10: value: 0.2 → 0.21"]        # the number 0.20, as read
+    missing = cli("rules", "diff", "installed", str(tmp_path / "yok"))
+    assert missing.returncode == 2 and "—" in missing.stderr
+
+
+def test_the_current_rules_version_ships_its_changelog():
+    import yaml
+    from trcalc.calc.rules.store import CHANGELOG_FILE, RULES_DIR, book
+    log = yaml.safe_load((RULES_DIR / CHANGELOG_FILE).read_text(encoding="utf-8"))
+    rb = book()
+    assert log[0]["version"] == rb.meta.version              # the newest entry is the version in force
+    assert len({e["version"] for e in log}) == len(log)
+    for entry in log:
+        for change in entry["changes"]:
+            dated = {e.start: e for e in rb.params[change["parameter"]]}
+            assert change["from"] in dated, change
+            assert dated[change["from"]].source == change["source"], change     # the source the data cites
+            assert " — " in change["change"]                                    # Turkish, then English

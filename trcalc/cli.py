@@ -4,6 +4,7 @@
     trcalc call TR_DUTY 60 10 5 DE 20% "" GENEL         ("" = an omitted argument)
     trcalc rules check [--file F]                       validate the rules data
     trcalc rules show [--date D]                        parameters in force
+    trcalc rules diff installed env                     differences between two rule sets
     trcalc docs [--write | --check]                     README function table
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
@@ -93,6 +94,17 @@ def _rules_show(ns) -> int:
         value = ", ".join(e.value) if isinstance(e.value, tuple) else e.value
         print(f"{e.name}\t{value}\t{e.unit}\tfrom {e.start}\t{e.confidence}\t{e.source}")
     return 0
+
+
+def _rules_diff(ns) -> int:
+    from trcalc.calc.rules.diff import DiffError, main as diff_main
+    from trcalc.calc.rules.store import RulesFileError
+    try:
+        code, lines = diff_main(ns.a, ns.b)
+    except (DiffError, RulesFileError) as exc:
+        raise Failure(str(exc)) from None
+    print("\n".join(lines))
+    return code
 
 
 def _docs(ns) -> int:
@@ -286,6 +298,10 @@ def parser() -> argparse.ArgumentParser:
     rs = rsub.add_parser("show", help="parameters in force on a date")
     rs.add_argument("--date")
     rs.set_defaults(run=_rules_show)
+    rd = rsub.add_parser("diff", help="differences between two rule sets (exit 1 when they differ)")
+    rd.add_argument("a", help="installed, env (TRCALC_RULES_DIR) or a rules folder")
+    rd.add_argument("b", help="installed, env (TRCALC_RULES_DIR) or a rules folder")
+    rd.set_defaults(run=_rules_diff)
 
     d = sub.add_parser("docs", help="the README's function table")
     g = d.add_mutually_exclusive_group()
