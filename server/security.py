@@ -47,8 +47,11 @@ def is_open(path: str) -> bool:
 
 def authorized() -> str | None:
     """The name of the key this request carries (header or sign-in cookie), or None."""
-    r = ring()
-    return r.name_of(request.headers.get("X-API-Key")) or r.name_of_cookie(request.cookies.get(COOKIE))
+    r, headers = ring(), request.headers
+    name = r.name_of(headers.get("X-API-Key"))
+    if name is None and "Cookie" in headers:         # parse cookies only when some were sent
+        name = r.name_of_cookie(request.cookies.get(COOKIE))
+    return name
 
 
 def wants_page() -> bool:
