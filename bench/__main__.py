@@ -81,6 +81,9 @@ Notes:
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
   `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
   cache) to `trcalc compute`.
+- Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
+  front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
+  and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.
 - What made the single and array calls fast: rules look-ups cached per (parameter, date),
   one rules context per date in the array form, code folding cached, warning and breakdown
   text built only when a `_DETAIL` asks for it, no pydantic inside the calculation.
