@@ -6,7 +6,7 @@ Decimal('0.2')
 """
 from __future__ import annotations
 
-from .registry import AS_OF, Arg, function
+from .registry import AS_OF, Arg, function, kind
 from .rules.store import book
 
 
@@ -20,10 +20,14 @@ def tr_rate(ctx, name, date):
     return ", ".join(value) if isinstance(value, tuple) else value
 
 
+# A rules version as a cell holds it: any text (a number or date typed there is read as its text).
+kind("rules_version", lambda value, arg: str(value).strip(), "string")
+
+
 @function("TR_RULES_VERSION", topic="rules", result="text",
           summary_tr="Kural verisinin sürümü ve son gözden geçirme tarihi; verilen sürümden farklıysa uyarı",
           summary_en="rules data version and the date it was last reviewed; a warning when it differs from the one given",
-          args=[Arg("last_computed", "text",
+          args=[Arg("last_computed", "rules_version",
                     "Çalışma kitabının son hesaplandığı kural sürümü (boş: yalnız sürümü göster)",
                     "the rules version the workbook was last computed with (empty: just show the version)",
                     optional=True, excel="son_hesap")])

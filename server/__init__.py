@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["trcalc_keys"] = KeyRing(settings.api_keys, settings.database_url or None,
                                             settings.keys_refresh_seconds)
     accesslog.configure(settings.access_log)
+    _database_ready(settings)
     if settings.trusted_proxies:
         # X-Forwarded-For/-Proto/-Host/-Port are believed from that many proxies only (the nearest
         # ones); with 0 they are ignored, so a client cannot forge its address or the scheme.
@@ -169,6 +170,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(security.bp)
     app.register_blueprint(lite.bp)
     return app
+
+
+def _database_ready(settings) -> None:
+    """Make (or migrate) the database once, here — with gunicorn's preload, in the master before the
+    workers fork — so no request pays for it. A database that is down now is tried again on first use."""
+    from trcalc.calc import db
+    try:
+        db.engine(settings.database_url or None)
+    except db.Error as exc:
+        log.error("trcalc: the database is not reachable yet (%s); trying again on first use",
+                  str(exc).splitlines()[0][:200])
 
 
 def _sync_status(settings, brief: bool) -> dict:

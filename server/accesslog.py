@@ -24,6 +24,21 @@ log.propagate = False
 _handlers: dict[str, logging.Handler] = {}
 
 
+class _Stdout(logging.StreamHandler):
+    """Whatever sys.stdout is when a line is written (it may be replaced after the app is made)."""
+
+    def __init__(self):
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def configure(destination: str) -> None:
     dest = destination.strip() or "-"
     if dest.lower() in ("off", "0", "none", "no"):
@@ -33,7 +48,7 @@ def configure(destination: str) -> None:
     log.disabled = False
     handler = _handlers.get(dest)
     if handler is None:
-        handler = (logging.StreamHandler(sys.stdout) if dest == "-"
+        handler = (_Stdout() if dest == "-"
                    else logging.handlers.WatchedFileHandler(dest, encoding="utf-8"))
         handler.setFormatter(logging.Formatter("%(message)s"))
         _handlers[dest] = handler

@@ -342,3 +342,10 @@ def test_the_current_rules_version_ships_its_changelog():
             assert change["from"] in dated, change
             assert dated[change["from"]].source == change["source"], change     # the source the data cites
             assert " — " in change["change"]                                    # Turkish, then English
+
+
+def test_the_database_head_is_the_newest_migration():
+    from trcalc.calc.migrations import versions
+    folder = Path(versions.__file__).parent
+    revisions = sorted(p.name.split("_")[0] for p in folder.glob("[0-9]*.py"))
+    assert revisions[-1] == db.HEAD
