@@ -1,4 +1,4 @@
-"""The deployment guide (docs/sunucu.md) run for real (issue 24.1, 24.2, 24.3, 24.4).
+"""The deployment guide (docs/sunucu/dagitim.md) run for real (issue 24.1, 24.2, 24.3, 24.4).
 
 Debian's nginx (installed by tests/setup-deploy.sh) runs the guide's own site file — read from the
 guide, with only names, ports and paths put in for this machine — with a certificate from a
@@ -39,7 +39,7 @@ from tests.tcmb_server import TcmbStandIn
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy")]
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE = ROOT / "docs" / "sunucu.md"
+GUIDE = ROOT / "docs" / "sunucu" / "dagitim.md"
 TRCALC = [sys.executable, "-m", "trcalc.cli"]
 PUBLIC = "trcalc.test"
 CLIENT_IP = "127.0.0.5"
@@ -47,9 +47,10 @@ PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
 
 def guide_block(title: str) -> str:
-    """The fenced block of the guide with that title (```lang title="…")."""
-    m = re.search(r'^```\w+ title="' + re.escape(title) + r'"\n(.*?)^```', GUIDE.read_text(encoding="utf-8"),
-                  re.S | re.M)
+    """The guide's fenced block right after "`/path/of/the/file`:" or "<!-- komutlar: title -->"."""
+    label = (r"`" + re.escape(title) + r"`:\n\n") if title.startswith("/") else \
+        (r"<!-- komutlar: " + re.escape(title) + r" -->\n\n")
+    m = re.search(r"^" + label + r"```\w*\n(.*?)^```", GUIDE.read_text(encoding="utf-8"), re.S | re.M)
     assert m, f"the guide has no block titled {title!r}"
     return m.group(1)
 
