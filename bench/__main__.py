@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import fx, lite, office, suites, team
+from . import fx, libreoffice, lite, office, suites, team
 from .measure import table
 
 
@@ -35,6 +35,7 @@ def main() -> None:
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
+        ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
         ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
         ("team server: TCMB sync", team.sync_figures),
     ]

@@ -167,17 +167,32 @@ def _migrate(e: sa.Engine) -> None:
             command.upgrade(cfg, "head")
 
 
+def _sqlite_wait(conn, e: sa.Engine, wait: float | None) -> None:
+    """How long this connection waits for a lock another process holds. SQLite waits inside C, which
+    in a gevent worker stops every request of the worker: the default is short (TRCALC_FX_STORE_WAIT,
+    0.5 s; calc.fxstore), a command such as `trcalc fx sync` passes a longer one. Set on the driver's
+    connection directly, outside SQLAlchemy's transaction."""
+    if is_sqlite(e):
+        if wait is None:
+            from .fxstore import wait_seconds
+            wait = wait_seconds()
+        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+
+
 @contextmanager
-def read(u: str | None = None):
-    with engine(u).connect() as conn:
+def read(u: str | None = None, wait: float | None = None):
+    e = engine(u)
+    with e.connect() as conn:
+        _sqlite_wait(conn, e, wait)
         yield conn
 
 
 @contextmanager
-def write(u: str | None = None):
+def write(u: str | None = None, wait: float | None = None):
     """One transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE); all or nothing."""
     e = engine(u)
     with e.connect() as conn:
+        _sqlite_wait(conn, e, wait)
         if is_sqlite(e):
             conn.execution_options(immediate=True)
         with conn.begin():
@@ -193,7 +208,7 @@ def acquire(name: str, holder: str, seconds: float, u: str | None = None) -> boo
     for a competing insert and then does nothing, and its UPDATE re-checks the WHERE clause on the row
     a concurrent UPDATE committed (READ COMMITTED); SQLite runs the transaction under its write lock."""
     now = time.time()
-    with write(u) as conn:
+    with write(u, 2.0) as conn:
         n = conn.execute(sa.text("INSERT INTO lease VALUES (:n, :h, :e) ON CONFLICT DO NOTHING"),
                          {"n": name, "h": holder, "e": now + seconds}).rowcount
         if n == 0:
@@ -204,7 +219,7 @@ def acquire(name: str, holder: str, seconds: float, u: str | None = None) -> boo
 
 
 def release(name: str, holder: str, u: str | None = None) -> None:
-    with write(u) as conn:
+    with write(u, 2.0) as conn:
         conn.execute(sa.text("DELETE FROM lease WHERE name = :n AND holder = :h"), {"n": name, "h": holder})
 
 
@@ -215,6 +230,6 @@ def get_meta(key: str, u: str | None = None) -> str | None:
 
 
 def set_meta(key: str, value: str, u: str | None = None) -> None:
-    with write(u) as conn:
+    with write(u, 2.0) as conn:
         conn.execute(sa.text("DELETE FROM meta WHERE key = :k"), {"k": key})
         conn.execute(sa.text("INSERT INTO meta VALUES (:k, :v)"), {"k": key, "v": value})

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -133,20 +134,15 @@ def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "d
                      data={"currency": currency, "date": on, "command": cmd})
 
 
-class _ProcessLock:
-    """calc.db.ProcessLock, imported on first use (this module imports no database code)."""
+class _Flight:
+    """One look-up in progress; others asking for the same date wait for its outcome."""
+    __slots__ = ("done", "result", "error")
 
     def __init__(self):
-        self._lock = None
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if self._lock is None:
-            from .db import ProcessLock
-            self._lock = ProcessLock()
-        return self._lock.acquire(blocking, timeout)
-
-    def release(self) -> None:
-        self._lock.release()
+        # `threading.Event` looked up now, not at import: in a gevent worker the module is patched
+        # by then (gunicorn patches after the app was preloaded), so this is a greenlet's event.
+        self.done = threading.Event()
+        self.result = self.error = None
 
 
 class StoreSource:
@@ -154,12 +150,21 @@ class StoreSource:
 
     Answers that can no longer change (a past date) are cached in the process, so a
     warm look-up does not touch the file.
+
+    Concurrency (issue 22.1): no lock is held while waiting on the network or the store. A lock
+    made at import is an OS lock even in a gevent worker (gunicorn preloads the app, then patches):
+    a greenlet blocked on it blocks its whole worker, and with it the greenlet holding it, which
+    waits on a socket — 8 concurrent look-ups froze a worker until gunicorn killed it. Instead the
+    first look-up of a date is the one that fetches it (single flight, claimed by one atomic
+    `dict.setdefault`); later ones for that date wait on its event — a gevent event in a gevent
+    worker, a thread event elsewhere — for at most the fetch deadline, and share its answer.
+    Different dates proceed side by side; SQLite itself serializes the writes.
     """
 
     def __init__(self, path=None, online: bool | None = None):
         self._path = path
         self._online = online
-        self._lock = _ProcessLock()     # made in the worker (gevent), see calc.db.ProcessLock
+        self._flights: dict[tuple, _Flight] = {}
         self._resolved: dict[tuple, Bulletin] = {}
         self._stores: dict = {}
         self._down_until = 0.0
@@ -167,20 +172,21 @@ class StoreSource:
     def _store(self, currency: str, on: dt.date):
         try:
             from .fxstore import Store
-        except ImportError:          # a Python without sqlite3 (some Pyodide builds)
+        except ImportError:          # a Python without sqlite3/SQLAlchemy (some Pyodide builds)
             raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
                            "this Python has no local rate store (no sqlite3)") from None
         from . import db
         where = str(self._path) if self._path else db.url()
         store = self._stores.get(where)
-        if store is None:                    # one Store per database: its schema is checked once
+        if store is None:                    # one Store per database (calc.db): its schema is checked once
             store = self._stores[where] = Store(self._path) if self._path else Store(url=where)
         return store
 
     def online(self) -> bool:
         if self._online is not None:
             return self._online
-        return os.environ.get("TRCALC_FX_OFFLINE", "").strip().lower() not in ("1", "true", "yes")
+        from .tcmb import offline
+        return not offline()
 
     def bulletin(self, on: dt.date, currency: str) -> Bulletin:
         if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
@@ -195,38 +201,46 @@ class StoreSource:
         if on > now:
             raise _no_rate(currency, on, "bu tarih gelecekte; bülteni henüz yayımlanmadı",
                            "the date is in the future; its bulletin is not published yet")
-        from .tcmb import wait_seconds
-        deadline = time.monotonic() + wait_seconds()
-        # Another request of this process may be fetching from TCMB: wait for it within the budget only.
-        if not self._lock.acquire(timeout=wait_seconds()):
-            raise _no_rate(currency, on, "TCMB'den bülten bekleniyor ve bekleme süresi doldu (TRCALC_TCMB_WAIT_SECONDS)",
-                           "a bulletin is being fetched from TCMB and the wait ran out (TRCALC_TCMB_WAIT_SECONDS)")
+        flight = _Flight()
+        leader = self._flights.setdefault(key + (currency,), flight)
+        if leader is not flight:                       # the same look-up is under way: wait for it
+            from .tcmb import timeout
+            if not leader.done.wait(timeout() * 2 + 1):
+                raise _no_rate(currency, on, "aynı kur başka bir istek tarafından aranıyor ve zamanında bitmedi",
+                               "another request is looking the same rate up and did not finish in time")
+            if leader.error is not None:
+                raise leader.error
+            return leader.result
         try:
-            try:
-                b = self._resolve(on, now, currency, deadline)
-            except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
-                raise self._unreadable(currency, on, exc) from None
-            except Exception as exc:
-                if not _database_error(exc):
-                    raise
-                raise self._unreadable(currency, on, exc) from None
+            b = self._resolve(on, now, currency)
+        except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
+            flight.error = self._unreadable(currency, on, exc)
+        except Exception as exc:
+            if not _database_error(exc):
+                flight.error = exc
+            else:
+                flight.error = self._unreadable(currency, on, exc)
+        else:
+            flight.result = b
+            if on < now or b.date == on:      # today's answer may still change at 15:30
+                if len(self._resolved) > 50_000:
+                    self._resolved.clear()
+                self._resolved[key] = b
         finally:
-            self._lock.release()
-        if on < now or b.date == on:      # today's answer may still change at 15:30
-            if len(self._resolved) > 50_000:
-                self._resolved.clear()
-            self._resolved[key] = b
+            del self._flights[key + (currency,)]
+            flight.done.set()
+        if flight.error is not None:
+            raise flight.error.with_traceback(None) from None
         return b
 
     def _unreadable(self, currency: str, on: dt.date, exc: Exception) -> CalcError:
-        from .fxstore import default_path
+        from .fxstore import default_path, describe_error
         path = self._path or (os.environ.get("TRCALC_DATABASE_URL") and "TRCALC_DATABASE_URL") or default_path()
-        return _no_rate(currency, on, f"yerel kur deposu okunamadı ({path}: {exc}); dosyayı silip yeniden "
-                                      "doldurabilirsiniz",
-                        f"the local rate store cannot be read ({path}: {exc}); delete the file and fill it again")
+        tr, en = describe_error(exc)
+        return _no_rate(currency, on, f"yerel kur deposu ({path}) {tr}", f"the local rate store ({path}) {en}")
 
-    def _resolve(self, on: dt.date, now: dt.date, currency: str, deadline: float | None = None) -> Bulletin:
-        from .tcmb import BulletinError, FetchError, fetch
+    def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
+        from .tcmb import BudgetError, BulletinError, FetchError, fetch
         from .fxstore import NONE
         store = self._store(currency, on)
         first = on - dt.timedelta(days=MAX_GAP_DAYS)
@@ -245,13 +259,14 @@ class StoreSource:
             if time.monotonic() < self._down_until:
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye az önce ulaşılamadı",
                                f"{d} is not in the local store and TCMB could not be reached a moment ago")
-            left = (deadline - time.monotonic()) if deadline is not None else None
-            if left is not None and left <= 0:
-                raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB beklenen sürede yanıt vermedi",
-                               f"{d} is not in the local store and TCMB did not answer in time "
-                               "(TRCALC_TCMB_WAIT_SECONDS)")
             try:
-                b = fetch(d if d != now else None, left)
+                b = fetch(d) if d != now else fetch(None)
+            except BudgetError as exc:               # nothing was sent: TCMB is not "down"
+                cmd = f"trcalc fx sync --from {on - dt.timedelta(days=7)} --to {on}"
+                raise CalcError("no_rate", f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru yerel depoda yok ve "
+                                f"{exc.tr} (ayar {exc.setting}); depoyu `{cmd}` ile doldurun",
+                                f"no TCMB rate for {currency} on {on} in the local store, and {exc.en} "
+                                f"(setting {exc.setting}); fill the store with `{cmd}`", "date") from None
             except FetchError as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",
@@ -323,7 +338,8 @@ def rate(currency: str, on: dt.date, kind: str = DEFAULT_KIND) -> Rate:
 
 def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
     """The rate customs uses for a declaration registered on `registration` (rules fx.customs.*)."""
-    kind_ = ctx.rule(P_CUSTOMS_KIND, registration)[0]
+    # read as any kind argument is: an override may hold any text ({"fx.customs.rate_kind": "XYZ"})
+    kind_ = KINDS.read(ctx.rule(P_CUSTOMS_KIND, registration)[0], "fx.customs.rate_kind")
     lag = int(ctx.rule(P_CUSTOMS_LAG, registration))
     return rate(currency, registration - dt.timedelta(days=lag), kind_)
 

@@ -58,12 +58,49 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# How long a look-up waits for a store another process holds locked (TRCALC_FX_STORE_WAIT, seconds).
+# SQLite waits inside C: in a gevent worker that wait stops every request of the worker, so it is
+# short; a writer holds the lock only for its one transaction (a sync writes once, at the end).
+# `trcalc fx sync` (a command, alone in its process) waits longer: SYNC_WAIT_S.
+WAIT_S = 0.5
+SYNC_WAIT_S = 10.0
+
+
+def wait_seconds() -> float:
+    try:
+        return min(max(float(os.environ.get("TRCALC_FX_STORE_WAIT", WAIT_S)), 0.0), 60.0)
+    except ValueError:
+        return WAIT_S
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """What went wrong with the store file, Turkish and English (after "the store …"), by SQLite's
+    result code (sqlite3 gives it as `sqlite_errorname`, Python 3.11+): a lock held by another process,
+    a full disk, a file that is not a store; only the last is cured by deleting the file."""
+    exc = getattr(exc, "orig", None) or exc        # SQLAlchemy wraps the driver's error (calc.db)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return ("başka bir süreç tarafından kilitli tutuluyor (ör. süren bir `trcalc fx sync`); biraz sonra "
+                "yeniden deneyin", "is locked by another process (a `trcalc fx sync` under way?); try again shortly")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or getattr(exc, "errno", None) == 28:
+        return ("yazılamadı: disk dolu; yer açın, depo değişmedi",
+                "could not be written: the disk is full; free some space (the store is unchanged)")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return (f"bozuk ya da bir kur deposu değil ({text}); dosyayı silip `trcalc fx sync` ile yeniden "
+                "doldurabilirsiniz",
+                f"is damaged or not a rate store ({text}); delete the file and fill it again with `trcalc fx sync`")
+    return f"okunamadı/yazılamadı ({text})", f"cannot be read or written ({text})"
+
+
 class Store:
     """The rate tables of the installation's database (calc.db): SQLite by default, PostgreSQL when
     TRCALC_DATABASE_URL names one. `Store(path)` is a store in that SQLite file."""
 
-    def __init__(self, path: Path | str | None = None, url: str | None = None):
+    def __init__(self, path: Path | str | None = None, url: str | None = None,
+                 wait: float | None = None):
         from . import db
+        self.wait = wait            # seconds to wait for a lock another process holds (SQLite)
         if path is not None:
             self.url = "sqlite:///" + str(Path(path))
         else:
@@ -71,11 +108,14 @@ class Store:
         self.path = Path(path) if path is not None else (
             Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
 
+    def _wait(self) -> float:
+        return self.wait if self.wait is not None else wait_seconds()
+
     # -- reading ---------------------------------------------------------------------------
     def states(self, first: dt.date, last: dt.date) -> dict[dt.date, str]:
         """{date: bulletin number or NONE} for the known dates in [first, last]."""
         from . import db
-        with db.read(self.url) as conn:
+        with db.read(self.url, self._wait()) as conn:
             a, b = first.isoformat(), last.isoformat()
             q = text("SELECT date, number FROM bulletin WHERE date BETWEEN :a AND :b")
             out = {dt.date.fromisoformat(d): n for d, n in conn.execute(q, {"a": a, "b": b})}
@@ -86,7 +126,7 @@ class Store:
 
     def bulletin(self, on: dt.date) -> Bulletin | None:
         from . import db
-        with db.read(self.url) as conn:
+        with db.read(self.url, self._wait()) as conn:
             day = {"d": on.isoformat()}
             row = conn.execute(text("SELECT number, source FROM bulletin WHERE date = :d"), day).fetchone()
             if row is None:
@@ -101,7 +141,7 @@ class Store:
 
     def summary(self) -> dict:
         from . import db
-        with db.read(self.url) as conn:
+        with db.read(self.url, self._wait()) as conn:
             n, first, last = conn.execute(text("SELECT count(*), min(date), max(date) FROM bulletin")).fetchone()
             (none,) = conn.execute(text("SELECT count(*) FROM no_bulletin")).fetchone()
             return {"path": str(self.path), "bulletins": n, "first": first, "last": last, "no_bulletin_dates": none,
@@ -110,7 +150,7 @@ class Store:
     def last_sync(self) -> dict | None:
         """The last sync that completed: {"at": UTC time, "through": last date, "first": …, "fetched": n}."""
         from . import db
-        with db.read(self.url) as conn:
+        with db.read(self.url, self._wait()) as conn:
             row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": LAST_SYNC}).fetchone()
         return json.loads(row[0]) if row else None
 
@@ -120,7 +160,7 @@ class Store:
         """Store the bulletins and the dates without one (and, for a sync, its record), all in one
         transaction."""
         from . import db
-        with db.write(self.url) as conn:
+        with db.write(self.url, self._wait()) as conn:
             for b in bulletins:
                 self._insert(conn, b)
             rows = [{"d": d.isoformat(), "t": _now()} for d in missing]

@@ -12,6 +12,12 @@
 | TRCALC_MAX_WORKBOOK_BYTES | largest workbook upload | 20 MiB |
 | TRCALC_REQUEST_SECONDS | time limit of one request | 30 |
 | TRCALC_MAX_WORKER_MIB | memory ceiling of a worker; past it the worker is recycled | 1024 |
+| TRCALC_READ_SECONDS | time a client has to send its whole request, headers and body (then 408 / closed) | 30 |
+| TRCALC_MAX_BODY_BUFFER_MIB | request bodies one worker holds in memory at once (past it: 503, Retry-After) | 256 |
+| TRCALC_WORKER_CONNECTIONS | open connections per gevent worker (`--production`); the oldest unfinished one is dropped when they are all taken | 1000 |
+| TRCALC_TCMB_TIMEOUT | total seconds of one TCMB fetch (connect, send, every byte) | 10 |
+| TRCALC_TCMB_MAX_PER_REQUEST, TRCALC_TCMB_MAX_PER_MINUTE | TCMB fetches one request / one worker process may send (calc.tcmb) | 32, 120 |
+| TRCALC_FX_STORE_WAIT | seconds a look-up waits for a rate store another process has locked | 0.5 |
 | TRCALC_HOST, TRCALC_PORT | where `trcalc serve` listens | 127.0.0.1, 8000 |
 | TRCALC_WORKERS | gunicorn workers (`trcalc serve --production`) | 2 × cores |
 | TRCALC_TODAY, TRCALC_RULES_DIR | pin "today"; use another rules folder | — |
@@ -25,7 +31,6 @@
 | TRCALC_FX_SYNC_DAYS | days fetched when the store is empty (and most caught up in one run) | 30 |
 | TRCALC_FX_SYNC_CHECK_SECONDS | how often each worker looks whether a sync is due | 300 |
 | TRCALC_FX_SYNC_RETRY_SECONDS | after a failed or incomplete sync, wait this long before the next | 1800 |
-| TRCALC_TCMB_TIMEOUT, TRCALC_TCMB_WAIT_SECONDS | one TCMB request; all TCMB waiting of one API request | 10, 8 |
 | TRCALC_CERTFILE, TRCALC_KEYFILE | `trcalc serve` serves HTTPS itself with this certificate (no proxy) | — |
 
 The instances of a deployment share one database (TRCALC_DATABASE_URL): named keys, the TCMB rate
@@ -109,6 +114,10 @@ class Settings:
     fx_sync_days: int = 30
     fx_sync_check_seconds: int = 300
     fx_sync_retry_seconds: int = 1800
+    read_seconds: int = 30
+    workers: int = 0                   # 0: 2 × cores
+    worker_connections: int = 1000
+    max_body_buffer_mib: int = 256
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -132,6 +141,10 @@ class Settings:
             fx_sync_days=_int("TRCALC_FX_SYNC_DAYS", cls.fx_sync_days),
             fx_sync_check_seconds=_int("TRCALC_FX_SYNC_CHECK_SECONDS", cls.fx_sync_check_seconds),
             fx_sync_retry_seconds=_int("TRCALC_FX_SYNC_RETRY_SECONDS", cls.fx_sync_retry_seconds),
+            read_seconds=max(1, _int("TRCALC_READ_SECONDS", cls.read_seconds)),
+            workers=_int("TRCALC_WORKERS", cls.workers),
+            worker_connections=max(10, _int("TRCALC_WORKER_CONNECTIONS", cls.worker_connections)),
+            max_body_buffer_mib=max(1, _int("TRCALC_MAX_BODY_BUFFER_MIB", cls.max_body_buffer_mib)),
         )
 
 

@@ -5,7 +5,7 @@ lease in the database (calc.db.acquire) runs it: once per deployment however man
 instances share the database. Missed days (a server off over a holiday) are caught up from the last
 success on. A failure is recorded (shown on /admin/status) and retried after
 TRCALC_FX_SYNC_RETRY_SECONDS; requests meanwhile answer from the store or fetch on demand
-within TRCALC_TCMB_WAIT_SECONDS.
+within TRCALC_TCMB_TIMEOUT per fetch.
 """
 from __future__ import annotations
 

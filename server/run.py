@@ -24,7 +24,9 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
           certfile: str | None = None, keyfile: str | None = None) -> int:
     settings = config.Settings.from_env()   # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
     host = host or config.host()
-    port = port or config.port()
+    port = port if port is not None else config.port()
+    if not 1 <= port <= 65535:       # gunicorn would listen on another port (99999 % 65536), Flask refuse late
+        raise config.SettingError(f"port {port}: 1–65535 arasında olmalı — must be between 1 and 65535")
     certfile = certfile or os.environ.get("TRCALC_CERTFILE") or None
     keyfile = keyfile or os.environ.get("TRCALC_KEYFILE") or None
     if bool(certfile) != bool(keyfile):
@@ -43,7 +45,8 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
         os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
     from . import create_app, fxsched
     scheme = "https" if certfile else "http"
-    print(f"trcalc: {scheme}://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
+    print(f"trcalc: {scheme}://{host}:{port}/  (belgeler: /belgeler/, API: /api/v1, API docs: /docs, "
+          "Office: /office/manifest.xml)")
     app = create_app(settings)
     fxsched.start(settings)
     app.run(host=host, port=port, threaded=True, ssl_context=(certfile, keyfile) if certfile else None)

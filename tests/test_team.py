@@ -141,16 +141,15 @@ def test_the_access_log_is_on_by_default_on_stdout_and_can_be_turned_off(tmp_pat
 # --- behind a proxy ----------------------------------------------------------------------------
 
 def test_forwarded_headers_are_believed_only_from_trusted_proxies(tmp_path, monkeypatch):
-    monkeypatch.delenv("TRCALC_PUBLIC_URL", raising=False)
-    forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "calc.example"}
+    forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
     direct = app(tmp_path)                                    # TRCALC_TRUSTED_PROXIES=0 (default)
-    m = direct.get("/office/manifest.xml", headers=forged).get_data(as_text=True)
-    assert "https://calc.example" not in m and "http://localhost/office/functions.html" in m
-    assert " 127.0.0.1 GET /office/manifest.xml " in log_lines(tmp_path)[-1]
+    r = direct.get("/healthz", headers=forged)
+    assert "Strict-Transport-Security" not in r.headers       # not over TLS, whatever the header says
+    assert " 127.0.0.1 GET /healthz " in log_lines(tmp_path)[-1]
     proxied = app(tmp_path, trusted_proxies=1)
-    m = proxied.get("/office/manifest.xml", headers=forged).get_data(as_text=True)
-    assert "https://calc.example/office/functions.html" in m
-    assert " 203.0.113.9 GET /office/manifest.xml " in log_lines(tmp_path)[-1]
+    r = proxied.get("/healthz", headers=forged)
+    assert "Strict-Transport-Security" in r.headers          # the proxy says the client came over TLS
+    assert " 203.0.113.9 GET /healthz " in log_lines(tmp_path)[-1]
     # one trusted proxy: of "client-forged, real-client" only the entry the proxy appended counts
     proxied.get("/healthz", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.10"})
     assert " 203.0.113.10 GET /healthz " in log_lines(tmp_path)[-1]
@@ -158,26 +157,23 @@ def test_forwarded_headers_are_believed_only_from_trusted_proxies(tmp_path, monk
 
 # --- the Office add-in per server ----------------------------------------------------------------
 
-def _manifest_id(client, base_url):
-    m = client.get("/office/manifest.xml", base_url=base_url).get_data(as_text=True)
+def _manifest_id(client, monkeypatch, public):
+    monkeypatch.setenv("TRCALC_PUBLIC_URL", public)
+    m = client.get("/office/manifest.xml").get_data(as_text=True)
     return re.search(r"<Id>(.*)</Id>", m).group(1), m
 
 
 def test_each_server_gets_its_own_add_in_id_and_name(tmp_path, monkeypatch):
-    monkeypatch.delenv("TRCALC_PUBLIC_URL", raising=False)
     c = app(tmp_path)
-    prod, m_prod = _manifest_id(c, "https://trcalc.example.com")
-    test, m_test = _manifest_id(c, "https://trcalc-test.example.com")
+    prod, m_prod = _manifest_id(c, monkeypatch, "https://trcalc.example.com")
+    test, m_test = _manifest_id(c, monkeypatch, "https://trcalc-test.example.com")
     assert prod != test
     assert uuid.UUID(prod).version == 5 and uuid.UUID(test).version == 5      # name-based (RFC 9562 §5.5)
-    assert _manifest_id(c, "https://trcalc.example.com")[0] == prod           # stable: an update, not a new add-in
+    assert _manifest_id(c, monkeypatch, "https://trcalc.example.com/")[0] == prod   # stable: an update
     assert '<DisplayName DefaultValue="trcalc (trcalc.example.com)"/>' in m_prod
     assert '<DisplayName DefaultValue="trcalc (trcalc-test.example.com)"/>' in m_test
-    monkeypatch.setenv("TRCALC_PUBLIC_URL", "https://trcalc.example.com/")
-    public, m = _manifest_id(c, "http://10.0.0.5:8000")
-    assert public == prod
-    urls = re.findall(r'(?:DefaultValue|<AppDomain>)="?(https?://[^"<]+)', m)
-    assert urls and all(u.startswith("https://trcalc.example.com/") or u == "https://trcalc.example.com"
+    urls = re.findall(r'(?:DefaultValue="|<AppDomain>)(https?://[^"<]+)', m_prod)
+    assert urls and all(u == "https://trcalc.example.com" or u.startswith("https://trcalc.example.com/")
                         for u in urls)
 
 
@@ -251,14 +247,15 @@ def test_a_failed_sync_is_recorded_and_retried_later(tcmb, database, monkeypatch
 
 
 def test_fx_sync_days(tcmb, database):
-    r = cli("fx", "sync", "--days", "3", env={"TRCALC_TODAY": "2024-07-12"})
+    r = cli("fx", "sync", "--days", "3", env={"TRCALC_TODAY": "2024-07-16"})
     assert r.returncode == 0, r.stderr
-    assert "3 bülten eklendi" in r.stdout                      # 10, 11, 12 July
+    # 14 July a Sunday, 15 July a holiday (no bulletins), 16 July today's (today.xml)
+    assert "1 bülten eklendi, 2 gün bültensiz" in r.stdout
     assert cli("fx", "sync").returncode == 2                    # --from or --days
 
 
 def test_a_request_waits_on_tcmb_no_longer_than_the_set_time(tcmb, monkeypatch):
-    monkeypatch.setenv("TRCALC_TCMB_WAIT_SECONDS", "1")
+    monkeypatch.setenv("TRCALC_TCMB_TIMEOUT", "1")                 # total seconds of one fetch (calc.tcmb)
     tcmb.delays["202407/10072024.xml"] = 6
     t0 = time.monotonic()
     with pytest.raises(CalcError) as info:
