@@ -4,8 +4,9 @@
     trcalc keys list           names, when made, when revoked (never a key)
     trcalc keys revoke ali     refused by every worker of every instance within TRCALC_KEYS_REFRESH_SECONDS
 
-Stored hashed: the database holds SHA-256 of each key (and of the sign-in cookie it gives), never
-the key. A slow, salted password hash (scrypt, Argon2) protects a *guessable* secret; these keys
+Stored hashed: the database holds SHA-256 of each key, never the key, and the secret its browser
+sign-in cookies are made with (an HMAC of the key: it cannot be turned back into the key, but it
+lets whoever reads the database make such cookies — keep the database as private as the keys). A slow, salted password hash (scrypt, Argon2) protects a *guessable* secret; these keys
 are 32 random bytes from `secrets` (256 bits), so no guess list exists and a plain SHA-256 is
 already out of reach of any search (NIST SP 800-63B §5.1.1.2 asks for a slow hash for memorised
 secrets, not for random tokens). A fast hash also lets a worker find the key of a request with one
@@ -51,9 +52,24 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(_bytes(key)).hexdigest()
 
 
-def cookie_token(key: str) -> str:
-    """What the sign-in cookie holds: an HMAC of the key, never the key."""
-    return hmac.new(_bytes(key), b"trcalc web sign-in", hashlib.sha256).hexdigest()
+COOKIE_DAYS = 30
+
+
+def cookie_secret(key: str) -> str:
+    """The secret a key's sign-in cookies are made with: derived from the key, not the key (the
+    database keeps it, so a server can check a cookie; it cannot be turned back into the key)."""
+    return hmac.new(_bytes(key), b"trcalc cookie secret", hashlib.sha256).hexdigest()
+
+
+def _mac(secret: str, issued: int) -> str:
+    return hmac.new(secret.encode("ascii"), b"trcalc web sign-in %d" % issued, hashlib.sha256).hexdigest()
+
+
+def cookie_token(key: str, issued: int | None = None) -> str:
+    """What the sign-in cookie holds: its issue time and an HMAC of that time under the key's cookie
+    secret — never the key; it expires on the server after COOKIE_DAYS (issue 22.8)."""
+    issued = int(time.time()) if issued is None else issued
+    return f"{issued}.{_mac(cookie_secret(key), issued)}"
 
 
 def _now() -> str:
@@ -74,8 +90,8 @@ def add(name: str, url: str | None = None) -> str:
             raise KeyError_(f"{name!r} adlı etkin bir anahtar zaten var; önce `trcalc keys revoke {name}`",
                             f"an active key named {name!r} exists; first `trcalc keys revoke {name}`")
         conn.execute(text("DELETE FROM api_key WHERE name = :n"), {"n": name})
-        conn.execute(text("INSERT INTO api_key (name, key_hash, cookie_hash, created_at) VALUES (:n, :k, :c, :t)"),
-                     {"n": name, "k": key_hash(key), "c": key_hash(cookie_token(key)), "t": _now()})
+        conn.execute(text("INSERT INTO api_key (name, key_hash, cookie_secret, created_at) VALUES (:n, :k, :c, :t)"),
+                     {"n": name, "k": key_hash(key), "c": cookie_secret(key), "t": _now()})
     return key
 
 
@@ -99,9 +115,9 @@ class KeyRing:
         self.url = url
         self.refresh = refresh
         self._env = {key_hash(k): "env:" + key_hash(k)[:8] for k in env_keys}
-        self._env_cookies = {key_hash(cookie_token(k)): "env:" + key_hash(k)[:8] for k in env_keys}
+        self._env_cookies = [(cookie_secret(k), "env:" + key_hash(k)[:8]) for k in env_keys]
         self._keys: dict[str, str] = {}
-        self._cookies: dict[str, str] = {}
+        self._cookies: list[tuple[str, str]] = []
         self._any_in_db = False
         self._loaded = False
         self._next = 0.0
@@ -116,7 +132,7 @@ class KeyRing:
                 return
             try:
                 with db.read(self.url) as conn:
-                    rows = conn.execute(text("SELECT name, key_hash, cookie_hash, revoked_at FROM api_key")).fetchall()
+                    rows = conn.execute(text("SELECT name, key_hash, cookie_secret, revoked_at FROM api_key")).fetchall()
             except db.Error as exc:
                 if self.error is None:
                     log.error("trcalc: API keys cannot be read from the database (%s); keeping the last ones read",
@@ -127,7 +143,7 @@ class KeyRing:
                 return
             self.error = None
             self._keys = {h: n for n, h, _c, r in rows if r is None}
-            self._cookies = {c: n for n, _h, c, r in rows if r is None}
+            self._cookies = [(c, n) for n, _h, c, r in rows if r is None]
             self._any_in_db = bool(rows)
             self._loaded = True
             self._next = time.monotonic() + self.refresh
@@ -146,8 +162,18 @@ class KeyRing:
         return self._env.get(h) or self._keys.get(h)
 
     def name_of_cookie(self, token: str | None) -> str | None:
-        if not token:
+        """The name of the key a sign-in cookie was made with, if it is younger than COOKIE_DAYS."""
+        if not token or "." not in token:
+            return None
+        issued_text, mac = token.split(".", 1)
+        if not (issued_text.isascii() and issued_text.isdigit() and len(issued_text) <= 12):
+            return None
+        issued = int(issued_text)
+        if not 0 <= time.time() - issued <= COOKIE_DAYS * 86400:
             return None
         self._load()
-        h = key_hash(token)
-        return self._env_cookies.get(h) or self._cookies.get(h)
+        given = _bytes(mac)
+        for secret, name in self._env_cookies + self._cookies:       # one HMAC per active key
+            if hmac.compare_digest(given, _mac(secret, issued).encode("ascii")):
+                return name
+        return None

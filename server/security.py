@@ -45,6 +45,9 @@ _OFFICE_CSP = ("default-src 'self'; script-src 'self' https://appsforoffice.micr
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' {ancestors}")
 
 
+_token = cookie_token          # a key's sign-in cookie (server.keys.cookie_token: issue time and an HMAC)
+
+
 def ring():
     """The keys this worker accepts (server.keys.KeyRing, made by create_app)."""
     return current_app.extensions["trcalc_keys"]
@@ -135,6 +138,7 @@ def sign_in():
         return render_template("giris.html", next=target, failed=True, version=book().version), 401
     resp = redirect(target, code=303)
     if required:
+        # the cookie: its issue time and an HMAC, so it expires on the server too (server.keys)
         resp.set_cookie(COOKIE, cookie_token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
     return resp

@@ -382,11 +382,17 @@ def test_killing_one_instance_loses_no_request_the_other_can_serve(deployment):
         if i == 60:
             a.kill()                                    # SIGKILL: the master and its workers, mid-load
             killed.set()
-        status = https(d, "POST", "/api/v1/call/TR_CIF", body, headers)[0]
+        try:
+            status = https(d, "POST", "/api/v1/call/TR_CIF", body, headers)[0]
+        except http.client.IncompleteRead:
+            status = "partial"
         done.append(status)
         return status
 
     with ThreadPoolExecutor(4) as pool:
         statuses = list(pool.map(one, range(200)))
     assert killed.is_set() and a.proc.poll() is not None
-    assert statuses.count(200) == 200, collections.Counter(statuses)
+    # Every request is answered, except at most the one the killed instance (1 worker) had begun to
+    # answer: nginx passes a request to the next server "only if nothing has been sent to a client
+    # yet" (nginx docs, proxy_next_upstream), so a response cut off in the middle cannot be resent.
+    assert statuses.count(200) >= 199 and set(statuses) <= {200, "partial"}, collections.Counter(statuses)

@@ -15,7 +15,7 @@ def upgrade():
     op.execute("""CREATE TABLE api_key (
         name TEXT PRIMARY KEY,
         key_hash TEXT NOT NULL UNIQUE,      -- SHA-256 of the key (hex)
-        cookie_hash TEXT NOT NULL UNIQUE,   -- SHA-256 of the sign-in cookie the key gives
+        cookie_secret TEXT NOT NULL UNIQUE, -- what its sign-in cookies are made with (an HMAC of the key)
         created_at TEXT NOT NULL,
         revoked_at TEXT)""")
     op.execute("""CREATE TABLE lease (
