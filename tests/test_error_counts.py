@@ -1,6 +1,6 @@
 """Errors inside totals (issue 13.7): every total of the templates shows beside it how many rows are in
-error, whether the failing row holds an error value (the Office add-in, LibreOffice, trcalc compute) or the
-xlwings add-in's error text "#…" (xlwings cannot return error values, and SUM/SUMIFS skip text).
+error, whether the failing row holds an error value (every add-in since issue 23.4, LibreOffice, trcalc
+compute) or the xlwings add-in's error text "#…" (with its TRCALC_ERRORS_AS_TEXT=1 setting; SUM/SUMIFS skip text).
 
 The flag of a row is `IF(OR(ISERROR(…)…),1,MIN(1,COUNTIF(cell,"#*")…))`: ISERROR is TRUE for any error
 value and COUNTIF's `*` matches any characters after "#" ("Use wildcard characters as comparison criteria",
