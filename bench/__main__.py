@@ -11,7 +11,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import fx, libreoffice, lite, office, soak, suites
+from . import fx, libreoffice, lite, office, soak, suites, team
 from .measure import table
 
 
@@ -39,6 +39,8 @@ def main() -> None:
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
         ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
+        ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
+        ("team server: TCMB sync", team.sync_figures),
     ]
     for name, step in steps:
         print(f"… {name}", flush=True)
@@ -94,6 +96,9 @@ Notes:
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
   `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
   cache) to `trcalc compute`.
+- Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
+  front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
+  and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.
 - What made the single and array calls fast: rules look-ups cached per (parameter, date),
   one rules context per date in the array form, code folding cached, warning and breakdown
   text built only when a `_DETAIL` asks for it, no pydantic inside the calculation.

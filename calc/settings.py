@@ -53,7 +53,7 @@ def _flag(raw: str) -> bool:
     low = raw.lower()
     if low in ("1", "true", "yes", "on", "evet", "doğru"):
         return True
-    if low in ("0", "false", "no", "off", "hayır", "yanlış"):
+    if low in ("0", "false", "no", "off", "hayır", "hayir", "yanlış"):
         return False
     raise ValueError(raw)
 
@@ -64,6 +64,13 @@ def _items(raw: str) -> tuple[str, ...]:
 
 def _date(raw: str) -> dt.date:
     return dt.date.fromisoformat(raw)
+
+
+def _clock(raw: str) -> tuple[int, int]:
+    h, sep, m = raw.partition(":")
+    if sep and h.isdigit() and m.isdigit() and int(h) < 24 and int(m) < 60:
+        return int(h), int(m)
+    raise ValueError(raw)
 
 
 class _Refused(Exception):
@@ -89,6 +96,8 @@ KINDS = {
     "text": Kind("metin", "text", str, "", ""),
     "path": Kind("klasör ya da dosya yolu", "folder or file path", str, "", ""),
     "url": Kind("adres (URL)", "address (URL)", str, "", ""),
+    "clock": Kind("saat (SS:DD)", "time (HH:MM)", _clock, "SS:DD biçiminde bir saat olmalı (örn. 15:45)",
+                  "must be a time HH:MM (e.g. 15:45)"),
     "date": Kind("tarih (YYYY-AA-GG)", "date (YYYY-MM-DD)", _date, "YYYY-AA-GG biçiminde bir tarih olmalı",
                  "must be a date as YYYY-MM-DD"),
 }
@@ -239,13 +248,23 @@ declare("TRCALC_FX_STORE_WAIT", "seconds", 0.5, "bir kur sorgusunun başka bir s
 declare("TRCALC_HOST", "text", "127.0.0.1", "`trcalc serve`'ün dinlediği adres", "the address `trcalc serve` listens on", "server")
 declare("TRCALC_PORT", "int", 8000, "`trcalc serve`'ün dinlediği port", "the port `trcalc serve` listens on", "server")
 declare("TRCALC_PUBLIC_URL", "url", None, "kullanıcıların ulaştığı adres (https://…): Office eklenti bildirimindeki adresler", "the address users reach (https://…): the Office add-in manifest's URLs", "server", "isteğin kendi adresi / the request's own")
+declare("TRCALC_TRUSTED_PROXIES", "int", 0, "önde X-Forwarded-For/-Proto/-Host yazan vekil sayısı (werkzeug ProxyFix); 0: yok sayılır", "how many proxies in front set X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix); 0: ignore them", "server")
+declare("TRCALC_ACCESS_LOG", "text", "-", "erişim kaydı: `-` (standart çıktı), bir dosya ya da `off`", "the access log: `-` (standard output), a file, or `off`", "server")
+declare("TRCALC_DATABASE_URL", "url", None, "anahtarların, kurların ve eşitleme kilidinin veritabanı (postgresql+psycopg://…)", "the database of keys, rates and the sync lock (postgresql+psycopg://…)", "server", "TRCALC_DATA_DIR içinde SQLite / SQLite in TRCALC_DATA_DIR")
+declare("TRCALC_KEYS_REFRESH_SECONDS", "int", 5, "bir işçinin adlı anahtarları (`trcalc keys`) yeniden okuma aralığı (saniye)", "how often a worker re-reads the named keys (`trcalc keys`), seconds", "server")
+declare("TRCALC_FX_AUTOSYNC", "flag", True, "sunucu TCMB kurlarını güncel tutar (günde bir eşitleme, dağıtım başına bir kez)", "the server keeps the TCMB rates current (a daily sync, once per deployment)", "server")
+declare("TRCALC_FX_SYNC_AT", "clock", (15, 45), "günün bülteninin alındığı saat (Türkiye; TCMB 15:30'da yayımlar)", "the time (Türkiye) after which the day's bulletin is fetched (TCMB publishes at 15:30)", "server", "15:45")
+declare("TRCALC_FX_SYNC_DAYS", "int", 30, "depo boşken alınan gün sayısı (bir çalıştırmada en çok yakalanan)", "days fetched when the store is empty (and most caught up in one run)", "server")
+declare("TRCALC_FX_SYNC_CHECK_SECONDS", "int", 300, "her işçinin eşitleme zamanının gelip gelmediğine bakma aralığı (saniye)", "how often each worker looks whether a sync is due (seconds)", "server")
+declare("TRCALC_FX_SYNC_RETRY_SECONDS", "int", 1800, "başarısız ya da eksik bir eşitlemeden sonra bekleme (saniye)", "after a failed or incomplete sync, wait this long before the next (seconds)", "server")
+declare("TRCALC_CERTFILE", "path", None, "`trcalc serve` HTTPS'i bu sertifikayla kendisi sunar (vekilsiz)", "`trcalc serve` serves HTTPS itself with this certificate (no proxy)", "server")
+declare("TRCALC_KEYFILE", "path", None, "TRCALC_CERTFILE sertifikasının özel anahtarı", "the private key of the TRCALC_CERTFILE certificate", "server")
 
 # --- trcalc serve --production (gunicorn.conf.py) ---------------------------------------------------------
 declare("TRCALC_WORKERS", "int", _cores, "gunicorn işçi sayısı", "number of gunicorn workers", "gunicorn", "2 × çekirdek / 2 × cores")
 declare("TRCALC_WORKER_CLASS", "text", "trcalc.server.worker.Worker", "gunicorn işçi türü (trcalc'ın okuma süresi sınırlı gevent işçisi)", "gunicorn worker class (trcalc's gevent worker with a read deadline)", "gunicorn")
 declare("TRCALC_WORKER_CONNECTIONS", "int", 1000, "gevent işçisi başına açık bağlantı; hepsi doluyken en eski bitmemiş istek düşürülür (en az 10)", "open connections per gevent worker; the oldest unfinished one is dropped when all are taken (at least 10)", "gunicorn")
 declare("TRCALC_THREADS", "int", 1, "işçi başına iş parçacığı (gthread işçileri)", "threads per worker (gthread workers)", "gunicorn")
-declare("TRCALC_ACCESS_LOG", "text", None, "erişim kaydının dosyası (`-`: standart çıktı)", "access log file (`-`: standard output)", "gunicorn", "kayıt yok / no access log")
 declare("TRCALC_BIND", "text", None, "gunicorn'un dinlediği adres:port (`trcalc serve` bunu HOST ve PORT'tan yazar)", "gunicorn's host:port (`trcalc serve` writes it from HOST and PORT)", "gunicorn", "TRCALC_HOST:TRCALC_PORT")
 
 # --- the Excel add-in (xlwings): also read from the xlwings.conf sheet or ~/.xlwings/xlwings.conf --------

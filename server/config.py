@@ -2,9 +2,9 @@
 `trcalc.calc.settings` declares (name, type, default, meaning; the table in the docs is generated
 there: `settings_markdown()`).
 
-The server keeps no state between requests, so any number of instances can run
-behind a load balancer; they agree as long as they share a rules version
-(every response says which).
+The instances of a deployment share one database (TRCALC_DATABASE_URL): named keys, the TCMB rate
+store and the sync lock; otherwise they keep no state between requests, so any number can run
+behind a load balancer; they agree as long as they share a rules version (every response says which).
 """
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ class Settings:
     workers: int = field(default=0, metadata={"setting": "TRCALC_WORKERS"})        # 0: 2 × cores
     worker_connections: int = _setting("TRCALC_WORKER_CONNECTIONS")
     max_body_buffer_mib: int = _setting("TRCALC_MAX_BODY_BUFFER_MIB")
+    trusted_proxies: int = _setting("TRCALC_TRUSTED_PROXIES")
+    access_log: str = _setting("TRCALC_ACCESS_LOG")
+    database_url: str = field(default="", metadata={"setting": "TRCALC_DATABASE_URL"})
+    keys_refresh_seconds: int = _setting("TRCALC_KEYS_REFRESH_SECONDS")
+    fx_autosync: bool = _setting("TRCALC_FX_AUTOSYNC")
+    fx_sync_at: tuple[int, int] = _setting("TRCALC_FX_SYNC_AT")
+    fx_sync_days: int = _setting("TRCALC_FX_SYNC_DAYS")
+    fx_sync_check_seconds: int = _setting("TRCALC_FX_SYNC_CHECK_SECONDS")
+    fx_sync_retry_seconds: int = _setting("TRCALC_FX_SYNC_RETRY_SECONDS")
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -51,6 +60,7 @@ class Settings:
         values["read_seconds"] = max(1, values["read_seconds"])
         values["worker_connections"] = max(10, values["worker_connections"])
         values["max_body_buffer_mib"] = max(1, values["max_body_buffer_mib"])
+        values["database_url"] = values["database_url"] or ""
         return cls(**values)
 
 
