@@ -152,10 +152,12 @@ def sign_in():
 
 
 def too_many(wait: float):
-    from .api import error_body, json_response
-    resp = json_response(error_body("too_many_attempts",
-                                    f"çok fazla yanlış anahtar denemesi; {int(wait) + 1} saniye sonra yeniden deneyin — "
-                                    f"too many wrong keys; try again in {int(wait) + 1} s"), 429)
+    from trcalc.calc.errors import TrcalcError
+
+    from .api import error_response
+    resp = error_response(TrcalcError(f"çok fazla yanlış anahtar denemesi; {int(wait) + 1} saniye sonra yeniden deneyin",
+                                      f"too many wrong keys; try again in {int(wait) + 1} s",
+                                      code="too_many_attempts", status=429))
     resp.headers["Retry-After"] = str(int(wait) + 1)
     return resp
 
