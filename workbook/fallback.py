@@ -83,8 +83,9 @@ def from_engine(v):
     return v
 
 
-def evaluate(func, inputs: list[str], ranges) -> object:
-    """Call the compiled formula on the values of `ranges` (one per input, in order)."""
+def evaluate(func, inputs: list[str], ranges, array: bool = False) -> object:
+    """Call the compiled formula on the values of `ranges` (one per input, in order); with `array`, the
+    list of the result's values (row by row: an array formula's cells)."""
     args = []
     for rng in ranges:
         if rng.size == 1:
@@ -99,7 +100,14 @@ def evaluate(func, inputs: list[str], ranges) -> object:
                     arr[i, j] = _to_engine(v)
             args.append(arr)
     try:
-        return from_engine(func(*args))
+        out = func(*args)
+        if array:
+            if hasattr(out, "value") and not isinstance(out, (np.ndarray, _xl())):
+                out = out.value
+            if isinstance(out, np.ndarray):
+                return [from_engine(v) for v in out.reshape(-1)]
+            return [from_engine(out)]
+        return from_engine(out)
     except Exception as exc:                 # the engine's own failure stays in this cell
         return Err("#VALUE!", f"formül hesaplanamadı ({type(exc).__name__}) — the formula could not be "
                               f"computed ({type(exc).__name__})")

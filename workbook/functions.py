@@ -89,6 +89,7 @@ def registry_call(book, fn, values: list):
             if bad is not None:
                 return bad
         args.append(v)
+    book.calls += 1
     try:
         if any(type(a) is list for a in args):
             out = call_many(fn.name, args, book.overrides)

@@ -72,6 +72,7 @@ class Book:
         self.done: dict[tuple[int, int, int], object] = {}
         self.active: set = set()
         self.memo: dict = {}
+        self.calls = 0                  # registry calls made (a column's call counts once): bench/
 
     def add_sheet(self, name: str) -> Sheet:
         s = Sheet(len(self.sheets), name)

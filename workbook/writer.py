@@ -53,10 +53,13 @@ def cell_xml(value) -> tuple[bytes, bytes]:
     return b' t="inlineStr"', b'<is><t xml:space="preserve">' + text.encode() + b"</t></is>"
 
 
-def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]], listing=None) -> bool:
+def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]], listing=None,
+          arrays: frozenset = frozenset()) -> bool:
     """`parts`: sheet part → {(row, col): value} for its formula cells; `notes`: sheet part →
     [(A1 coordinate, message)] for cells in error; `listing`: (sheet part, first row, first column,
-    rows of values) appended below everything on that sheet (the error list)."""
+    rows of values) appended below everything on that sheet (the error list); `arrays`: the sheet parts
+    holding array formulas, whose other cells get values too (False when such a cell is not in the file:
+    openpyxl writes it)."""
     with zipfile.ZipFile(src) as zin:
         rels = {p: _rels_part(p) for p in parts}
         for part in notes:
@@ -84,7 +87,10 @@ def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str
                     continue
                 if name in parts:
                     note = next((a for a in added if a[0] == name), None)
-                    _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name))
+                    written = _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name),
+                                     name in arrays)
+                    if written < len(parts[name]):
+                        return False           # a cell of an array formula's range is not in the file
                     continue
                 data = zin.read(name)
                 if name == "[Content_Types].xml":
@@ -209,7 +215,9 @@ def _append_rows(data: bytes, p: bytes, rows: bytes) -> bytes:
     return data[:m.start()] + b"<" + p + b"sheetData>" + rows + b"</" + p + b"sheetData>" + data[m.end():]
 
 
-def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None) -> None:
+def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None,
+           members: bool = False) -> int:
+    """Copy the sheet with `values` in its cells; returns how many of them were written."""
     with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
         head = f.read(CHUNK)
         m = re.search(rb"<(\w+:)?worksheet\b", head)
@@ -220,10 +228,15 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         drop = re.compile(rb'\s(?:t|cm)="[^"]*"')
         row_end = b"</" + p + b"row>"
 
+        written = 0
+
         def replace(m):
+            nonlocal written
             inner = m[3]
             if inner is None or not formula.search(inner):
-                return m[0]
+                if not members:
+                    return m[0]
+                # a cell of an array formula's range (no formula of its own, its value from the anchor)
             attrs = m[1]
             r = ref.search(attrs)
             if r is None:
@@ -231,6 +244,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             key = (int(r[2]), column_number(r[1].decode("ascii")))
             if key not in values:
                 return m[0]
+            written += 1
             t, content = cell_xml(values[key])
             return b"<" + p + b"c" + drop.sub(b"", attrs) + t + b">" + content + b"</" + p + b"c>"
 
@@ -252,6 +266,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         if legacy_id:
             data = _with_legacy_drawing(data, p, legacy_id)
         out.write(data)
+    return written
 
 
 def _with_legacy_drawing(data: bytes, p: bytes, rid: str) -> bytes:
