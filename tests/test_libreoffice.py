@@ -152,13 +152,31 @@ def test_any_workbook_text_dates_as_libreoffice_in_the_turkish_locale(profile_tr
     assert {c: theirs[c].value for c in FOREIGN} == {c: v for c, (_, v) in FOREIGN.items()}
 
 
+def computed_cells(src) -> list[tuple[str, str]]:
+    """(sheet, cell) of every formula cell, and of every cell an array formula fills (issue 23.1)."""
+    from openpyxl.utils import range_boundaries
+    from openpyxl.worksheet.formula import ArrayFormula
+    out = []
+    for ws in openpyxl.load_workbook(src).worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                if isinstance(c.value, ArrayFormula):
+                    c1, r1, c2, r2 = range_boundaries(c.value.ref)
+                    out += [(ws.title, ws.cell(r, col).coordinate) for r in range(r1, r2 + 1)
+                            for col in range(c1, c2 + 1)]
+                else:
+                    out.append((ws.title, c.coordinate))
+    return out
+
+
 def _every_cell_alike(wb, case, profile, tmp_path, at_least: int = 50):
     src = tmp_path / f"{case.replace(' ', '_')}.xlsx"
     build.save(wb, src)
     report = compute_file(src, tmp_path / "fast.xlsx")
     assert report.errors == [], report.summary()
-    formulas_of = [(ws.title, c.coordinate) for ws in openpyxl.load_workbook(src).worksheets
-                   for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    formulas_of = computed_cells(src)
     ours = _values(tmp_path / "fast.xlsx", formulas_of)
     theirs = _values(lo.recalc(profile, src, tmp_path / "lo"), formulas_of)
     diff = [(k, ours[k], theirs[k]) for k in formulas_of if not _same(ours[k], theirs[k])]

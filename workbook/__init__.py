@@ -257,7 +257,7 @@ class _Compiler:
     def array(self, sheet_name: str, text: str, pattern: Pattern | None, error: FormulaError | None,
               row: int, col: int, r2: int, c2: int) -> ArrayCell:
         """An array formula's anchor: compiled for arrays once per pattern (`arrays.compile_array`), or
-        computed by the `formulas` engine (every cell in "formulas" mode; a construct we do not know)."""
+        computed by the `formulas` engine (a construct arrays.py does not know)."""
         where = f"{sheet_name}!{get_column_letter(col)}{row}"
         if text is None and pattern is not None:
             text = pattern.render(row, col)
@@ -270,8 +270,9 @@ class _Compiler:
             try:
                 node = parse(pattern)
                 _check_ranges(node, pattern, row, col, where)
-                if self.mode == "formulas":
-                    raise Unsupported("formulas")
+                # in "formulas" mode too: the `formulas` engine computes the templates' column formulas
+                # in minutes, not seconds (the independent check of every array cell is LibreOffice's,
+                # tests/test_libreoffice.py); it takes what arrays.py does not know
                 from .arrays import compile_array
                 hit = compile_array(node, self.book)
             except FormulaError as exc:
@@ -486,6 +487,16 @@ def _arrays(rs, s, compiler: "_Compiler") -> None:
     for (r, c), (r2, c2) in rs.arrays.items():
         cell = s.formulas.get((r, c))
         if cell is None:
+            continue
+        # a formula of its own inside the range: Excel cannot spill there (#SPILL!, "Dynamic array
+        # formulas and spilled array behavior", support.microsoft.com); that formula keeps its cell
+        own = [(rr, cc) for rr in range(r, r2 + 1) for cc in range(c, c2 + 1)
+               if (rr, cc) != (r, c) and (rr, cc) in s.formulas and (rr, cc) not in rs.arrays]
+        if own:
+            where = f"{get_column_letter(own[0][1])}{own[0][0]}"
+            s.formulas[(r, c)] = Cell(r, c, cell.text, compiler.fixed(Err(
+                "#SPILL!", f"{s.name}!{get_column_letter(c)}{r}: sütun formülünün alanında başka bir formül var "
+                           f"({where}) — the column formula's range holds another formula ({where})")))
             continue
         pattern, error = _tokenize(cell.text, r, c) if cell.text is not None else (None, None)
         s.formulas[(r, c)] = compiler.array(s.name, cell.text, pattern, error, r, c, r2, c2)

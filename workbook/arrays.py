@@ -195,6 +195,15 @@ def _call(node: Node, book, sub):
             raise FormulaError(f"{name} en çok {len(fn.args)} bağımsız değişken alır",
                                f"{name} takes at most {len(fn.args)} arguments")
         return lambda b, s, r, c: registry_column(b, fn, [as_column(a(b, s, r, c)) for a in args])
+    if name == "ROW" and len(args) == 1:
+        ref = args[0]
+
+        def row(b, s, r, c):
+            v = ref(b, s, r, c)
+            if type(v) is not Rng:
+                return VALUE
+            return Arr(float(i) for i in range(v.r1, v.r2 + 1)) if v.r2 > v.r1 else float(v.r1)
+        return row
     if name == "IF":
         if not 2 <= len(args) <= 3:
             return lambda b, s, r, c: VALUE

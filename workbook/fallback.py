@@ -37,7 +37,29 @@ def register() -> None:
     for name, fn in REGISTRY.items():
         functions[name] = engine_function(fn)
         functions["TRCALC." + name] = functions[name]
+    for name in ("YEAR", "MONTH", "DAY"):
+        functions[name] = _lifted(functions[name])
     _REGISTERED = True
+
+
+def _lifted(f):
+    """`formulas` computes YEAR/MONTH/DAY of one date only; Excel computes them element by element over
+    an array ("Guidelines and examples of array formulas", support.microsoft.com), as an array formula
+    of the templates (issue 23.1) asks."""
+    def lifted(*args):
+        args = [a.value if hasattr(a, "value") and not isinstance(a, np.ndarray) else a for a in args]
+        arrays = [a for a in args if isinstance(a, np.ndarray) and a.size > 1]
+        if not arrays:
+            return f(*args)
+        shape = arrays[0].shape
+        out = np.empty(shape, dtype=object)
+        for idx in np.ndindex(shape):
+            one = [np.array([[a[idx]]], dtype=object) if isinstance(a, np.ndarray) and a.shape == shape else a
+                   for a in args]
+            v = f(*one)
+            out[idx] = v.reshape(-1)[0] if isinstance(v, np.ndarray) else v
+        return out
+    return lifted
 
 
 def compile_cell(text: str):
@@ -83,6 +105,15 @@ def from_engine(v):
     return v
 
 
+def _as_ranges(name: str, value):
+    """An input as the `formulas` engine's own reference object (ROW of a range needs its address)."""
+    from formulas.ranges import Ranges
+    try:
+        return Ranges().push(name, value if isinstance(value, np.ndarray) else np.array([[value]], dtype=object))
+    except Exception:
+        return value
+
+
 def evaluate(func, inputs: list[str], ranges, array: bool = False) -> object:
     """Call the compiled formula on the values of `ranges` (one per input, in order); with `array`, the
     list of the result's values (row by row: an array formula's cells)."""
@@ -99,6 +130,8 @@ def evaluate(func, inputs: list[str], ranges, array: bool = False) -> object:
                 for j, v in enumerate(row):
                     arr[i, j] = _to_engine(v)
             args.append(arr)
+    if array:
+        args = [_as_ranges(name, a) for name, a in zip(inputs, args)]
     try:
         out = func(*args)
         if array:
