@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench fuzz install wheel templates samples serve clean
+.PHONY: run test bench fuzz install wheel templates samples serve clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ wheel: $(STAMP)
 	rm -rf build
 	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
 	@ls dist/trcalc-*.whl
+
+# The documentation (docs/, mkdocs.yml): the generated pages rewritten from the code, then the site in site/.
+docs: $(STAMP)
+	$(BIN)/trcalc docs --write
+	$(BIN)/mkdocs build --strict
 
 templates: $(STAMP)
 	$(BIN)/trcalc templates
@@ -57,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache site

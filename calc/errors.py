@@ -22,10 +22,13 @@ CODES = frozenset({
 
 
 class CalcError(ValueError):
-    def __init__(self, code: str, tr: str, en: str, argument: str | None = None):
+    def __init__(self, code: str, tr: str, en: str, argument: str | None = None, data: dict | None = None):
         assert code in CODES, code
         self.code = code
         self.argument = argument
+        # what the message is about, for a surface that words it its own way (the web's TCMB outage:
+        # {"currency": "USD", "date": date, "detail": the administrator's text})
+        self.data = data or {}
         self.message_tr = tr
         self.message_en = en
         super().__init__(self.message)
@@ -38,7 +41,7 @@ class CalcError(ValueError):
 
     def for_argument(self, argument: str) -> "CalcError":
         """The same error, naming `argument` (used when a helper raised it)."""
-        return CalcError(self.code, self.message_tr, self.message_en, argument)
+        return CalcError(self.code, self.message_tr, self.message_en, argument, self.data)
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "argument": self.argument,

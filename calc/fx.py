@@ -125,7 +125,8 @@ def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "d
                      f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru yok: {why_tr}. İnternete bağlıyken "
                      f"`{cmd}` çalıştırın ya da kuru elle yazın",
                      f"no TCMB rate for {currency} on {on}: {why_en}. When online run `{cmd}`, "
-                     f"or type the rate in", arg)
+                     f"or type the rate in", arg,
+                     data={"currency": currency, "date": on, "command": cmd})
 
 
 class StoreSource:

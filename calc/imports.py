@@ -70,7 +70,7 @@ CATEGORIES = CodeSet("kategori", {
 kind("category", CATEGORIES.read, "string", CATEGORIES.codes)
 
 FLAT, EXEMPT, REGULAR = "FLAT", "EXEMPT", "REGULAR"
-REGIME_TR = {FLAT: "Tek ve maktu vergi (FLAT)", EXEMPT: "Muaf (EXEMPT)", REGULAR: "Normal rejim (REGULAR)"}
+REGIME_TR = {FLAT: "Tek ve maktu vergi", EXEMPT: "Muaf", REGULAR: "Normal rejim"}
 LEGAL_BASIS = {
     FLAT: "2009/15481 sayılı BKK eki Gümrük Kanununun Bazı Maddelerinin Uygulanması Hakkında Karar md. 62 "
           "(posta ve hızlı kargoda tek ve maktu vergi; değişik: RG 06.08.2024, 10813 sayılı CK RG 07.01.2026)",
@@ -165,7 +165,7 @@ class DutyOutcome(Outcome):
         else:
             rows.append(("Vergi", "muaf", ZERO))
         rows.append(("Toplam vergi", " + ".join(self._parts()) or "0", self.value))
-        rows.append(("Toplam maliyet (landed cost)", f"{m(cur(self.cif))} + {m(self.value)}", cur(self.cif) + self.value))
+        rows.append(("Toplam maliyet (vergiler dahil)", f"{m(cur(self.cif))} + {m(self.value)}", cur(self.cif) + self.value))
         rows.append(("Yasal dayanak", LEGAL_BASIS[self.regime], ""))
         return rows
 

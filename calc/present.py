@@ -11,7 +11,16 @@ person reads them depends on what they are, and the row's own label and formula 
   or any assessed amount (exactly two decimals, as rounding to the kuruş leaves it), is
   money: thousands separators and two decimals, 1.234,50;
 - any other whole number is a count: 5.000; other numbers keep their decimals: 36,1234;
-- a date is dd.mm.yyyy, a yes/no is Evet/Hayır, a code stays as it is.
+- a date is dd.mm.yyyy, a yes/no is Evet/Hayır;
+- an exchange rate (a row whose label starts with "Kur") keeps at least four decimals, as TCMB
+  publishes it: 36,5000;
+- a code is shown by its Turkish name (`code_label`): REGULAR is "Normal rejim", SIRKET "Şirket",
+  REKLAM.SIRKET "Dijital pazaryeri reklam — Şirket" (issue 25.3);
+- a legal-basis row ("Kaynak: …") shows the rule's value in the rule's unit: a rate %20, an
+  amount 30,00 €, a count 61, a list by its names (`rule_value_text`).
+
+Excel's `_DETAIL` cells keep the plain values (a rate 0,2 in a cell formatted as %): this is
+only how a person reads them on a page, in the CLI and in the API's `table_text`.
 
 >>> amount_text(Decimal("0.5"), "1.000,00 € × %50")
 '%50'
@@ -29,13 +38,15 @@ person reads them depends on what they are, and the row's own label and formula 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
 from .money import fmt, fmt_num, fmt_rate
 
 MONEY_SIGNS = ("€", "TL", "$", "£", "₺")
-MONEY_WORDS = ("tutar", "değer", "bedel", "matrah", "vergi", "destek", "sınır", "maliyet", "cif", "fob")
+MONEY_WORDS = ("tutar", "değer", "bedel", "matrah", "vergi", "destek", "sınır", "maliyet", "cif", "fob",
+               "kdv", "tev", "kkdf", "igv", "ötv", "zammı", "ceza", "damga")
 _MONEY_FIGURE = re.compile(r"\d,\d{2}(?!\d)")
 
 
@@ -50,9 +61,79 @@ def _speaks_of_money(formula: str, label: str) -> bool:
             or any(w in low for w in MONEY_WORDS))
 
 
+# Codes that are not in a registry code list (TR_DUTY's regimes): their Turkish names.
+REGIMES = {"FLAT": "Tek ve maktu vergi", "EXEMPT": "Muaf", "REGULAR": "Normal rejim",
+           # origin proofs by the names printed on them
+           "ATR": "A.TR", "EUR1": "EUR.1", "EURMED": "EUR-MED", "FATURA": "Fatura beyanı"}
+UNIT_TEXT = {"EUR": "€", "TRY": "TL", "USD": "$", "kg": "kg", "years": "yıl"}
+
+
+@functools.cache
+def _code_names() -> dict[str, str]:
+    """{code: Turkish name} over every code list the registry reads (its first Turkish spelling)."""
+    from .coerce import CodeSet
+    from .registry import KINDS
+    out = dict(REGIMES)
+    for k in KINDS.values():
+        codes = getattr(k.reader, "__self__", None)
+        if not isinstance(codes, CodeSet):
+            continue
+        for code, spellings in codes.aliases.items():
+            names = [a for a in spellings if any(c.islower() for c in a) and not a.startswith("Madde")]
+            if names and code not in out:
+                out[code] = names[0]
+    return out
+
+
+def code_label(code: str) -> str:
+    """A code's Turkish name; a pair such as REKLAM.SIRKET is both names; an unknown code as it is.
+
+    >>> code_label("REGULAR"), code_label("SIRKET"), code_label("REKLAM.SIRKET"), code_label("DE")
+    ('Normal rejim', 'Şirket', 'Dijital pazaryeri reklam — Şirket', 'DE')
+    """
+    names = _code_names()
+    if code in names:
+        return names[code]
+    parts = code.split(".")
+    if len(parts) > 1 and all(p in names for p in parts):
+        return " — ".join(names[p] for p in parts)
+    return code
+
+
+@functools.cache
+def _rule_units() -> dict[str, str]:
+    """{the rule's Turkish description, as a breakdown's "Kaynak: …" label names it: its unit}."""
+    from .rules.store import book
+    rb = book()
+    return {rb.descriptions.get(name, name).split(" / ")[0]: entries[0].unit for name, entries in rb.params.items()}
+
+
+def rule_value_text(description: str, value) -> str:
+    """A rule's value in its unit, for a legal-basis row.
+
+    >>> rule_value_text("KDV genel oranı", Decimal("0.2"))
+    '%20'
+    """
+    unit = _rule_units().get(description)
+    if isinstance(value, str) and unit in ("codes",):
+        return ", ".join(code_label(c.strip()) for c in value.split(","))
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return amount_text(value)
+    if unit == "rate":
+        return fmt_rate(Decimal(value))
+    if unit in ("EUR", "TRY", "USD"):
+        return f"{fmt(Decimal(value), 2)} {UNIT_TEXT[unit]}"
+    if unit in ("count", "kg", "years"):
+        text = fmt(Decimal(value), 0) if value == int(value) else fmt_num(Decimal(value))
+        return f"{text} {UNIT_TEXT[unit]}" if unit in UNIT_TEXT else text
+    return amount_text(value)
+
+
 def amount_text(value, formula: str = "", label: str = "") -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return code_label(value)
     if isinstance(value, bool):
         return "Evet" if value else "Hayır"
     if isinstance(value, (dt.date, dt.datetime)):
@@ -64,11 +145,16 @@ def amount_text(value, formula: str = "", label: str = "") -> str:
     if not isinstance(value, Decimal) or not value.is_finite():
         return str(value)
     formula = str(formula or "")
+    label = str(label or "")
     if formula.strip() == str(value):             # a year, a code number: as the formula writes it
         return formula.strip()
     if value <= 1 and value >= 0 and "%" in formula and fmt_rate(value) in formula:
         return fmt_rate(value)
-    if value.as_tuple().exponent == -2 or (_places(value) <= 2 and _speaks_of_money(formula, str(label or ""))):
+    if label == "Süre" and value == value.to_integral_value():
+        return f"{fmt(value, 0)} gün"
+    if label.startswith("Kur"):                   # an exchange rate: TCMB's four decimals (or more)
+        return fmt(value, max(4, _places(value)))
+    if value.as_tuple().exponent == -2 or _speaks_of_money(formula, label):
         return fmt(value, 2)
     if value == value.to_integral_value():
         return fmt(value, 0)
@@ -82,5 +168,13 @@ def breakdown_text(table: list[list]) -> list[list[str]]:
     out = [[str(c) for c in table[0]]]
     for row in table[1:]:
         label, formula, amount = (list(row) + ["", "", ""])[:3]
-        out.append([str(label), "" if formula is None else str(formula), amount_text(amount, formula, label)])
+        label = str(label)
+        formula = "" if formula is None else str(formula)
+        if label.startswith("Kaynak: "):
+            text = rule_value_text(label.removeprefix("Kaynak: "), amount)
+        else:
+            text = amount_text(amount, formula, label)
+            if isinstance(amount, str) and formula == amount:
+                formula = code_label(formula)     # a code row: its name, not the code twice
+        out.append([label, formula, text])
     return out

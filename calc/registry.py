@@ -1,7 +1,7 @@
 """THE function catalogue: one entry per spreadsheet function.
 
 Every surface is driven from here — the xlwings UDFs, the server's routes and
-OpenAPI schema, the Office.js metadata, the README table and the functions the
+OpenAPI schema, the Office.js metadata, docs/islevler.md and the functions the
 `formulas` engine knows.  Adding a function means adding one `@function`
 entry in its topic module; a main function declared with `detail=True` also
 gets its `_DETAIL` twin, which returns the breakdown table.
@@ -82,7 +82,7 @@ kind("country", country, "string")
 kind("origin", lambda v, a: country(v, a, groups=True), "string")
 
 
-# The name every surface shows for an argument (see the README, "Argument names"): Turkish in
+# The name every surface shows for an argument (see docs/islevler.md, "Argument names"): Turkish in
 # ASCII, a valid VBA identifier and no VBA keyword, because xlwings' "Import Functions" writes it
 # as a VBA parameter and Excel shows it in the formula tooltip.  Keyed by the argument's Python
 # name (the implementation's parameter, used only inside Python); one entry serves every function
@@ -122,7 +122,7 @@ EXCEL_NAMES: dict[str, str] = {
 class Arg:
     """One argument.  `name` is the Python name (the implementation's parameter); `excel` is
     the name every surface shows — Excel's tooltip, the VBA xlwings writes, Office.js metadata,
-    the README, the API's function list, web forms and every error message.  `excel` defaults
+    the docs, the API's function list, web forms and every error message.  `excel` defaults
     to the argument's entry in EXCEL_NAMES."""
     name: str
     kind: str

@@ -5,5 +5,5 @@ the functions of the workbook's `main.py` as native custom functions.  `build`
 writes that `main.py` from the registry — one function per registry entry, with
 its Excel argument names and Turkish help — carrying the pure-Python calc package,
 the rules and the country table inside it; `runtime` is what those functions call
-there.  See `trcalc lite --help` and the README's xlwings Lite section.
+there.  See `trcalc lite --help` and docs/excel/lite.md.
 """

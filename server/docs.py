@@ -123,6 +123,14 @@ def openapi() -> dict:
                 "text/x-python": {"schema": {"type": "string"}},
                 "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
                 "404": {"description": "no such file"}}}},
+        "/belgeler/": _page("The documentation (docs/ rendered): the start page"),
+        "/belgeler/{path}": {"get": {
+            "summary": "A documentation page, at its mkdocs directory URL (kurulum/, sunucu/ayarlar/)",
+            "tags": ["pages"],
+            "parameters": [{"name": "path", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "301": {"description": "to the page's URL with its closing slash"},
+                          "404": {"description": "no such page"}}}},
         "/": _page("Web calculator: index of the calculator pages"),
         "/giris": {
             **_page("Sign-in form (when the server sets TRCALC_API_KEYS)"),
@@ -135,6 +143,7 @@ def openapi() -> dict:
         "/cikis": {"get": {"summary": "Sign out (clears the cookie)", "tags": ["pages"],
                            "responses": {"303": {"description": "signed out; to /giris"}}}},
         "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
+        "/durum": _page("Web page for the administrator: rules version, rate store and the last TCMB outages in full"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],
             "parameters": [{"name": "name", "in": "path", "required": True, "schema": {

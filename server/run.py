@@ -1,6 +1,6 @@
 """`trcalc serve`: the development server, or gunicorn in production.
 
-Production (documented in the README):
+Production (documented in docs/sunucu/index.md):
 
     trcalc serve --production          # = gunicorn -c server/gunicorn.conf.py "trcalc.server:create_app()"
 
@@ -24,7 +24,9 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
     host = host or config.host()
     port = port or config.port()
     if production:
-        gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+        # the gunicorn installed beside this Python (the [server] extra's), not whichever is first on PATH
+        beside = Path(sys.executable).with_name("gunicorn")
+        gunicorn = str(beside) if beside.is_file() else shutil.which("gunicorn") or str(beside)
         os.environ["TRCALC_BIND"] = f"{host}:{port}"
         os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
     from . import create_app

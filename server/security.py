@@ -28,7 +28,7 @@ bp = Blueprint("security", __name__)
 COOKIE = "trcalc_oturum"
 COOKIE_DAYS = 30
 OPEN_PATHS = ("/healthz", "/giris", "/cikis", "/openapi.json", "/docs", "/favicon.ico")
-OPEN_PREFIXES = ("/office/", "/static/", "/lite/")      # /lite/ holds only public code and rules
+OPEN_PREFIXES = ("/office/", "/static/", "/lite/", "/belgeler/")   # /lite/: public code and rules; /belgeler/: the docs
 
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

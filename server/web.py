@@ -14,7 +14,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, request
+import collections
+import threading
+
+from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
 from trcalc.calc import CalcError
@@ -24,9 +27,10 @@ from trcalc.calc.present import breakdown_text
 from trcalc.calc.registry import REGISTRY
 from trcalc.calc.rules.store import book
 
-from .webform import COUNTRY_KINDS, choices, countries, read_form
+from .webform import COUNTRY_KINDS, RATE_KINDS, choices, countries, read_form
 
 bp = Blueprint("web", __name__)
+TURKEY = dt.timezone(dt.timedelta(hours=3), "TRT")      # Türkiye: UTC+3 all year since 2016
 
 TOPICS = {
     "imports": ("İthalat (posta ve hızlı kargo)",
@@ -40,6 +44,44 @@ TOPICS = {
     "rules": ("Kurallar", "Kural parametreleri ve sürümü."),
 }
 _URL = re.compile(r"https?://[^\s;,)]+")
+
+
+# The web's own wording of an error (issue 25.2): a form speaks of fields, not of Excel's arguments.
+REQUIRED = ("Bu alan zorunlu", "This field is required")
+FX_FIELD = ("TCMB kuru şu anda alınamadı; kuru bu alana TL olarak elle yazabilirsiniz (örneğin 34,5678).",
+            "The TCMB rate could not be fetched just now; you can type the rate in this field.")
+FX_PAGE = ("TCMB kuru şu anda alınamadı; biraz sonra yeniden deneyin.",
+           "The TCMB rate could not be fetched just now; try again a little later.")
+
+# The last TCMB outages, with the administrator's details, for /durum (and the log).
+OUTAGES: collections.deque = collections.deque(maxlen=20)
+_OUTAGES_LOCK = threading.Lock()
+
+
+class WebError:
+    """An error as a form shows it: Turkish, then English."""
+
+    def __init__(self, tr: str, en: str):
+        self.message_tr, self.message_en = tr, en
+
+
+def worded(exc: CalcError) -> WebError:
+    """A CalcError in a form's words: "Bu alan zorunlu"; no "bağımsız değişken" (Excel's word)."""
+    if exc.code == "missing":
+        return WebError(*REQUIRED)
+    return WebError(exc.message_tr.replace("bağımsız değişken", "alan"),
+                    exc.message_en.replace("argument", "field"))
+
+
+def outage(fn, exc: CalcError) -> tuple[str | None, WebError]:
+    """A TCMB outage: the administrator's details to the log and /durum; the person gets one sentence,
+    on the rate field when the page has one (they can type the rate there)."""
+    detail = exc.message
+    current_app.logger.warning("TCMB kuru alınamadı / TCMB rate unavailable (%s): %s", fn.name, detail)
+    with _OUTAGES_LOCK:
+        OUTAGES.appendleft((dt.datetime.now(dt.timezone.utc), fn.name, detail))
+    field = next((a.excel for a in fn.args if a.kind == "fx"), None)
+    return field, WebError(*(FX_FIELD if field else FX_PAGE))
 
 
 def pages() -> list:
@@ -99,27 +141,47 @@ def page(name: str):
         abort(404)
     # A bookmark with the older English field names (?goods=…) still fills the form.
     raw = {a.excel: request.args.get(a.excel, request.args.get(a.name, "")) for a in fn.args}
+    # A page opens clean: fields are checked once the form was sent (any field in the address).
+    submitted = any(a.excel in request.args or a.name in request.args for a in fn.args)
     form = read_form(fn, raw)
+    errors = {name: worded(e) for name, e in form.errors.items()} if submitted else {}
     result = steps = warnings = basis = general = None
-    if form.filled and not form.errors:
+    if submitted and not form.errors:
         try:
             value, rows, unit = fn.evaluate(form.args)
             result = show(value, unit)
             steps, warnings, basis = sections(breakdown_text(rows))
         except CalcError as exc:
-            if exc.argument in raw:
-                form.errors[exc.argument] = exc
+            if exc.code == "no_rate":
+                name, message = outage(fn, exc)
+                if name:
+                    errors[name] = message
+                else:
+                    general = message
+            elif exc.argument in raw:
+                errors[exc.argument] = worded(exc)
             else:
-                general = exc
+                general = worded(exc)
     labels = {a.excel: a.doc_tr for a in fn.args}
-    fields = [{"arg": a, "value": raw[a.excel], "error": form.errors.get(a.excel),
+    fields = [{"arg": a, "value": raw[a.excel], "error": errors.get(a.excel),
                "choices": None if a.kind in COUNTRY_KINDS else choices(a.kind),
-               "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel]}
+               "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel],
+               "rate": a.kind in RATE_KINDS, "note": form.notes.get(a.excel) if submitted else None,
+               "shown": submitted and raw[a.excel].strip() and a.excel not in errors}
               for a in fn.args]
-    return render_template("calc.html", fn=fn, fields=fields, errors=form.errors, labels=labels,
+    return render_template("calc.html", fn=fn, fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
                            countries=countries(), today=istanbul_today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)
+
+
+@bp.get("/durum")
+def status():
+    """For the administrator: the rules version, the rate store and the last TCMB outages in full."""
+    from trcalc.calc.fxstore import default_path
+    with _OUTAGES_LOCK:
+        outages = [(f"{t.astimezone(TURKEY):%d.%m.%Y %H:%M:%S}", name, detail) for t, name, detail in OUTAGES]
+    return render_template("status.html", version=book().version, store=str(default_path()), outages=outages)
 
 
 @bp.get("/yukle")

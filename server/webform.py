@@ -6,6 +6,16 @@ digits are thousands separators here (text from machines keeps the stricter rule
 `calc.coerce`, where "100.000" is refused as ambiguous).  Every field is read, so every
 bad field is reported at once, under its Turkish label; the page then shows how each
 value was read, so the person can check it.
+
+Rates on the web (issue 25.1).  Turkish calculators take a rate as a percentage ("KDV oranı
+(%) 20"), so in a rate field a plain number IS a percentage: `20` is %20, `0,5` is %0,5,
+`1` is %1 and `0,2` is %0,2; `%20` and `20%` are %20 too.  There is no second reading: a
+plain number is never a fraction on the web.  A plain number of 1 or less is the one that a
+spreadsheet user could mean the other way (Excel's 0,2 = %20, 1 = %100), so beside such a
+field the page says how it was read and what to type for the other meaning
+(`RATE_NOTE`).  Excel, the add-ins, the API and the CLI keep Excel's convention (a cell
+formatted 20 % holds 0,2; a bare 20 is refused there, asking whether %20 was meant): the
+README's "Rates" paragraph says which applies where.
 """
 from __future__ import annotations
 
@@ -26,11 +36,38 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 def person_entry(text: str, kind: str) -> str:
-    """A number as a person types it in Turkish: "100.000" → "100000", "1.234,5" → "1234,5"."""
+    """A number as a person types it in Turkish: "100.000" → "100000", "1.234,5" → "1234,5";
+    in a rate field a plain number is a percentage: "20" → "%20", "0,5" → "%0,5".
+
+    >>> person_entry("100.000", "money"), person_entry("20", "rate"), person_entry("%20", "rate")
+    ('100000', '%20', '%20')
+    """
     t = text.strip()
     if kind in NUMBER_KINDS and _GROUPED.fullmatch(t):
         return t.replace(".", "")
+    if kind in RATE_KINDS and t and "%" not in t:
+        return "%" + t
     return t
+
+
+# Beside a rate typed as a plain number of at most 1: how it was read and what gives the other meaning.
+RATE_NOTE = "{read} olarak okundu (yüzde). {other} demek istediyseniz {typed} yazın."
+
+
+def rate_note(text: str, value) -> str | None:
+    """The note for a rate typed without % whose number is at most 1 (`0,2`, `1`): a spreadsheet user
+    may have meant the fraction (0,2 = %20). None for other entries.
+
+    >>> rate_note("0,2", Decimal("0.002"))
+    '%0,2 olarak okundu (yüzde). %20 demek istediyseniz 20 yazın.'
+    >>> rate_note("20", Decimal("0.2")) is None
+    True
+    """
+    t = text.strip()
+    if not t or "%" in t or not isinstance(value, Decimal) or value * 100 > 1 or value <= 0:
+        return None
+    fraction = value * 100                       # what the number would be as Excel reads it
+    return RATE_NOTE.format(read=fmt_rate(value), other=fmt_rate(fraction), typed=fmt_num(fraction * 100))
 
 
 def shown(value, kind: str) -> str:
@@ -72,6 +109,7 @@ class Form:
     raw: dict[str, str]
     errors: dict[str, CalcError] = field(default_factory=dict)
     read: dict[str, str] = field(default_factory=dict)       # excel name → how it was read
+    notes: dict[str, str] = field(default_factory=dict)      # excel name → a rate's reading, spelled out
     args: list = field(default_factory=list)                 # what goes to the calculation
 
     @property
@@ -90,4 +128,8 @@ def read_form(fn: Function, raw: dict[str, str]) -> Form:
             value = None
         form.args.append(text or None)
         form.read[a.excel] = shown(value, a.kind)
+        if a.kind in RATE_KINDS:
+            note = rate_note(raw.get(a.excel, ""), value)
+            if note:
+                form.notes[a.excel] = note
     return form

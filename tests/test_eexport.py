@@ -1,6 +1,6 @@
 """EIHR_CAP / EIHR_ANNUAL_CAP / EIHR_END against Decision 5986 and the Ministry's yearly tables.
 
-Sources (see README, "Notes on sources"):
+Sources (see docs/kurallar/kaynaklar.md):
 * the 2022 base amounts: Decision 5986 (E-İhracat Destekleri Hakkında Karar), RG 25.08.2022
   no. 31934, arts. 4–9, as quoted by the press when it was published (sabah.com.tr 2022-08,
   lexology 2022-08) and confirmed by the Ministry's later tables;

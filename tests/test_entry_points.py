@@ -6,7 +6,6 @@ from decimal import Decimal as D
 import pytest
 
 from trcalc import calc
-from trcalc.calc.docs import README, check_readme
 from trcalc.calc.registry import KINDS, REGISTRY
 
 
@@ -74,11 +73,3 @@ def test_cli_detail_prints_a_table():
     assert r.returncode == 0
     # KDV (75 + 15) × 20 % = 18.00, shown as a person reads it (calc.present): 18,00
     assert "KDV\t" in r.stdout and "\t18,00\n" in r.stdout
-
-
-def test_readme_function_table_is_current():
-    assert check_readme(README) == ""
-    text = README.read_text(encoding="utf-8")
-    for name in REGISTRY:
-        assert f"`{name}(" in text, name
-    assert "make run" in text and "make test" in text

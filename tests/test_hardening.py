@@ -31,7 +31,7 @@ def english(message: str) -> str:
 # --- 10.6: one failure takes down nothing but itself ------------------------------------------
 
 def test_batch_good_bad_good_gives_per_call_results(client):
-    # README: "one bad call never fails the others" — whatever makes the call bad
+    # docs/sunucu/api.md: "one bad call never fails the others" — whatever makes the call bad
     good = {"function": "TR_CIF", "args": [60, 10, 5]}                      # 60 + 10 + 5 = 75
     bad_calls = [
         {"function": "TR_CIF", "args": ["1e999999999"]},                    # a number past Decimal's range

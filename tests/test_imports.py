@@ -51,7 +51,7 @@ def test_seed_003_detail_follows_the_law_not_the_seed_table():
     assert d["KDV matrahı"][2] == D("90.00")          # CIF 75 + duty 15 (seed's table: 75)
     assert d["KDV"][2] == D("18.00")                  # seed's table: 15.00
     assert d["Toplam vergi"][2] == D("33.00")
-    assert d["Toplam maliyet (landed cost)"][2] == D("108.00")   # 75 + 33
+    assert d["Toplam maliyet (vergiler dahil)"][2] == D("108.00")   # 75 + 33
     assert d["Kurallar sürümü"][1]
 
 

@@ -2,7 +2,7 @@
 
 50 sockets on loopback each send one byte a second (half of them never finish their headers,
 half announce a body and trickle it), while normal requests are timed: they must all succeed,
-with a p99 under 100 ms — the documented requirement (README, "The team server").
+with a p99 under 100 ms — the documented requirement (docs/sunucu/index.md).
 
 Bounded so that it cannot fail by chance on a loaded 2-core machine: the slow sockets cost the
 server nothing but a greenlet each, so the only noise is CPU scheduling. The requests are timed in

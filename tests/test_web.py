@@ -31,7 +31,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "web"
 TEV_SEED = ("/hesap/TR_TEV?ithal_degeri=100000&ithal_miktari=10000&ihrac_miktari=5000&birim_tuketim=1"
             "&gv_orani=10%25&kur=30")
 DUTY_SEED = "/hesap/TR_DUTY?esya_bedeli=60&navlun=10&sigorta=5&mense=DE&gv_orani=20%25&tarih=2025-03-01"
-PAGES = ["/", "/docs", "/yukle", "/yok", TEV_SEED, DUTY_SEED,
+PAGES = ["/", "/docs", "/yukle", "/durum", "/yok", TEV_SEED, DUTY_SEED,
          "/hesap/TR_TEV?ithal_degeri=x&ithal_miktari=y&ihrac_miktari=z&birim_tuketim=q&gv_orani=10%25&kur=30",
          *[f"/hesap/{n}" for n in sorted(REGISTRY) if f"{n}_DETAIL" in REGISTRY]]
 
@@ -48,9 +48,13 @@ def _slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_")[:60] or "index"
 
 
-@pytest.mark.parametrize("width", [390, 1280])
+SCREENS = {390: 844, 1366: 768}          # a phone and a laptop (issue 25)
+CALCULATORS = [n for n in sorted(REGISTRY) if f"{n}_DETAIL" in REGISTRY]
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
 def test_no_page_is_wider_than_the_screen(site, browser, width):  # noqa: F811
-    page = browser.new_page(viewport={"width": width, "height": 844})
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
     for path in PAGES:
         page.goto(site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -205,3 +209,95 @@ def test_the_breakdown_reads_the_same_on_the_cli_and_the_api(site):
         assert ["Vergi tutarı (döviz)", "50.000,00 × %10", "5.000,00"] in rows      # money
         assert ["TEV tutarı (TL)", "5.000,00 × 30,0000 TL", "150.000,00"] in rows
     assert cli_rows == api_rows
+
+
+# --- issue 25: what an accountant sees -------------------------------------------------------------------
+
+def _errors_shown(page) -> dict:
+    return page.evaluate("""() => ({
+        box: document.querySelectorAll('.error').length,
+        invalid: document.querySelectorAll('[aria-invalid]').length,
+        messages: Array.from(document.querySelectorAll('.field-error')).map(e => e.innerText)})""")
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+def test_every_calculator_opens_clean(site, browser, width):  # noqa: F811
+    """No error box, no field marked, no message before anything is sent (issue 25.2)."""
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    for name in CALCULATORS:
+        page.goto(site + f"/hesap/{name}")
+        assert _errors_shown(page) == {"box": 0, "invalid": 0, "messages": []}, name
+        # every rate field says how a number typed there is read, before anything is typed
+        for a in REGISTRY[name].args:
+            if a.kind in ("rate", "waste"):
+                assert "20 yazarsanız %20 okunur" in page.inner_text(f"#{a.excel}-ipucu"), (name, a.excel)
+    page.close()
+
+
+def test_a_form_sent_empty_says_which_fields_are_required_in_plain_turkish(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + "/hesap/TR_TEV")
+    page.click("#hesapla")
+    page.wait_for_selector("#hata")
+    required = [a.excel for a in REGISTRY["TR_TEV"].args if not a.optional]
+    for name in required:
+        assert page.inner_text(f"#{name}-hata").startswith("Bu alan zorunlu"), name
+        assert page.get_attribute(f"#{name}", "aria-invalid") == "true"
+    assert page.locator(".field-error").count() == len(required)
+    text = page.inner_text("main")
+    assert "bağımsız değişken" not in text and "argument" not in text
+    page.close()
+
+
+# TR_TEV seed with the duty rate typed four ways. By hand: 50,000 of input (see the module docstring)
+#   20  / %20 → %20:  50,000 × 20 %  = 10,000 × 30 TL = 300,000.00 TL
+#   0,2       → %0,2: 50,000 × 0.2 % =    100 × 30 TL =   3,000.00 TL (the note says how to get %20)
+#   1         → %1:   50,000 × 1 %   =    500 × 30 TL =  15,000.00 TL (the note says how to get %100)
+RATES_TYPED = [("20", "%20", "300.000,00 TL", None),
+               ("%20", "%20", "300.000,00 TL", None),
+               ("0,2", "%0,2", "3.000,00 TL", "%0,2 olarak okundu (yüzde). %20 demek istediyseniz 20 yazın."),
+               ("1", "%1", "15.000,00 TL", "%1 olarak okundu (yüzde). %100 demek istediyseniz 100 yazın.")]
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+@pytest.mark.parametrize("typed,read,result,note", RATES_TYPED)
+def test_a_rate_typed_as_people_type_it_is_a_percentage_and_says_so(  # noqa: F811
+        site, browser, width, typed, read, result, note):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + "/hesap/TR_TEV")
+    for name, value in (("ithal_degeri", "100.000"), ("ithal_miktari", "10.000"), ("ihrac_miktari", "5.000"),
+                        ("birim_tuketim", "1"), ("gv_orani", typed), ("kur", "30")):
+        page.fill(f"#{name}", value)
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    assert page.inner_text("#sonuc").strip() == result
+    beside = page.inner_text("#gv_orani-okunan").strip()
+    assert beside == (note or f"Okunan: {read}")          # beside the field: never read silently
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.close()
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+def test_a_tcmb_outage_is_one_sentence_on_the_rate_field(site, browser, width):  # noqa: F811
+    """The test server cannot reach TCMB (conftest points TRCALC_TCMB_URL at a closed port) and its rate
+    store is empty: the person reads one sentence offering to type the rate; the details are on /durum."""
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + "/hesap/TR_IMPORT_TAXES?gumruk_degeri=10.000&doviz=USD&kur=&gv_orani=12&tarih=03.03.2025")
+    message = page.inner_text("#kur-hata")
+    turkish = message.split(" — ")[0]
+    assert turkish.startswith("TCMB kuru şu anda alınamadı") and "elle yazabilirsiniz" in turkish
+    assert turkish.count(". ") == 0 and len(message) < 250, message
+    for admin in ("trcalc fx", "Errno", "http", "tarih:"):
+        assert admin not in page.inner_text("main"), admin
+    assert page.get_attribute("#tarih", "aria-invalid") is None      # the date is not blamed
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # typing the rate in computes: 10,000 USD × 34.50 = 345,000.00 TL; GV 12 % = 41,400.00;
+    # KDV (345,000 + 41,400) × 20 % = 77,280.00; taxes 118,680.00 TL
+    page.fill("#kur", "34,50")
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    assert page.inner_text("#sonuc").strip() == "118.680,00 TL"
+    page.goto(site + "/durum")
+    detail = page.inner_text("#kesintiler")
+    assert "TR_IMPORT_TAXES" in detail and "trcalc fx sync" in detail
+    page.close()

@@ -4,7 +4,7 @@
     trcalc call TR_DUTY 60 10 5 DE 20% "" GENEL         ("" = an omitted argument)
     trcalc rules check [--file F]                       validate the rules data
     trcalc rules show [--date D]                        parameters in force
-    trcalc docs [--write | --check]                     README function table
+    trcalc docs [--write | --check]                     the generated docs pages (functions, settings)
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
@@ -94,16 +94,16 @@ def _rules_show(ns) -> int:
 
 
 def _docs(ns) -> int:
-    from trcalc.calc.docs import README, check_readme, write_readme
+    from trcalc import docpages
     if ns.write:
-        write_readme(README)
+        for path in docpages.write():
+            print(f"wrote {path}")
         return 0
     if ns.check:
-        stale = check_readme(README)
-        if stale:
-            print(stale, file=sys.stderr)
-            return 1
-        return 0
+        problems = docpages.stale()
+        for line in problems:
+            print(line, file=sys.stderr)
+        return 1 if problems else 0
     from trcalc.calc.docs import function_table
     print(function_table())
     return 0
@@ -239,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("--date")
     rs.set_defaults(run=_rules_show)
 
-    d = sub.add_parser("docs", help="the README's function table")
+    d = sub.add_parser("docs", help="the generated docs pages: functions (registry), settings")
     g = d.add_mutually_exclusive_group()
     g.add_argument("--write", action="store_true")
     g.add_argument("--check", action="store_true")
