@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import fx, lite, office, suites
+from . import columns, fx, lite, office, suites
 from .measure import table
 
 
@@ -35,6 +35,7 @@ def main() -> None:
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
+        ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
     ]
     for name, step in steps:
         print(f"… {name}", flush=True)
@@ -79,6 +80,13 @@ Notes:
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
   `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
   cache) to `trcalc compute`.
+- Column formulas (issue 23.1, `python -m bench.columns`): every computed column of a template is one
+  array formula, so a full recalculation calls each registry function once per column, whatever the
+  rows. Calls are counted over the file's formulas (per path: each path calls a registry function once
+  per evaluation of a formula, an array formula's ranges going in whole) and instrumented in the
+  workbook engine and in LibreOffice's Basic→Python bridge; the baseline is the per-row templates of the
+  commit before (built from git) through the same bridge. LibreOffice's time is set against its own
+  floor: the same workbook with values in place of formulas, loaded and saved.
 - What made the single and array calls fast: rules look-ups cached per (parameter, date),
   one rules context per date in the array form, code folding cached, warning and breakdown
   text built only when a `_DETAIL` asks for it, no pydantic inside the calculation.
