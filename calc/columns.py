@@ -25,10 +25,11 @@ support and market, where its 3-year window starts):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from .coerce import to_number
-from .dates import to_serial
+from .dates import to_date, to_serial
 from .errors import CalcError
 from .registry import Arg, function, kind
 
@@ -38,32 +39,60 @@ def _group(value, arg):
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float, Decimal)):
-        d = Decimal(str(value))
-        return format(d.normalize(), "f") if d == d.to_integral_value() else str(d)
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not d.is_finite():
+            return str(value).casefold()
+        return format(d.normalize(), "f") if d == d.to_integral_value() else format(d.normalize(), "f")
     return str(value).strip().casefold()
 
 
 def _amount(value, arg):
-    """A quantity to add: a number; anything else (a text such as "norm yok") adds nothing, as in SUMIFS."""
+    """A quantity to add: a number (also written as text); anything else (a text such as "norm yok")
+    adds nothing, as in SUMIFS."""
     if isinstance(value, bool):
         return Decimal(0)
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    return Decimal(0)
+    try:
+        return to_number(value, arg)
+    except CalcError:
+        return Decimal(0)
 
 
 def _order(value, arg):
-    """An order value: a number, or a date (a date cell arrives as a date from xlwings) as its serial."""
+    """An order value: a number, or a date — a date cell (xlwings gives a date) or a date written as
+    text — as its serial."""
+    if isinstance(value, str) and not _NUMBER.match(value.strip()):
+        value = to_date(value, arg)
     if isinstance(value, (dt.date, dt.datetime)):
         day = value.date() if isinstance(value, dt.datetime) else value
         return Decimal(to_serial(day))
     return to_number(value, arg)
 
 
+def _value(value, arg):
+    """A value to hand back: a number (also written as text), a date, else the text itself."""
+    if isinstance(value, (bool, dt.date, dt.datetime)):
+        return value
+    try:
+        number = Decimal(repr(float(value))) if not isinstance(value, Decimal) else value
+    except (TypeError, ValueError):
+        number = None
+    if number is not None:
+        if not number.is_finite():
+            raise CalcError("invalid", f"sonlu bir sayı değil ({value!r})", f"not a finite number ({value!r})", arg)
+        return number
+    try:
+        return to_date(value, arg)
+    except CalcError:
+        return value
+
+
+_NUMBER = re.compile(r"^[+-]?[\d.,]+([eE][+-]?\d+)?$")
+
+
 kind("group", _group, "any")
 kind("amount", _amount, "any")
 kind("order", _order, "any")
-kind("value", lambda value, arg: value, "any")
+kind("value", _value, "any")
 
 
 @function("TR_RUNNING_SUM", topic="columns", result="number", column=True,

@@ -15,6 +15,8 @@ support.microsoft.com). Its cells hold no formulas of their own, so a copied row
 """
 from __future__ import annotations
 
+import re
+
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
@@ -144,3 +146,37 @@ def insert_cols(wb, sheet: str, at: int, n: int = 1) -> None:
     moved = {(sheet, r, c + n): (r, c) for (r, c) in ws._cells if c >= at}
     ws.insert_cols(at, n)
     _rewrite(wb, sheet, "col", at, n, moved)
+
+
+_HEADER = re.compile(r'^=IF\(ROW\(\$A\$(\d+):\$A\$\d+\)=ROW\(\$A\$\d+\),"(?:[^"]|"")*",(.*)\)$')
+_RANGE = re.compile(r"(?<![A-Za-z0-9_$'!])\$([A-Z]{1,3})\$(\d+):\$\1\$(\d+)")
+
+
+def row_formulas(ws, c):
+    """(cell, formula) for every row of a computed column: the array formula's element for that row
+    written as the one-cell formula it computes (its header element left out), e.g. row 5 of
+    `=IF(ROW($A$4:$A$24)=ROW($A$4),"CIF",IF($B$4:$B$24="","",TR_CIF($B$4:$B$24)))` is
+    `=IF($B5="","",TR_CIF($B5))`. A plain formula is itself."""
+    if not isinstance(c.value, ArrayFormula):
+        return [(c.coordinate, c.value)]
+    m = _HEADER.match(c.value.text)
+    assert m, c.value.text
+    first, body = int(m[1]), m[2]
+    c1, r1, c2, r2 = range_boundaries(c.value.ref)
+    out = []
+    for r in range(first + 1, r2 + 1):
+        text = _RANGE.sub(lambda x, r=r: f"${x[1]}{r}" if int(x[2]) == first else x[0], body)
+        out.append((ws.cell(r, c1).coordinate, "=" + text))
+    return out
+
+
+def write_per_row(ws) -> None:
+    """Every computed column of the sheet written as one formula per row (what `row_formulas` gives), its
+    header as text: the per-row workbook an older tool or a hand edit would leave."""
+    for row in list(ws.iter_rows()):
+        for c in row:
+            if isinstance(c.value, ArrayFormula):
+                header = re.match(r'^=IF\(ROW\([^)]*\)=ROW\([^)]*\),"((?:[^"]|"")*)",', c.value.text)[1]
+                for coord, formula in row_formulas(ws, c):
+                    ws[coord] = formula
+                c.value = header.replace('""', '"')

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from trcalc.calc import call
 from trcalc.calc.registry import REGISTRY
 from trcalc.templates import build
 from trcalc.workbook import compute_file, known_function_names, workbook_overrides
+from tests.edits import row_formulas
 
 pytestmark = pytest.mark.xdist_group("workbooks")
 
@@ -52,28 +52,6 @@ def _cells(path):
     wb = openpyxl.load_workbook(path)
     return {(ws.title, c.coordinate): _text(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
             if c.value is not None}
-
-
-_HEADER = re.compile(r'^=IF\(ROW\(\$A\$(\d+):\$A\$\d+\)=ROW\(\$A\$\d+\),"(?:[^"]|"")*",(.*)\)$')
-_RANGE = re.compile(r"(?<![A-Za-z0-9_$'!])\$([A-Z]{1,3})\$(\d+):\$\1\$(\d+)")
-
-
-def row_formulas(ws, c):
-    """(cell, formula) for every row of a computed column: the array formula's element for that row
-    written as the one-cell formula it computes (its header element left out), e.g. row 5 of
-    `=IF(ROW($A$4:$A$24)=ROW($A$4),"CIF",IF($B$4:$B$24="","",TR_CIF($B$4:$B$24)))` is
-    `=IF($B5="","",TR_CIF($B5))`. A plain formula is itself."""
-    if not isinstance(c.value, ArrayFormula):
-        return [(c.coordinate, c.value)]
-    m = _HEADER.match(c.value.text)
-    assert m, c.value.text
-    first, body = int(m[1]), m[2]
-    c1, r1, c2, r2 = range_boundaries(c.value.ref)
-    out = []
-    for r in range(first + 1, r2 + 1):
-        text = _RANGE.sub(lambda x, r=r: f"${x[1]}{r}" if int(x[2]) == first else x[0], body)
-        out.append((ws.cell(r, c1).coordinate, "=" + text))
-    return out
 
 
 @pytest.mark.parametrize("name", NAMES)
