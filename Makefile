@@ -20,7 +20,7 @@ test: $(STAMP)
 	@bash tests/setup-browser.sh
 	@bash tests/setup-libreoffice.sh
 	@bash tests/lite/setup.sh
-	$(BIN)/ruff check calc addin lite server templates workbook trcalc bench tests fuzz
+	$(BIN)/ruff check calc addin lite libreoffice server templates workbook trcalc bench tests fuzz
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 # The installable wheel (dist/trcalc-*.whl): the folders are `trcalc.<folder>` (pyproject.toml).

@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import columns, fx, lite, office, suites
+from . import columns, fx, libreoffice, lite, office, suites
 from .measure import table
 
 
@@ -36,6 +36,7 @@ def main() -> None:
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
         ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
+        ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
     ]
     for name, step in steps:
         print(f"… {name}", flush=True)

@@ -109,7 +109,7 @@ def production_load(seconds: int = 10) -> list[Figure]:
     finally:
         server.terminate()
         server.wait(20)
-    note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
+    note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent (trcalc.server.worker)')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
     if errors:
         note += f"; {errors[1]} non-2xx"
     return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note),

@@ -23,6 +23,8 @@ from . import rulefuncs  # noqa: E402,F401
 from . import fx  # noqa: E402,F401
 from . import datefuncs  # noqa: E402,F401
 from . import columns  # noqa: E402,F401
+from . import workdays  # noqa: E402,F401
+from . import gtip  # noqa: E402,F401
 
 __all__ = ["CalcError", "call", "call_many", "function_names", "get"]
 

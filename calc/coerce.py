@@ -139,6 +139,9 @@ def to_number(value, arg: str) -> Decimal:
 
 
 def _shown(value):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 130:
+        # never str() of a huge int: Python refuses past 4,300 digits (ValueError, sys.int_info)
+        return f"{'-' if value < 0 else ''}~10^{int(value.bit_length() * 0.30103)}"
     return value if not isinstance(value, (int, str)) or len(str(value)) <= 40 else f"{str(value)[:20]}…"
 
 

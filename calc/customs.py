@@ -36,7 +36,11 @@ The KDV base on import is KDV Law 3065 art. 21:
       exchange differences (`other_costs`: port, storage, handling, domestic
       transport to the customs office, …).
 KDV itself is not in its own base.  The declaration's stamp duty (Law 488, Table
-(1) IV-2/c) is per declaration, not per line: `TR_DECLARATION_STAMP`.
+(1) IV-2/c) is per declaration, not per line (`TR_DECLARATION_STAMP`); it is a tax paid
+on import, so it is in the KDV base too (art. 21(b); the KDV General Communiqué lists
+"damga resmi"; rule `customs.stamp.in_kdv_base`).  Spread it over the lines in proportion
+to their customs values with `TR_STAMP_SHARE` and give each line its share as `damga_payi`:
+the shares add up to the duty to the kuruş.
 
 Every assessed amount (GV, İGV, KKDF, ÖTV, anti-dumping, KDV) is rounded once,
 half-up, to the kuruş; the total is their sum.  The customs value in TRY is a
@@ -72,6 +76,8 @@ P_KKDF_RATE = param("customs.kkdf.credit_rate")
 P_KKDF_METHODS = param("customs.kkdf.credit_methods")
 P_KKDF_IN_BASE = param("customs.kkdf.in_kdv_base")
 P_STAMP = param("customs.stamp.declaration")
+P_STAMP_IN_BASE = param("customs.stamp.in_kdv_base")
+P_KKDF_EXEMPTIONS = param("customs.kkdf.exemptions")
 
 TRY = "TRY"
 
@@ -93,6 +99,15 @@ PAYMENT_TR = {
     "KABUL": "kabul kredili", "VADELI_AKREDITIF": "vadeli akreditif", "MAL_MUKABILI": "mal mukabili",
 }
 kind("payment", PAYMENTS.read, "string", PAYMENTS.codes)
+# Why KKDF is 0 % or not levied on an import on credit terms; which of them are in force on a date is
+# data (customs.kkdf.exemptions), the accountant says which applies to the line.
+KKDF_EXEMPTIONS = CodeSet("KKDF muafiyeti", {
+    "LISTE_2015_7511": ["2015/7511", "BKK 2015/7511", "Liste"],
+    "DIIB": ["DİİB", "Dahilde işleme", "Dahilde işleme izin belgesi", "Inward processing"],
+})
+KKDF_EXEMPTION_TR = {"LISTE_2015_7511": "2015/7511 sayılı BKK eki listedeki eşya (%0)",
+                     "DIIB": "dahilde işleme izin belgesi kapsamında ithalat"}
+kind("kkdf_exemption", KKDF_EXEMPTIONS.read, "string", KKDF_EXEMPTIONS.codes)
 
 
 LEGAL = {
@@ -102,6 +117,8 @@ LEGAL = {
     "KKDF": "88/12944 sayılı Karar md. 3(d); KKDF Tebliği No 6 md. 2(D)",
     "KDV": "3065 sayılı KDV Kanunu md. 21: gümrük kıymeti + ithalat sırasında ödenen her türlü vergi, "
            "resim, harç ve paylar + tescile kadar yapılan diğer giderler ve kur farkları",
+    "DV": "488 sayılı Damga Vergisi Kanunu (1) sayılı tablo IV-2/c (beyanname başına); kaleme gümrük değeri "
+          "oranında düşen payı; KDV matrahına girer (KDV Kanunu md. 21(b); KDV Genel Uygulama Tebliği)",
 }
 
 
@@ -124,6 +141,9 @@ class ImportOutcome(Outcome):
     kkdf_rate: Decimal | None = None
     kkdf: Decimal = ZERO
     kkdf_in_base: bool = True
+    kkdf_exemption: str | None = None
+    stamp: Decimal | None = None    # this line's share of the declaration's stamp duty
+    stamp_in_base: bool = True
     kdv_base: Decimal = ZERO
     kdv: Decimal = ZERO
     value: Decimal = ZERO
@@ -149,26 +169,33 @@ class ImportOutcome(Outcome):
         if self.antidumping:
             rows.append(("Anti-damping / telafi edici vergi", "beyannamedeki tutar", self.antidumping))
         pay = PAYMENT_TR[self.payment] if self.payment else "verilmedi (peşin sayıldı)"
-        if self.kkdf_rate is None:
+        if self.kkdf_exemption is not None:
+            rows.append(("KKDF", f"{pay}, {KKDF_EXEMPTION_TR[self.kkdf_exemption]}: KKDF %0", ZERO))
+        elif self.kkdf_rate is None:
             rows.append(("KKDF", f"ödeme şekli {pay}: KKDF yok", ZERO))
         else:
             rows.append(("KKDF", f"{pay}: {fmt(v)} TL × {fmt_rate(self.kkdf_rate)}", self.kkdf))
+        if self.stamp is not None:
+            rows.append(("Damga vergisi (kalemin payı)", "beyannamenin damga vergisinden bu kaleme düşen pay",
+                         self.stamp))
         if self.other_costs:
             rows.append(("Tescile kadar diğer giderler", "KDV matrahına eklenir (vergi değil)", self.other_costs))
         parts = ["gümrük değeri", "GV"] + [name for name, shown in (
             ("İGV", self.igv_rate is not None), ("ÖTV", self.otv), ("anti-damping", self.antidumping),
-            ("KKDF", self.kkdf_rate is not None and self.kkdf_in_base), ("diğer giderler", self.other_costs))
+            ("KKDF", self.kkdf_rate is not None and self.kkdf_in_base),
+            ("damga vergisi", self.stamp is not None and self.stamp_in_base), ("diğer giderler", self.other_costs))
             if shown]
         rows.append(("KDV matrahı", " + ".join(parts), self.kdv_base))
         rows.append(("KDV", f"{fmt(self.kdv_base)} TL × {fmt_rate(self.kdv_rate)}", self.kdv))
         taxes = [("GV", self.duty), ("İGV", self.igv if self.igv_rate is not None else None),
                  ("ÖTV", self.otv or None), ("anti-damping", self.antidumping or None),
-                 ("KKDF", self.kkdf if self.kkdf_rate is not None else None), ("KDV", self.kdv)]
+                 ("KKDF", self.kkdf if self.kkdf_rate is not None else None), ("damga vergisi", self.stamp),
+                 ("KDV", self.kdv)]
         rows.append(("Toplam ithalat vergileri", " + ".join(f"{n} {fmt(a)}" for n, a in taxes if a is not None),
                      self.value))
         rows.append(("Maliyet (KDV hariç)", "gümrük değeri + diğer giderler + vergiler − KDV", self.landed_cost))
-        for tax in ("value", "GV", "İGV", "KKDF", "KDV"):
-            if tax == "İGV" and self.igv_rate is None:
+        for tax in ("value", "GV", "İGV", "KKDF", "DV", "KDV"):
+            if (tax == "İGV" and self.igv_rate is None) or (tax == "DV" and self.stamp is None):
                 continue
             rows.append((f"Dayanak: {'gümrük değeri' if tax == 'value' else tax}", LEGAL[tax], ""))
         return rows
@@ -192,7 +219,7 @@ def _fx_rate(ctx, currency: str, fx) -> Decimal:
 
 
 def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-           payment) -> ImportOutcome:
+           payment, stamp=None, kkdf_exemption=None) -> ImportOutcome:
     rate = _fx_rate(ctx, currency, fx)
     cv = value * rate
     out = ImportOutcome(value_fx=value, currency=currency, fx=rate, customs_value=cv, duty_rate=duty_rate,
@@ -204,14 +231,29 @@ def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, othe
     out.duty = round_money(cv * duty_rate)
     if igv_rate is not None:
         out.igv = round_money(cv * igv_rate)
-    if payment is not None and payment in ctx.rule(P_KKDF_METHODS):
+    on_credit = payment is not None and payment in ctx.rule(P_KKDF_METHODS)
+    if on_credit and kkdf_exemption is not None:
+        try:
+            exempt = kkdf_exemption in ctx.rule(P_KKDF_EXEMPTIONS)
+        except CalcError:
+            exempt = False
+        if not exempt:
+            raise CalcError("out_of_range", f"{kkdf_exemption} KKDF muafiyeti bu tarihte kurallarda yok",
+                            f"the KKDF exemption {kkdf_exemption} is not in the rules on this date", "kkdf_exemption")
+        out.kkdf_exemption = kkdf_exemption
+    elif on_credit:
         out.kkdf_rate = ctx.rule(P_KKDF_RATE)
         out.kkdf = round_money(cv * out.kkdf_rate)
         out.kkdf_in_base = ctx.rule(P_KKDF_IN_BASE)
+    stamp_in_base = ZERO
+    if stamp is not None:
+        out.stamp = round_money(stamp)
+        out.stamp_in_base = bool(ctx.rule(P_STAMP_IN_BASE))
+        stamp_in_base = out.stamp if out.stamp_in_base else ZERO
     taxes_in_base = out.duty + out.igv + out.otv + out.antidumping + (out.kkdf if out.kkdf_in_base else ZERO)
-    out.kdv_base = cv + taxes_in_base + out.other_costs
+    out.kdv_base = cv + taxes_in_base + stamp_in_base + out.other_costs
     out.kdv = round_money(out.kdv_base * out.kdv_rate)
-    out.value = out.duty + out.igv + out.otv + out.antidumping + out.kkdf + out.kdv
+    out.value = out.duty + out.igv + out.otv + out.antidumping + out.kkdf + (out.stamp or ZERO) + out.kdv
     if payment is None:
         out.notes.append(lambda: "ödeme şekli verilmedi: peşin sayıldı, KKDF hesaplanmadı / no payment method "
                                  "given: taken as cash, no KKDF")
@@ -236,6 +278,12 @@ IMPORT_ARGS = [
     Arg("payment", "payment", "Ödeme şekli: PESIN, VESAIK, AKREDITIF, KABUL, VADELI_AKREDITIF, MAL_MUKABILI",
         "payment method: PESIN, VESAIK, AKREDITIF, KABUL, VADELI_AKREDITIF, MAL_MUKABILI", optional=True),
     AS_OF,
+    Arg("stamp", "money", "Beyannamenin damga vergisinden bu kaleme düşen pay (TL; TR_STAMP_SHARE), KDV matrahına girer",
+        "this line's share of the declaration's stamp duty, TRY (TR_STAMP_SHARE); in the KDV base",
+        optional=True, excel="damga_payi"),
+    Arg("kkdf_exemption", "kkdf_exemption", "Vadeli ithalatta KKDF muafiyeti: LISTE_2015_7511, DIIB (boş: yok)",
+        "KKDF exemption on credit terms: LISTE_2015_7511, DIIB (empty: none)", optional=True,
+        excel="kkdf_muafiyeti"),
 ]
 
 
@@ -244,8 +292,9 @@ IMPORT_ARGS = [
           summary_en="import taxes of one customs declaration line (GV, İGV, ÖTV, anti-dumping, KKDF, KDV), TRY",
           args=IMPORT_ARGS)
 def tr_import_taxes(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-                    payment, date):
-    return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
+                    payment, date, stamp, kkdf_exemption):
+    return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
+                  stamp, kkdf_exemption)
 
 
 PARTS = CodeSet("kalem tutarı", {
@@ -255,6 +304,7 @@ PARTS = CodeSet("kalem tutarı", {
     "OTV": ["ÖTV"],
     "DAMPING": ["Anti-damping", "Antidamping", "AD"],
     "KKDF": [],
+    "DAMGA": ["Damga vergisi"],
     "MATRAH": ["KDV matrahı", "KDV_MATRAH", "BASE"],
     "KDV": ["VAT"],
     "TOPLAM": ["Toplam", "TOTAL"],
@@ -264,20 +314,23 @@ kind("import_part", PARTS.read, "string", PARTS.codes)
 
 _PART_VALUE = {
     "DEGER": lambda o: o.customs_value, "GV": lambda o: o.duty, "IGV": lambda o: o.igv, "OTV": lambda o: o.otv,
-    "DAMPING": lambda o: o.antidumping, "KKDF": lambda o: o.kkdf, "MATRAH": lambda o: o.kdv_base,
+    "DAMPING": lambda o: o.antidumping, "KKDF": lambda o: o.kkdf, "DAMGA": lambda o: o.stamp or ZERO, "MATRAH": lambda o: o.kdv_base,
     "KDV": lambda o: o.kdv, "TOPLAM": lambda o: o.value, "MALIYET": lambda o: o.landed_cost,
 }
 
 
 @function("TR_IMPORT_TAX_PART", topic="customs", result="money",
-          summary_tr="TR_IMPORT_TAXES'in tek kalemi: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET",
-          summary_en="one item of TR_IMPORT_TAXES: customs value, GV, İGV, ÖTV, anti-dumping, KKDF, KDV base, KDV, "
-                     "total, landed cost",
-          args=[Arg("part", "import_part", "Kalem: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET",
-                    "item: DEGER, GV, IGV, OTV, DAMPING, KKDF, MATRAH, KDV, TOPLAM, MALIYET"), *IMPORT_ARGS])
+          summary_tr="TR_IMPORT_TAXES'in tek kalemi: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, "
+                     "MALIYET",
+          summary_en="one item of TR_IMPORT_TAXES: customs value, GV, İGV, ÖTV, anti-dumping, KKDF, stamp duty, "
+                     "KDV base, KDV, total, landed cost",
+          args=[Arg("part", "import_part",
+                    "Kalem: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET",
+                    "item: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET"), *IMPORT_ARGS])
 def tr_import_tax_part(ctx, part, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs,
-                       kdv_rate, payment, date):
-    out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment)
+                       kdv_rate, payment, date, stamp, kkdf_exemption):
+    out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
+                 stamp, kkdf_exemption)
     return _PART_VALUE[part](out)
 
 
@@ -299,3 +352,47 @@ class StampOutcome(Outcome):
           args=[AS_OF])
 def tr_declaration_stamp(ctx, date):
     return StampOutcome(round_money(ctx.rule(P_STAMP)))   # the rule's 1605.8 shown as 1605.80
+
+
+@dataclass
+class StampShareOutcome(Outcome):
+    unit = "TL"
+    stamp: Decimal
+    line: Decimal
+    total: Decimal
+    before: Decimal
+    value: Decimal
+
+    def rows(self):
+        rows = [("Beyannamenin damga vergisi", "488 sayılı Kanun (1) sayılı tablo IV-2/c", self.stamp)]
+        if self.before:
+            rows.append(("Kalemin payı", f"yuvarla({fmt(self.stamp)} × ({fmt(self.before)} + {fmt(self.line)}) ÷ "
+                         f"{fmt(self.total)}) − yuvarla({fmt(self.stamp)} × {fmt(self.before)} ÷ {fmt(self.total)})",
+                         self.value))
+        else:
+            rows.append(("Kalemin payı", f"{fmt(self.stamp)} × {fmt(self.line)} ÷ {fmt(self.total)}", self.value))
+        rows.append(("Not", "önceki kalemlerin toplamı verilirse paylar damga vergisine kuruşu kuruşuna eşit olur; "
+                     "pay KDV matrahına girer (TR_IMPORT_TAXES damga_payi)", ""))
+        return rows
+
+
+@function("TR_STAMP_SHARE", topic="customs", result="money", detail=True,
+          summary_tr="Beyannamenin damga vergisinden bir kaleme düşen pay (gümrük değeri oranında), TL",
+          summary_en="one line's share of the declaration's stamp duty (in proportion to customs value), TRY",
+          args=[Arg("value", "money", "Kalemin gümrük değeri", "the line's customs value"),
+                Arg("total", "positive", "Beyannamedeki tüm kalemlerin gümrük değeri toplamı",
+                    "the customs value of all lines of the declaration", excel="toplam_deger"),
+                Arg("before", "money", "Önceki kalemlerin gümrük değeri toplamı (boş: 0)",
+                    "customs value of the lines before this one (empty: 0)", optional=True,
+                    excel="onceki_kalemler"),
+                AS_OF])
+def tr_stamp_share(ctx, value, total, before, date):
+    before = before or ZERO
+    if before + value > total:
+        raise CalcError("out_of_range", f"kalemler toplamı ({fmt(before + value)}) beyanname toplamını "
+                        f"({fmt(total)}) aşıyor", f"the lines ({before + value}) exceed the declaration's total "
+                        f"({total})", "toplam_deger")
+    stamp = round_money(ctx.rule(P_STAMP))
+    # cumulative rounding: the shares of lines 1…n add up to the whole duty to the kuruş
+    share = round_money(stamp * (before + value) / total) - round_money(stamp * before / total)
+    return StampShareOutcome(stamp, value, total, before, share)

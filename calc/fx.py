@@ -129,17 +129,37 @@ def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "d
                      data={"currency": currency, "date": on, "command": cmd})
 
 
+class _Flight:
+    """One look-up in progress; others asking for the same date wait for its outcome."""
+    __slots__ = ("done", "result", "error")
+
+    def __init__(self):
+        # `threading.Event` looked up now, not at import: in a gevent worker the module is patched
+        # by then (gunicorn patches after the app was preloaded), so this is a greenlet's event.
+        self.done = threading.Event()
+        self.result = self.error = None
+
+
 class StoreSource:
     """Bulletins from the local SQLite store, fetched from TCMB when a date is unknown.
 
     Answers that can no longer change (a past date) are cached in the process, so a
     warm look-up does not touch the file.
+
+    Concurrency (issue 22.1): no lock is held while waiting on the network or the store. A lock
+    made at import is an OS lock even in a gevent worker (gunicorn preloads the app, then patches):
+    a greenlet blocked on it blocks its whole worker, and with it the greenlet holding it, which
+    waits on a socket — 8 concurrent look-ups froze a worker until gunicorn killed it. Instead the
+    first look-up of a date is the one that fetches it (single flight, claimed by one atomic
+    `dict.setdefault`); later ones for that date wait on its event — a gevent event in a gevent
+    worker, a thread event elsewhere — for at most the fetch deadline, and share its answer.
+    Different dates proceed side by side; SQLite itself serializes the writes.
     """
 
     def __init__(self, path=None, online: bool | None = None):
         self._path = path
         self._online = online
-        self._lock = threading.Lock()
+        self._flights: dict[tuple, _Flight] = {}
         self._resolved: dict[tuple, Bulletin] = {}
         self._stores: dict = {}
         self._down_until = 0.0
@@ -159,7 +179,8 @@ class StoreSource:
     def online(self) -> bool:
         if self._online is not None:
             return self._online
-        return os.environ.get("TRCALC_FX_OFFLINE", "").strip().lower() not in ("1", "true", "yes")
+        from .tcmb import offline
+        return not offline()
 
     def bulletin(self, on: dt.date, currency: str) -> Bulletin:
         if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
@@ -173,30 +194,46 @@ class StoreSource:
         if on > now:
             raise _no_rate(currency, on, "bu tarih gelecekte; bülteni henüz yayımlanmadı",
                            "the date is in the future; its bulletin is not published yet")
-        with self._lock:
-            try:
-                b = self._resolve(on, now, currency)
-            except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
-                raise self._unreadable(currency, on, exc) from None
-            except Exception as exc:
-                if type(exc).__module__ != "sqlite3":
-                    raise
-                raise self._unreadable(currency, on, exc) from None
-        if on < now or b.date == on:      # today's answer may still change at 15:30
-            if len(self._resolved) > 50_000:
-                self._resolved.clear()
-            self._resolved[key] = b
+        flight = _Flight()
+        leader = self._flights.setdefault(key + (currency,), flight)
+        if leader is not flight:                       # the same look-up is under way: wait for it
+            from .tcmb import timeout
+            if not leader.done.wait(timeout() * 2 + 1):
+                raise _no_rate(currency, on, "aynı kur başka bir istek tarafından aranıyor ve zamanında bitmedi",
+                               "another request is looking the same rate up and did not finish in time")
+            if leader.error is not None:
+                raise leader.error
+            return leader.result
+        try:
+            b = self._resolve(on, now, currency)
+        except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
+            flight.error = self._unreadable(currency, on, exc)
+        except Exception as exc:
+            if type(exc).__module__ != "sqlite3":
+                flight.error = exc
+            else:
+                flight.error = self._unreadable(currency, on, exc)
+        else:
+            flight.result = b
+            if on < now or b.date == on:      # today's answer may still change at 15:30
+                if len(self._resolved) > 50_000:
+                    self._resolved.clear()
+                self._resolved[key] = b
+        finally:
+            del self._flights[key + (currency,)]
+            flight.done.set()
+        if flight.error is not None:
+            raise flight.error.with_traceback(None) from None
         return b
 
     def _unreadable(self, currency: str, on: dt.date, exc: Exception) -> CalcError:
-        from .fxstore import default_path
+        from .fxstore import default_path, describe_error
         path = self._path or default_path()
-        return _no_rate(currency, on, f"yerel kur deposu okunamadı ({path}: {exc}); dosyayı silip yeniden "
-                                      "doldurabilirsiniz",
-                        f"the local rate store cannot be read ({path}: {exc}); delete the file and fill it again")
+        tr, en = describe_error(exc)
+        return _no_rate(currency, on, f"yerel kur deposu ({path}) {tr}", f"the local rate store ({path}) {en}")
 
     def _resolve(self, on: dt.date, now: dt.date, currency: str) -> Bulletin:
-        from .tcmb import BulletinError, FetchError, fetch
+        from .tcmb import BudgetError, BulletinError, FetchError, fetch
         from .fxstore import NONE
         store = self._store(currency, on)
         first = on - dt.timedelta(days=MAX_GAP_DAYS)
@@ -217,6 +254,12 @@ class StoreSource:
                                f"{d} is not in the local store and TCMB could not be reached a moment ago")
             try:
                 b = fetch(d) if d != now else fetch(None)
+            except BudgetError as exc:               # nothing was sent: TCMB is not "down"
+                cmd = f"trcalc fx sync --from {on - dt.timedelta(days=7)} --to {on}"
+                raise CalcError("no_rate", f"{currency} için {on:%d.%m.%Y} tarihli TCMB kuru yerel depoda yok ve "
+                                f"{exc.tr} (ayar {exc.setting}); depoyu `{cmd}` ile doldurun",
+                                f"no TCMB rate for {currency} on {on} in the local store, and {exc.en} "
+                                f"(setting {exc.setting}); fill the store with `{cmd}`", "date") from None
             except FetchError as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
                 raise _no_rate(currency, on, f"yerel depoda {d:%d.%m.%Y} yok ve TCMB'ye ulaşılamadı ({exc})",
@@ -288,7 +331,8 @@ def rate(currency: str, on: dt.date, kind: str = DEFAULT_KIND) -> Rate:
 
 def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
     """The rate customs uses for a declaration registered on `registration` (rules fx.customs.*)."""
-    kind_ = ctx.rule(P_CUSTOMS_KIND, registration)[0]
+    # read as any kind argument is: an override may hold any text ({"fx.customs.rate_kind": "XYZ"})
+    kind_ = KINDS.read(ctx.rule(P_CUSTOMS_KIND, registration)[0], "fx.customs.rate_kind")
     lag = int(ctx.rule(P_CUSTOMS_LAG, registration))
     return rate(currency, registration - dt.timedelta(days=lag), kind_)
 

@@ -69,19 +69,55 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# How long a look-up waits for a store another process holds locked (TRCALC_FX_STORE_WAIT, seconds).
+# SQLite waits inside C: in a gevent worker that wait stops every request of the worker, so it is
+# short; a writer holds the lock only for its one transaction (a sync writes once, at the end).
+# `trcalc fx sync` (a command, alone in its process) waits longer: SYNC_WAIT_S.
+WAIT_S = 0.5
+SYNC_WAIT_S = 10.0
+
+
+def wait_seconds() -> float:
+    try:
+        return min(max(float(os.environ.get("TRCALC_FX_STORE_WAIT", WAIT_S)), 0.0), 60.0)
+    except ValueError:
+        return WAIT_S
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """What went wrong with the store file, Turkish and English (after "the store …"), by SQLite's
+    result code (sqlite3 gives it as `sqlite_errorname`, Python 3.11+): a lock held by another process,
+    a full disk, a file that is not a store; only the last is cured by deleting the file."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return ("başka bir süreç tarafından kilitli tutuluyor (ör. süren bir `trcalc fx sync`); biraz sonra "
+                "yeniden deneyin", "is locked by another process (a `trcalc fx sync` under way?); try again shortly")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or getattr(exc, "errno", None) == 28:
+        return ("yazılamadı: disk dolu; yer açın, depo değişmedi",
+                "could not be written: the disk is full; free some space (the store is unchanged)")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return (f"bozuk ya da bir kur deposu değil ({text}); dosyayı silip `trcalc fx sync` ile yeniden "
+                "doldurabilirsiniz",
+                f"is damaged or not a rate store ({text}); delete the file and fill it again with `trcalc fx sync`")
+    return f"okunamadı/yazılamadı ({text})", f"cannot be read or written ({text})"
+
+
 class Store:
     """One SQLite file; connections are opened per use so processes and threads can share it."""
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, wait: float | None = None):
         self.path = Path(path) if path is not None else default_path()
+        self.wait = wait
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
         if not self._ready:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        wait = self.wait if self.wait is not None else wait_seconds()
+        conn = sqlite3.connect(self.path, timeout=wait, isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         if not self._ready:
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -140,7 +176,11 @@ class Store:
                     conn.execute("INSERT OR IGNORE INTO no_bulletin VALUES (?, ?)", (d.isoformat(), _now()))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (SQLITE_FULL does, sqlite.org/lang_transaction.html
+                # "Response To Errors Within A Transaction"): a second ROLLBACK would replace the real
+                # error with "cannot rollback - no transaction is active".
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         finally:
             conn.close()

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dates import today
-from .fxstore import Store
-from .tcmb import BulletinError, FetchError, fetch
+from .fxstore import SYNC_WAIT_S, Store
+from .tcmb import BulletinError, FetchError, fetch, offline
 
 MAX_DAYS = 3700            # ten years at most per run
 
@@ -42,7 +42,7 @@ class SyncReport:
 
 def sync(first: dt.date, last: dt.date, store: Store | None = None,
          progress: Callable[[dt.date], None] | None = None) -> SyncReport:
-    store = store or Store()
+    store = store or Store(wait=SYNC_WAIT_S)
     now = today()
     if last > now:
         last = now
@@ -52,6 +52,9 @@ def sync(first: dt.date, last: dt.date, store: Store | None = None,
         raise SyncError(f"en çok {MAX_DAYS} gün birden alınabilir", f"at most {MAX_DAYS} days per run")
     report = SyncReport(first, last)
     known = store.states(first, last)
+    if offline() and any(d not in known for d in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))):
+        raise SyncError("TRCALC_FX_OFFLINE açık: TCMB'den hiçbir şey alınmadı; depo değişmedi",
+                        "TRCALC_FX_OFFLINE is set: nothing was fetched from TCMB; the store is unchanged")
     d = first
     while d <= last:
         if d in known:
@@ -61,7 +64,7 @@ def sync(first: dt.date, last: dt.date, store: Store | None = None,
                 progress(d)
             try:
                 # today: today.xml, the latest bulletin (today's own file appears only at 15:30)
-                b = fetch(d) if d != now else fetch(None)
+                b = fetch(d, budgeted=False) if d != now else fetch(None, budgeted=False)
             except FetchError as exc:
                 raise SyncError(f"{d:%d.%m.%Y} alınamadı ({exc}); depo değişmedi",
                                 f"could not fetch {d} ({exc}); the store is unchanged") from None

@@ -12,7 +12,9 @@ FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
          add 20 %.  Medicines up to 1,500 EUR take it from 2024-08-21, food
          supplements too from 2026-02-06 (then with a health report or
          prescription).
-EXEMPT   books up to 1,500 EUR, samples up to 30 EUR.
+EXEMPT   books up to 150 EUR from 2018-04-11, up to 1,500 EUR from 2024-08-21; samples up
+         to 30 EUR; any parcel up to 22 EUR from 2018-04-11 (Karar art. 45(1)) until
+         the 2022-03-15 restructuring (end date low confidence).
 REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
          gives); KDV = (CIF + duty + ÖTV + anti-dumping duty + other import
          charges) × the KDV rate (KDV Law 3065 art. 21; the general rate unless
@@ -37,7 +39,7 @@ from .countries import EU, NON_EU, name_tr
 from .errors import CalcError
 from .money import ZERO, fmt, fmt_rate, round_money
 from .registry import AS_OF, Arg, Outcome, function, kind
-from .rules.store import param
+from .rules.store import book, param
 
 P_GENERAL_ROUTE = param("import.flat.general_route")
 P_LIMIT = param("import.flat.limit")
@@ -54,9 +56,12 @@ P_TUZEL_ROUTE = param("import.tuzel.own_route")
 P_TUZEL_LIMIT = param("import.tuzel.flat_limit")
 P_KITAP_LIMIT = param("import.kitap.exempt_limit")
 P_NUMUNE_LIMIT = param("import.numune.exempt_limit")
+P_SMALL_LIMIT = param("import.small.exempt_limit")
 P_COURIER_EUR = param("import.courier.limit_eur")
 P_KDV = param("kdv.general_rate")
 P_EU = param("eu.members")
+P_EU_TRANSITION = param("eu.transition_members")
+P_EU_RATE_TRANSITION = param("import.flat.eu_rate_transition")
 
 CATEGORIES = CodeSet("kategori", {
     "GENEL": ["GENERAL", "Genel eşya"],
@@ -191,7 +196,25 @@ class DutyOutcome(Outcome):
 def _origin_is_eu(ctx, origin: str) -> bool:
     if origin in (EU, NON_EU):
         return origin == EU
-    return origin in ctx.rule(P_EU)
+    if origin in ctx.rule(P_EU):
+        return True
+    # the Brexit transition (01.02–31.12.2020): the UK treated as an EU member (Cumhurbaşkanlığı
+    # Genelgesi, 2020); whether that reaches the parcel rate is a reading, kept as its own rule
+    try:
+        if origin not in book().lookup(P_EU_TRANSITION, ctx.on).value:
+            return False
+    except CalcError:
+        return False                       # no transition in force on the date
+    return origin in ctx.rule(P_EU_TRANSITION) and bool(ctx.rule(P_EU_RATE_TRANSITION))
+
+
+def _small_exemption(ctx) -> Decimal | None:
+    """The per-parcel exemption of Karar art. 45(1) (22 EUR from 11.04.2018), when one is in force."""
+    try:
+        book().lookup(P_SMALL_LIMIT, ctx.on)
+    except CalcError:
+        return None
+    return ctx.rule(P_SMALL_LIMIT)
 
 
 def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
@@ -214,6 +237,9 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
                                      "sayılı CK): belge yoksa eşya normal rejimdedir / the medicines' route needs a "
                                      "health report or prescription; without one the regular regime applies")
         return (FLAT if base <= limit else REGULAR), "ilaç/takviye tek vergi sınırı", limit
+    small = _small_exemption(ctx)
+    if small is not None and base <= small:
+        return EXEMPT, "gönderi başına muafiyet sınırı", small
     if not ctx.rule(P_GENERAL_ROUTE):
         return REGULAR, "", None
     limit = ctx.rule(P_LIMIT)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from decimal import Context as DecimalContext
 
-from . import coerce
+from . import coerce, deadline
 from .context import Context, read_overrides
 from .countries import country
 from .dates import FIRST, LAST, to_date, today
@@ -109,6 +109,8 @@ EXCEL_NAMES: dict[str, str] = {
     "value": "gumruk_degeri", "igv_rate": "igv_orani", "otv": "otv_tutari",
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli", "part": "vergi_kalemi",
+    # the tariff book (TR_GTIP_RATE)
+    "code": "gtip", "tax": "vergi",
     # rules
     "name": "parametre",
     # functions of a whole column (TR_RUNNING_SUM)
@@ -418,6 +420,7 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     # depend on which sources the other rows used).
     contexts: dict = {}
     for r in range(n):
+        deadline.check()                 # the request's time limit (calc.deadline), between rows
         try:
             for i in columns:
                 values[i] = fn.read_arg(i, args[i][r])

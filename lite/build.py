@@ -69,6 +69,8 @@ def package_files() -> dict[str, bytes]:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
+    """A zip of `files` with fixed times and modes: the same input, the same bytes (also the LibreOffice
+    extension's, libreoffice/build.py)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for name, data in sorted(files.items()):

@@ -33,7 +33,9 @@ class _App(Flask):
     def dispatch_request(self):
         # The time limit covers the view only: the body has been read already (before_request),
         # so a slow client spends none of it.
-        with limits.time_limit(self.config["TRCALC"].request_seconds):
+        # Outbound TCMB fetches are counted per request too (TRCALC_TCMB_MAX_PER_REQUEST, calc.tcmb).
+        from trcalc.calc.tcmb import request_budget
+        with limits.time_limit(self.config["TRCALC"].request_seconds), request_budget():
             return super().dispatch_request()
 
 
@@ -53,8 +55,15 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.before_request
     def _keys_and_body():
+        if request.method not in _BODY_METHODS:
+            limits.done_reading()            # nothing more to read: not a connection still sending
         if settings.api_keys and request.method != "OPTIONS" and not security.is_open(request.path) \
                 and not security.authorized(settings.api_keys):
+            wait = security.throttled()
+            if wait:
+                return security.too_many(wait)
+            if request.headers.get("X-API-Key"):        # a wrong key (not a missing one) counts
+                security.failed()
             if security.wants_page():
                 return redirect("/giris?next=" + quote(request.full_path.rstrip("?"), safe="/"), code=303)
             return _error(401)
@@ -64,14 +73,14 @@ def create_app(settings: Settings | None = None) -> Flask:
             if request.content_length and request.content_length > request.max_content_length:
                 raise RequestEntityTooLarge()
             # Read the whole body now, against the limit (also when it comes chunked, with no length),
-            # before the view and its time limit start.
-            data = request.get_data(cache=True, parse_form_data=False)
-            # Werkzeug stops a chunked body quietly at the limit (LimitedStream.readall): one more
-            # byte from the raw input tells a body of exactly the limit from a longer one
-            if request.content_length is None and len(data) >= request.max_content_length \
-                    and request.input_stream.read(1):
-                raise RequestEntityTooLarge()
+            # within the read deadline and the worker's body buffer, before the view and its time limit.
+            limits.read_body(request, request.max_content_length, settings.read_seconds,
+                             settings.max_body_buffer_mib * 1024 * 1024)
         return None
+
+    @app.teardown_request
+    def _release(exc):
+        limits.release_body(request.environ)
 
     @app.after_request
     def _headers(resp):
@@ -93,7 +102,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(limits.Refused)
     def _refused(exc: limits.Refused):
-        return api.json_response(api.error_body(exc.code, exc.message, exc.setting), exc.status)
+        resp = api.json_response(api.error_body(exc.code, exc.message, exc.setting), exc.status)
+        if exc.status in (408, 503):
+            resp.headers["Connection"] = "close"
+            if exc.status == 503:
+                resp.headers["Retry-After"] = "5"
+        return resp
 
     @app.errorhandler(MemoryError)
     def _memory(exc: MemoryError):

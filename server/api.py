@@ -268,6 +268,19 @@ def rules():
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
+
+
+def _macro_enabled(data: bytes) -> bool:
+    """The workbook's main part is the macro-enabled one ([Content_Types].xml says so)."""
+    import io
+    import zipfile
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            types = z.read("[Content_Types].xml")
+    except (KeyError, zipfile.BadZipFile):
+        return False
+    return b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
 
 
 @bp.post("/workbook")
@@ -290,15 +303,18 @@ def workbook():
         raise ApiError(status, "too_large" if status == 413 else "invalid_workbook", message,
                        setting or "file") from None
     name = (upload.filename if upload and upload.filename else "calisma_kitabi.xlsx").rsplit("/", 1)[-1]
-    stem = name[:-5] if name.lower().endswith(".xlsx") else name
+    stem = name[:-5] if name.lower().endswith((".xlsx", ".xlsm")) else name
     safe = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in "-_.")) or "calisma_kitabi"
+    # A macro-enabled workbook (its VBA kept) goes back as one: .xlsm with its own content type — Excel
+    # refuses a file named .xlsx whose main part is the macro-enabled one (ECMA-376 / [MS-OFFMACRO2]).
+    ext, mime = (".xlsm", XLSM_MIME) if _macro_enabled(out) else (".xlsx", XLSX_MIME)
     if request.args.get("report") == "json":        # the upload page: the report and the file in one answer
-        return json_response({"filename": f"{safe}_hesaplandi.xlsx", "mimetype": XLSX_MIME,
+        return json_response({"filename": f"{safe}_hesaplandi{ext}", "mimetype": mime,
                               "formulas": report.formulas, "file": base64.b64encode(out).decode("ascii"),
                               "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in report.errors],
                               "rules_version": rules_version()})
-    resp = Response(out, mimetype=XLSX_MIME)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{safe}_hesaplandi.xlsx"'
+    resp = Response(out, mimetype=mime)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{safe}_hesaplandi{ext}"'
     resp.headers["X-Trcalc-Formulas"] = str(report.formulas)
     resp.headers["X-Trcalc-Errors"] = str(len(report.errors))
     if report.errors:

@@ -44,8 +44,11 @@ def source_of(path: str) -> str | None:
         return None
     stem = "/".join(parts)
     for candidate in ((f"{stem}/index.md" if stem else "index.md"), f"{stem}.md"):
-        if (DOCS / candidate).is_file():
-            return candidate
+        try:
+            if (DOCS / candidate).is_file():
+                return candidate
+        except (OSError, ValueError):      # a NUL byte, a name too long: no such page (404, never a 500)
+            return None
     return None
 
 

@@ -12,6 +12,12 @@
 | TRCALC_MAX_WORKBOOK_BYTES | largest workbook upload | 20 MiB |
 | TRCALC_REQUEST_SECONDS | time limit of one request | 30 |
 | TRCALC_MAX_WORKER_MIB | memory ceiling of a worker; past it the worker is recycled | 1024 |
+| TRCALC_READ_SECONDS | time a client has to send its whole request, headers and body (then 408 / closed) | 30 |
+| TRCALC_MAX_BODY_BUFFER_MIB | request bodies one worker holds in memory at once (past it: 503, Retry-After) | 256 |
+| TRCALC_WORKER_CONNECTIONS | open connections per gevent worker (`--production`); the oldest unfinished one is dropped when they are all taken | 1000 |
+| TRCALC_TCMB_TIMEOUT | total seconds of one TCMB fetch (connect, send, every byte) | 10 |
+| TRCALC_TCMB_MAX_PER_REQUEST, TRCALC_TCMB_MAX_PER_MINUTE | TCMB fetches one request / one worker process may send (calc.tcmb) | 32, 120 |
+| TRCALC_FX_STORE_WAIT | seconds a look-up waits for a rate store another process has locked | 0.5 |
 | TRCALC_HOST, TRCALC_PORT | where `trcalc serve` listens | 127.0.0.1, 8000 |
 | TRCALC_WORKERS | gunicorn workers (`trcalc serve --production`) | 2 × cores |
 | TRCALC_TODAY, TRCALC_RULES_DIR | pin "today"; use another rules folder | — |
@@ -68,6 +74,10 @@ class Settings:
     max_workbook_bytes: int = 20 * 1024 * 1024
     request_seconds: int = 30
     max_worker_mib: int = 1024
+    read_seconds: int = 30
+    workers: int = 0                   # 0: 2 × cores
+    worker_connections: int = 1000
+    max_body_buffer_mib: int = 256
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -82,6 +92,10 @@ class Settings:
             max_workbook_bytes=_int("TRCALC_MAX_WORKBOOK_BYTES", cls.max_workbook_bytes),
             request_seconds=_int("TRCALC_REQUEST_SECONDS", cls.request_seconds),
             max_worker_mib=_int("TRCALC_MAX_WORKER_MIB", cls.max_worker_mib),
+            read_seconds=max(1, _int("TRCALC_READ_SECONDS", cls.read_seconds)),
+            workers=_int("TRCALC_WORKERS", cls.workers),
+            worker_connections=max(10, _int("TRCALC_WORKER_CONNECTIONS", cls.worker_connections)),
+            max_body_buffer_mib=max(1, _int("TRCALC_MAX_BODY_BUFFER_MIB", cls.max_body_buffer_mib)),
         )
 
 

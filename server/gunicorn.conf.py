@@ -11,10 +11,16 @@ requests keep a p99 under 100 ms. gunicorn's FAQ: sync workers "are designed to 
 from the internet) you should use one of the async workers" (docs.gunicorn.org, FAQ; "Design:
 choosing a worker type" — a load that "trickles data" makes a DOS trivial for sync workers).
 
-Limits (server/limits.py): the app stops a request at TRCALC_REQUEST_SECONDS with a 422; gunicorn's
-own `timeout` (a worker silent that long is killed) is the backstop beyond it. After each request
-`post_request` recycles the worker when its memory passed TRCALC_MAX_WORKER_MIB or a request was
-interrupted — gracefully: it finishes what it holds, the master starts a fresh one.
+The worker class is gevent's with a read deadline and room kept for new connections
+(server/worker.py, `trcalc.server.worker.Worker`): a request must arrive whole within
+TRCALC_READ_SECONDS, and the oldest unfinished request is dropped when readers fill the
+worker's TRCALC_WORKER_CONNECTIONS.
+
+Limits (server/limits.py): the app stops a request at TRCALC_REQUEST_SECONDS with a 422 — a deadline
+per request, checked by the work, never a process timer; gunicorn's own `timeout` (a worker silent
+that long is killed) is the backstop beyond it. After each request `post_request` recycles the worker
+when its memory passed TRCALC_MAX_WORKER_MIB — gracefully: it finishes what it holds, the master
+starts a fresh one.
 """
 import multiprocessing
 import os
@@ -24,9 +30,9 @@ from trcalc.server.config import Settings
 _settings = Settings.from_env()
 
 bind = os.environ.get("TRCALC_BIND", f"{os.environ.get('TRCALC_HOST', '127.0.0.1')}:{os.environ.get('TRCALC_PORT', '8000')}")
-workers = int(os.environ.get("TRCALC_WORKERS", 2 * multiprocessing.cpu_count()))
-worker_class = os.environ.get("TRCALC_WORKER_CLASS", "gevent")
-worker_connections = 1000      # open connections per worker (slow ones included)
+workers = _settings.workers or 2 * multiprocessing.cpu_count()
+worker_class = os.environ.get("TRCALC_WORKER_CLASS", "trcalc.server.worker.Worker")
+worker_connections = _settings.worker_connections   # open connections per worker (slow ones included)
 threads = int(os.environ.get("TRCALC_THREADS", "1"))
 timeout = _settings.request_seconds + 30
 graceful_timeout = 20
@@ -38,6 +44,13 @@ keepalive = 0
 preload_app = True             # load the rules once, before forking
 accesslog = os.environ.get("TRCALC_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn ≥ 25.1 opens a control socket (for `gunicornc`) at one path per user by default
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second instance of the same user took the
+# first one's over (issue 22.8). One per address instead; older gunicorns ignore the name.
+_run_dir = os.environ.get("XDG_RUNTIME_DIR") if os.path.isdir(os.environ.get("XDG_RUNTIME_DIR") or "/nonexistent") \
+    else os.path.join(os.path.expanduser("~"), ".gunicorn")
+control_socket = os.path.join(_run_dir, "trcalc-" + "".join(ch if ch.isalnum() or ch in ".-" else "_"
+                                                          for ch in bind)[:60] + ".ctl")
 max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000
 

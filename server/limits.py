@@ -2,20 +2,30 @@
 
 Every refusal names the limit and the setting that changes it (`TRCALC_*`, see server.config),
 Turkish then English: 413 when the request is too large (body, batch length, table calls,
-response size), 422 when it runs past the time limit.
+response size), 422 when it runs past the time limit, 408 when the client takes longer than
+TRCALC_READ_SECONDS to send its request, 503 while the worker already holds
+TRCALC_MAX_BODY_BUFFER_MIB of request bodies.
 
-The time limit is a SIGALRM timer armed around the view (once the body has been read, so a
-slow client costs no time of it). Signals only reach the main thread: gunicorn's workers (sync
-and gevent) run requests there; in the threaded development server only the batch loop's own
-deadline check applies. A request stopped by the timer may leave a library half-way through
-its work, so the worker is recycled after that response (as it is when its memory passes
-TRCALC_MAX_WORKER_MIB) — see `post_request` in server/gunicorn.conf.py.
+The time limit is per request (issue 22.2): a deadline in a ContextVar (`calc.deadline`), which
+each greenlet of a gevent worker and each thread of the development server holds for itself, and
+which the work checks as it goes (the batch loop per call, the workbook engine per cell). Under
+gevent a `gevent.Timeout` of the same length also stops a request waiting on the network. There is
+no process-wide timer: the SIGALRM timer used before was one per worker, shared by its greenlets,
+so one request's alarm fired in another request, or after them all and killed the worker.
+
+Reading the request (issue 22.5): the whole request — headers and body — must arrive within
+TRCALC_READ_SECONDS of the connection (server/worker.py holds the headers to it; `read_body` the
+body), and the bodies a worker holds in memory at once are capped, so unfinished uploads cannot
+pin memory or connections.
 """
 from __future__ import annotations
 
 import contextlib
-import signal
+import sys
 import time
+from contextvars import ContextVar
+
+from trcalc.calc import deadline
 
 # why the worker should be replaced after the current response (read by gunicorn's post_request hook)
 _recycle: list[str] = []
@@ -37,9 +47,17 @@ class TimeLimit(Refused):
                          f"the request ran past the time limit of {seconds:g} s", "TRCALC_REQUEST_SECONDS")
 
 
-class _Interrupt(BaseException):
-    """Raised by the timer: a BaseException, so no library's `except Exception` swallows it on its
-    way out to `time_limit`, which turns it into TimeLimit."""
+class ReadTimeout(Refused):
+    def __init__(self, seconds: float):
+        super().__init__(408, "read_timeout", f"istek {seconds:g} saniyede gönderilip bitirilmedi",
+                         f"the request was not sent in full within {seconds:g} s", "TRCALC_READ_SECONDS")
+
+
+class Busy(Refused):
+    def __init__(self, mib: int):
+        super().__init__(503, "busy", f"sunucu şu anda {mib} MiB yükleme tutuyor; biraz sonra yeniden deneyin",
+                         f"the server is holding {mib} MiB of uploads now; try again shortly",
+                         "TRCALC_MAX_BODY_BUFFER_MIB")
 
 
 def too_large(tr: str, en: str, setting: str) -> Refused:
@@ -64,35 +82,95 @@ class Deadline:
             raise TimeLimit(self.seconds)
 
 
+def _gevent_timeout(seconds: float, exception=None):
+    """A gevent.Timeout for the current greenlet when this process runs under gevent, else None."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is None or not monkey.is_module_patched("socket"):
+        return None
+    import gevent
+    return gevent.Timeout(seconds, exception)
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
-    """Raise TimeLimit in the running code when `seconds` pass (main thread only; else a no-op).
+    """Raise TimeLimit in this request when `seconds` pass: at the work's next `deadline.check()`,
+    or, under gevent, at its next wait on the network. Nothing here is shared with other requests."""
+    timer = _gevent_timeout(seconds)
+    with deadline.within(seconds):
+        if timer is not None:
+            timer.start()
+        try:
+            yield
+        except deadline.TimeUp as exc:
+            raise TimeLimit(exc.seconds) from None
+        except BaseException as exc:
+            if timer is not None and exc is timer:
+                raise TimeLimit(seconds) from None
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
-    A timer already set (pytest-timeout uses SIGALRM) is put back afterwards with the time it
-    had left, so this nests inside it."""
-    def _alarm(signum, frame):
-        recycle("time limit")
-        raise _Interrupt()
 
-    # Python lets only the main OS thread set a handler (ValueError elsewhere). Asking it is the
-    # reliable test: under gevent, threading.current_thread() is a greenlet's stand-in, not main.
+# When this request's connection was accepted (set by server/worker.py, in the connection's greenlet).
+accepted_at: ContextVar[float | None] = ContextVar("trcalc_accepted_at", default=None)
+# (timer, readers, socket) of this connection's request (server/worker.py): the app ends its reading
+# phase once the body is in, so it is no longer a candidate to be dropped for a new connection.
+header_timer: ContextVar[tuple | None] = ContextVar("trcalc_header_timer", default=None)
+# Request bodies this worker holds in memory now (bytes); bodies of requests still being read or served.
+_buffered = [0]
+
+
+def read_body(request, cap: int, read_seconds: float, buffer_bytes: int) -> bytes:
+    """The whole body, read in pieces: at most `cap` bytes (413), complete within `read_seconds` of the
+    connection (408), and only while this worker holds less than `buffer_bytes` of bodies (503).
+    Returns the body and leaves it cached on the request (Werkzeug's `get_data` returns it)."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+    start = accepted_at.get() or time.monotonic()
+    timer = _gevent_timeout(max(start + read_seconds - time.monotonic(), 0.001), ReadTimeout(read_seconds))
+    held, parts = 0, []
+    stream = request.stream
     try:
-        old_handler = signal.signal(signal.SIGALRM, _alarm)
-    except (ValueError, AttributeError):
-        yield
-        return
-    started = time.monotonic()
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Interrupt:
-        raise TimeLimit(seconds) from None
+        if timer is not None:
+            timer.start()
+        while True:
+            chunk = stream.read(65536)
+            if not chunk:
+                break
+            if _buffered[0] + len(chunk) > buffer_bytes:
+                raise Busy(buffer_bytes // (1024 * 1024))
+            _buffered[0] += len(chunk)
+            held += len(chunk)
+            parts.append(chunk)
+            if time.monotonic() > start + read_seconds:          # where no gevent timer can interrupt
+                raise ReadTimeout(read_seconds)
+        # Werkzeug stops a chunked body quietly at the limit (LimitedStream): one more byte from the raw
+        # input tells a body of exactly the limit from a longer one
+        if held > cap or (request.content_length is None and held >= cap and request.input_stream.read(1)):
+            raise RequestEntityTooLarge()
+    except BaseException:
+        _buffered[0] -= held
+        raise
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        if old_delay:
-            left = max(old_delay - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, old_interval)
+        if timer is not None:
+            timer.cancel()
+    request.environ["trcalc.body_bytes"] = held
+    done_reading()
+    data = b"".join(parts)
+    request._cached_data = data          # what Werkzeug's get_data() caches (werkzeug.wrappers.Request)
+    return data
+
+
+def done_reading() -> None:
+    """This request has been read whole: not one of the worker's connections still sending."""
+    held = header_timer.get()
+    if held is not None:
+        held[1].pop(held[2], None)
+
+
+def release_body(environ) -> None:
+    """The request is over: its body no longer counts against the worker's buffer."""
+    _buffered[0] -= environ.pop("trcalc.body_bytes", 0)
 
 
 def recycle(why: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
 bp = Blueprint("lite", __name__, url_prefix="/lite")
 
@@ -34,7 +34,8 @@ def _files() -> dict[str, tuple[bytes, str]]:
 def file(name: str):
     if name == "requirements.txt":
         from trcalc.lite.build import wheel_name
-        body, mime = f"{request.url_root.rstrip('/')}/lite/{wheel_name()}\n".encode(), "text/plain; charset=utf-8"
+        from .office import base_url
+        body, mime = f"{base_url()}/lite/{wheel_name()}\n".encode(), "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]
     else:

@@ -39,9 +39,19 @@ NAMESPACE = "TRCALC"
 
 
 def base_url() -> str:
-    """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com), else the request's own root."""
+    """TRCALC_PUBLIC_URL when set (e.g. https://trcalc.example.com). Without it, the request's own root
+    only when the request names this machine (a loopback address, localhost or TRCALC_HOST: the
+    development set-up), else the address the server listens on — never a Host header a client chose,
+    which would put its server into the manifest and pages served (issue 22.8)."""
+    from .config import host, port
     public = os.environ.get("TRCALC_PUBLIC_URL", "").strip()
-    return public.rstrip("/") if public else request.url_root.rstrip("/")
+    if public:
+        return public.rstrip("/")
+    name = (request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host).strip("[]").lower()
+    if name in ("127.0.0.1", "localhost", "::1", host().lower()):
+        return request.url_root.rstrip("/")
+    bind = host()
+    return f"http://{'[' + bind + ']' if ':' in bind else bind}:{port()}"
 
 
 def metadata() -> dict:

@@ -22,7 +22,9 @@ CONF = Path(__file__).with_name("gunicorn.conf.py")
 def serve(production: bool = False, host: str | None = None, port: int | None = None) -> int:
     config.Settings.from_env()       # a bad TRCALC_* setting: one clear line now, not from inside gunicorn
     host = host or config.host()
-    port = port or config.port()
+    port = port if port is not None else config.port()
+    if not 1 <= port <= 65535:       # gunicorn would listen on another port (99999 % 65536), Flask refuse late
+        raise config.SettingError(f"port {port}: 1–65535 arasında olmalı — must be between 1 and 65535")
     if production:
         # the gunicorn installed beside this Python (the [server] extra's), not whichever is first on PATH
         beside = Path(sys.executable).with_name("gunicorn")
@@ -30,6 +32,6 @@ def serve(production: bool = False, host: str | None = None, port: int | None = 
         os.environ["TRCALC_BIND"] = f"{host}:{port}"
         os.execv(gunicorn, [gunicorn, "-c", str(CONF), "trcalc.server:create_app()"])
     from . import create_app
-    print(f"trcalc: http://{host}:{port}/  (API: /api/v1, docs: /docs, Office: /office/manifest.xml)")
+    print(f"trcalc: http://{host}:{port}/  (belgeler: /belgeler/, API: /api/v1, API docs: /docs, Office: /office/manifest.xml)")
     create_app().run(host=host, port=port, threaded=True)
     return 0

@@ -4,10 +4,17 @@ Keys. With TRCALC_API_KEYS set, every route but the health check, the API docume
 Office add-in's files needs a key: scripts and the add-in send `X-API-Key`; a person in a
 browser signs in once at `/giris` with a key, which sets a cookie holding not the key but an
 HMAC of it (HttpOnly, SameSite=Strict, so no other site can send it), good for 30 days or until
-the key is removed from TRCALC_API_KEYS; `/cikis` signs out.
+the key is removed from TRCALC_API_KEYS; `/cikis` signs out. The cookie's value is its issue time
+and an HMAC of that time under the key, so it expires on the server too (a copied cookie is good for
+30 days at most, not for as long as the key lives). Wrong keys are throttled per client address:
+after MAX_FAILURES in a minute the address gets 429 with Retry-After until the minute is over
+(issue 22.8: 807 guesses a second were answered). After sign-in only a path on this server is
+followed (no `//host`, no scheme, no tab, CR or LF, which browsers drop: `/%09/evil.example` is
+`//evil.example` to them).
 
 Headers on every response (OWASP Secure Headers): `X-Content-Type-Options: nosniff`,
-`Referrer-Policy: no-referrer` (calculator URLs carry the amounts typed), and a
+`Referrer-Policy: no-referrer` (calculator URLs carry the amounts typed), HSTS on a request that
+came over TLS (RFC 6797: a browser ignores it over plain HTTP), and a
 Content-Security-Policy allowing only this server's own scripts. Its `frame-ancestors` is
 'none' (no other site may frame the pages, against clickjacking) except for the Office add-in's
 pages under /office/, which Office on the web shows in an iframe of its own page: those allow
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
@@ -41,8 +49,35 @@ def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def _token(key: str) -> str:
-    return hmac.new(_bytes(key), b"trcalc web sign-in", hashlib.sha256).hexdigest()
+def _token(key: str, issued: int | None = None) -> str:
+    issued = int(time.time()) if issued is None else issued
+    mac = hmac.new(_bytes(key), b"trcalc web sign-in %d" % issued, hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+MAX_FAILURES = 10              # wrong keys per client address per minute, then 429
+
+
+def _recent() -> dict[str, list[float]]:
+    """Wrong keys by client address, per app (per worker process; each app its own)."""
+    return current_app.extensions.setdefault("trcalc_key_failures", {})
+
+
+def throttled() -> float:
+    """Seconds this client must wait before trying a key again (0: it may try)."""
+    now = time.monotonic()
+    times = [t for t in _recent().get(request.remote_addr or "", ()) if t > now - 60]
+    return 60 - (now - times[0]) if len(times) >= MAX_FAILURES else 0.0
+
+
+def failed() -> None:
+    """Count a wrong key from this client (a short list per address, the map cleared past 10,000)."""
+    _failures = _recent()
+    if len(_failures) > 10_000:
+        _failures.clear()
+    now = time.monotonic()
+    addr = request.remote_addr or ""
+    _failures[addr] = [t for t in _failures.get(addr, ()) if t > now - 60][-MAX_FAILURES:] + [now]
 
 
 def key_ok(given: str | None, keys) -> bool:
@@ -55,9 +90,15 @@ def key_ok(given: str | None, keys) -> bool:
 
 def cookie_ok(keys) -> bool:
     token = request.cookies.get(COOKIE)
-    if not token:
+    if not token or "." not in token:
         return False
-    return any(hmac.compare_digest(_bytes(token), _bytes(_token(k))) for k in keys)
+    issued_text = token.split(".", 1)[0]
+    if not (issued_text.isascii() and issued_text.isdigit() and len(issued_text) <= 12):
+        return False
+    issued = int(issued_text)
+    if not 0 <= time.time() - issued <= COOKIE_DAYS * 86400:
+        return False
+    return any(hmac.compare_digest(_bytes(token), _bytes(_token(k, issued))) for k in keys)
 
 
 def is_open(path: str) -> bool:
@@ -75,6 +116,8 @@ def wants_page() -> bool:
 def security_headers(resp: Response, frame_ancestors) -> Response:
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "no-referrer"
+    if request.is_secure:                 # over TLS (or X-Forwarded-Proto https behind a trusted proxy)
+        resp.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.path.startswith("/office/"):
         resp.headers["Content-Security-Policy"] = _OFFICE_CSP.format(ancestors=" ".join(frame_ancestors))
     else:
@@ -84,8 +127,12 @@ def security_headers(resp: Response, frame_ancestors) -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this server (never //host or a scheme) may follow the sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path on this server (never //host or a scheme) may follow the sign-in. Control characters
+    and spaces are refused outright: browsers remove tab, CR and LF from a URL (WHATWG URL standard), so
+    `/\t/evil.example` would be `//evil.example` to them, and CR/LF cannot go in a Location header."""
+    if not target or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target):
+        return "/"
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
 
@@ -101,12 +148,25 @@ def sign_in():
     keys = current_app.config["TRCALC"].api_keys
     target = _safe_next(request.form.get("next"))
     given = request.form.get("key", "").strip()
+    wait = throttled() if keys else 0
+    if wait:
+        return too_many(wait)
     if keys and not key_ok(given, keys):
+        failed()
         return render_template("giris.html", next=target, failed=True, version=book().version), 401
     resp = redirect(target, code=303)
     if keys:
         resp.set_cookie(COOKIE, _token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
+    return resp
+
+
+def too_many(wait: float):
+    from .api import error_body, json_response
+    resp = json_response(error_body("too_many_attempts",
+                                    f"çok fazla yanlış anahtar denemesi; {int(wait) + 1} saniye sonra yeniden deneyin — "
+                                    f"too many wrong keys; try again in {int(wait) + 1} s"), 429)
+    resp.headers["Retry-After"] = str(int(wait) + 1)
     return resp
 
 

@@ -159,7 +159,8 @@ def client():
     return create_app().test_client()
 
 
-def test_manifest_is_offered_as_a_file_with_a_ribbon_button_for_the_key(client):
+def test_manifest_is_offered_as_a_file_with_a_ribbon_button_for_the_key(client, monkeypatch):
+    monkeypatch.setenv("TRCALC_PUBLIC_URL", "https://calc.example")     # the address users reach
     r = client.get("/office/trcalc-manifest.xml", base_url="https://calc.example")
     assert r.status_code == 200
     assert r.headers["Content-Disposition"] == 'attachment; filename="trcalc-manifest.xml"'

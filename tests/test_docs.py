@@ -156,6 +156,8 @@ def test_belgeler_refuses_what_is_not_a_page():
     assert client.get("/belgeler/../pyproject.toml").status_code == 404
     assert client.get("/belgeler/..%2Fmkdocs.yml").status_code == 404
     assert client.get("/belgeler/.nav/").status_code == 404
+    assert client.get("/belgeler/a%00b/").status_code == 404                 # NUL: stat() raises ValueError
+    assert client.get("/belgeler/" + "a" * 5000 + "/").status_code == 404    # ENAMETOOLONG
     r = client.get("/belgeler/kurulum")
     assert r.status_code == 301 and r.headers["Location"].endswith("/belgeler/kurulum/")
 

@@ -16,8 +16,11 @@ from tests.conftest import raises_on
     (600, 30000, "2026-01-03", True),
     (600.01, 30000, "2026-01-03", False),
     (600, 30000.01, "2026-01-03", False),
-    (150, 7500, "2019-06-01", True),           # 150 kg / 7,500 € before 2020
-    (151, 7500, "2019-06-01", False),
+    # issue 26.2: the Ministry's guide revised 04.12.2018 already gives 300 kg / 15,000 €
+    (300, 15000, "2019-06-01", True),
+    (301, 15000, "2019-06-01", False),
+    (150, 7500, "2018-06-01", True),           # 150 kg / 7,500 € before (low confidence)
+    (151, 7500, "2018-06-01", False),
 ])
 def test_micro_export_limits(kg, eur, date, fits):
     assert call("TR_MICRO_EXPORT", kg, eur, date) is fits

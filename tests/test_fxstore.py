@@ -86,7 +86,7 @@ def test_bad_answer_leaves_the_store_unchanged(tcmb, what):
     assert info.value.code == "no_rate" and "08.07.2024" in str(info.value)
     # … and by sync: the good days before and after the bad one are not written either.
     r = run_cli("fx", "sync", "--from", "2024-07-06", "--to", "2024-07-12")
-    assert r.returncode == 1 and "08.07.2024" in r.stderr and "depo değişmedi" in r.stderr
+    assert r.returncode == 2 and "08.07.2024" in r.stderr and "depo değişmedi" in r.stderr
     assert snapshot(default_path()) == before
 
 
@@ -95,7 +95,7 @@ def test_network_failure_leaves_the_store_unchanged(tcmb, monkeypatch):
     before = snapshot(default_path())
     r = run_cli("fx", "sync", "--from", "2024-07-06", "--to", "2024-07-12",
                 env={"TRCALC_TCMB_URL": "http://127.0.0.1:9/closed"})
-    assert r.returncode == 1 and "depo değişmedi" in r.stderr and "store is unchanged" in r.stderr
+    assert r.returncode == 2 and "depo değişmedi" in r.stderr and "store is unchanged" in r.stderr
     assert snapshot(default_path()) == before
 
 
@@ -135,7 +135,7 @@ def test_sync_killed_midway_leaves_the_store_unchanged(tcmb):
 
 def test_sync_refuses_bad_dates(tcmb):
     r = run_cli("fx", "sync", "--from", "2024-07-10", "--to", "2024-07-05")
-    assert r.returncode == 1 and "--from" in r.stderr
+    assert r.returncode == 2 and "--from" in r.stderr
     r = run_cli("fx", "sync", "--from", "dün")
     assert r.returncode == 2 and "--from" in r.stderr
 
@@ -158,4 +158,4 @@ def test_a_damaged_store_file_is_a_clear_error_not_a_traceback(tcmb):
         call("TR_FX", "USD", "2024-07-08")
     assert info.value.code == "no_rate" and str(path) in str(info.value)
     r = run_cli("fx", "sync", "--from", "2024-07-08", "--to", "2024-07-08")
-    assert r.returncode == 1 and "Traceback" not in r.stderr and "the store is unchanged" in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "the store is unchanged" in r.stderr

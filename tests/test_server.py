@@ -358,7 +358,9 @@ def test_office_functions_json_from_the_registry(client):
     assert tev["result"]["dimensionality"] == "matrix"
 
 
-def test_office_manifest_and_script(client):
+def test_office_manifest_and_script(client, monkeypatch):
+    # the URLs are the configured public address (TRCALC_PUBLIC_URL), never a Host header (issue 22.8)
+    monkeypatch.setenv("TRCALC_PUBLIC_URL", "https://calc.example")
     r = client.get("/office/manifest.xml", base_url="https://calc.example")
     root = ET.fromstring(r.data)
     urls = {el.get("id"): el.get("DefaultValue") for el in root.iter() if el.tag.endswith("}Url")}

@@ -182,16 +182,19 @@ def test_bad_tev_input(args, arg, code):
 
 # --- late interest -------------------------------------------------------------------------
 
+# The tests below count from the due date as given (tatil_kaydir = FALSE): their dates test the
+# month/day arithmetic and the rate history; tests/test_workdays.py tests the move past holidays.
+
 def test_interest_within_one_rate_period():
     # 3 whole months at 4.5 %: 10,000 × 13.5 % = 1,350.00
-    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-09-01") == D("1350.00")
+    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-09-01", False) == D("1350.00")
 
 
 def test_interest_with_a_partial_month():
     # 3 months + 15 days: 10,000 × 4.5 % × 3.5 = 1,575.00
-    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-09-16") == D("1575.00")
+    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-09-16", False) == D("1575.00")
     # 10 days only: 10,000 × 4.5 % = 450 a month; × 10/30 = 150.00
-    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-06-11") == D("150.00")
+    assert call("TR_LATE_INTEREST", 10000, "2024-06-01", "2024-06-11", False) == D("150.00")
 
 
 def test_interest_across_the_2025_11_13_change():
@@ -204,7 +207,7 @@ def test_interest_across_the_2025_11_13_change():
 
 def test_interest_across_the_2024_05_21_change():
     # 1 month at 3.5 % + 1 month at 4.5 % = 8 % of 10,000
-    assert call("TR_LATE_INTEREST", 10000, "2024-04-21", "2024-06-21") == D("800.00")
+    assert call("TR_LATE_INTEREST", 10000, "2024-04-21", "2024-06-21", False) == D("800.00")
 
 
 def test_interest_history_across_the_2022_07_21_change():
@@ -221,7 +224,7 @@ def test_interest_history_through_the_2019_changes():
     # 10-02 → 12-30: 2 months + 28 days × 2 % = 10,000 × 2 % × (2 + 28/30) = 586.666…
     # 12-30 → 2020-01-30: 1 month × 1.6 % = 160
     # 200 + 758.333… + 586.666… + 160 = 1,705.00
-    assert call("TR_LATE_INTEREST", 10000, "2019-06-01", "2020-01-30") == D("1705.00")
+    assert call("TR_LATE_INTEREST", 10000, "2019-06-01", "2020-01-30", False) == D("1705.00")
 
 
 def test_interest_history_back_to_2010():

@@ -7,7 +7,10 @@
     trcalc docs [--write | --check]                     the generated docs pages (functions, settings)
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
+    trcalc tariff import FILE                           load a tariff list (CSV/XLSX) into the tariff book
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
+    trcalc libreoffice --out DIR                        trcalc.oxt, the LibreOffice Calc extension, templates
+    trcalc libreoffice --convert IN.xlsx OUT.xlsx       a workbook's functions spelled for Calc
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
     trcalc fx status                                    where the store is and what it holds
@@ -186,15 +189,16 @@ def _fx_sync(ns) -> int:
         first = to_date(ns.first, "--from")
         last = to_date(ns.last, "--to") if ns.last else today()
         report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
-    except (CalcError, SyncError) as exc:
+    except (CalcError, SyncError) as exc:       # a failure the user can fix: exit 2, as every command's
         print(exc.message, file=sys.stderr)
-        return 2 if isinstance(exc, CalcError) else 1
+        return 2
     except Exception as exc:                   # sqlite3.Error, OSError: the store file itself
         if type(exc).__module__ != "sqlite3" and not isinstance(exc, OSError):
             raise
-        print(f"kur deposu okunamadı/yazılamadı ({exc}); depo değişmedi — the rate store cannot be read or "
-              f"written ({exc}); the store is unchanged", file=sys.stderr)
-        return 1
+        from trcalc.calc.fxstore import describe_error
+        tr, en = describe_error(exc)
+        print(f"kur deposu {tr}; depo değişmedi — the rate store {en}; the store is unchanged", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0
 
@@ -207,9 +211,45 @@ def _fx_status(ns) -> int:
     return 0
 
 
+def _tariff_import(ns) -> int:
+    from trcalc.calc.tariffstore import book
+    src = Path(ns.file)
+    if not src.is_file():
+        raise Failure(f"dosya yok: {src}", f"no such file: {src}")
+    if src.suffix.lower() != ".csv":
+        _check_input(src)                       # an .xlsx: the same checks as `trcalc compute`
+    done = book().load(src)
+    print(f"{done['added']} önlem eklendi, {done['unchanged']} zaten kitapta — "
+          f"{done['added']} measures added, {done['unchanged']} already in the book")
+    return 0
+
+
+def _tariff_status(ns) -> int:
+    from trcalc.calc.tariffstore import book
+    for k, v in book().summary().items():
+        print(f"{k}\t{v}")
+    return 0
+
+
 def _lite(ns) -> int:
     from trcalc.lite.build import write
     for path in write(Path(ns.out), ns.server_url):
+        print(path)
+    return 0
+
+
+def _libreoffice(ns) -> int:
+    from trcalc.libreoffice.build import calc_flavour, write
+    if ns.convert:
+        src, dst = (Path(p) for p in ns.convert)
+        _check_input(src)
+        _check_output(dst)
+        dst.write_bytes(calc_flavour(src.read_bytes()))
+        print(dst)
+        return 0
+    if not ns.out:
+        raise Failure("--out ya da --convert gerekir", "--out or --convert is required")
+    for path in write(Path(ns.out)):
         print(path)
     return 0
 
@@ -273,11 +313,23 @@ def parser() -> argparse.ArgumentParser:
     fs.set_defaults(run=_fx_sync)
     ft = fsub.add_parser("status", help="the store's location and contents")
     ft.set_defaults(run=_fx_status)
+    ta = sub.add_parser("tariff", help="tarife kitabı (GTİP oranları) — the tariff book (rates by goods code)")
+    tsub = ta.add_subparsers(dest="tariff_cmd", required=True)
+    ti = tsub.add_parser("import", help="bir oran listesini yükle (CSV ya da .xlsx, docs/tarife.md) — load a list")
+    ti.add_argument("file", help="liste dosyası — the list file")
+    ti.set_defaults(run=_tariff_import)
+    tst = tsub.add_parser("status", help="kitabın yeri ve içeriği — where the book is and what it holds")
+    tst.set_defaults(run=_tariff_status)
     li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
     li.add_argument("--out", required=True, help="folder to write into")
     li.add_argument("--server-url", default="http://127.0.0.1:8000",
                     help="the team server whose /lite/ path serves the wheel (for wheel/requirements.txt)")
     li.set_defaults(run=_lite)
+    lo = sub.add_parser("libreoffice", help="LibreOffice Calc eklentisi (trcalc.oxt) — the LibreOffice Calc extension")
+    lo.add_argument("--out", help="yazılacak klasör (trcalc.oxt, KURULUM.md, sablonlar/) — folder to write into")
+    lo.add_argument("--convert", nargs=2, metavar=("IN.xlsx", "OUT.xlsx"),
+                    help="Excel için yapılmış kitabı Calc yazımına çevir — spell a workbook's trcalc functions for Calc")
+    lo.set_defaults(run=_libreoffice)
 
     s = sub.add_parser("serve", help="run the server")
     s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")

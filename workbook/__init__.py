@@ -43,9 +43,7 @@ import datetime as dt
 import os
 import re
 import secrets
-import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -62,7 +60,7 @@ from . import fallback, limits, reader, writer
 from .compile import Unsupported, compile_formula
 from .files import check_file, open_workbook
 from .formula import FormulaError, Pattern, parse, tokenize
-from .grid import Book, Rng
+from .grid import Book, OverBudget, Rng
 from .limits import WorkbookError, WorkbookLimitError
 from .reader import RawBook
 from .udf import OVERRIDES, CellError
@@ -550,6 +548,12 @@ def raw_overrides(raw: RawBook) -> dict:
     if not rs:
         return {}
     (r1, c1, r2, c2), rows = dest[1], []
+    # only as far as the sheet is used (`$A$1:$XFD$1048576` names 17 billion cells, the used area a few),
+    # and no more than one range may hold (TRCALC_MAX_RANGE_CELLS), before anything is read
+    used = [*rs.values, *((r, c) for r, c, _, _ in rs.formulas)]
+    r2 = min(r2, max((r for r, _ in used), default=r1))
+    c2 = min(c2, max((c for _, c in used), default=c1))
+    limits.check("range_cells", max(0, r2 - r1 + 1) * max(0, c2 - c1 + 1), OVERRIDES_NAME)
     for r in range(r1, r2 + 1):
         row = []
         for c in range(c1, c2 + 1):
@@ -564,38 +568,14 @@ def raw_overrides(raw: RawBook) -> dict:
 
 
 def _run(book: Book, order) -> None:
-    """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first)."""
-    for s, _ws, coords in order:
-        for r, c in sorted(coords):
-            book.get(s, r, c)
-
-
-def _in_big_stack(fn):
-    """Deep chains (a cell needing the cell below, 10,000 times) need a deep stack: a thread with one."""
-    import contextvars
-    out, err = [], []
-    ctx = contextvars.copy_context()            # the overrides travel with the work
-
-    def target():
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old, 60_000))
-        try:
-            out.append(ctx.run(fn))
-        except BaseException as exc:     # handed back to the caller's thread
-            err.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
-    size = threading.stack_size()
-    threading.stack_size(512 * 1024 * 1024)
+    """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first, with no
+    deep recursion: `Book.compute`); a budget that runs out while computing refuses the workbook."""
     try:
-        t = threading.Thread(target=target, name="trcalc-compute")
-        t.start()
-    finally:
-        threading.stack_size(size)
-    t.join()
-    if err:
-        raise err[0]
-    return out[0] if out else None
+        for s, _ws, coords in order:
+            for r, c in sorted(coords):
+                book.compute(s, r, c)
+    except OverBudget as exc:
+        raise exc.error from None
 
 
 def _results(book: Book, order) -> tuple[Report, dict, dict]:
@@ -697,7 +677,7 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
     book, order, compiler = load(raw, overrides, mode)
     token = OVERRIDES.set(overrides)
     try:
-        _in_big_stack(lambda: _run(book, order))
+        _run(book, order)
     finally:
         OVERRIDES.reset(token)
     report, parts, notes = _results(book, order)

@@ -9,6 +9,7 @@ raises `Unsupported`, and the cell goes to the `formulas` engine alone.
 """
 from __future__ import annotations
 
+import math
 import threading
 
 from trcalc.calc.registry import REGISTRY
@@ -16,7 +17,7 @@ from trcalc.calc.registry import REGISTRY
 from .formula import FormulaError, Node, Ref
 from .functions import BUILTINS, LAZY, registry_call
 from .grid import Rng
-from .values import VALUE, Err, compare, to_number, to_text
+from .values import MAX_TEXT, NOT_ONE_VALUE, TEXT_TOO_LONG, Err, compare, to_number, to_text
 
 
 class Unsupported(Exception):
@@ -27,9 +28,14 @@ BLOCKED = {"INDIRECT", "OFFSET", "WEBSERVICE", "FILTERXML", "RTD", "CALL", "REGI
            "CELL", "IMAGE"}
 
 
+NOT_COMPUTED = {"LET", "LAMBDA", "MAP", "REDUCE", "SCAN", "MAKEARRAY", "BYROW", "BYCOL"}
+
+
 def function_name(name: str) -> str:
     up = name.upper()
-    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC.", "_XLDUDF_TRCALC_"):
+    # Excel's future-function prefixes, the Office add-in's (templates/office.py) and the LibreOffice
+    # extension's spelling (libreoffice/build.py CALC_PREFIX)
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "TRCALC.", "_XLDUDF_TRCALC_", "ORG.TRCALC.CALC.FUNCTIONS."):
         if up.startswith(prefix):
             up = up[len(prefix):]
     return up
@@ -49,7 +55,7 @@ def scalar(v):
     if type(v) is Rng:
         if v.r1 == v.r2 and v.c1 == v.c2:
             return v.book.get(v.sheet, v.r1, v.c1)
-        return VALUE
+        return NOT_ONE_VALUE
     return v
 
 
@@ -62,7 +68,7 @@ def compile_formula(node: Node, book):
     counts: dict = {}
 
     def walk(n):
-        if n.kind in ("call", "binary", "unary", "percent"):
+        if n.kind in ("call", "binary", "chain", "unary", "percent"):
             counts[n] = counts.get(n, 0) + 1
             if counts[n] > 1:
                 return
@@ -112,7 +118,7 @@ def compile_value(node: Node, book):
     return lambda b, s, r, c: scalar(f(b, s, r, c))
 
 
-_SCALAR_KINDS = {"num", "str", "bool", "err", "missing", "unary", "percent", "binary"}   # never a range
+_SCALAR_KINDS = {"num", "str", "bool", "err", "missing", "unary", "percent", "binary", "chain"}   # never a range
 # functions that read one value from an argument (a one-cell reference is read directly): IF's test,
 # the IS… functions, N, NOT, text functions, and every registry function (`registry_call`)
 _FIRST_VALUE = {"IF", "IFERROR", "IFNA"}
@@ -199,9 +205,25 @@ def compile_node(node: Node, book):
         return pct
     if k == "binary":
         return _binary(node.value, compile_value(node.args[0], book), compile_value(node.args[1], book))
+    if k == "chain":                      # `A1+A2-A3+…`: left to right in one loop, however long
+        first, rest = compile_value(node.args[0], book), [compile_value(a, book) for a in node.args[1:]]
+        steps = list(zip([_apply(op) for op in node.value], rest))
+
+        def chain(b, s, r, c):
+            x = first(b, s, r, c)
+            for step, f in steps:
+                x = step(x, f(b, s, r, c))
+            return x
+        return chain
     if k == "call":
         return _call(node, book)
     raise Unsupported(k)
+
+
+def _apply(op):
+    """The operator `op` on two values already computed (a step of a chain)."""
+    f = _binary(op, lambda b, s, r, c: b, lambda b, s, r, c: s)
+    return lambda x, y: f(x, y, None, None)
 
 
 def _binary(op, fa, fb):
@@ -221,7 +243,10 @@ def _binary(op, fa, fb):
                 return x
             if type(y) is Err:
                 return y
-            return to_text(x) + to_text(y)
+            x, y = to_text(x), to_text(y)
+            if len(x) + len(y) > MAX_TEXT:     # Excel: a cell holds at most 32,767 characters → #VALUE!
+                return Err("#VALUE!", TEXT_TOO_LONG)
+            return x + y
         return cat
 
     def arith(b, s, r, c):
@@ -232,13 +257,19 @@ def _binary(op, fa, fb):
         if type(y) is Err:
             return y
         if op == "+":
-            return x + y
-        if op == "-":
-            return x - y
-        if op == "*":
-            return x * y
-        if op == "/":
-            return Err("#DIV/0!") if y == 0 else x / y
+            out = x + y
+        elif op == "-":
+            out = x - y
+        elif op == "*":
+            out = x * y
+        elif op == "/":
+            if y == 0:
+                return Err("#DIV/0!")
+            out = x / y
+        else:
+            out = None
+        if out is not None:
+            return out if math.isfinite(out) else Err("#NUM!")     # past ±1.8E308: Excel's #NUM!
         try:
             out = x ** y
         except (OverflowError, ZeroDivisionError):
@@ -249,6 +280,9 @@ def _binary(op, fa, fb):
 
 def _call(node: Node, book):
     name = function_name(node.value)
+    if name in NOT_COMPUTED:
+        raise FormulaError(f"{name} (Excel 365 adlandırılmış hesaplama) desteklenmiyor: formülü {name} olmadan yazın",
+                           f"{name} (an Excel 365 named calculation) is not supported: write the formula without it")
     if name in BLOCKED:
         raise FormulaError(f"{name} işlevi güvenlik için hesaplanmaz", f"the {name} function is not computed, "
                                                                         "for safety", unsafe=True)

@@ -14,7 +14,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")     # formulas' progress bars are noi
 
 import numpy as np  # noqa: E402
 
-from .values import Err, text_date  # noqa: E402
+from .values import MAX_TEXT, TEXT_TOO_LONG, Err, text_date  # noqa: E402
 
 _REGISTERED = False
 
@@ -37,9 +37,36 @@ def register() -> None:
     for name, fn in REGISTRY.items():
         functions[name] = engine_function(fn)
         functions["TRCALC." + name] = functions[name]
+        functions["ORG.TRCALC.CALC.FUNCTIONS." + name] = functions[name]      # the LibreOffice extension's spelling
+    _bounded_text(functions)
     for name in ("YEAR", "MONTH", "DAY"):
         functions[name] = _lifted(functions[name])
     _REGISTERED = True
+
+
+def _bounded_text(functions) -> None:
+    """The engine's REPT and SUBSTITUTE, with Excel's 32,767-character limit checked before the text is
+    built (the engine's own built `REPT("x"; 1E9)` — a gigabyte — and only then failed; issue 22.3)."""
+    from formulas.functions import Error, replace_empty, wrap_ufunc
+    from formulas.functions.text import _kw0, _str, xsubstitute
+
+    from .values import MAX_TEXT
+
+    def rept(text, number_times):
+        s, n = _str(text), float(replace_empty(number_times))
+        if n < 0 or len(s) * min(n, MAX_TEXT + 1) > MAX_TEXT:
+            return Error.errors["#VALUE!"]
+        return s * int(n)
+
+    def substitute(text, old_text, new_text, instance_num=None):
+        t, old, new = _str(text), _str(old_text), _str(new_text)
+        if old and len(t) + t.count(old) * (len(new) - len(old)) > MAX_TEXT:
+            return Error.errors["#VALUE!"]
+        return xsubstitute(text, old_text, new_text, instance_num)
+
+    functions["REPT"] = wrap_ufunc(rept, **_kw0)
+    functions["SUBSTITUTE"] = wrap_ufunc(substitute, input_parser=lambda *a: a,
+                                         args_parser=lambda *a: (replace_empty(v, "") for v in a))
 
 
 def _lifted(f):
@@ -102,6 +129,8 @@ def from_engine(v):
         return v
     if isinstance(v, (int, float)):
         return float(v)
+    if isinstance(v, str) and len(v) > MAX_TEXT:
+        return Err("#VALUE!", TEXT_TOO_LONG)
     return v
 
 

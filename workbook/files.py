@@ -92,8 +92,9 @@ def _skip_prolog(data: bytes) -> bytes:
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
-_CELL_ROW = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"[A-Za-z]+(\d+)\"")
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)[\"']")
+_CELL_ROW = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"'][A-Za-z]+(\d+)[\"']")
 
 
 def count(path: Path, sheets: list[str]) -> None:
@@ -101,7 +102,7 @@ def count(path: Path, sheets: list[str]) -> None:
     cells = formulas = 0
     with zipfile.ZipFile(path) as z:
         for name in sheets:
-            last = 0
+            last = row = 0
             tail = b""
             with z.open(name) as f:
                 while True:
@@ -113,9 +114,13 @@ def count(path: Path, sheets: list[str]) -> None:
                     part, tail = data[:cut], data[cut:]
                     cells += len(_CELL.findall(part))
                     formulas += len(_FORMULA.findall(part))
-                    for rx in (_ROW, _CELL_ROW):
-                        for m in rx.finditer(part):
-                            last = max(last, int(m[1]))
+                    # a <row> without `r` is the row after the one before it (ECMA-376 §18.3.1.73): counted
+                    for m in _ROW.finditer(part):
+                        n = _ROW_NUMBER.search(m[1])
+                        row = (int(n[1]) if len(n[1]) <= 9 else 10 ** 9) if n else row + 1
+                        last = max(last, row)
+                    for m in _CELL_ROW.finditer(part):
+                        last = max(last, int(m[1]) if len(m[1]) <= 9 else 10 ** 9)
             where = name.rsplit("/", 1)[-1]
             limits.check("rows", last, where)
     limits.check("cells", cells)

@@ -24,6 +24,12 @@ from dataclasses import dataclass
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 MAX_COL, MAX_ROW = 16384, 1048576
+# Nesting of parentheses, function calls and signs in one formula. Excel allows 64 nested levels of
+# functions ("Excel specifications and limits", support.microsoft.com); this is that, with room for
+# parentheses. Deeper is refused before it is compiled (no recursion past it anywhere later), and a
+# run of one operator (`=A1+A2+…+A600`) is one node, not 600 nested ones (issue 22.6).
+MAX_NESTING = 100
+MAX_FORMULA_CHARS = 8192          # Excel's limit on a formula's length (same page)
 
 
 class FormulaError(Exception):
@@ -109,9 +115,11 @@ def _bound(text: str, row: int, col: int, default_row: int | None = None, defaul
     else:
         cpart = (True, default_col)
     if digits:
-        rn = int(digits)
+        rn = int(digits) if len(digits) <= 7 else MAX_ROW + 1     # never int() of 5,000 digits
         if not 1 <= rn <= MAX_ROW:
-            raise FormulaError(f"satır numarası geçersiz ({text})", f"invalid row number ({text})")
+            shown = text if len(text) <= 24 else text[:20] + "…"
+            raise FormulaError(f"satır numarası geçersiz ({shown}; en çok {MAX_ROW})",
+                               f"invalid row number ({shown}; at most {MAX_ROW})")
         rpart = (True, rn) if (rabs or not letters and cabs) else (False, rn - row)
         if not letters:
             rpart = (True, rn) if rabs else (False, rn - row)
@@ -214,6 +222,9 @@ def tokenize(text: str, row: int, col: int) -> Pattern:
     """The pattern of the formula `text` (with its leading '=') written in cell (row, col)."""
     if not text.startswith("="):
         raise FormulaError("formül '=' ile başlamıyor", "the formula does not start with '='")
+    if len(text) > MAX_FORMULA_CHARS:
+        raise FormulaError(f"formül {len(text)} karakter; Excel'in sınırı {MAX_FORMULA_CHARS}",
+                           f"the formula has {len(text)} characters; Excel's limit is {MAX_FORMULA_CHARS}")
     out = []
     for m in _TOKEN.finditer(text, 1):
         kind = m.lastgroup if m.lastgroup not in ("sheet", "area") else "ref"
@@ -251,7 +262,8 @@ def tokenize(text: str, row: int, col: int) -> Pattern:
 
 @dataclass(frozen=True)
 class Node:
-    kind: str                # num str bool err ref name call unary binary percent
+    kind: str                # num str bool err ref name call unary binary chain percent
+    # chain: value = the operators, args = the operands (one more), of one precedence, left to right
     value: object = None
     args: tuple = ()
 
@@ -263,6 +275,14 @@ class _Parser:
     def __init__(self, tokens):
         self.toks = [t for t in tokens if t[0] != "ws"]
         self.i = 0
+        self.depth = 0
+
+    def _deeper(self):
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise FormulaError(f"formül {MAX_NESTING} düzeyden derin iç içe (Excel'in sınırı 64 işlev düzeyi)",
+                               f"the formula nests deeper than {MAX_NESTING} levels (Excel allows 64 levels "
+                               "of functions)")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else ("end", "")
@@ -283,21 +303,31 @@ class _Parser:
         return node
 
     def expr(self, min_prec: int) -> Node:
+        self._deeper()
         left = self.unary()
         while True:
             kind, text = self.peek()
             if kind != "op" or text not in _BINARY or _BINARY[text] < min_prec:
+                self.depth -= 1
                 return left
             self.take()
             prec = _BINARY[text]
             right = self.expr(prec + 1)       # left-associative (Excel: 2^3^2 = 64)
-            left = Node("binary", text, (left, right))
+            if left.kind == "chain" and _BINARY[left.value[0]] == prec:
+                # a run of operators of one precedence, `A1+A2-A3+…`: one node, computed left to right
+                left = Node("chain", left.value + (text,), left.args + (right,))
+            elif left.kind == "binary" and _BINARY[left.value] == prec:
+                left = Node("chain", (left.value, text), left.args + (right,))
+            else:
+                left = Node("binary", text, (left, right))
 
     def unary(self) -> Node:
         kind, text = self.peek()
         if kind == "op" and text in "+-":
             self.take()
+            self._deeper()
             operand = self.unary()
+            self.depth -= 1
             return operand if text == "+" else Node("unary", "-", (operand,))
         node = self.primary()
         while self.peek() == ("op", "%"):
@@ -321,7 +351,9 @@ class _Parser:
                 return Node("bool", up == "TRUE")
             return Node("name", text)
         if kind == "open":
+            self._deeper()
             node = self.expr(0)
+            self.depth -= 1
             if self.take()[0] != "close":
                 raise self.fail("')' eksik / missing ')'")
             return node
@@ -332,6 +364,7 @@ class _Parser:
             if self.peek()[0] == "close":
                 self.take()
                 return Node("call", text.upper(), ())
+            self._deeper()
             while True:
                 if self.peek()[0] in ("sep", "close"):
                     args.append(Node("missing"))
@@ -339,6 +372,7 @@ class _Parser:
                     args.append(self.expr(0))
                 k, _t = self.take()
                 if k == "close":
+                    self.depth -= 1
                     return Node("call", text.upper(), tuple(args))
                 if k != "sep":
                     raise self.fail("')' eksik / missing ')'")

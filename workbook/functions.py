@@ -18,7 +18,7 @@ from trcalc.calc.registry import call_many
 
 from . import limits
 from .grid import Rng, match_key
-from .values import DIV0, NA, NUM, VALUE, Err, cell_key, compare, criterion, text_number, to_bool, to_number
+from .values import DIV0, NA, NOT_ONE_VALUE, NUM, VALUE, Err, cell_key, compare, criterion, text_number, to_bool, to_number
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def _scalar(v):
     if type(v) is Rng:
         if v.r1 == v.r2 and v.c1 == v.c2:
             return v.book.get(v.sheet, v.r1, v.c1)
-        return VALUE
+        return NOT_ONE_VALUE
     return v
 
 
@@ -36,7 +36,7 @@ def _numbers(args, *, strict_scalars=True):
     out = []
     for a in args:
         if type(a) is Rng:
-            for v in a.flat():
+            for v in a.values():
                 t = type(v)
                 if t is float:
                     out.append(v)
@@ -181,7 +181,7 @@ def _count(b, args):
     n = 0
     for a in args:
         if type(a) is Rng:
-            n += sum(1 for v in a.flat() if type(v) is float)
+            n += sum(1 for v in a.values() if type(v) is float)
         elif isinstance(a, float) or (isinstance(a, str) and text_number(a) is not None):
             n += 1
     return float(n)
@@ -191,7 +191,7 @@ def _counta(b, args):
     n = 0
     for a in args:
         if type(a) is Rng:
-            n += sum(1 for v in a.flat() if v is not None)
+            n += sum(1 for v in a.values() if v is not None)
         elif a is not None:
             n += 1
     return float(n)
@@ -521,8 +521,63 @@ def _concatenate(b, args):
     return "".join(out)
 
 
+def _rept(b, args):
+    """REPT(text; times): Microsoft's reference — times truncated to a whole number, negative is
+    #VALUE!, a result over 32,767 characters is #VALUE! (checked before the text is built)."""
+    if len(args) != 2:
+        return VALUE
+    from .values import MAX_TEXT, TEXT_TOO_LONG, to_text
+    text, n = _scalar(args[0]), to_number(_scalar(args[1]))
+    if type(text) is Err:
+        return text
+    if type(n) is Err:
+        return n
+    text = to_text(text)
+    if n < 0:
+        return VALUE
+    times = int(min(n, MAX_TEXT + 1))
+    if len(text) * times > MAX_TEXT:
+        return Err("#VALUE!", TEXT_TOO_LONG)
+    return text * times
+
+
+def _substitute(b, args):
+    """SUBSTITUTE(text; old; new; [instance]) (Microsoft's reference); a result over 32,767
+    characters is #VALUE!, known from the count of `old` before anything is built."""
+    if not 3 <= len(args) <= 4:
+        return VALUE
+    from .values import MAX_TEXT, TEXT_TOO_LONG, to_text
+    vals = [_scalar(a) for a in args]
+    bad = next((v for v in vals if type(v) is Err), None)
+    if bad is not None:
+        return bad
+    text, old, new = (to_text(v) for v in vals[:3])
+    if not old:
+        return text
+    if len(vals) == 4 and vals[3] is not None:
+        k = to_number(vals[3])
+        if type(k) is Err:
+            return k
+        if k < 1:
+            return VALUE
+        k = int(k)
+        at, i = -1, 0
+        for _ in range(k):
+            at = text.find(old, i)
+            if at < 0:
+                return text
+            i = at + len(old)
+        out_len = len(text) - len(old) + len(new)
+        if out_len > MAX_TEXT:
+            return Err("#VALUE!", TEXT_TOO_LONG)
+        return text[:at] + new + text[at + len(old):]
+    if len(text) + text.count(old) * (len(new) - len(old)) > MAX_TEXT:
+        return Err("#VALUE!", TEXT_TOO_LONG)
+    return text.replace(old, new)
+
+
 BUILTINS = {
-    "CONCATENATE": _concatenate, "LEFT": _left,
+    "REPT": _rept, "SUBSTITUTE": _substitute, "CONCATENATE": _concatenate, "LEFT": _left,
     "SUM": _sum, "MIN": _minmax(min), "MAX": _minmax(max), "COUNT": _count, "COUNTA": _counta,
     "SUMIFS": _ifs("sum"), "COUNTIFS": _ifs("count"), "AVERAGEIFS": _ifs("avg"), "MINIFS": _ifs("min"),
     "MAXIFS": _ifs("max"), "SUMIF": _sumif, "COUNTIF": _countif,

@@ -4,14 +4,44 @@ Cells are computed on demand and remembered; a cell met again while it is being
 computed is a circular reference (#REF! naming it), never a hang.  A range
 reaches only as far as the sheet's used area — beyond it every cell is blank, so
 `SUM(A:A)` costs what the data costs, not a million cells.
+
+Depth (issue 22.6): a cell computes the cells it needs first, recursively, but never more than
+MAX_DEPTH deep. Past it the cell still needed is handed back (`_TooDeep`) to `Book.compute`, which
+keeps its own list of cells to finish — so a chain of 100,000 cells, each needing the next, computes
+with no recursion limit and no big stack, one stretch of MAX_DEPTH cells at a time.
+
+Budgets checked while computing (issue 22.3/22.4): a range is read as a grid only up to
+TRCALC_MAX_AREA_CELLS cells (the used rows × its columns: `SUM(1:1048576)` on a sheet with one cell
+far out is refused before any list is made), all the ranges a workbook reads add up to at most
+TRCALC_MAX_CELL_READS cells (what SUMPRODUCT over big ranges in every row costs), and the request's
+deadline (calc.deadline) is checked at every formula cell.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 
+from trcalc.calc import deadline
+
+from . import limits
 from .values import Err, cell_key
 
 _MISSING = object()
+MAX_DEPTH = 60           # cells computing inside each other before the rest is handed back
+
+
+class _TooDeep(BaseException):
+    """A cell to compute before the one in progress (a BaseException: no `except Exception` of a
+    function on the way stops it)."""
+
+    def __init__(self, key, sheet, row, col):
+        self.key, self.sheet, self.row, self.col = key, sheet, row, col
+
+
+class OverBudget(BaseException):
+    """A workbook budget ran out while computing; `error` is the WorkbookLimitError to report."""
+
+    def __init__(self, error):
+        self.error = error
 
 
 class Sheet:
@@ -41,8 +71,15 @@ class Rng:
     def used_rows(self) -> int:
         return max(0, min(self.r2, self.sheet.max_row) - self.r1 + 1)
 
+    def read(self, width: int | None = None) -> None:
+        """Count reading this range (its used rows × `width` columns, by default its own) against the
+        budgets, before it is read."""
+        cells = self.used_rows() * (self.c2 - self.c1 + 1 if width is None else width)
+        self.book.charge(cells, self)
+
     def rows(self) -> list[list]:
         """Values row by row, up to the used area."""
+        self.read()
         get, s = self.book.get, self.sheet
         last_c = min(self.c2, max(self.sheet.max_col, self.c1))
         return [[get(s, r, c) for c in range(self.c1, last_c + 1)] + [None] * (self.c2 - last_c)
@@ -53,8 +90,20 @@ class Rng:
         get, s = self.book.get, self.sheet
         if self.c1 == self.c2:
             c = self.c1
+            self.read(1)
             return [get(s, r, c) for r in range(self.r1, min(self.r2, s.max_row) + 1)]
         return [v for row in self.rows() for v in row]
+
+    def values(self) -> list:
+        """The values inside the used area, row by row, no blanks added (SUM, COUNT…: where a cell is
+        does not matter, so `SUM(1:1048576)` reads the used area only)."""
+        s = self.sheet
+        last_c = min(self.c2, s.max_col)
+        if last_c < self.c1:
+            return []
+        self.read(last_c - self.c1 + 1)
+        get = self.book.get
+        return [get(s, r, c) for r in range(self.r1, min(self.r2, s.max_row) + 1) for c in range(self.c1, last_c + 1)]
 
     def cell(self, i: int, j: int):
         return self.book.get(self.sheet, self.r1 + i, self.c1 + j)
@@ -73,6 +122,39 @@ class Book:
         self.active: set = set()
         self.memo: dict = {}
         self.calls = 0                  # registry calls made (a column's call counts once): bench/
+        self.reads = 0                       # cells read through ranges so far (TRCALC_MAX_CELL_READS)
+        self.max_reads = limits.value("cell_reads")
+        self.max_area = limits.value("area_cells")
+
+    def charge(self, cells: int, rng=None) -> None:
+        """Count `cells` read through one range; over a budget the workbook stops (OverBudget)."""
+        where = f"{rng.sheet.name}" if rng is not None else ""
+        if cells > self.max_area:
+            raise OverBudget(limits.refusal("area_cells", cells, where))
+        self.reads += cells
+        if self.reads > self.max_reads:
+            raise OverBudget(limits.refusal("cell_reads", self.reads, where))
+
+    def compute(self, s: Sheet, r: int, c: int):
+        """The value of one cell, computed without deep recursion (see the module's docstring)."""
+        todo = [(s, r, c)]
+        waiting: set = set()
+        while todo:
+            s1, r1, c1 = todo[-1]
+            try:
+                self.get(s1, r1, c1)
+            except _TooDeep as deep:
+                if deep.key in waiting:              # it needs itself, round a long loop: circular
+                    cell = deep.sheet.formulas[(deep.row, deep.col)]
+                    self.done[deep.key] = Err("#REF!", f"döngüsel başvuru ({deep.sheet.name}!{cell.coord}) — "
+                                                       f"circular reference ({deep.sheet.name}!{cell.coord})")
+                else:
+                    waiting.add(deep.key)
+                    todo.append((deep.sheet, deep.row, deep.col))
+                continue
+            waiting.discard((s1.index, r1, c1))
+            todo.pop()
+        return self.done.get((s.index, r, c), s.values.get((r, c)))
 
     def add_sheet(self, name: str) -> Sheet:
         s = Sheet(len(self.sheets), name)
@@ -94,6 +176,9 @@ class Book:
         if k in self.active:
             return Err("#REF!", f"döngüsel başvuru ({s.name}!{cell.coord}) — circular reference "
                                 f"({s.name}!{cell.coord})")
+        if len(self.active) >= MAX_DEPTH:
+            raise _TooDeep(k, s, r, c)
+        deadline.check()
         self.active.add(k)
         try:
             v = cell.evaluate(self, s, r, c)

@@ -25,6 +25,7 @@ from xml.etree.ElementTree import iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from . import limits
 from .limits import WorkbookError
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -32,7 +33,7 @@ REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DAYS_1904 = 1462                  # 1904-01-01 is serial 1462 in the 1900 system (ECMA-376 §18.17.4.1)
 
-_REF = re.compile(r"([A-Z]+)(\d+)")
+_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 
 def column_number(letters: str) -> int:
@@ -165,6 +166,17 @@ def _date_styles(z: zipfile.ZipFile) -> set[int]:
     return out
 
 
+def _number(digits: str, limit: int, where: str) -> int:
+    """A row number from the file, never int() of thousands of digits (over the limit either way)."""
+    digits = digits.strip()
+    if not digits.isdigit():
+        raise WorkbookError(f"{where}: satır numarası okunamadı ({digits[:20]!r})",
+                            f"{where}: cannot read the row number ({digits[:20]!r})")
+    if len(digits) > 9:
+        raise limits.refusal("rows", limit + 1, where)
+    return int(digits)
+
+
 class _Positional(Exception):
     """A cell without its address: read the sheet again, following rows as they start."""
 
@@ -184,20 +196,30 @@ def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None
     masters: dict[str, tuple] = {}
     row = 0
     col = 0
+    # the row budget holds here too, as rows are read: a row without an `r` attribute is the one after
+    # the last (ECMA-376 §18.3.1.73), so 1,048,576 bare <row> elements are 1,048,576 rows (issue 22.6)
+    max_rows = limits.value("rows")
     for event, el in iterparse(z.open(s.part), events=events):
         tag = el.tag
         if event == "start":
             if tag == ROW:
                 r = el.get("r")
-                row = int(r) if r else row + 1
+                row = _number(r, max_rows, s.name) if r else row + 1
+                if row > max_rows:
+                    raise limits.refusal("rows", row, s.name)
                 col = 0
             continue
         if tag == C:
             ref = el.get("r")
             if ref:
                 m = _REF.fullmatch(ref)
-                col = column_number(m[1])
-                row = int(m[2])
+                if m is None:
+                    raise WorkbookError(f"{s.name}: hücre adresi okunamadı ({ref[:20]!r})",
+                                        f"{s.name}: cannot read the cell address ({ref[:20]!r})")
+                col = column_number(m[1].upper())
+                row = _number(m[2], max_rows, s.name)
+                if row > max_rows:
+                    raise limits.refusal("rows", row, s.name)
             elif len(events) == 1:
                 raise _Positional
             else:

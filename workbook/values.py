@@ -28,6 +28,16 @@ class Err:
 
 
 VALUE = Err("#VALUE!")
+# The most characters a cell may hold ("Excel specifications and limits": 32,767); a text result longer
+# than that is #VALUE! in Excel (REPT's reference says so) — and here it is refused before it is built.
+MAX_TEXT = 32767
+TEXT_TOO_LONG = ("metin 32.767 karakteri aşıyor (Excel'in hücre sınırı) — the text is over 32,767 characters "
+                 "(Excel's limit for a cell)")
+# A range where one value is wanted: what an array formula ({=SUM(A1:A3*B1:B3)}, or a spilled dynamic
+# array) gives here — they are computed as one cell, not as arrays; said, not left a bare #VALUE!.
+NOT_ONE_VALUE = Err("#VALUE!", "tek değer beklenen yerde bir aralık var; dizi formülleri (Ctrl+Shift+Enter, "
+                               "taşan diziler) hesaplanmaz — a range where one value is expected; array formulas "
+                               "(Ctrl+Shift+Enter, spilled arrays) are not computed")
 DIV0 = Err("#DIV/0!")
 NA = Err("#N/A")
 REF = Err("#REF!")
@@ -96,7 +106,7 @@ def to_text(v):
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
-        if v == int(v) and abs(v) < 1e15:
+        if abs(v) < 1e15 and v == int(v):
             return str(int(v))
         return format(v, ".15g").upper()
     return v

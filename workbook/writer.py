@@ -224,7 +224,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         p = (m[1] or b"") if m else b""
         cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.S)
         formula = re.compile(rb"<" + p + rb"f[\s>/]")
-        ref = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+        ref = re.compile(rb'\sr="([A-Za-z]{1,3})(\d{1,7})"')          # `a1` is A1, as Excel reads it
         drop = re.compile(rb'\s(?:t|cm)="[^"]*"')
         row_end = b"</" + p + b"row>"
 
@@ -241,7 +241,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             r = ref.search(attrs)
             if r is None:
                 return m[0]
-            key = (int(r[2]), column_number(r[1].decode("ascii")))
+            key = (int(r[2]), column_number(r[1].decode("ascii").upper()))
             if key not in values:
                 return m[0]
             written += 1
