@@ -121,7 +121,7 @@ def compile_array(node: Node, book):
     counts: dict = {}
 
     def walk(n):
-        if n.kind in ("call", "binary", "unary", "percent"):
+        if n.kind in ("call", "binary", "chain", "unary", "percent"):
             counts[n] = counts.get(n, 0) + 1
             if counts[n] > 1:
                 return
@@ -178,6 +178,16 @@ def _node(node: Node, book, repeated: set, done: dict):
         def bin_(b, s, r, c):
             return _lift(lambda x, y: binop(op, x, y), [as_column(fa(b, s, r, c)), as_column(fb(b, s, r, c))])
         return bin_
+    if k == "chain":                      # `A1+A2-A3+…` (formula.py): left to right, element by element
+        ops = node.value
+        fs = [sub(a) for a in node.args]
+
+        def chain(b, s, r, c):
+            acc = as_column(fs[0](b, s, r, c))
+            for op, f in zip(ops, fs[1:]):
+                acc = _lift(lambda x, y, op=op: binop(op, x, y), [acc, as_column(f(b, s, r, c))])
+            return acc
+        return chain
     if k == "call":
         return _call(node, book, sub)
     raise Unsupported(k)
