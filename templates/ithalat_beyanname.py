@@ -18,7 +18,7 @@ from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
-                     call, fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
+                     call, fill, flavour_of, number_or_zero, print_setup, protect, ranges, table_sheet, title, unlock,
                      error_count, with_error_flag)
 
 KIND = "ithalat_beyanname"
@@ -61,7 +61,7 @@ LINE_COLS = with_error_flag([
     # the line's landed cost (TR_IMPORT_TAX_PART's MALIYET): value + other costs + taxes except the
     # deductible KDV; plus its share of the declaration's stamp duty by customs value
     Col("landed", "Maliyet (TL, KDV hariç)", 16, MONEY,
-        'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r}'
+        'IF({value}{r}="","",{customs_value}{r}+' + number_or_zero("{other_costs}{r}") + '+{total}{r}-{kdv}{r}'
         + f"+IF({HEAD}!$B$12=0,0,{HEAD}!$B$20*{{customs_value}}{{r}}/{HEAD}!$B$12))"),
 ])
 
@@ -179,8 +179,8 @@ EXAMPLE_LINES = [
 ]
 
 
-def example(rows: int = 20) -> Workbook:
-    wb = build(rows, fx_default=EXAMPLE_HEADER["fx"])
+def example(rows: int = 20, flavour: Flavour = PLAIN) -> Workbook:
+    wb = build(rows, flavour, fx_default=EXAMPLE_HEADER["fx"])
     ws = wb[HEAD]
     ws["B5"], ws["B6"], ws["B8"] = EXAMPLE_HEADER["date"], EXAMPLE_HEADER["currency"], EXAMPLE_HEADER["payment"]
     fill(wb[LINES], LINE_COLS, EXAMPLE_LINES)

@@ -63,12 +63,12 @@ def _export(ws, r, values):
         ws.cell(r, keys.index(key) + 1, v)
 
 
-def _edited_dir():
+def _edited_dir(flavour=None):
     """Rows inserted and deleted; a day-first text date, a product code typed as a number in the norms
     and as text in the export, a wildcard input (the edits of test_fast_path's
     test_dir_text_dates_number_codes_and_wildcards)."""
     from tests.edits import delete_rows, insert_rows
-    wb = build.example_dir()
+    wb = build.dir_tev.example(**({"flavour": flavour} if flavour else {}))
     x, n = wb["İhracat"], wb["Normlar"]
     insert_rows(wb, "İhracat", 6, copy_formulas_from=5)
     _export(x, 6, ["EXM", dt.date(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR"])
@@ -83,11 +83,11 @@ def _edited_dir():
     return wb
 
 
-def _edited_ledger():
+def _edited_ledger(flavour=None):
     """A row inserted between the two KOMISYON lines, its date typed as day-first text and earlier than
     the row above: every program must count it in the running cap (Harcamalar, Önceki ödemeler)."""
     from tests.edits import insert_rows
-    wb = build.example_eihracat()
+    wb = build.eihracat.example(**({"flavour": flavour} if flavour else {}))
     insert_rows(wb, "Harcamalar", 7, copy_formulas_from=6)
     for col, v in zip("ABCDEF", ["01.03.2025", "KOMISYON", "SIRKET", "Etsy", "E-000", 200000]):
         wb["Harcamalar"][f"{col}7"] = v
