@@ -123,8 +123,8 @@ def figures(lines: int = 10_000) -> list[Figure]:
         from trcalc.workbook import load, reader
         from trcalc.calc.context import read_overrides
         book, order, _ = load(reader.read(new), read_overrides({}), "fast")
-        from trcalc.workbook import _in_big_stack, _run
-        _in_big_stack(lambda: _run(book, order))
+        from trcalc.workbook import _run
+        _run(book, order)
         note = (f"{cells:,} formula cells; the per-row templates of {BEFORE[:7]}: {old_calls:,} calls "
                 f"({old_cells:,} formula cells)" if old else f"{cells:,} formula cells")
         for path in ("xlwings add-in (local and remote)", "Office add-in", "xlwings Lite"):
