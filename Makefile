@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
+	@bash tests/office/setup.sh
 	@bash tests/setup-browser.sh
 	@bash tests/setup-libreoffice.sh
 	@bash tests/lite/setup.sh
@@ -50,12 +51,12 @@ run: samples
 	$(BIN)/trcalc serve
 
 # Not part of `make test` (random by design, a few minutes; see fuzz/__init__.py): the property
-# tests with many random examples, then >= 100,000 random calls over every function, the CLI and
+# tests with many random examples, then >= 200,000 random calls over every function, the CLI and
 # >= 10,000 HTTP requests to a live server; every non-CalcError exception and every 5xx printed.
 fuzz: $(STAMP)
 	TRCALC_HYPOTHESIS_PROFILE=fuzz TRCALC_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
 	  tests/test_properties.py tests/test_exact_money.py
-	$(BIN)/python -m fuzz --calls 100000 --cli 3000 --http 10000 --seconds 900
+	$(BIN)/python -m fuzz --calls 200000 --cli 3000 --http 10000 --seconds 900
 
 bench: $(STAMP)
 	@bash bench/setup.sh

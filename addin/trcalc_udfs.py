@@ -42,7 +42,9 @@ def _udf(fn: Function):
     udf.arg_help = {a.excel: f"{a.doc_tr} / {a.doc_en}"[:_LIMIT] for a in fn.args}
     for a in reversed(fn.args):
         udf = xw.arg(a.excel, doc=udf.arg_help[a.excel])(udf)
-    return xw.func(category=CATEGORY)(udf)
+    # volatile (issue 23.4): xlwings' generator then writes `Application.Volatile` into the VBA wrapper,
+    # so a result that follows today, and the rules version, are recalculated on every recalculation.
+    return xw.func(category=CATEGORY, volatile=fn.volatile)(udf)
 
 
 for _name, _fn in REGISTRY.items():

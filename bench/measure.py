@@ -1,4 +1,10 @@
-"""Timing helpers: medians of repeated runs, and the result table."""
+"""Timing helpers: medians of repeated runs, and the result table.
+
+Every figure carries a baseline measured in the same run (issue 23: a figure alone says little on
+a shared 2-core machine): the bare Decimal arithmetic of the calculation, a bare Flask app on the
+same gunicorn configuration, the same HTTP request without the add-in, the file read+write floor…
+The table shows the figure, its baseline, their ratio, and the target — "MISSED" where it is.
+"""
 from __future__ import annotations
 
 import statistics
@@ -14,19 +20,34 @@ class Figure:
     target: float | None = None
     better: str = "lower"          # "lower" or "higher" is better
     note: str = ""
+    baseline: float | None = None  # the same run's floor, in the figure's unit
+    baseline_what: str = ""
 
     @property
     def ratio(self) -> str:
-        if not self.target:
+        """The figure ÷ its baseline (how many times the floor it costs)."""
+        if not self.baseline or self.value != self.value:
             return ""
-        r = self.value / self.target
-        ok = r <= 1 if self.better == "lower" else r >= 1
-        return f"{r:.2f} {'ok' if ok else 'MISSED'}"
+        return f"{self.value / self.baseline:,.2f}×"
+
+    @property
+    def met(self) -> str:
+        if not self.target or self.value != self.value:          # no target, or not measured (NaN)
+            return "not measured" if self.target and self.value != self.value else ""
+        ok = self.value <= self.target if self.better == "lower" else self.value >= self.target
+        return f"{'met' if ok else 'MISSED'} ({self.value / self.target:.2f} of target)"
 
     def row(self) -> str:
         target = "" if self.target is None else f"{'≤' if self.better == 'lower' else '≥'} {self.target:g} {self.unit}"
-        shown = f"{self.value:,.0f}" if self.value >= 1000 else f"{self.value:.3g}"
-        return f"| {self.what} | {shown} {self.unit} | {target} | {self.ratio} | {self.note} |"
+        base = "" if self.baseline is None else f"{_shown(self.baseline)} {self.unit} — {self.baseline_what}"
+        return (f"| {self.what} | {_shown(self.value)} {self.unit} | {base} | {self.ratio} | {target} | {self.met} "
+                f"| {self.note} |")
+
+
+def _shown(value: float) -> str:
+    if value != value:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def median_time(fn, repeat: int = 5) -> float:
@@ -39,5 +60,6 @@ def median_time(fn, repeat: int = 5) -> float:
 
 
 def table(figures: list[Figure]) -> str:
-    head = "| measurement | median | target | ratio to target | note |\n|---|---|---|---|---|"
+    head = ("| measurement | median | baseline (same run) | ratio to baseline | target | target met | note |\n"
+            "|---|---|---|---|---|---|---|")
     return "\n".join([head, *(f.row() for f in figures)])

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from .measure import Figure, median_time
+from .baselines import bare_duty_seconds, file_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = {
@@ -31,10 +32,12 @@ CALLS = {
 def single_calls(n: int = 20000) -> list[Figure]:
     from trcalc.calc import call
     out = []
+    bare = bare_duty_seconds(n) / n
     for name, args in CALLS.items():
         call(name, *args)
         per = median_time(lambda name=name, args=args: [call(name, *args) for _ in range(n)], repeat=7) / n
-        out.append(Figure(f"calc.call {name}, one call", per * 1e6, "µs", 25))
+        out.append(Figure(f"calc.call {name}, one call", per * 1e6, "µs", 25, baseline=bare * 1e6,
+                          baseline_what="bare Decimal arithmetic of a TR_DUTY"))
     return out
 
 
@@ -48,10 +51,13 @@ def array_path(rows: int = 100_000) -> list[Figure]:
     col = median_time(lambda: udfs.TR_DUTY(goods, freight, 0.0, "DE", 0.2, when), repeat=5)
     single = median_time(lambda: [call("TR_DUTY", g, f, 0.0, "DE", 0.2, when) for g, f in zip(goods, freight)],
                          repeat=3)
-    return [Figure(f"add-in array form, {rows:,} rows of TR_DUTY (one UDF call)", col, "s", 1.0),
+    bare = bare_duty_seconds(rows)
+    what = f"bare Decimal arithmetic of {rows:,} TR_DUTY"
+    return [Figure(f"add-in array form, {rows:,} rows of TR_DUTY (one UDF call)", col, "s", 1.0,
+                   baseline=bare, baseline_what=what),
             Figure(f"the same {rows:,} rows as single calc.call calls", single, "s",
                    note=f"{single / col:.2f}× the array form; in Excel each single UDF call also costs "
-                        "milliseconds of COM traffic")]
+                        "milliseconds of COM traffic", baseline=bare, baseline_what=what)]
 
 
 def batch_in_process(calls: int = 10_000) -> list[Figure]:
@@ -61,7 +67,27 @@ def batch_in_process(calls: int = 10_000) -> list[Figure]:
         {"function": "TR_TEV", "args": [100000, 10000, 5000 + i, 1, 0.1, 30]} if i % 3 else
         {"function": "TR_DUTY", "args": [60 + i % 100, 10, 5, "DE", 0.2, "2025-03-01"]} for i in range(calls)]})
     t = median_time(lambda: client.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
-    return [Figure(f"/api/v1/batch with {calls:,} calls, server time", t, "s", 0.5)]
+    bare = _bare_flask().test_client()
+    floor = median_time(lambda: bare.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
+    return [Figure(f"/api/v1/batch with {calls:,} calls, server time", t, "s", 0.5, baseline=floor,
+                   baseline_what="a bare Flask app parsing the same body and answering one result per call")]
+
+
+def _bare_flask():
+    """The floor of a JSON API on Flask: parse the body, answer a fixed result per call."""
+    from flask import Flask, jsonify, request
+    app = Flask("bare")
+
+    @app.post("/api/v1/batch")
+    def batch():
+        calls = request.get_json()["calls"]
+        return jsonify({"results": [{"value": 1.0} for _ in calls]})
+
+    @app.post("/api/v1/call/<name>")
+    def one(name):
+        request.get_json()
+        return jsonify({"value": 150000.0, "text": "150000.00"})
+    return app
 
 
 def _free_port() -> int:
@@ -112,9 +138,47 @@ def production_load(seconds: int = 10) -> list[Figure]:
     note = f"gunicorn {os.environ.get('TRCALC_WORKER_CLASS', 'gevent (trcalc.server.worker)')}, 2 workers, wrk -t2 -c16 -d{seconds}s on the same 2 cores"
     if errors:
         note += f"; {errors[1]} non-2xx"
-    return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note),
-            Figure("p99 latency under that load", p99_ms, "ms", 25),
-            Figure("peak memory per worker (VmHWM)", peak, "MiB")]
+    b_rps, b_p99, b_peak = _bare_load(wrk, seconds)
+    bare = "a bare Flask app (parse, fixed answer), same gunicorn configuration and wrk run"
+    return [Figure("single-call throughput, 16 concurrent clients", rps, "req/s", 1500, "higher", note,
+                   baseline=b_rps, baseline_what=bare),
+            Figure("p99 latency under that load", p99_ms, "ms", 25, baseline=b_p99, baseline_what=bare),
+            Figure("peak memory per worker (VmHWM)", peak, "MiB", baseline=b_peak, baseline_what=bare)]
+
+
+def _bare_load(wrk: str, seconds: int) -> tuple[float, float, float]:
+    """The same wrk run against bench/bare_app.py under gunicorn with server/gunicorn.conf.py."""
+    port = _free_port()
+    env = {**os.environ, "TRCALC_WORKERS": "2", "TRCALC_PORT": str(port)}
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen([gunicorn, "-c", str(ROOT / "server" / "gunicorn.conf.py"), "bench.bare_app:app"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except urllib.request.HTTPError:          # the bare app has no /healthz: it answers, so it is up
+                break
+            except OSError:
+                time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write('wrk.method = "POST"\n'
+                      'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
+                      'wrk.headers["Content-Type"] = "application/json"\n')
+        out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
+                              url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
+        os.unlink(lua.name)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        peak = max((_vm_hwm_kb(int(p)) for p in workers), default=0) / 1024
+    finally:
+        server.terminate()
+        server.wait(20)
+    return rps, p99_ms, peak
 
 
 def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
@@ -127,7 +191,8 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
             label = f"trcalc compute dir_tev, {n:,} export lines, a row inserted mid-table ({used} engine)"
             target = {1_000: 2.0, 10_000: 10.0}.get(n) if engine == "fast" else None
             out.append(Figure(label, float(secs), "s", target,
-                              note=f"peak memory {rss / 1024:.0f} MiB (target ≤ 500); {errors} error cells"))
+                              note=f"peak memory {rss / 1024:.0f} MiB (target ≤ 500); {errors} error cells",
+                              baseline=file_floor(src), baseline_what="reading and rewriting the file's parts"))
     out.append(declaration())
     return out
 
@@ -152,5 +217,7 @@ def declaration(lines: int = 1_000) -> Figure:
     with tempfile.TemporaryDirectory() as d:
         src = ithalat_beyanname(lines, Path(d) / "decl.xlsx")
         secs, rss, used, errors = _compute_in_a_process(src, Path(d) / "out.xlsx", "auto")
+        floor = file_floor(src)
     return Figure(f"trcalc compute ithalat_beyanname, {lines:,} declaration lines ({used} path)", secs, "s", 2.0,
-                  note=f"peak memory {rss / 1024:.0f} MiB; {errors} error cells")
+                  note=f"peak memory {rss / 1024:.0f} MiB; {errors} error cells", baseline=floor,
+                  baseline_what="reading and rewriting the file's parts")

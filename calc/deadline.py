@@ -15,7 +15,13 @@ import contextlib
 import time
 from contextvars import ContextVar
 
-_end: ContextVar[tuple[float, float] | None] = ContextVar("trcalc_deadline", default=None)
+_end: ContextVar[tuple | None] = ContextVar("trcalc_deadline", default=None)
+# Work that checks its deadline also lets the other requests of its worker run, every SLICE seconds,
+# when the server gave it a way to (`pause`: gevent.sleep(0) in a gevent worker). A gevent worker runs
+# its greenlets one at a time and never takes the CPU from one: without this, a workbook computing for
+# a second held every other request of its worker for that second (issue 22, the soak in bench/soak.py).
+SLICE = 0.02
+_last_pause = [0.0]
 
 
 class TimeUp(BaseException):
@@ -28,12 +34,12 @@ class TimeUp(BaseException):
 
 
 @contextlib.contextmanager
-def within(seconds: float):
+def within(seconds: float, pause=None):
     end = time.monotonic() + seconds
     outer = _end.get()
     if outer is not None and outer[0] < end:          # a nested limit never extends the outer one
-        end, seconds = outer
-    token = _end.set((end, seconds))
+        end, seconds, pause = outer[0], outer[1], pause or outer[2]
+    token = _end.set((end, seconds, pause))
     try:
         yield
     finally:
@@ -43,8 +49,14 @@ def within(seconds: float):
 def check() -> None:
     """Raise TimeUp when the current deadline has passed (no deadline: nothing)."""
     end = _end.get()
-    if end is not None and time.monotonic() > end[0]:
+    if end is None:
+        return
+    now = time.monotonic()
+    if now > end[0]:
         raise TimeUp(end[1])
+    if end[2] is not None and now - _last_pause[0] > SLICE:
+        _last_pause[0] = now
+        end[2](0)                              # let the worker's other requests run a moment
 
 
 def left() -> float | None:

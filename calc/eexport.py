@@ -157,7 +157,7 @@ class SupportOutcome(Outcome):
             ("Destek (sınırlar öncesi)", f"{fmt(self.eligible)} × {fmt_rate(self.rate)}", self.before_caps),
             *self._cap_rows(),
             ("Üst sınır (destek süresince)" if term else "Yıllık/kalem üst sınırı", self.cap_formula(), self.cap),
-            ("Önceden ödenen (tüm süre)" if term else "Bu yıl önce ödenen", "odenen", self.claimed),
+            ("Önceden ödenen (tüm süre)" if term else "Bu yıl önce ödenen", "girilen tutar", self.claimed),
             ("Kalan sınır", f"en büyüğü (0; {fmt(self.cap)} − {fmt(self.claimed)})", self.remaining),
             ("Ödenecek destek", f"en küçüğü ({fmt(self.before_caps)}; {fmt(self.remaining)})", self.value),
         ]

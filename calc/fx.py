@@ -29,6 +29,7 @@ from decimal import Decimal
 from .coerce import CodeSet, fold, to_positive
 from .dates import today
 from .errors import CalcError
+from .stamp import note_bulletin
 from .money import ONE, fmt, fmt_num
 from .registry import AS_OF, Arg, Deferred, Outcome, function, kind
 from .rules.store import param
@@ -326,6 +327,7 @@ def rate(currency: str, on: dt.date, kind: str = DEFAULT_KIND) -> Rate:
                         f"TCMB {currency} için {KIND_TR[kind]} kuru yayımlamıyor; olanlar: {', '.join(have)}",
                         f"TCMB publishes no {kind} rate for {currency}; it has: {', '.join(have)}", "kind")
     value = quoted if q.unit == 1 else quoted / q.unit
+    note_bulletin(b.date, b.number)              # the stamp of a computed workbook names it
     return Rate(currency, kind, value, quoted, q.unit, on, b.date, b.number, b.source)
 
 
@@ -338,7 +340,7 @@ def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
 
 
 CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 29 ve uygulaması: beyannamenin tescil gününden önce "
-                 "TCMB'nin ilan ettiği son kur (kurallar: fx.customs.*)")
+                 "TCMB'nin ilan ettiği son kur")
 
 
 def resolve_fx(fn, values: list, ctx, i: int):
@@ -412,7 +414,7 @@ def tr_fx(ctx, currency, date, kind_):
 
 
 @function("TR_CUSTOMS_FX", topic="fx", result="number", detail=True,
-          summary_tr="Gümrükte kullanılan kur: tescil tarihine göre TCMB kuru (kural: fx.customs.*)",
+          summary_tr="Gümrükte kullanılan kur: tescil tarihinden önce TCMB’nin ilan ettiği son kur",
           summary_en="the rate customs uses for a declaration registered on the date (rule fx.customs.*)",
           args=[_CURRENCY, Arg("date", "date", "Beyanname tescil tarihi (boş: bugün)",
                                "registration date of the declaration (empty: today)", optional=True)])

@@ -46,7 +46,7 @@ from .money import fmt, fmt_num, fmt_rate
 
 MONEY_SIGNS = ("€", "TL", "$", "£", "₺")
 MONEY_WORDS = ("tutar", "değer", "bedel", "matrah", "vergi", "destek", "sınır", "maliyet", "cif", "fob",
-               "kdv", "tev", "kkdf", "igv", "ötv", "zammı", "ceza", "damga")
+               "kdv", "tev", "kkdf", "igv", "ötv", "zammı", "ceza", "damga", "ödenen")
 _MONEY_FIGURE = re.compile(r"\d,\d{2}(?!\d)")
 
 
@@ -83,6 +83,24 @@ def _code_names() -> dict[str, str]:
             if names and code not in out:
                 out[code] = names[0]
     return out
+
+
+def upper_tr(text: str) -> str:
+    """Upper case as Turkish writes it: i → İ, ı → I (Python's str.upper maps i to a dotless I).
+
+    >>> upper_tr("Çin"), upper_tr("Birleşik Krallık"), upper_tr("Irak")
+    ('ÇİN', 'BİRLEŞİK KRALLIK', 'IRAK')
+    """
+    return text.replace("i", "İ").replace("ı", "I").upper()
+
+
+def lower_tr(text: str) -> str:
+    """Lower case as Turkish writes it: İ → i, I → ı.
+
+    >>> lower_tr("İTHALAT IRAK")
+    'ithalat ırak'
+    """
+    return text.replace("İ", "i").replace("I", "ı").lower()
 
 
 def code_label(code: str) -> str:
@@ -178,3 +196,25 @@ def breakdown_text(table: list[list]) -> list[list[str]]:
                 formula = code_label(formula)     # a code row: its name, not the code twice
         out.append([label, formula, text])
     return out
+
+
+def headline_text(label: str, value) -> str:
+    """A workbook summary's figure as it is filed: a count (a label about a number of rows or items) as an
+    integer, any other number as money with two decimals and its currency (€ when the label says so, else TL:
+    every template total not labelled € is in TL).
+
+    >>> headline_text("Toplam vergi, TL (kurlu satırlar)", 3733.245)
+    '3.733,25 TL'
+    >>> headline_text("Muaf (EXEMPT) gönderi sayısı", 1.0), headline_text("İhracat satırı", 3)
+    ('1', '3')
+    >>> headline_text("Toplam vergi, € (kursuz satırlar)", 127.8), headline_text("Toplam TEV", 150000)
+    ('127,80 €', '150.000,00 TL')
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return amount_text(value)
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    low = lower_tr(label)
+    money = "sayı" not in low and ("toplam" in low or any(w in low for w in MONEY_WORDS))
+    if not money and d == d.to_integral_value():
+        return fmt(d, 0)
+    return f"{fmt(d, 2)} {'€' if '€' in label else 'TL'}"      # the templates' totals are TL unless labelled €

@@ -167,6 +167,13 @@ class Function:
     column: Callable | None = field(default=None, repr=False)
 
     @property
+    def volatile(self) -> bool:
+        """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
+        result changes with the installed rules, not with any cell) and every function whose
+        result follows today when a date or year is left empty (SPEC §3: empty = today)."""
+        return not self.args or any(a.optional and a.kind in ("date", "year") for a in self.args)
+
+    @property
     def required(self) -> int:
         return sum(1 for a in self.args if not a.optional)
 

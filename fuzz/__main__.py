@@ -13,7 +13,7 @@ from .report import Findings
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m fuzz", description=__doc__)
-    p.add_argument("--calls", type=int, default=100_000, help="random calls over the registry functions")
+    p.add_argument("--calls", type=int, default=200_000, help="random calls over the registry functions")
     p.add_argument("--cli", type=int, default=3_000, help="random trcalc command lines (in process)")
     p.add_argument("--http", type=int, default=10_000, help="random HTTP requests to a live server")
     p.add_argument("--seconds", type=float, default=900, help="time limit for the whole run")

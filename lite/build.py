@@ -115,8 +115,10 @@ def function_source(fn: Function) -> str:
         seen_optional = seen_optional or a.optional
         assert a.optional or not seen_optional, f"{fn.name}: required {n} after an optional argument"
         params.append(f"{n}=None" if a.optional else n)
-    lines = ["@func"]
-    lines += [f"@arg({n!r}, doc={_py_str(f'{a.doc_tr} / {a.doc_en}')})" for a, n in zip(fn.args, names)]
+    # volatile: recalculated on every recalculation (a result that follows today, the rules
+    # version); ndim=2: a 1×N row arrives as a row, so the result keeps its orientation.
+    lines = ["@func(volatile=True)" if fn.volatile else "@func"]
+    lines += [f"@arg({n!r}, ndim=2, doc={_py_str(f'{a.doc_tr} / {a.doc_en}')})" for a, n in zip(fn.args, names)]
     lines.append(f"def {fn.name}({', '.join(params)}):")
     lines.append(f"    {_py_str(f'{fn.summary_tr} / {fn.summary_en}')}")
     lines.append(f"    return _run({fn.name!r}{''.join(', ' + n for n in names)})")
@@ -184,15 +186,37 @@ def main_source(embed: bool = True) -> str:
     return "".join(parts)
 
 
-KURULUM = """\
+# The xlwings versions trcalc is tested with inside Pyodide (tests/lite/setup.sh downloads their
+# py3-none-any wheels, the ones Lite installs): the oldest a workbook may still be on (Lite's
+# default for new workbooks once, kept by each workbook) and the newest; KURULUM pins the newest.
+XLWINGS_TESTED = ("0.33.20", "0.37.8")
+XLWINGS_PIN = XLWINGS_TESTED[-1]
+
+KURULUM = f"""\
 # trcalc — xlwings Lite kurulumu
 
 1. Excel'de **Giriş → Eklentiler**'den *xlwings Lite*'ı ekleyin (ücretsiz; Microsoft 365 ya da
    Office 2021 ve sonrası, Windows, macOS ya da Excel Web). trcalc şablonunu (ya da boş bir
    kitabı) açın, xlwings Lite düzenleyicisini açın.
-2. Bu klasördeki `main.py`'nin tamamını düzenleyicideki `main.py`'nin yerine yapıştırın ve
-   kitabı kaydedin. `requirements.txt`'e bir şey eklemeniz gerekmez. Kod kitabın içinde
-   saklanır: kitabı alan herkes xlwings Lite ile aynı işlevleri kullanır.
+2. Bu klasördeki `main.py`'nin tamamını düzenleyicideki `main.py`'nin yerine yapıştırın.
+3. xlwings Lite'ın `requirements.txt`'indeki xlwings satırını **`xlwings=={XLWINGS_PIN}`** yapın
+   (bu klasördeki `requirements.txt` o satırdır) ve kitabı kaydedin. trcalc xlwings
+   {XLWINGS_TESTED[0]} – {XLWINGS_TESTED[-1]} ile sınanmıştır; başka bir paket gerekmez. Kod kitabın
+   içinde saklanır: kitabı alan herkes xlwings Lite ile aynı işlevleri kullanır.
+4. Denetim: bir hücreye `=TR_TEV(100000;10000;5000;1;0,1;30)` yazın: `150.000,00` görmelisiniz.
+
+**Kurlar (TCMB):** xlwings Lite tarayıcının içinde çalışır ve TCMB'ye ulaşamaz. Şablonlardaki
+`Kur` hücrelerinde `TCMB` yazan her satır, kur elle yazılana kadar hata verir: `Kur` sütununa o
+günün TCMB gümrük kurunu **sayı olarak** yazın (ör. `38,1234`); Parametreler sayfasında bir kur
+hücresi varsa oraya yazın. `TR_FX` ve `TR_CUSTOMS_FX` Lite'ta kur getiremez.
+
+**Hatalar:** hatalı bir hücre gerçek bir Excel hatasıdır (`#DEĞER!`), bu yüzden o sütunun
+`TOPLA`'sı da hata verir. Tek hücrelik bir çağrıda iletiyi hatanın bayrağında görürsünüz; bir
+sütunun hatalı satırının iletisi için o satırın değerleriyle tek hücrelik çağrı ya da `_DETAIL`
+işlevini kullanın. `_DETAIL` işlevlerine aralık verilmez (satır satır tablo tek hücreye sığmaz).
+
+**Yeniden hesap:** tarihi boş bırakılan (bugünün kurallarıyla hesaplanan) işlevler ve
+`TR_RULES_VERSION()` her yeniden hesaplamada yenilenir (volatile).
 
 Sınırlar: `TRCALC_OVERRIDES` aralığı okunmaz (xlwings Lite işlevleri başka hücreleri okuyamaz);
 bir parametreyi değiştirmek için trcalc'ın masaüstü eklentisini ya da ekip sunucusunu kullanın.
@@ -205,9 +229,24 @@ Lite'ın `requirements.txt`'ine, `wheel/main.py`'yi `main.py`'ye koyun; kod sunu
 1. In Excel, **Home → Add-ins**: add *xlwings Lite* (free; Microsoft 365 or Office 2021 and
    later, on Windows, macOS or the web). Open the trcalc template (or any workbook) and open
    the xlwings Lite editor.
-2. Paste all of this folder's `main.py` over the editor's `main.py` and save the workbook.
-   Nothing goes into `requirements.txt`. The code is stored in the workbook: whoever gets the
-   workbook uses the same functions with xlwings Lite.
+2. Paste all of this folder's `main.py` over the editor's `main.py`.
+3. Set the xlwings line of xlwings Lite's `requirements.txt` to **`xlwings=={XLWINGS_PIN}`** (this
+   folder's `requirements.txt` is that line) and save the workbook. trcalc is tested with xlwings
+   {XLWINGS_TESTED[0]} to {XLWINGS_TESTED[-1]}; nothing else is needed.
+4. Check: `=TR_TEV(100000,10000,5000,1,10%,30)` shows 150,000.00.
+
+**Exchange rates (TCMB):** xlwings Lite runs inside the browser and cannot reach TCMB. Every
+template row whose `Kur` cell says `TCMB` is an error until a rate is typed: type that day's
+TCMB customs rate **as a number** in the `Kur` column (or in the Parametreler sheet's rate cell
+where there is one). `TR_FX` and `TR_CUSTOMS_FX` cannot fetch rates in Lite.
+
+**Errors:** a failing cell is a real Excel error (`#VALUE!`), so SUM over its column is an error
+too. A single-cell call shows its message on the error flag; for a failing row of a column,
+call the function on that row's values in one cell, or its `_DETAIL`. `_DETAIL` functions refuse
+a range (a table per row cannot fit in a cell).
+
+**Recalculation:** functions whose date is left empty (today's rules) and `TR_RULES_VERSION()`
+are volatile: recalculated on every recalculation.
 
 Limits: the `TRCALC_OVERRIDES` range is not read (xlwings Lite functions cannot read other
 cells). With a team server: put the URL in `wheel/requirements.txt` (the server's `/lite/`
@@ -221,10 +260,11 @@ def write(out: Path, server_url: str = "http://127.0.0.1:8000") -> list[Path]:
     (out / "wheel").mkdir(parents=True, exist_ok=True)
     written = {
         out / "main.py": main_source(embed=True),
-        out / "requirements.txt": "# trcalc needs nothing here: main.py carries its code.\n",
+        out / "requirements.txt": (f"# main.py carries trcalc's code; xlwings Lite only needs its xlwings pinned:\n"
+                                   f"xlwings=={XLWINGS_PIN}\n"),
         out / "KURULUM.md": KURULUM,
         out / "wheel" / "main.py": main_source(embed=False),
-        out / "wheel" / "requirements.txt": f"{server_url.rstrip('/')}/lite/{wheel_name()}\n",
+        out / "wheel" / "requirements.txt": f"xlwings=={XLWINGS_PIN}\n{server_url.rstrip('/')}/lite/{wheel_name()}\n",
     }
     for path, text in written.items():
         path.write_text(text, encoding="utf-8")

@@ -42,7 +42,7 @@ class _App(Flask):
 def create_app(settings: Settings | None = None) -> Flask:
     from trcalc.calc.rules.check import require_valid
     from trcalc.calc.rules.store import book
-    from . import api, belgeler, docs, fx_api, lite, office, web
+    from . import api, belgeler, beyanname, docs, fx_api, lite, office, web
 
     settings = settings or Settings.from_env()
     require_valid()                          # refuse to start on rules that fail `trcalc rules check`
@@ -147,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(office.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(beyanname.bp)
     app.register_blueprint(security.bp)
     app.register_blueprint(lite.bp)
     app.register_blueprint(belgeler.bp)

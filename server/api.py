@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from trcalc.calc import CalcError
 from trcalc.calc.context import read_overrides
 from trcalc.calc.dates import to_date, to_serial, today
-from trcalc.calc.present import breakdown_text
+from trcalc.calc.present import breakdown_text, headline_text
 from trcalc.calc.registry import KINDS, REGISTRY, Function, call_many, get
 from trcalc.calc.rules.store import book
 
@@ -312,6 +312,9 @@ def workbook():
         return json_response({"filename": f"{safe}_hesaplandi{ext}", "mimetype": mime,
                               "formulas": report.formulas, "file": base64.b64encode(out).decode("ascii"),
                               "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in report.errors],
+                              "headline": [{"label": label, "value": headline_text(label, value)}
+                                           for label, value in report.headline],
+                              "stamp": [{"label": label, "value": value} for label, value in report.stamp],
                               "rules_version": rules_version()})
     resp = Response(out, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="{safe}_hesaplandi{ext}"'

@@ -11,7 +11,7 @@
 | TRCALC_MAX_RESPONSE_BYTES | largest batch response | 4 MiB |
 | TRCALC_MAX_WORKBOOK_BYTES | largest workbook upload | 20 MiB |
 | TRCALC_REQUEST_SECONDS | time limit of one request | 30 |
-| TRCALC_MAX_WORKER_MIB | memory ceiling of a worker; past it the worker is recycled | 1024 |
+| TRCALC_MAX_WORKER_MIB | memory ceiling of a worker, checked while long work is done (413) and after each response; past it the worker is recycled | 1024 |
 | TRCALC_READ_SECONDS | time a client has to send its whole request, headers and body (then 408 / closed) | 30 |
 | TRCALC_MAX_BODY_BUFFER_MIB | request bodies one worker holds in memory at once (past it: 503, Retry-After) | 256 |
 | TRCALC_WORKER_CONNECTIONS | open connections per gevent worker (`--production`); the oldest unfinished one is dropped when they are all taken | 1000 |

@@ -143,6 +143,12 @@ def openapi() -> dict:
         "/cikis": {"get": {"summary": "Sign out (clears the cookie)", "tags": ["pages"],
                            "responses": {"303": {"description": "signed out; to /giris"}}}},
         "/yukle": _page("Web page: upload a filled template, see its progress and the cells in error"),
+        "/sablon/{kind}.xlsx": {"get": {
+            "summary": "A blank template workbook to fill in (ithalat_vergi, ithalat_beyanname, dir_tev, eihracat_destek)",
+            "tags": ["pages"],
+            "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the .xlsx file"}, "404": {"description": "no such template"}}}},
+        "/beyanname": _page("Web page: a commercial import declaration with several lines, totals and stamp duty"),
         "/durum": _page("Web page for the administrator: rules version, rate store and the last TCMB outages in full"),
         "/hesap/{name}": {"get": {
             "summary": "Web calculator page of one main function (form, result, breakdown)", "tags": ["pages"],

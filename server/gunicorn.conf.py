@@ -55,6 +55,14 @@ max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000
 
 
+def on_starting(server):
+    """Import the `formulas` engine (numpy, schedula) in the master, before the workers fork: its first
+    import takes a second or two, which a worker would otherwise spend inside its first upload with
+    every other request of that worker waiting."""
+    from trcalc.workbook import fallback
+    fallback.register()
+
+
 def post_request(worker, req, environ, resp):
     """Recycle this worker after the response when it passed its memory ceiling or a request
     was cut short by the time limit."""

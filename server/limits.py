@@ -60,6 +60,11 @@ class Busy(Refused):
                          "TRCALC_MAX_BODY_BUFFER_MIB")
 
 
+class _OverCeiling(BaseException):
+    """The worker's peak memory passed TRCALC_MAX_WORKER_MIB during a request's work (a BaseException:
+    no `except Exception` of a function on the way turns it into a cell error)."""
+
+
 def too_large(tr: str, en: str, setting: str) -> Refused:
     return Refused(413, "too_large", tr, en, setting)
 
@@ -96,13 +101,30 @@ def time_limit(seconds: float):
     """Raise TimeLimit in this request when `seconds` pass: at the work's next `deadline.check()`,
     or, under gevent, at its next wait on the network. Nothing here is shared with other requests."""
     timer = _gevent_timeout(seconds)
-    with deadline.within(seconds):
+    sleep = None
+    if timer is not None:                  # a gevent worker: long work yields to the worker's other requests
+        import gevent
+        sleep = gevent.sleep
+
+    def pause(_):
+        # every slice of long work (calc.deadline.SLICE): the memory ceiling, while the work is done
+        # (not only after the response), then a turn for the worker's other requests
+        if resident_mib() > CEILING_MIB:
+            raise _OverCeiling()
+        if sleep is not None:
+            # not sleep(0): gevent may run this greenlet again before its loop polls the sockets ("a
+            # greenlet that repeatedly sleeps with 0 can prevent greenlets that are ready to do I/O from
+            # being scheduled", gevent.sleep's docstring); any time above 0 waits for the next loop turn
+            sleep(0.0005)
+    with deadline.within(seconds, pause):
         if timer is not None:
             timer.start()
         try:
             yield
         except deadline.TimeUp as exc:
             raise TimeLimit(exc.seconds) from None
+        except _OverCeiling:
+            raise memory_refusal() from None
         except BaseException as exc:
             if timer is not None and exc is timer:
                 raise TimeLimit(seconds) from None
@@ -185,6 +207,18 @@ def peak_mib() -> float:
     except ImportError:                  # Windows (a development server): no ceiling
         return 0.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024       # KiB on Linux (getrusage(2))
+
+
+def resident_mib() -> float:
+    """The memory this process holds now (Linux: /proc/self/statm, resident pages; elsewhere the peak).
+    Read once per slice of long work, where the peak would also count what an earlier request held."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            pages = int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return peak_mib()
+    import os
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
 
 
 def recycle_reason() -> str | None:

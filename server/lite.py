@@ -2,7 +2,7 @@
 
     /lite/main.py                       the main.py to paste into xlwings Lite (carries the code)
     /lite/wheel/main.py                 the main.py that takes the code from the wheel below
-    /lite/requirements.txt              the line for xlwings Lite's requirements.txt
+    /lite/requirements.txt              the lines for xlwings Lite's requirements.txt (xlwings pinned, the wheel)
     /lite/trcalc_lite-VERSION-py3-none-any.whl
 
 The wheel is fetched by Pyodide's package installer from inside the xlwings Lite add-in,
@@ -33,9 +33,10 @@ def _files() -> dict[str, tuple[bytes, str]]:
 @bp.get("/<path:name>")
 def file(name: str):
     if name == "requirements.txt":
-        from trcalc.lite.build import wheel_name
+        from trcalc.lite.build import XLWINGS_PIN, wheel_name
         from .office import base_url
-        body, mime = f"{base_url()}/lite/{wheel_name()}\n".encode(), "text/plain; charset=utf-8"
+        body = f"xlwings=={XLWINGS_PIN}\n{base_url()}/lite/{wheel_name()}\n".encode()
+        mime = "text/plain; charset=utf-8"
     elif name in _files():
         body, mime = _files()[name]
     else:

@@ -54,6 +54,20 @@ def base_url() -> str:
     return f"http://{'[' + bind + ']' if ':' in bind else bind}:{port()}"
 
 
+# Requirement sets for the APIs the add-in's scripts use (Microsoft Learn, "Custom functions requirement
+# sets", "Excel JavaScript API requirement sets", "Shared runtime requirement sets"):
+# CustomFunctions.Error / ErrorCode — CustomFunctionsRuntime 1.2; a shared runtime (functions, task pane
+# and ribbon on one page, OfficeRuntime.storage there) — SharedRuntime 1.1; Excel.run with
+# NamedItemCollection.getItemOrNullObject — ExcelApi 1.4 (NamedItem.getRange, Range.values: 1.1).
+REQUIREMENTS = (("CustomFunctionsRuntime", "1.2"), ("SharedRuntime", "1.1"), ("ExcelApi", "1.4"))
+
+
+@bp.context_processor
+def _requirement_sets() -> dict:
+    """The manifest's <Requirements> (manifest.xml) from REQUIREMENTS."""
+    return {"requirements": REQUIREMENTS}
+
+
 def metadata() -> dict:
     functions = []
     for name in sorted(REGISTRY):
@@ -66,6 +80,8 @@ def metadata() -> dict:
             "parameters": [{"name": a.excel, "description": a.doc_tr[:255], "type": "any",
                             "dimensionality": "matrix", "optional": a.optional} for a in fn.args],
         })
+        if fn.volatile:         # a result that follows today, or the rules version (issue 23.4)
+            functions[-1]["options"] = {"volatile": True}
     return {"functions": functions}
 
 
@@ -74,9 +90,29 @@ def functions_json():
     return json_response(metadata())
 
 
+def _range_refused(fn) -> str | None:
+    """The message a range gets where the function refuses one (a `_DETAIL`), as every host says it."""
+    from trcalc.calc.errors import CalcError
+    from trcalc.calc.excel import refuse_detail_range
+    try:
+        refuse_detail_range(fn)
+    except CalcError as exc:
+        return exc.message
+    return None
+
+
+def _groupable(fn) -> bool:
+    """Whether one-cell calls of `fn` may travel together as one call in the column form: each row of
+    the column form must be the one-cell call on that row's values. Not so for a `_DETAIL` (a table a
+    row) nor for a function of a whole column, whose rows depend on each other (a running total)."""
+    return not fn.detail_of and getattr(fn, "column", None) is None
+
+
 @bp.get("/functions.js")
 def functions_js():
-    spec = [{"name": n, "params": len(REGISTRY[n].args), "result": REGISTRY[n].result} for n in sorted(REGISTRY)]
+    spec = [{"name": n, "params": len(REGISTRY[n].args), "result": REGISTRY[n].result,
+             "range_refused": _range_refused(REGISTRY[n]), "groupable": _groupable(REGISTRY[n])}
+            for n in sorted(REGISTRY)]
     settings = current_app.config["TRCALC"]
     body = render_template("functions.js", base=base_url(), functions=spec, max_rows=settings.max_batch,
                            max_bytes=settings.max_request_bytes)

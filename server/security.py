@@ -40,8 +40,15 @@ OPEN_PREFIXES = ("/office/", "/static/", "/lite/", "/belgeler/")   # /lite/: pub
 
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-_OFFICE_CSP = ("default-src 'self'; script-src 'self' https://appsforoffice.microsoft.com; "
+# What office.js needs (read from Microsoft's own build, npm @microsoft/office-js dist/): its host
+# scripts from the CDN (script-src); on Excel on the web a hidden iframe from the CDN's origin for the
+# host trust check (excel-web-16.00.js: document.createElement("iframe"), origin officejsCDNHost), so
+# frame-src; XMLHttpRequest/fetch (connect-src). Its one `new Function` sits in a try/catch with a
+# fallback, so no 'unsafe-eval'.
+OFFICE_JS_HOST = "https://appsforoffice.microsoft.com"
+_OFFICE_CSP = ("default-src 'self'; script-src 'self' " + OFFICE_JS_HOST + "; "
                "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https:; "
+               "frame-src 'self' " + OFFICE_JS_HOST + "; "
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' {ancestors}")
 
 

@@ -20,7 +20,7 @@ import threading
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from trcalc.calc import CalcError
+from trcalc.calc import CalcError, stamp
 from trcalc.calc.dates import istanbul_today
 from trcalc.calc.money import fmt, fmt_num
 from trcalc.calc.present import breakdown_text
@@ -43,6 +43,31 @@ TOPICS = {
     "eexport": ("E-ihracat destekleri", "Destek tutarı, yıllık üst sınırlar ve 3 yıllık sürenin sonu."),
     "rules": ("Kurallar", "Kural parametreleri ve sürümü."),
 }
+# Each calculator's page title: the task it does, as an accountant names it (issue 25.4); the
+# function's name stays beside it, for the colleague who types it in Excel.
+TASKS = {
+    "TR_DUTY": "Posta/kargo ithalat vergisi",
+    "TR_DECLARATION_STAMP": "Gümrük beyannamesi damga vergisi",
+    "TR_IMPORT_TAXES": "Ticari ithalat vergileri (beyanname)",
+    "TR_CUSTOMS_FX": "Gümrük kuru (beyan tarihine göre)",
+    "TR_FX": "TCMB döviz kuru",
+    "TR_LATE_INTEREST": "Gecikme zammı",
+    "TR_TEV": "Telafi edici vergi (TEV)",
+    "TR_TEV_APPLIES": "TEV doğar mı?",
+    "TR_TEV_PENALTY": "TEV para cezası",
+    "TR_EXPORT_KDV_REFUND": "İhracatta KDV iadesi",
+    "TR_MICRO_EXPORT": "Mikro ihracat sınırları",
+    "EIHR_CAP": "E-ihracat desteği ve üst sınırı",
+    "TR_GTIP_RATE": "GTİP'e göre vergi oranı",
+    "TR_GTIP_RATES": "GTİP'in bütün vergileri",
+    "TR_STAMP_SHARE": "Damga vergisinin kaleme düşen payı",
+    "TR_DUE_DATE": "Son ödeme günü (tatile rastlarsa)",
+    "TR_IS_WORKDAY": "İş günü mü?",
+}
+# The quick form (issue 25.6): on a page of more than FOLD_ABOVE fields, the required fields and these
+# optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled).
+QUICK = {"duty_rate", "date", "fx", "currency"}
+FOLD_ABOVE = 8
 _URL = re.compile(r"https?://[^\s;,)]+")
 
 
@@ -67,7 +92,7 @@ class WebError:
 
 def worded(exc: CalcError) -> WebError:
     """A CalcError in a form's words: "Bu alan zorunlu"; no "bağımsız değişken" (Excel's word)."""
-    if exc.code == "missing":
+    if exc.code == "missing" and "bağımsız değişken" in exc.message_tr:     # the registry's generic "empty"
         return WebError(*REQUIRED)
     return WebError(exc.message_tr.replace("bağımsız değişken", "alan"),
                     exc.message_en.replace("argument", "field"))
@@ -103,11 +128,23 @@ def show(value, unit: str = "") -> str:
     return "" if value is None else str(value)
 
 
+def link_text(url: str) -> str:
+    """A URL as a link's text: its site and the start of its path, short enough to sit in a column
+    (an unbroken 120-character address would make a phone page wider than the phone).
+
+    >>> link_text("https://www.resmigazete.gov.tr/eskiler/2024/08/20240806-2.pdf")
+    'resmigazete.gov.tr/eskiler/2024/…'
+    """
+    rest = url.split("://", 1)[-1].removeprefix("www.")
+    return rest if len(rest) <= 32 else rest[:31].rstrip("/.-_") + "…"
+
+
 def linked(text: str) -> Markup:
     """A source text with its URLs as links (everything else escaped)."""
     out, last = [], 0
     for m in _URL.finditer(text):
-        out += [escape(text[last:m.start()]), Markup('<a href="{0}" rel="noopener">{0}</a>').format(m.group())]
+        out += [escape(text[last:m.start()]),
+                Markup('<a href="{0}" rel="noopener" title="{0}">{1}</a>').format(m.group(), link_text(m.group()))]
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -131,7 +168,7 @@ def sections(rows: list[list[str]]) -> tuple[list, list, list]:
 
 @bp.get("/")
 def index():
-    return render_template("index.html", pages=pages(), topics=TOPICS, version=book().version)
+    return render_template("index.html", pages=pages(), topics=TOPICS, tasks=TASKS, version=book().version)
 
 
 @bp.get("/hesap/<name>")
@@ -146,9 +183,12 @@ def page(name: str):
     form = read_form(fn, raw)
     errors = {name: worded(e) for name, e in form.errors.items()} if submitted else {}
     result = steps = warnings = basis = general = None
+    stamp_text = None
     if submitted and not form.errors:
         try:
-            value, rows, unit = fn.evaluate(form.args)
+            with stamp.bulletins() as used:
+                value, rows, unit = fn.evaluate(form.args)
+            stamp_text = stamp.line(stamp.now(), book().version, used)
             result = show(value, unit)
             steps, warnings, basis = sections(breakdown_text(rows))
         except CalcError as exc:
@@ -167,9 +207,10 @@ def page(name: str):
                "choices": None if a.kind in COUNTRY_KINDS else choices(a.kind),
                "countries": a.kind in COUNTRY_KINDS, "kind": a.kind, "read": form.read[a.excel],
                "rate": a.kind in RATE_KINDS, "note": form.notes.get(a.excel) if submitted else None,
-               "shown": submitted and raw[a.excel].strip() and a.excel not in errors}
+               "shown": submitted and raw[a.excel].strip() and a.excel not in errors,
+               "quick": not a.optional or a.name in QUICK or len(fn.args) <= FOLD_ABOVE}
               for a in fn.args]
-    return render_template("calc.html", fn=fn, fields=fields, errors=errors, labels=labels,
+    return render_template("calc.html", fn=fn, task=TASKS.get(fn.name, fn.summary_tr), stamp=stamp_text, fields=fields, errors=errors, labels=labels,
                            general=general, result=result, steps=steps, warnings=warnings, basis=basis,
                            countries=countries(), today=istanbul_today().strftime("%d.%m.%Y"),
                            version=book().version, pages=pages(), topics=TOPICS)
@@ -184,9 +225,45 @@ def status():
     return render_template("status.html", version=book().version, store=str(default_path()), outages=outages)
 
 
+# The blank templates a web-only colleague downloads beside the upload (issue 25.6): Turkish titles.
+BLANKS = {
+    "ithalat_vergi": ("Posta/kargo gönderileri", "Gönderi listesi: rejim, vergiler, toplam maliyet, özet."),
+    "ithalat_beyanname": ("Ticari ithalat beyannamesi", "Kalem kalem GV, İGV, ÖTV, KKDF, KDV; damga vergisi; toplamlar."),
+    "dir_tev": ("Dahilde işleme (DİR): TEV", "İthalat, norm ve ihracat satırları: TEV, gecikme zammı, ceza."),
+    "eihracat_destek": ("E-ihracat destekleri", "Harcama defteri: ödenecek destek, yıllık sınırlar, çeyrek toplamları."),
+}
+
+
 @bp.get("/yukle")
 def upload():
-    return render_template("upload.html", version=book().version)
+    from trcalc.templates.build import KINDS
+    blanks = [(kind, *BLANKS.get(kind, (kind, ""))) for kind in KINDS]
+    return render_template("upload.html", version=book().version, blanks=blanks)
+
+
+@bp.get("/sablon/<kind>.xlsx")
+def blank(kind: str):
+    """A blank template, as `trcalc templates` builds it (the package's file; built now when absent)."""
+    import tempfile
+    from pathlib import Path
+
+    from flask import Response
+
+    from trcalc.templates.build import KINDS, ROWS
+    from trcalc.templates.common import save
+    if kind not in KINDS:
+        abort(404)
+    path = Path(KINDS[kind].__file__).parent / f"{kind}.xlsx"
+    if path.is_file():
+        data = path.read_bytes()
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / f"{kind}.xlsx"
+            save(KINDS[kind].build(ROWS.get(kind, 200)), built)
+            data = built.read_bytes()
+    resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
+    return resp
 
 
 def not_found_page():

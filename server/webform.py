@@ -26,7 +26,8 @@ from decimal import Decimal
 
 from trcalc.calc import CalcError
 from trcalc.calc.countries import all_codes, name_tr
-from trcalc.calc.money import fmt_num, fmt_rate
+from trcalc.calc.money import fmt, fmt_num, fmt_rate
+from trcalc.calc.present import upper_tr
 from trcalc.calc.registry import KINDS, Function
 
 NUMBER_KINDS = {"number", "money", "positive", "count"}
@@ -78,6 +79,8 @@ def shown(value, kind: str) -> str:
         return "Evet" if value else "Hayır"
     if kind in RATE_KINDS and isinstance(value, Decimal):
         return fmt_rate(value)
+    if kind == "money" and isinstance(value, Decimal):
+        return fmt(value, 2)                     # an amount as it is filed: 60,00
     if isinstance(value, Decimal):
         return fmt_num(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -100,7 +103,7 @@ def choices(kind: str) -> list[tuple[str, str]]:
 
 
 def countries() -> list[tuple[str, str]]:
-    return [(code, f"{name_tr(code).upper()} — {code}") for code in all_codes()]
+    return [(code, f"{upper_tr(name_tr(code))} — {code}") for code in all_codes()]
 
 
 @dataclass

@@ -24,8 +24,8 @@ from trcalc.calc.money import fmt_rate
 from trcalc.calc.rules.store import book
 from trcalc.calc.tev import CERTIFICATES
 
-from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, Flavour, print_setup, protect, title,
-                     unlock, wrapped_height)
+from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, INFO_FIELDS, INFO_SHEET, PLAIN, Flavour,
+                     header_line, print_setup, protect, title, unlock, wrapped_height)
 
 MARK = "trcalc:"
 PARAM_ROWS = 20
@@ -104,8 +104,27 @@ def parameters(wb) -> None:
     ws.merge_cells("A2:C2")
     ws.row_dimensions[2].height = 45
     protect(ws)
+    header_line(ws, 3, 3, 80)
     # the printout is the overrides this workbook uses; the rules table beside it is reference data
-    print_setup(ws, 80, f"A1:C{end}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, 80, f"A1:C{end}", repeat=f"3:{HEADER_ROW}")
+    info_sheet(wb)
+
+
+def info_sheet(wb) -> None:
+    """Bilgiler: the header fields every printed page shows (firm, VKN, DİİB / declaration no, period,
+    prepared by), typed once, second after the instructions."""
+    ws = wb.create_sheet(INFO_SHEET, 1)
+    title(ws, "Belge bilgileri", "Buraya yazdıklarınız her sayfanın üstünde yazdırılır.")
+    for i, h in enumerate(["Bilgi", "Değer"], start=1):
+        c = ws.cell(HEADER_ROW, i, h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+    for i, (label, _short) in enumerate(INFO_FIELDS):
+        ws.cell(FIRST_ROW + i, 1, label)
+        unlock(ws.cell(FIRST_ROW + i, 2))
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 46
+    protect(ws)
+    print_setup(ws, 74, f"A1:B{FIRST_ROW + len(INFO_FIELDS) - 1}")
 
 
 # Where a computed workbook lists its errors (issue 12.5): an error value prints as "#VALUE!" and its
@@ -118,8 +137,8 @@ ERRORS_WIDTHS = (16, 8, 50)          # Sayfa | Hücre | Açıklama: a portrait p
 
 def errors_sheet(wb) -> None:
     ws = wb.create_sheet("Hatalar")
-    title(ws, "Hatalar / errors",
-          "trcalc compute ve sunucu, hesapladığı kitapta hata veren her hücreyi buraya yazar. "
+    title(ws, "Hatalar",
+          "Kitap ekip sunucusunda ya da trcalc ile hesaplandığında hata veren her hücre iletisiyle buraya yazılır. "
           "Excel'de iletiyi hücrenin üzerine gelince görürsünüz.")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:C2")
@@ -131,8 +150,9 @@ def errors_sheet(wb) -> None:
         ws.column_dimensions[letter].width = w
         ws.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
     wb.defined_names[ERRORS_NAME] = DefinedName(ERRORS_NAME, attr_text=f"Hatalar!$A${FIRST_ROW}:$C${FIRST_ROW}")
+    header_line(ws, 3, 3, sum(ERRORS_WIDTHS))
     protect(ws)
-    print_setup(ws, sum(ERRORS_WIDTHS), None, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, sum(ERRORS_WIDTHS), None, repeat=f"3:{HEADER_ROW}")
 
 
 # One column as wide as a portrait A4 page inside the margins (595 pt − 2 × 0.4 in = 538 pt; sheets.py's
@@ -174,12 +194,15 @@ def pct(x) -> str:
 COMMON_HELP = [
     "Sarı hücreler giriş hücreleridir; gri hücreler formüldür ve kilitlidir (sayfa korumasını parolasız "
     "kaldırabilirsiniz). Kodları açılır listeden seçin.",
-    "Formüller trcalc işlevlerini (TR_..., EIHR_...) kullanır: Windows'ta Excel + xlwings eklentisiyle, Mac/web'de "
-    "ekibin sunucusundaki Office eklentisiyle, Excel olmadan `trcalc compute GİRDİ.xlsx ÇIKTI.xlsx` ya da "
-    "sunucuya yükleyerek hesaplanır.",
-    "Bir satırdaki hata hücresi (#VALUE! ya da # ile başlayan metin) hangi bağımsız değişkenin neden hatalı "
-    "olduğunu Türkçe ve İngilizce söyler; hesap dökümü için ilgili _DETAIL işlevini kullanın. `trcalc compute` "
-    "ve sunucu, hata veren her hücreyi iletisiyle Hatalar sayfasına da yazar (yazdırılır).",
+    "Bilgiler sayfasına firma unvanını, VKN'yi, DİİB ya da beyanname numarasını, dönemi ve hazırlayanı yazın: "
+    "her yazdırılan sayfanın üstünde çıkar.",
+    "Kitap Excel'de trcalc eklentisiyle hesaplanır; eklenti yoksa ekibin sunucusundaki \"Çalışma kitabı yükle\" "
+    "sayfasına yükleyin, hesaplanmış kitabı indirin. Hesaplanmış kitabın Özet sayfası ve her sayfanın altı, "
+    "hangi kurallar sürümü ve TCMB bülteniyle, ne zaman hesaplandığını yazar.",
+    "Hatalı bir satırda hata hücresi (#VALUE! ya da # ile başlayan metin) hangi alanın neden hatalı olduğunu "
+    "Türkçe ve İngilizce söyler; hesaplanmış kitapta her hatalı hücre iletisiyle Hatalar sayfasında da "
+    "listelenir (yazdırılır). Bir satırın hesabını adım adım görmek için ekibin sunucusundaki hesaplayıcıyı "
+    "aynı değerlerle kullanın.",
     "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
     "Satır eklemek için: sayfa korumasını kaldırın, tablonun içinde (başlık ile son satır arasında) bir satırın "
     "numarasına sağ tıklayıp Ekle deyin; satır silmek ve sıralamak da serbesttir. Gri sütunların her biri tek "

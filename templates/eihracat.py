@@ -25,7 +25,8 @@ from trcalc.calc.rules.store import book
 from .common import COMMON_HELP, MARK, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
                      least, read_date,
-                     fill, flavour_of, print_setup, protect, ranges, table_sheet, title, unlock,
+                     fill, flavour_of, header_line, print_setup, protect, ranges, stamp_area, table_sheet, title,
+                     unlock,
                      with_error_flag, wrapped_height)
 
 KIND = "eihracat_destek"
@@ -174,7 +175,9 @@ def _support_summary(wb, rows, codes) -> None:
     protect(ws)
     add_support_chart(ws)
     chart_rows = 20
-    print_setup(ws, 170, f"A1:L{r - 1 + chart_rows}", repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+    header_line(ws, 2, 12, sum(widths))       # the header fields in place of the help line (Talimatlar says it)
+    end = stamp_area(wb, ws, r + chart_rows)
+    print_setup(ws, 170, f"A1:L{end}", repeat=f"2:{HEADER_ROW}")
 
 
 def add_support_chart(ws) -> None:

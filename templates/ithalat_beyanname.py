@@ -18,8 +18,8 @@ from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
-                     call, fill, flavour_of, number_or_zero, print_setup, protect, ranges, table_sheet, title, unlock,
-                     error_count, with_error_flag)
+                     call, fill, flavour_of, header_line, number_or_zero, print_setup, protect, ranges, stamp_area,
+                     summary_area, table_sheet, title, unlock, error_count, with_error_flag)
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
@@ -130,7 +130,10 @@ def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 70
     protect(ws)
-    print_setup(ws, 130, "A1:D22")
+    header_line(ws, 2, 4, 143)          # the header fields in place of the help line (Talimatlar says it)
+    summary_area(wb, ws, 12, 22)
+    end = stamp_area(wb, ws, 24)
+    print_setup(ws, 130, f"A1:D{end}", repeat="2:2")
 
 
 def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:

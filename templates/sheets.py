@@ -37,6 +37,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from trcalc.workbook import KEYS_NAME, STAMP_NAME, SUMMARY_NAME
 from trcalc.workbook.textsize import POINTS_PER_WIDTH, text_width, wrapped_height, wrapped_lines  # noqa: F401  (re-exported)
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -156,6 +157,31 @@ def title(ws, text: str, help_text: str) -> None:
     ws["A2"].alignment = Alignment(wrap_text=False)
 
 
+# Header fields (issue 25.5): what a filed page says about whose it is. Typed once on the Bilgiler sheet
+# (common.info_sheet); every printed sheet shows them in a line under its title, and that line is one of
+# the rows repeated at the top of every printed page (print titles).
+INFO_SHEET = "Bilgiler"
+INFO_FIELDS = (("Firma unvanı", "Firma"), ("Vergi kimlik no (VKN)", "VKN"),
+               ("DİİB / beyanname no", "DİİB/beyanname no"), ("Dönem", "Dönem"), ("Hazırlayan", "Hazırlayan"))
+INFO_SIZE = 9
+
+
+def info_cell(i: int) -> str:
+    return f"'{INFO_SHEET}'!$B${FIRST_ROW + i}"
+
+
+def header_line(ws, row: int, last_col: int, width_units: float) -> None:
+    """Row `row`: "Firma: … · VKN: … · DİİB/beyanname no: … · Dönem: … · Hazırlayan: …", from the Bilgiler
+    sheet, across the printed columns, tall enough for typical values (two lines)."""
+    ws.cell(row, 1, "=" + '&" · "&'.join(f'"{short}: "&{info_cell(i)}' for i, (_, short) in enumerate(INFO_FIELDS)))
+    ws.cell(row, 1).font = Font(size=INFO_SIZE, bold=True, color="1F4E78")
+    ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    if last_col > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    sample = " · ".join(f"{short}: {'X' * 22}" for _, short in INFO_FIELDS)
+    ws.row_dimensions[row].height = wrapped_height(sample, width_units, INFO_SIZE, bold=True)
+
+
 def protect(ws) -> None:
     ws.protection.sheet = True
     ws.protection.formatCells = False
@@ -255,9 +281,42 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     ws.add_table(t)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     protect(ws)
-    print_setup(ws, sum(width(c) for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"3:{HEADER_ROW}",
+    # row 2: the header fields (the generic "fill the yellow columns" help is in Talimatlar)
+    # (a table printed over several pages across repeats its key columns A:B on each: the line stays in them,
+    # so every page shows it — a line merged across all columns would start on the first page only)
+    total, keys = sum(width(c) for c in cols), width(cols[0]) + width(cols[1])
+    if pages_across(total, keys) > 1:
+        header_line(ws, 2, 2, keys)
+    else:
+        header_line(ws, 2, len(cols), total)
+    print_setup(ws, sum(width(c) for c in cols), f"A1:{get_column_letter(len(cols))}{end}", repeat=f"2:{HEADER_ROW}",
                 keys=("A:B", width(cols[0]) + width(cols[1])))
+    key = cols[next((i for i, c in enumerate(cols) if c.is_input and c.default is None and c.key != "date"), 0)]
+    add_keys(wb, f"'{name}'!${letters(cols)[key.key]}${FIRST_ROW}:${letters(cols)[key.key]}${end}")
     return ws
+
+
+STAMP_ROWS = 5                     # the stamp's heading and its four rows
+
+
+def add_keys(wb, ref: str) -> None:
+    """Add a table's key column to TRCALC_KEYS (a union of ranges, one per table)."""
+    from openpyxl.workbook.defined_name import DefinedName
+    old = wb.defined_names.get(KEYS_NAME)
+    text = f"{old.attr_text},{ref}" if old is not None else ref
+    wb.defined_names[KEYS_NAME] = DefinedName(KEYS_NAME, attr_text=text)
+
+
+def stamp_area(wb, ws, row: int, label_col: str = "A") -> int:
+    """Name the stamp's place on a summary sheet (its first cell); returns the stamp's last row."""
+    from openpyxl.workbook.defined_name import DefinedName
+    wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=f"'{ws.title}'!${label_col}${row}")
+    return row + STAMP_ROWS - 1
+
+
+def summary_area(wb, ws, first: int, last: int) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+    wb.defined_names[SUMMARY_NAME] = DefinedName(SUMMARY_NAME, attr_text=f"'{ws.title}'!$A${first}:$B${last}")
 
 
 HELP_SIZE = 8
@@ -399,7 +458,11 @@ def summary_rows(wb, ws, rows, refs) -> None:
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 13
     protect(ws)
-    print_setup(ws, 68, f"A1:C{FIRST_ROW + len(rows) - 1}")
+    last = FIRST_ROW + len(rows) - 1
+    header_line(ws, 3, 3, 81)
+    summary_area(wb, ws, FIRST_ROW, last)
+    end = stamp_area(wb, ws, last + 2)
+    print_setup(ws, 68, f"A1:C{end}", repeat=f"3:{HEADER_ROW}")
 
 
 def columns(sheet: str, cols: list[Col], prefix: str) -> dict[str, str]:

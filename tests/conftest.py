@@ -78,3 +78,12 @@ def windows_xlwings(monkeypatch):
     monkeypatch.undo()
     sys.modules.pop("xlwings.udfs", None)
     importlib.reload(module)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_addin_settings():
+    """The xlwings add-in reads a workbook's settings once per recalculation burst: every test
+    starts a burst of its own."""
+    from trcalc.addin import cells
+    cells._cache.clear()
+    yield

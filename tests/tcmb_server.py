@@ -110,8 +110,9 @@ def real_bulletin() -> bytes:
 @pytest.fixture
 def tcmb(tmp_path, monkeypatch):
     """The stand-in server, a fresh empty store, and a fresh in-process rate cache."""
-    from trcalc.calc import fx
+    from trcalc.calc import fx, tcmb as tcmb_module
     server = TcmbStandIn()
+    tcmb_module._sent.clear()          # the per-minute fetch budget counts this test's fetches only
     monkeypatch.setenv("TRCALC_TCMB_URL", server.url)
     monkeypatch.setenv("TRCALC_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TRCALC_TODAY", "2024-07-20")

@@ -186,3 +186,179 @@ def test_functions_json_names_the_parameters_the_script_expects(client):
     js = client.get("/office/functions.js").text
     spec = {f["name"]: f["params"] for f in json.loads(re.search(r"var FUNCTIONS = (\[.*?\]);", js).group(1))}
     assert spec == {f["id"]: len(f["parameters"]) for f in meta["functions"]}
+
+
+def test_rows_keep_their_orientation_row_errors_are_errors_and_detail_refuses_a_range(server, tmp_path):
+    out = run(server, {"key": KEY, "invocations": [
+        ["TR_CIF", [[[100, 200, "x"]], 0, 1]],                          # a 1×3 row
+        ["TR_CIF", [[100, "x"], 0, 1]],                                  # a column with a bad row
+        ["TR_TEV_DETAIL", [[100000, 50000], 10000, 5000, 1, 0.1, 30]],   # a _DETAIL over a range
+    ]}, tmp_path)
+    row, col, detail = out["results"]
+    # 100 + 0 + 1, 200 + 0 + 1 across; the bad cell is a CustomFunctions.Error inside the matrix, so
+    # SUM over the row or column is #VALUE! as in Excel
+    assert row["value"][0][:2] == [101, 201] and len(row["value"]) == 1
+    assert row["value"][0][2]["error"]["code"] == "#VALUE!"
+    assert col["value"][0] == [101] and col["value"][1][0]["error"]["message"].startswith("esya_bedeli")
+    from trcalc.calc import CalcError
+    from trcalc.calc.excel import refuse_detail_range
+    with pytest.raises(CalcError) as want:
+        refuse_detail_range(REGISTRY["TR_TEV_DETAIL"])
+    assert detail["error"]["cf"] and detail["error"]["message"] == want.value.message[:255]
+    assert all(r["calls"] <= 2 for r in out["requests"])             # the refused call was never sent
+
+
+# --- the metadata and the manifest against Microsoft's documented contract ---------------------------
+# learn.microsoft.com/office/dev/add-ins/excel/custom-functions-json ("Manually create JSON metadata for
+# custom functions": the properties of functions, options, parameters and result) and the rules of
+# Microsoft's own metadata generator (npm custom-functions-metadata, Specification.md: an id of
+# A-Z a-z 0-9 _ . at most 128 characters; a name starting with a letter, letters, digits, _ and .,
+# at most 128).
+_FUNCTION_KEYS = {"description", "helpUrl", "id", "name", "options", "parameters", "result"}
+_OPTION_KEYS = {"cancelable", "capturesCallingObject", "excludeFromAutoComplete", "linkedEntityLoadService",
+                "requiresAddress", "requiresParameterAddresses", "requiresStreamAddress",
+                "requiresStreamParameterAddresses", "stream", "volatile"}
+_PARAMETER_KEYS = {"description", "dimensionality", "name", "type", "cellValueType", "customEnumId", "optional",
+                   "repeating"}
+_TYPES = {"boolean", "number", "string", "any"}
+
+
+def test_functions_json_follows_the_documented_metadata_contract(client):
+    import re
+    meta = client.get("/office/functions.json").json
+    assert set(meta) <= {"$schema", "allowCustomDataForDataTypeAny", "allowErrorForDataTypeAny", "functions",
+                         "enums"}
+    ids = [f["id"] for f in meta["functions"]]
+    assert len(ids) == len(set(ids)) and sorted(ids) == sorted(REGISTRY)
+    for f in meta["functions"]:
+        assert set(f) <= _FUNCTION_KEYS and {"id", "name", "parameters", "result"} <= set(f)
+        assert re.fullmatch(r"[A-Za-z0-9_.]{1,128}", f["id"]) and re.fullmatch(r"[^\W\d_][\w.]{0,127}", f["name"])
+        assert isinstance(f["description"], str) and len(f["description"]) <= 255
+        assert set(f["result"]) <= {"dimensionality", "type"} and f["result"]["type"] in _TYPES
+        assert f["result"]["dimensionality"] in ("scalar", "matrix")
+        seen_optional = False
+        for p in f["parameters"]:
+            assert set(p) <= _PARAMETER_KEYS and p["type"] in _TYPES and p["dimensionality"] in ("scalar", "matrix")
+            assert isinstance(p["optional"], bool) and re.fullmatch(r"[^\W\d]\w*", p["name"])
+            assert not (seen_optional and not p["optional"]), (f["id"], p["name"])   # optional ones last
+            seen_optional = seen_optional or p["optional"]
+        options = f.get("options", {})
+        assert set(options) <= _OPTION_KEYS and all(isinstance(v, bool) for v in options.values())
+        # "volatile: the function recalculates each time Excel recalculates" — every result that follows
+        # today (an empty date) and the rules version
+        assert options.get("volatile", False) is REGISTRY[f["id"]].volatile, f["id"]
+    assert REGISTRY["TR_RULES_VERSION"].volatile and not REGISTRY["TR_CIF"].volatile
+
+
+# The requirement set each API the add-in's scripts use needs (Microsoft Learn: "Custom functions
+# requirement sets" — CustomFunctions.Error, CustomFunctions.ErrorCode: CustomFunctionsRuntime 1.2;
+# "Excel JavaScript API requirement sets" — NamedItemCollection.getItemOrNullObject: ExcelApi 1.4,
+# Excel.run, NamedItem.getRange, Range.values: ExcelApi 1.1; "Shared runtime requirement sets" —
+# OfficeRuntime.storage in the shared runtime: SharedRuntime 1.1).
+_API_SETS = {"CustomFunctions.Error": ("CustomFunctionsRuntime", "1.2"),
+             "CustomFunctions.ErrorCode": ("CustomFunctionsRuntime", "1.2"),
+             "getItemOrNullObject": ("ExcelApi", "1.4"), "Excel.run": ("ExcelApi", "1.1"),
+             "OfficeRuntime.storage": ("SharedRuntime", "1.1")}
+
+
+def test_manifest_requirement_sets_cover_the_apis_the_scripts_use(client):
+    root = ET.fromstring(client.get("/office/manifest.xml").data)
+    declared = {s.get("Name"): s.get("MinVersion") for s in root.findall("o:Requirements/o:Sets/o:Set", NS)}
+    scripts = client.get("/office/functions.js").text + client.get("/office/taskpane.js").text
+    used = {api: need for api, need in _API_SETS.items() if api in scripts}
+    assert {"CustomFunctions.Error", "getItemOrNullObject", "OfficeRuntime.storage"} <= set(used)
+    for api, (name, version) in used.items():
+        assert name in declared, api
+        assert tuple(map(int, declared[name].split("."))) >= tuple(map(int, version.split("."))), api
+
+
+def test_the_task_pane_policy_allows_what_office_js_loads(client):
+    """office.js comes from Microsoft's CDN (the page's own script tag); its host scripts come from there
+    too, and on Excel on the web it adds a hidden iframe from the CDN's origin (npm @microsoft/office-js,
+    dist/excel-web-16.00.js: the host trust check); functions.js fetches this server."""
+    import re
+    r = client.get("/office/functions.html")
+    policy = dict((d.split()[0], d.split()[1:]) for d in r.headers["Content-Security-Policy"].split("; "))
+    cdn = {m.group(1) for m in re.finditer(r'<script src="(https://[^/"]+)/', r.text)}
+    assert cdn == {"https://appsforoffice.microsoft.com"}
+    for host in cdn:
+        assert host in policy["script-src"] and host in policy["frame-src"]
+    assert "'self'" in policy["connect-src"] and "'unsafe-eval'" not in policy["script-src"]
+
+
+def test_one_cell_formulas_of_a_burst_go_as_columns_and_keep_their_own_values_and_errors(server, tmp_path):
+    """A recalculation of many one-cell formulas: the invocations of one function go to the server as one
+    call in the column form; each cell gets exactly what its own call gives (value, date, or error)."""
+    starts = [dt.date(2025, 3, 15) + dt.timedelta(days=7 * i) for i in range(40)]
+    invocations = []
+    for i in range(300):
+        goods = "x" if i % 97 == 5 else 20.0 + i
+        invocations.append(["TR_DUTY", [goods, 1.0, 0.0, "DE" if i % 2 else "CN", 0.2, "2025-03-01"]])
+    invocations += [["EIHR_END", [to_serial(s)]] for s in starts]
+    invocations += [["TR_CIF", [float(i), None, None]] for i in range(50)]
+    invocations += [["TR_CIF", [float(i), 2.0, 3.0]] for i in range(50)]
+    out = run(server, {"key": KEY, "invocations": invocations}, tmp_path)
+    assert len(out["requests"]) == 1 and out["requests"][0]["calls"] <= 4      # 440 cells, 4 column calls
+    for (name, args), got in zip(invocations, out["results"]):
+        try:
+            want = call(name, *args)
+        except Exception as exc:                                      # a CalcError: this cell's #VALUE!
+            assert got["error"]["cf"] and got["error"]["code"] == "#VALUE!", (name, args, got)
+            assert got["error"]["message"] == exc.message[:255]
+            continue
+        if isinstance(want, dt.date):
+            want = to_serial(want)
+        assert got == {"value": [[float(want) if not isinstance(want, (bool, int)) else want]]}, (name, args, got)
+
+
+def test_functions_json_is_what_microsofts_generator_writes_for_the_same_functions(client, tmp_path):
+    """Microsoft's own metadata generator (npm custom-functions-metadata, OfficeDev/Office-Addin-Scripts;
+    its JSDoc tags: @customfunction id name, @param {any[][]} [optional], @returns, @volatile —
+    learn.microsoft.com/office/dev/add-ins/excel/custom-functions-json-autogeneration) is given each
+    function as a JSDoc-annotated stub written from our functions.json: it must accept every id, name
+    and parameter (no errors) and write the same metadata."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the Office.js tests"
+    subprocess.run(["bash", str(HERE / "office" / "setup.sh")], check=True, timeout=600)
+    meta = client.get("/office/functions.json").json
+    lines = []
+    for f in meta["functions"]:
+        lines += ["/**", f" * {f['description']}", f" * @customfunction {f['id']} {f['name']}"]
+        if f.get("options", {}).get("volatile"):
+            lines.append(" * @volatile")
+        for p in f["parameters"]:
+            name = f"[{p['name']}]" if p["optional"] else p["name"]
+            lines.append(f" * @param {{any[][]}} {name} {p['description']}")
+        lines += [" * @returns {any[][]} sonuç", " */",
+                  f"function {f['id'].lower()}({', '.join(p['name'] for p in f['parameters'])}) {{ return [[0]]; }}", ""]
+    script = tmp_path / "functions.js"
+    script.write_text("\n".join(lines), encoding="utf-8")
+    done = subprocess.run([node, str(HERE / "office" / "generate.js"), str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=HERE / "office")
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["errors"] == []
+    theirs = {f["id"]: f for f in json.loads(result["metadataJson"])["functions"]}
+
+    def norm(f):            # the generator leaves out defaults: type "any", optional false, no options
+        return {"id": f["id"], "name": f["name"], "description": f["description"],
+                "options": {k: v for k, v in f.get("options", {}).items() if v},
+                "result": {"dimensionality": f["result"]["dimensionality"], "type": f["result"].get("type", "any")},
+                "parameters": [{"name": p["name"], "description": p["description"],
+                                "dimensionality": p.get("dimensionality", "scalar"), "type": p.get("type", "any"),
+                                "optional": p.get("optional", False)} for p in f["parameters"]]}
+    assert sorted(theirs) == sorted(f["id"] for f in meta["functions"])
+    for f in meta["functions"]:
+        assert norm(theirs[f["id"]]) == norm(f), f["id"]
+
+
+def test_only_row_by_row_functions_have_their_one_cell_calls_grouped(client):
+    """functions.js sends the one-cell calls of a burst as one column-form call only where each row of
+    the column form is the one-cell call: not a _DETAIL, not a function of a whole column."""
+    import re
+    js = client.get("/office/functions.js").text
+    spec = {f["name"]: f for f in json.loads(re.search(r"var FUNCTIONS = (\[.*?\]);", js).group(1))}
+    for name, fn in REGISTRY.items():
+        whole_column = getattr(fn, "column", None) is not None
+        assert spec[name]["groupable"] is (not fn.detail_of and not whole_column), name
+    assert spec["TR_DUTY"]["groupable"] and not spec["TR_DUTY_DETAIL"]["groupable"]

@@ -30,3 +30,21 @@ def test_the_vba_import_functions_would_write(windows_xlwings):
     assert "caller" not in "".join(line for line in vba.splitlines() if line.startswith("Function"))
     for name in REGISTRY:
         assert f"Function {name}(" in vba
+
+
+def test_volatile_functions_get_application_volatile(windows_xlwings):
+    """xlwings writes `Application.Volatile` into the wrapper of a UDF declared volatile
+    (`generate_vba_wrapper`): every function whose result follows today, and TR_RULES_VERSION."""
+    udfs, module = windows_xlwings
+    out = io.StringIO()
+    udfs.generate_vba_wrapper("trcalc.udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
+    blocks = {}
+    for block in out.getvalue().split("End Function"):
+        head = next((ln for ln in block.splitlines() if ln.startswith("Function ")), None)
+        if head:
+            blocks[head.split()[1].split("(")[0]] = block
+    assert set(blocks) == set(REGISTRY)
+    for name, fn in REGISTRY.items():
+        assert ("Application.Volatile" in blocks[name]) is fn.volatile, name
+    assert REGISTRY["TR_RULES_VERSION"].volatile and REGISTRY["TR_TEV"].volatile      # tarih empty = today
+    assert not REGISTRY["TR_CIF"].volatile                                            # no date at all

@@ -76,6 +76,7 @@ def test_remote_and_local_agree_on_a_10000_row_column_with_overrides(server, mon
     local = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("local.xlsm"))
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    cells._cache.clear()                                          # settings changed: a new recalculation
     remote_ = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("remote.xlsm"))
     assert len(local) == len(remote_) == ROWS
     assert remote_ == local                                       # every value and every message
@@ -87,7 +88,7 @@ def test_remote_and_local_agree_on_a_10000_row_column_with_overrides(server, mon
     assert local[3] == [11.13]
     # row 0: CN on 2025-03-01, CIF 20 + 0 at 50 % = 10.00
     assert local[0] == [10.0]
-    assert local[17][0].startswith("#esya_bedeli: sayı değil ('altmış')")
+    assert local[17][0].message.startswith("esya_bedeli: sayı değil ('altmış')")
     # the first slices (10,000 and 5,000 rows) were refused with 413, then 2,500-row slices went through,
     # each with the overrides once and no per-call copy
     statuses = [status for status, _ in sent]
@@ -104,8 +105,9 @@ def test_columns_of_different_lengths_give_the_same_message(server, monkeypatch)
     local = udfs.TR_CIF([1.0, 2.0, 3.0], [1.0, 2.0], None)
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    cells._cache.clear()
     assert udfs.TR_CIF([1.0, 2.0, 3.0], [1.0, 2.0], None) == local
-    assert local.startswith("#sütunların satır sayıları farklı ([2, 3])")
+    assert local.message.startswith("sütunların satır sayıları farklı ([2, 3])")
 
 
 def test_a_bad_workbook_override_gives_the_same_message(server, monkeypatch):
@@ -115,8 +117,9 @@ def test_a_bad_workbook_override_gives_the_same_message(server, monkeypatch):
     local = udfs.TR_CIF([1.0, 2.0], 1.0, None, _caller("bad-local.xlsm", rows))
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    cells._cache.clear()
     assert udfs.TR_CIF([1.0, 2.0], 1.0, None, _caller("bad-remote.xlsm", rows)) == local
-    assert local.startswith("#overrides: bilinmeyen kural parametresi")
+    assert local.message.startswith("overrides: bilinmeyen kural parametresi")
 
 
 @pytest.fixture(scope="module")
@@ -133,5 +136,5 @@ def test_a_413_is_reported_as_such(refusing_server, monkeypatch):
     monkeypatch.setenv("TRCALC_SERVER_URL", refusing_server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
     for out in (udfs.TR_CIF(1.0, 2.0, 3.0), udfs.TR_CIF([1.0, 2.0], 2.0, 3.0)):   # a cell; a column, halved to 1 row
-        assert out.startswith("#istek trcalc sunucusunun sınırını aşıyor (413")
-        assert "the request exceeds the trcalc server's limit (413)" in out
+        assert out.message.startswith("istek trcalc sunucusunun sınırını aşıyor (413")
+        assert "the request exceeds the trcalc server's limit (413)" in out.message

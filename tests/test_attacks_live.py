@@ -217,3 +217,44 @@ def test_trickling_sockets_past_every_slot_do_not_lock_clients_out():
         for s in socks:
             s.close()
         stop(proc)
+
+
+# --- 22.4: a costly upload does not hold its worker ---------------------------------------------------
+
+def test_a_costly_upload_leaves_the_worker_answering():
+    """One worker computing a costly upload (200 cells each a SUMPRODUCT over 2 × 52,000 cells, allowed
+    here by TRCALC_MAX_CELL_READS = 30 million: many seconds of work). Before: the worker computed it
+    start to end, and /healthz waited for all of it. Now the work yields every 20 ms (calc.deadline),
+    so /healthz is answered within a second while it runs, and the upload still gets its answer."""
+    from tests.test_engine_hostile import book
+    cells = {"A2000": 1, "Z2000": 1}
+    cells.update({f"AB{i}": "=SUMPRODUCT($A$1:$Z$2000,$A$1:$Z$2000)" for i in range(1, 201)})
+    data = book(cells)
+    port = free_port()
+    proc, _ = start(["--production"], {"TRCALC_WORKERS": "1", "TRCALC_MAX_CELL_READS": "30000000",
+                                       "TRCALC_REQUEST_SECONDS": "120", "GUNICORN_CMD_ARGS": "--timeout 200"}, port)
+    try:
+        boundary = "b0undary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        result = {}
+
+        def send():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=200)
+            conn.request("POST", "/api/v1/workbook", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            resp = conn.getresponse()
+            resp.read()
+            result["status"] = resp.status
+        t = threading.Thread(target=send)
+        t.start()
+        time.sleep(1.0)                                   # the upload is being computed
+        times = []
+        while t.is_alive() and len(times) < 5:
+            times.append(healthz_seconds(port))
+            time.sleep(0.3)
+        t.join(200)
+        assert len(times) >= 3, f"the upload finished too soon to measure ({times})"
+        assert sorted(times)[len(times) // 2] < 1.0, times            # the median of the tries
+        assert result["status"] == 200
+    finally:
+        stop(proc)

@@ -371,7 +371,7 @@ def test_declaration_template_computes_empty(declaration):
 def test_declaration_template_conventions(declaration):
     import openpyxl
     wb = openpyxl.load_workbook(declaration / "template.xlsx")
-    assert wb.sheetnames[:3] == ["Talimatlar", "Beyanname", "Listeler"] and "Kalemler" in wb.sheetnames
+    assert wb.sheetnames[:4] == ["Talimatlar", "Bilgiler", "Beyanname", "Listeler"] and "Kalemler" in wb.sheetnames
     head, lines = wb["Beyanname"], wb["Kalemler"]
     assert head["B7"].value == "TCMB"                                   # the rate of the date by default
     assert all(not head[f"B{r}"].protection.locked for r in (5, 6, 7, 8))

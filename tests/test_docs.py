@@ -165,3 +165,17 @@ def test_belgeler_refuses_what_is_not_a_page():
 @pytest.mark.parametrize("rel", ["index.md", "sunucu/index.md", "sunucu/ayarlar.md", "excel/windows.md"])
 def test_page_paths_follow_mkdocs_directory_urls(rel):
     assert belgeler.source_of(belgeler.page_path(rel)) == rel
+
+
+# The pages an accountant reads open in Turkish; English follows (issue 21.5).
+ACCOUNTANT_PAGES = ["index.md", "kurulum.md", "excel/windows.md", "excel/office.md", "excel/lite.md", "sablonlar.md",
+                    "islevler.md", "kurlar.md", "web.md", "kurallar/index.md", "kurallar/kaynaklar.md",
+                    "kurallar/bakim.md", "sunucu/index.md", "sunucu/ayarlar.md"]
+
+
+@pytest.mark.parametrize("rel", ACCOUNTANT_PAGES)
+def test_pages_an_accountant_reads_open_in_turkish(rel):
+    text = (DOCS / rel).read_text(encoding="utf-8")
+    body = [p for p in text.split("\n\n")[1:] if p.strip() and not p.startswith(("#", "|", "```", "*English"))]
+    assert set("ğışçöüİ") & set(body[0]), f"{rel}: the first paragraph is not Turkish: {body[0][:200]!r}"
+    assert "English" in text[text.index(body[0]):], f"{rel}: no English after the Turkish"

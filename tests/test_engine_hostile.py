@@ -180,8 +180,8 @@ def test_text_at_excels_limit_still_computes(client):
 # --- 22.4: CPU ------------------------------------------------------------------------------------
 
 def test_sumproduct_over_big_ranges_in_every_row_is_stopped_by_the_read_budget(client, monkeypatch):
-    # 200 cells each reading 2 × 26 × 2,000 cells = 20.8 million reads, against a budget of 2 million
-    monkeypatch.setenv("TRCALC_MAX_CELL_READS", "2000000")
+    # 200 cells each reading 2 × 26 × 2,000 cells = 20.8 million reads, against a budget of 1 million
+    monkeypatch.setenv("TRCALC_MAX_CELL_READS", "1000000")
     cells = {"A2000": 1, "Z2000": 1}
     cells.update({f"AB{i}": "=SUMPRODUCT($A$1:$Z$2000,$A$1:$Z$2000)" for i in range(1, 201)})
     t0 = time.monotonic()
@@ -198,3 +198,17 @@ def test_huge_integers_are_calcerror_from_the_python_api():
         call("TR_CIF", "9" * 5000, 1, 1)
     with pytest.raises(CalcError):
         call("TR_CIF", int("9" * 4000) * 10 ** 400, 1, 1)
+
+
+def test_the_memory_ceiling_is_checked_while_the_work_is_done(monkeypatch):
+    # a ceiling below what the process already holds: the upload is stopped during its computation
+    # (413 naming TRCALC_MAX_WORKER_MIB, the worker marked for replacement), not after its response
+    from trcalc.server import limits
+    from trcalc.server.config import Settings
+    monkeypatch.setattr(limits, "CEILING_MIB", limits.CEILING_MIB)      # put back after the test
+    c = create_app(Settings(max_worker_mib=1)).test_client()
+    limits.recycle_reason()
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><f>A{i + 1}+1</f></c></row>' for i in range(1, 5000))
+    r = upload(c, with_sheet_data(rows + '<row r="5000"><c r="A5000"><v>1</v></c></row>'))
+    assert r.status_code == 413 and r.get_json()["error"]["argument"] == "TRCALC_MAX_WORKER_MIB"
+    assert limits.recycle_reason() == "MemoryError"

@@ -1,6 +1,6 @@
 """Errors inside totals (issue 13.7): every total of the templates shows beside it how many rows are in
-error, whether the failing row holds an error value (the Office add-in, LibreOffice, trcalc compute) or the
-xlwings add-in's error text "#…" (xlwings cannot return error values, and SUM/SUMIFS skip text).
+error, whether the failing row holds an error value (every add-in since issue 23.4, LibreOffice, trcalc
+compute) or the xlwings add-in's error text "#…" (with its TRCALC_ERRORS_AS_TEXT=1 setting; SUM/SUMIFS skip text).
 
 The flag column is one array formula (issue 23.1), for each row `IF(ISERROR(…)+…>0,1,IF((LEFT(…&"",1)="#")+…>0,
 1,0))`: ISERROR is TRUE for any error value and LEFT(x&"",1) is the first character of the value as text

@@ -64,8 +64,10 @@ def test_the_addin_in_remote_mode_uses_the_servers_rates(tcmb, tmp_path, monkeyp
         monkeypatch.setenv("TRCALC_FX_OFFLINE", "1")                 # this desk: no fetching, empty store
         monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
         local = udfs.TR_FX("USD", dt.datetime(2024, 7, 8), "DOVIZ_SATIS")
-        assert isinstance(local, str) and "trcalc fx sync" in local
+        assert "trcalc fx sync" in local.message                  # the cell's #VALUE!, with this message
+        from trcalc.addin import cells
         monkeypatch.setenv("TRCALC_SERVER_URL", url)
+        cells._cache.clear()                                          # settings changed: the next recalculation
         assert udfs.TR_FX("USD", dt.datetime(2024, 7, 8), "DOVIZ_SATIS") == 32.6989
         assert udfs.TR_CUSTOMS_FX("EUR", dt.datetime(2024, 7, 9)) == 35.4241
     finally:

@@ -9,13 +9,17 @@ PDF and read back (tests/lo/printout.py): one A4 page per sheet, every text insi
 no lines drawn over each other.
 """
 import datetime as dt
+import re
 
 import openpyxl
 import pytest
 
 from trcalc.templates import build, ithalat
 from trcalc.workbook import compute_file
-from trcalc.templates.sheets import ERROR_KEY, fill, letters
+from trcalc.calc import stamp
+from trcalc.calc.rules.store import book as rules_book
+from trcalc.templates.sheets import ERROR_KEY, FIRST_ROW, INFO_SHEET, fill, letters
+from trcalc.workbook import KEYS_NAME
 from tests import lo
 from tests.lo import printout
 
@@ -270,3 +274,63 @@ def test_each_example_prints_one_a4_page_per_sheet_every_text_in_full(case, prof
         listed = [r for r in values["Hatalar"].iter_rows(min_row=5, values_only=True)]
         assert (ithalat.SHEET, f"{flag['taxes']}12") in {r[:2] for r in listed}
         assert all("esya_bedeli" in r[2] for r in listed if r[0] == ithalat.SHEET), listed   # the message, printed
+
+
+# --- issue 25.5: what a computed workbook files ------------------------------------------------------------
+
+INFO = {"Firma unvanı": "Örnek Dış Ticaret A.Ş.", "Vergi kimlik no (VKN)": "1234567890",
+        "DİİB / beyanname no": "2025/D-123", "Dönem": "Mart 2025", "Hazırlayan": "A. Yılmaz"}
+
+
+def _with_info(wb):
+    ws = wb[INFO_SHEET]
+    for r in range(FIRST_ROW, FIRST_ROW + len(INFO)):
+        ws.cell(r, 2, INFO[ws.cell(r, 1).value])
+    return wb
+
+
+FILED = {**{f"example {k}": (lambda m=v: _with_info(m())) for k, v in build.EXAMPLES.items()},
+         **{f"blank {k}": (lambda k=k: _with_info(build.KINDS[k].build(build.ROWS[k])))
+            for k in ("ithalat_vergi", "dir_tev")}}
+
+
+@pytest.mark.parametrize("case", list(FILED))
+def test_computed_workbooks_print_header_fields_and_stamp_on_every_page(case, profile_tr, tmp_path):
+    """`trcalc compute`'s output printed by LibreOffice (Turkish locale): every page carries the stamp line under its
+    footer (rules version, computation time in Türkiye, TCMB bulletins, trcalc version), every filed page (all but
+    the instructions and the Bilgiler form itself) the header fields typed on Bilgiler, and a table prints only
+    its filled rows — a blank 200- or 300-row template prints each table on one page tall, as the examples do."""
+    src, out = tmp_path / "src.xlsx", tmp_path / "out.xlsx"
+    build.save(FILED[case](), src)
+    before = stamp.now()
+    report = compute_file(src, out)
+    pages = printout.pages(lo.pdf(profile_tr, out, tmp_path / "pdf"))
+    wb = openpyxl.load_workbook(out)
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    grouped = printout.by_sheet(pages)
+    assert list(grouped) == [ws.title.replace(" ", "") for ws in visible], list(grouped)
+    for ws in visible:
+        own = grouped[ws.title.replace(" ", "")]
+        assert len(own) == (ws.page_setup.fitToWidth or 1), (ws.title, len(own))     # one page tall
+        for page in own:
+            found = printout.stamp(page)
+            assert found, ws.title
+            assert found["version"] == rules_book().version and found["trcalc"] == stamp.version()
+            when = dt.datetime.strptime(found["when"], "%d.%m.%Y%H:%M").replace(tzinfo=stamp.TURKEY)
+            assert before - dt.timedelta(minutes=1) <= when <= stamp.now() + dt.timedelta(minutes=1)
+            assert found["bulletins"] == "kullanılmadı"          # no TCMB rate in these workbooks
+            assert printout.outside(page, *printout.margins(ws)) == [], ws.title
+            text = "".join(line.text for line in page.lines)
+            if ws.title not in ("Talimatlar", INFO_SHEET, "Listeler"):
+                for value in INFO.values():
+                    assert value.replace(" ", "") in text, (ws.title, value)
+    # the stamp rows on the summary sheet, as the report has them
+    assert report.stamp[0][0] == "Kurallar sürümü" and len(report.stamp) == 4
+    # no empty table rows in the print area: each table's area ends at its last filled key row
+    for piece in wb.defined_names[KEYS_NAME].attr_text.split(","):
+        sheet, cells = piece.rsplit("!", 1)
+        ws = wb[sheet.strip("'")]
+        col = cells.split(":")[0].replace("$", "").rstrip("0123456789")
+        filled = [c.row for c in ws[col][FIRST_ROW - 1:] if c.value not in (None, "")]
+        area_end = int(re.search(r"(\d+)$", ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0])[1])
+        assert area_end == max(filled, default=FIRST_ROW - 1), (ws.title, area_end, filled[-3:])

@@ -1,20 +1,22 @@
-"""trcalc inside xlwings Lite (Pyodide), tested without Excel and without the internet.
+"""trcalc inside xlwings Lite (Pyodide), tested with the real xlwings package, without Excel or the internet.
 
-The contract followed (cited in tests/lite/xlwings_standin.py):
-- lite.xlwings.org "Custom Functions": `@func` registers a function under its
-  upper-cased name, the docstring is its description, `@arg(name, doc=…)` names a
-  parameter; single cells arrive as scalars, empty cells as None, 1-D ranges as lists,
-  2-D ranges as lists of lists.
+The contract is xlwings' own code (issue 23.3): `tests/lite/lite_driver.py` loads main.py and calls its
+functions as xlwings' Wasm runtime does (xlwings-server `xlwings_server/wasm/wasm_runtime.py` and
+`static/js/custom-functions/custom-functions-code.js`: the body Excel's arguments travel in, `to_py()`,
+`xlwings.server.custom_functions_call`, an exception as CustomFunctions.Error), with the real xlwings
+wheel — the pure-Python `py3-none-any` one xlwings builds for Pyodide — of the oldest and the newest
+version trcalc supports (lite/build.py XLWINGS_TESTED; tests/lite/setup.sh downloads them).
+- xlwings 0.33.20 (Lite's default for new workbooks once; a workbook keeps its version) under
+  Pyodide 314 passes JS null — an omitted argument, an empty cell — as `JsNull`; 0.36.7 maps it to
+  None (xlwings changelog, docs/whatsnew.md: "fix empty values in custom functions (showed jsnull
+  instead of None with Pyodide 314.0.0)"). Both must give the same cells.
 - lite.xlwings.org "Limitations": Pyodide runs pure-Python packages only — so the code
   `trcalc lite` ships must import nothing compiled and nothing beyond the standard library.
-
-The Pyodide test runs Node with npm's `pyodide` package (core and standard library inside
-the package; `tests/lite/setup.sh` installs it) and compares every result with CPython's.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -55,7 +57,7 @@ def _sample(arg):
 
 
 def cases() -> list[dict]:
-    """Seeds, one call per function with its required arguments and one with all, columns."""
+    """Seeds, one call per function with its required arguments and one with all, columns and rows."""
     out = [c for c, _ in SEEDS]
     for name, fn in sorted(REGISTRY.items()):
         required = [_sample(a) for a in fn.args if not a.optional]
@@ -63,74 +65,100 @@ def cases() -> list[dict]:
         out.append({"function": name, "args": [_sample(a) for a in fn.args]})
     out += [
         {"function": "TR_DUTY", "args": [[60, 70, "x", 1600], 10, 5, "DE", 0.2, "2025-03-01"]},
-        {"function": "TR_CIF", "args": [[[100], [200]], [[10], [20]], 1]},
+        {"function": "TR_CIF", "args": [[[100], [200]], [[10], [None]], 1]},          # an empty cell in a column
+        {"function": "TR_CIF", "args": [[[100, 200, "x"]], 0, 0]},                    # a 1×3 row
         {"function": "TR_TEV", "args": [100000, 10000, [5000, 2500], 1, 0.1, 30]},
         {"function": "TR_DUTY", "args": [[1, 2], [1, 2, 3], 0, "DE"]},
+        {"function": "TR_TEV_DETAIL", "args": [[100000, 50000], 10000, 5000, 1, 0.1, 30]},
+        {"function": "TR_CIF", "args": ["x", None, None]},
     ]
     return out
 
 
-@pytest.fixture()
-def standin(monkeypatch):
-    """The xlwings stand-in imported as `xlwings`, with a fresh registry."""
-    spec = importlib.util.spec_from_file_location("xlwings", LITE / "xlwings_standin.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    monkeypatch.setitem(sys.modules, "xlwings", mod)
-    return mod
+def _matrix(a):
+    """An argument as Excel passes a matrix parameter: a cell [[v]], a column [[v1], [v2]], a range as is;
+    an omitted argument null (learn.microsoft.com "Custom functions parameter options")."""
+    if a is None:
+        return None
+    if isinstance(a, list):
+        return a if a and isinstance(a[0], list) else [[v] for v in a]
+    return [[a]]
 
 
-def _import_main(source: str, tmp_path: Path, monkeypatch):
-    (tmp_path / "main.py").write_text(source, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "main", raising=False)
-    import main
-    return main
-
-
-def _plain(v):
-    if hasattr(v, "isoformat"):
-        return {"date": v.isoformat()[:10]}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
-
-
-def _run_cpython(standin, calls) -> list[dict]:
+def bodies(calls) -> list[dict]:
+    """What custom-functions-code.js sends for each call: every declared parameter, omitted ones null."""
     out = []
     for case in calls:
-        try:
-            out.append({"value": _plain(standin.call(case["function"], case["args"]))})
-        except Exception as exc:
-            out.append({"error": str(exc), "type": type(exc).__name__})
+        n = len(REGISTRY[case["function"]].args)
+        args = list(case["args"]) + [None] * (n - len(case["args"]))
+        out.append({"client": "Office.js", "func_name": case["function"], "args": [_matrix(a) for a in args],
+                    "caller_address": "[Kitap1]Sayfa1!A1", "culture_info_name": "tr-TR",
+                    "date_format": "dd.mm.yyyy", "version": "from Lite", "runtime": "1.4"})
     return out
 
 
-def test_main_py_registers_every_registry_function(standin, tmp_path, monkeypatch):
-    # wheel/main.py imports the runtime as installed from the wheel; in the checkout it is lite/.
-    _import_main(build.main_source(embed=False), tmp_path, monkeypatch)
-    assert sorted(standin.REGISTERED) == sorted(REGISTRY)
+@pytest.fixture(scope="module")
+def wheels() -> dict[str, Path]:
+    """version → the real xlwings wheel (tests/lite/setup.sh, run by `make test`, downloads them)."""
+    subprocess.run(["bash", str(LITE / "setup.sh")], check=True, timeout=600)
+    found = {v: LITE / "wheels" / f"xlwings-{v}-py3-none-any.whl" for v in build.XLWINGS_TESTED}
+    assert all(p.is_file() for p in found.values()), found
+    return found
+
+
+def _cpython(wheel: Path, main_source: str, calls, tmp_path: Path) -> dict:
+    """The same driver on CPython with the wheel unpacked on the path (no JsNull there)."""
+    site = tmp_path / f"site-{wheel.stem}"
+    if not site.is_dir():
+        with zipfile.ZipFile(wheel) as z:
+            z.extractall(site)
+    (tmp_path / "main.py").write_text(main_source, encoding="utf-8")
+    (tmp_path / "bodies.json").write_text(json.dumps(bodies(calls)), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(LITE)] + sys.path[1:])
+    done = subprocess.run([sys.executable, str(LITE / "lite_driver.py"), str(tmp_path / "main.py"),
+                           str(tmp_path / "bodies.json")], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+VALUE_ERROR = {"type": "Error", "errorType": "Value"}      # xlwings' officejs converter: Excel's #VALUE!
+
+
+def test_main_py_registers_every_registry_function_with_real_xlwings(wheels, tmp_path):
+    doc = _cpython(wheels[build.XLWINGS_PIN], build.main_source(embed=False), [], tmp_path)
+    assert doc["xlwings"] == build.XLWINGS_PIN
+    meta = {f["id"]: f for f in doc["meta"]["functions"]}
+    assert sorted(meta) == sorted(REGISTRY)
     for name, fn in REGISTRY.items():
-        entry = standin.REGISTERED[name]
+        entry = meta[name]
         assert entry["name"] == name                       # no namespace: =TR_DUTY(…) as in the templates
-        params = entry["meta"]["args"]
+        params = entry["parameters"]
         assert [p["name"] for p in params] == [build.excel_name(a) for a in fn.args]
-        assert [p["optional"] for p in params] == [a.optional for a in fn.args]
+        assert [bool(p.get("optional")) for p in params] == [a.optional for a in fn.args]
         for p, a in zip(params, fn.args):
-            assert p["doc"].startswith(" ".join(a.doc_tr.split())[:40])
-        assert entry["meta"]["description"].startswith(fn.summary_tr[:40])
+            assert p["description"].startswith(" ".join(a.doc_tr.split())[:40])
+            assert p["dimensionality"] == "matrix"
+        assert entry["description"].startswith(fn.summary_tr[:40])
+        assert bool(entry["options"].get("volatile")) is fn.volatile, name
 
 
-def test_single_cell_error_raises_and_column_rows_carry_text(standin, tmp_path, monkeypatch):
-    _import_main(build.main_source(embed=False), tmp_path, monkeypatch)
-    with pytest.raises(Exception) as info:
-        standin.call("TR_CIF", ["x", None, None])
+def test_errors_rows_and_detail_with_real_xlwings(wheels, tmp_path):
+    calls = [{"function": "TR_CIF", "args": ["x", None, None]},
+             {"function": "TR_CIF", "args": [[[100], [200]], [[10], [20]], 1]},
+             {"function": "TR_CIF", "args": [[100, "x"], 0, 0]},
+             {"function": "TR_CIF", "args": [[[100, 200]], 0, 1]},
+             {"function": "TR_TEV_DETAIL", "args": [[100000, 50000], 10000, 5000, 1, 0.1, 30]}]
+    one, col, bad, row, detail = _cpython(wheels[build.XLWINGS_PIN], build.main_source(embed=False), calls,
+                                          tmp_path)["results"]
     goods = REGISTRY["TR_CIF"].args[0].excel                                # the name Excel shows
-    assert f"{goods}:" in str(info.value) and " — " in str(info.value)   # Turkish, then English
-    # 100 + 10 + 1 and 200 + 20 + 1: a 2-D one-column range spills a column
-    assert standin.call("TR_CIF", [[[100], [200]], [[10], [20]], 1]) == [[111.0], [221.0]]
-    rows = standin.call("TR_CIF", [[100, "x"], 0, 0])
-    assert rows[0] == [100.0] and rows[1][0].startswith(f"#{goods}:")
+    assert one["error"].startswith(f"{goods}:") and " — " in one["error"]   # Turkish, then English
+    # 100 + 10 + 1 and 200 + 20 + 1: a column spills a column
+    assert col == {"value": [[111], [221]]}
+    # a failing row is Excel's #VALUE! (so SUM over the column is an error), the other row its value
+    assert bad == {"value": [[100], [VALUE_ERROR]]}
+    assert row == {"value": [[101, 201]]}                                   # a 1×2 row stays a row
+    assert "TR_TEV_DETAIL" in detail["error"] and "use TR_TEV for a whole column" in detail["error"]
 
 
 def test_rules_bundle_reads_back_what_the_yaml_says():
@@ -180,34 +208,38 @@ def test_wheel_is_a_valid_pure_python_wheel(tmp_path):
 
 
 @pytest.mark.slow
-def test_pyodide_computes_as_cpython(standin, tmp_path, monkeypatch):
+def test_pyodide_with_real_xlwings_oldest_and_newest(wheels, tmp_path):
+    """main.py as users paste it, in Pyodide with each supported xlwings, gives the cells CPython gives
+    with the newest: JsNull under 0.33.20 is an omitted argument (the seed TEV with its optional
+    arguments omitted is 150,000.00, not #VALUE!)."""
     if shutil.which("node") is None:
         pytest.skip("Node.js is not installed")
-    subprocess.run(["bash", str(LITE / "setup.sh")], check=True, timeout=300)
     files = build.write(tmp_path / "out")
     main_py = next(f for f in files if f.name == "main.py")
     calls = cases()
-    (tmp_path / "cases.json").write_text(json.dumps(calls), encoding="utf-8")
-    done = subprocess.run(["node", str(LITE / "harness.mjs"), str(main_py), str(tmp_path / "cases.json")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    doc = json.loads(done.stdout.strip().splitlines()[-1])
-    assert doc["platform"] == "emscripten"
-    assert sorted(doc["registered"]) == sorted(REGISTRY)
-
-    _import_main(build.main_source(embed=False), tmp_path, monkeypatch)
-    expected = _run_cpython(standin, calls)
+    (tmp_path / "bodies.json").write_text(json.dumps(bodies(calls)), encoding="utf-8")
+    expected = _cpython(wheels[build.XLWINGS_PIN], main_py.read_text(encoding="utf-8"), calls, tmp_path)["results"]
     # A TCMB rate needs the local store or the network, which xlwings Lite does not have: where
     # CPython (pointed at a closed TCMB port by conftest) says how to fetch the rate, Pyodide says
     # to type it in.
-    for got, want in zip(doc["results"], expected):
-        if "fx sync" in want.get("error", ""):
-            assert "xlwings Lite" in got.get("error", "") and " — " in got["error"], got
-            got.update(want)
-    assert doc["results"] == expected
     assert any("fx sync" in r.get("error", "") for r in expected)      # the TCMB path was exercised
-    for i, (_, value) in enumerate(SEEDS):
-        assert doc["results"][i] == {"value": value}
+    for version, wheel in wheels.items():
+        done = subprocess.run(["node", str(LITE / "harness.mjs"), str(wheel), str(main_py),
+                               str(tmp_path / "bodies.json")], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        doc = json.loads(done.stdout.strip().splitlines()[-1])
+        assert doc["platform"] == "emscripten" and doc["xlwings"] == version
+        assert sorted(f["id"] for f in doc["meta"]["functions"]) == sorted(REGISTRY)
+        got = doc["results"]
+        for g, want in zip(got, expected):
+            if "fx sync" in want.get("error", ""):
+                assert "xlwings Lite" in g.get("error", "") and " — " in g["error"], (version, g)
+                g.update(want)
+        assert got == expected, version
+        for i, (_, value) in enumerate(SEEDS):
+            assert got[i] == {"value": [[value]]}, version
+        # every function called with only its required arguments: no omitted argument read as a value
+        assert not [g for g in got if "jsnull" in json.dumps(g).lower()], version
 
 
 def test_team_server_serves_main_py_and_the_wheel_with_cors():
@@ -218,7 +250,7 @@ def test_team_server_serves_main_py_and_the_wheel_with_cors():
     assert whl.status_code == 200 and whl.data == build.wheel()
     assert whl.headers["Access-Control-Allow-Origin"] == "*"
     req = client.get("/lite/requirements.txt")
-    assert req.data.decode().strip() == f"http://localhost/lite/{build.wheel_name()}"
+    assert req.data.decode().split() == [f"xlwings=={build.XLWINGS_PIN}", f"http://localhost/lite/{build.wheel_name()}"]
     main = client.get("/lite/main.py")
     assert main.status_code == 200 and b"def TR_TEV(" in main.data
     assert client.get("/lite/nothing.py").status_code == 404
@@ -231,3 +263,17 @@ def test_cli_writes_the_lite_folder(tmp_path):
     assert names == sorted(["KURULUM.md", "main.py", "requirements.txt", "wheel/main.py",
                             "wheel/requirements.txt", f"wheel/{build.wheel_name()}"])
     assert (tmp_path / "KURULUM.md").read_text().startswith("# trcalc — xlwings Lite kurulumu")
+
+
+def test_kurulum_and_the_docs_name_the_xlwings_pin_and_how_to_give_rates(tmp_path):
+    """KURULUM.md (written with main.py) tells users which xlwings to pin — the newest tested — and the
+    range tested; and that TCMB rates must be typed in Lite. docs/excel/lite.md says the same."""
+    files = {p.relative_to(tmp_path).as_posix(): p for p in build.write(tmp_path)}
+    kurulum = files["KURULUM.md"].read_text(encoding="utf-8")
+    oldest, newest = build.XLWINGS_TESTED[0], build.XLWINGS_TESTED[-1]
+    assert build.XLWINGS_PIN == newest
+    assert f"xlwings=={newest}" in kurulum and oldest in kurulum
+    assert "TCMB" in kurulum and "Kur" in kurulum and "type that day's" in kurulum
+    assert files["requirements.txt"].read_text(encoding="utf-8").splitlines()[-1] == f"xlwings=={newest}"
+    page = (HERE.parent / "docs" / "excel" / "lite.md").read_text(encoding="utf-8")
+    assert f"xlwings=={newest}" in page and f"{oldest} to {newest}" in page

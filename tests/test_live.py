@@ -81,9 +81,9 @@ def test_remote_mode_round_trip(server, monkeypatch):
     args = (60.0, 10.0, 5.0, "DE", 0.2, dt.datetime(2025, 3, 1))
     assert udfs.TR_DUTY(*args) == float(call("TR_DUTY", *args))
     assert udfs.EIHR_END(dt.datetime(2025, 3, 15)) == dt.datetime(2028, 3, 14)
-    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 10.0, 30.0).startswith("#gv_orani")
+    assert udfs.TR_TEV(100000.0, 10000.0, 5000.0, 1.0, 10.0, 30.0).message.startswith("gv_orani")
     col = udfs.TR_TEV([100000.0, 100000.0], 10000.0, [5000.0, "x"], 1.0, 0.1, 30.0)
-    assert col[0] == [150000.0] and col[1][0].startswith("#ihrac_miktari")
+    assert col[0] == [150000.0] and col[1][0].message.startswith("ihrac_miktari")
     table = udfs.TR_TEV_DETAIL(100000.0, 10000.0, 5000.0, 1.0, 0.1, 30.0)
     assert table[0] == ["Adım", "Hesaplama", "Tutar"]
 
@@ -102,7 +102,8 @@ def test_remote_mode_wrong_key_is_a_cell_error(server, monkeypatch):
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", "wrong")
     out = udfs.TR_CIF(1.0, 2.0, 3.0)
-    assert isinstance(out, str) and out.startswith("#trcalc sunucusu API anahtarını kabul etmedi (401")
+    assert isinstance(out, cells.CellError)
+    assert out.message.startswith("trcalc sunucusu API anahtarını kabul etmedi (401")
 
 
 def test_live_api_matches_calc(server):

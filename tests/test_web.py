@@ -62,6 +62,7 @@ def test_no_page_is_wider_than_the_screen(site, browser, width):  # noqa: F811
         assert overflow <= 0, f"{path} is {overflow} px wider than {width} px"
         title = page.title()
         assert title.endswith("— trcalc") and title != "trcalc", title       # a Turkish page title
+        assert not re.search(r"\b(TR|EIHR)_[A-Z_]+\b", title), title         # a task, not a function code
     page.close()
 
 
@@ -132,9 +133,9 @@ def test_the_seed_examples_print_on_one_a4_page(site, browser, path):  # noqa: F
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"{path} prints on {pages} pages"
     page.emulate_media(media="print")
-    assert not page.locator("form").is_visible() and page.locator(".print-only").is_visible()
+    assert not page.locator("form").is_visible() and page.locator("#damga").is_visible()
     text = page.inner_text("main")
-    assert "kurallar sürümü" in text and "Yasal dayanak" in text
+    assert "Kurallar sürümü" in text and "Yasal dayanak" in text
     page.close()
 
 
@@ -146,7 +147,7 @@ def test_copy_as_table_pastes_into_excel_as_cells(site, browser):  # noqa: F811
     page.wait_for_function("document.getElementById('durum').textContent.length > 0")
     text = page.evaluate("navigator.clipboard.readText()")
     rows = [line.split("\t") for line in text.split("\n")]
-    assert rows[0] == ["TR_TEV", "150.000,00 TL"]
+    assert rows[0] == ["Telafi edici vergi (TEV)", "150.000,00 TL"]
     assert ["Vergi tutarı (döviz)", "50.000,00 × %10", "5.000,00"] in rows
     assert ["TEV tutarı (TL)", "5.000,00 × 30,0000 TL", "150.000,00"] in rows
     # the share link is the result's own address
@@ -191,6 +192,18 @@ def test_upload_page_computes_each_example_with_progress(site, browser, name, tm
     if name == "hatali.xlsx":           # the one bad cell, with its message; 100 + 10 + 5 = 115 computes
         assert errors == 1 and rows.nth(0).locator("td").all_inner_texts()[:2] == ["Liste", "B1"]
     assert page.get_attribute("#indir", "href").startswith("blob:")
+    # what computed it, before the download (issue 25.5)
+    assert re.search(r"Kurallar sürümü: \S+ · Hesaplama zamanı \(Türkiye, UTC\+3\): \d\d\.\d\d\.\d{4} \d\d:\d\d",
+                     page.inner_text("#yukle-damga"))
+    if name == "ithalat_vergi.xlsx":
+        # the figures the person came for, above the download link (the example's hand calculation,
+        # templates/ithalat.example: € taxes 10.80 + 33.00 × 3 + 18.00 + 0 = 127.80; TL taxes 518.51 + 622.21;
+        # one exempt parcel)
+        figures = dict(tuple(tr.locator("td").all_inner_texts()) for tr in page.locator("#ozet-rakamlar tr.row").all())
+        assert figures["Toplam vergi, € (kursuz satırlar)"] == "127,80 €"
+        assert figures["Toplam vergi, TL (kurlu satırlar)"] == "1.140,72 TL"
+        assert figures["Muaf (EXEMPT) gönderi sayısı"] == "1"
+        assert page.locator("#ozet-rakamlar").bounding_box()["y"] < page.locator("#indir").bounding_box()["y"]
     page.screenshot(path=str(ARTIFACTS / f"upload_{_slug(name)}.png"), full_page=True)
     page.close()
 
@@ -230,7 +243,7 @@ def test_every_calculator_opens_clean(site, browser, width):  # noqa: F811
         # every rate field says how a number typed there is read, before anything is typed
         for a in REGISTRY[name].args:
             if a.kind in ("rate", "waste"):
-                assert "20 yazarsanız %20 okunur" in page.inner_text(f"#{a.excel}-ipucu"), (name, a.excel)
+                assert "20 yazarsanız %20 okunur" in page.text_content(f"#{a.excel}-ipucu"), (name, a.excel)
     page.close()
 
 
@@ -300,4 +313,165 @@ def test_a_tcmb_outage_is_one_sentence_on_the_rate_field(site, browser, width): 
     page.goto(site + "/durum")
     detail = page.inner_text("#kesintiler")
     assert "TR_IMPORT_TAXES" in detail and "trcalc fx sync" in detail
+    page.close()
+
+
+def test_the_upload_page_offers_the_blank_templates(site, browser):  # noqa: F811
+    import io
+    import zipfile
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + "/yukle")
+    links = page.eval_on_selector_all("#sablonlar a", "as => as.map(a => a.getAttribute('href'))")
+    assert len(links) == 4
+    for href in links:
+        with urllib.request.urlopen(site + href) as r:
+            data = r.read()
+            assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+        names = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode()
+        assert 'name="Bilgiler"' in names and 'name="Talimatlar"' in names, href
+    page.close()
+
+
+IMPORT_SEED = ("/hesap/TR_IMPORT_TAXES?gumruk_degeri=10.000&doviz=USD&kur=34,50&gv_orani=12&tarih=03.03.2025")
+RESULTS = [TEV_SEED, DUTY_SEED.replace("gv_orani=20%25", "gv_orani=20"), IMPORT_SEED]
+
+# Every cell of a result table, measured in the page: its width against 12 of the digit "0" in its own font,
+# and its longest word against its content box (a word wider than its cell is broken between letters).
+_MEASURE = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const out = [];
+  for (const id of ['girdiler', 'dokum', 'dayanak']) {
+    const t = document.getElementById(id);
+    if (!t) continue;
+    for (const td of t.querySelectorAll('td')) {
+      if (!td.offsetParent) continue;
+      const cs = getComputedStyle(td);
+      canvas.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const inner = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const words = td.innerText.split(/\\s+/).filter(w => w);
+      const longest = Math.max(0, ...words.map(w => canvas.measureText(w).width));
+      out.push({table: id, text: td.innerText.slice(0, 40), width: td.getBoundingClientRect().width,
+                twelve: canvas.measureText('000000000000').width, inner, longest,
+                word: words.find(w => canvas.measureText(w).width === longest) || ''});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+@pytest.mark.parametrize("path", RESULTS)
+def test_result_tables_are_readable_on_a_phone_and_a_laptop(site, browser, width, path):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + path)
+    page.wait_for_selector("#sonuc")
+    cells = page.evaluate(_MEASURE)
+    assert len(cells) > 20
+    for c in cells:
+        assert c["width"] >= c["twelve"] - 1, c                         # no column under ~12 characters
+        assert c["longest"] <= c["inner"] + 1, c                         # no word broken between letters
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if width == 1366:
+        assert height <= 4 * SCREENS[width], height                      # a result reads in a few screens
+    # money as filed: every amount in the breakdown is 2 decimals, a rate %…, a count or code an integer or text;
+    # only an exchange rate ("Kur …") keeps TCMB's four decimals
+    for label, amount in page.evaluate(
+            "Array.from(document.querySelectorAll('#dokum tr')).slice(1).map(tr => [tr.cells[0].innerText, tr.cells[2].innerText])"):
+        amount = amount.strip()
+        if not amount or not re.search(r"\d", amount):
+            continue
+        if label.startswith("Kur"):
+            assert re.fullmatch(r"[\d.]+,\d{4,}", amount), (label, amount)
+        else:
+            assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d\d|%[\d.]+(,\d+)?|\d{1,3}(\.\d{3})*( gün)?|[A-Z]{2}", amount), \
+                (label, amount)
+    page.close()
+
+
+@pytest.mark.parametrize("path", RESULTS)
+def test_a_printed_result_reads_back_inside_its_margins_with_its_stamp(site, browser, path, tmp_path):  # noqa: F811
+    """The page printed to an A4 PDF by Chromium and read back with pdfminer (tests/lo/printout.py): every line
+    inside the 8 mm margins of the print stylesheet, the result with its currency and two decimals, the stamp."""
+    from tests.lo import printout
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(site + path)
+    result = page.inner_text("#sonuc").strip()
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d (TL|€)", result), result
+    pdf = tmp_path / "page.pdf"
+    page.pdf(format="A4", path=str(pdf))
+    page.close()
+    pages = printout.pages(pdf)
+    margin = 8 / 25.4 * 72
+    text = ""
+    for p in pages:
+        for line in p.lines:
+            assert margin - 1 <= line.x0 and line.x1 <= p.width - margin + 1, line.text
+            assert margin - 1 <= p.height - line.y1 and line.y0 >= margin - 1, line.text
+        text += "".join(line.text for line in p.lines)
+    assert result.replace(" ", "") in text
+    assert re.search(r"trcalcKurallarsürümü:\S+·Hesaplamazamanı\(Türkiye,UTC\+3\):\d\d\.\d\d\.\d{4}\d\d:\d\d"
+                     r"·TCMBbültenleri:kullanılmadı·sürüm", text), text[:300]
+
+
+# Two lines of one declaration (03.03.2025, USD at 34.50, paid in cash: no KKDF), by hand:
+#   line 1: 10,000 × 34.50 = 345,000.00; GV 12 % = 41,400.00; KDV (345,000 + 41,400) × 20 % = 77,280.00 → 118,680.00
+#   line 2:  2,000 × 34.50 =  69,000.00; İGV 10 % = 6,900.00; KDV (69,000 + 6,900) × 10 % = 7,590.00 → 14,490.00
+#   taxes 133,170.00 + the declaration's stamp duty 898.20 TL (Law 488 Table (1) IV-2/c, 2025 until 30.09:
+#   calc/rules/customs.yaml) = 134,068.20 TL payable
+DECLARATION = ("/beyanname?doviz=USD&kur=34,50&tarih=03.03.2025&gumruk_degeri_1=10.000&gv_orani_1=12"
+               "&gumruk_degeri_2=2.000&gv_orani_2=0&igv_orani_2=10&kdv_orani_2=10")
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+def test_a_declaration_with_several_lines_and_its_total(site, browser, width):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + "/beyanname")
+    assert _errors_shown(page) == {"box": 0, "invalid": 0, "messages": []}       # opens clean
+    for name, value in (("doviz", "USD"), ("kur", "34,50"), ("tarih", "03.03.2025"), ("gumruk_degeri_1", "10.000"),
+                        ("gv_orani_1", "12"), ("gumruk_degeri_2", "2.000"), ("gv_orani_2", "0"), ("igv_orani_2", "10"),
+                        ("kdv_orani_2", "10")):
+        if name == "doviz":
+            page.select_option("#doviz", value)
+        else:
+            page.fill(f"#{name}", value)
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    assert page.inner_text("#sonuc").strip() == "Ödenecek toplam: 134.068,20 TL"
+    rows = page.evaluate("Array.from(document.querySelectorAll('#kalemler tr')).slice(1).map(tr => "
+                         "Array.from(tr.cells).map(td => td.textContent.trim()))")
+    assert rows == [["1. kalem", "345.000,00", "41.400,00", "0,00", "0,00", "0,00", "0,00", "77.280,00", "118.680,00"],
+                    ["2. kalem", "69.000,00", "0,00", "6.900,00", "0,00", "0,00", "0,00", "7.590,00", "14.490,00"],
+                    ["Toplam", "414.000,00", "41.400,00", "6.900,00", "0,00", "0,00", "0,00", "84.870,00", "133.170,00"]]
+    assert page.inner_text("#odenecek").count("898,20") == 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    for c in page.evaluate(_MEASURE.replace("['girdiler', 'dokum', 'dayanak']", "['kalemler', 'odenecek']")):
+        assert c["width"] >= c["twelve"] - 1 and c["longest"] <= c["inner"] + 1, c
+    # a line with a value but no duty rate: the error on that line's field, the rest of the form kept
+    page.fill("#gv_orani_2", "")
+    page.click("#hesapla")
+    page.wait_for_selector("#hata")
+    assert page.inner_text("#gv_orani_2-hata").startswith("Bu alan zorunlu")
+    assert page.locator(".field-error").count() == 1 and page.input_value("#gumruk_degeri_2") == "2.000"
+    # a fourth line on request
+    page.click("#satir-ekle")
+    page.wait_for_selector("#gumruk_degeri_4")
+    page.close()
+
+
+def test_a_declaration_in_a_tcmb_outage_offers_to_type_the_rate(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + DECLARATION.replace("kur=34,50", "kur="))
+    assert page.inner_text("#kur-hata").startswith("TCMB kuru şu anda alınamadı")
+    assert "trcalc fx" not in page.inner_text("main")
+    page.close()
+
+
+def test_a_specific_reason_is_kept_and_only_the_generic_empty_becomes_required(site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    # CIF 615 € from China on 01.03.2025: above the 30 € flat limit, so the regular regime needs the duty rate
+    page.goto(site + "/hesap/TR_DUTY?esya_bedeli=600&navlun=10&sigorta=5&mense=CN&tarih=2025-03-01")
+    assert page.inner_text("#gv_orani-hata").startswith("normal rejimde GTİP gümrük vergisi oranı gerekli")
+    page.goto(site + "/beyanname?doviz=USD&kur=34,50")
+    assert page.inner_text("#gumruk_degeri_1-hata").startswith("Bu alan zorunlu")
     page.close()

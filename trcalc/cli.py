@@ -259,71 +259,93 @@ def _excel(ns) -> int:
     return main(ns)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trcalc", description="Turkish trade-tax formulas")
-    sub = p.add_subparsers(dest="cmd", required=True)
+class _Parser(argparse.ArgumentParser):
+    """argparse in Turkish, then English (issue 25.4): its own headings and the -h line included."""
 
-    c = sub.add_parser("call", help="compute one function as a cell would")
+    def __init__(self, *args, **kw):
+        kw.setdefault("add_help", False)
+        super().__init__(*args, **kw)
+        self._positionals.title = "girdiler / positional arguments"
+        self._optionals.title = "seçenekler / options"
+        self.add_argument("-h", "--help", action="help", help="bu yardımı gösterir / show this help and exit")
+
+    def format_usage(self):
+        return super().format_usage().replace("usage:", "kullanım / usage:", 1)
+
+    def format_help(self):
+        return super().format_help().replace("usage:", "kullanım / usage:", 1)
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: komut satırı hatalı — command line error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="trcalc", description="Dış ticaret vergi formülleri (Excel, şablonlar, sunucu) / Turkish trade-tax formulas")
+    sub = p.add_subparsers(dest="cmd", required=True, title="komutlar / commands", parser_class=_Parser)
+
+    c = sub.add_parser("call", help="bir işlevi bir hücredeki gibi hesaplar / compute one function as a cell would")
     c.add_argument("name")
     c.add_argument("args", nargs="*")
     c.add_argument("--override", action="append", metavar="NAME=VALUE",
-                   help="override a rule parameter for this call")
+                   help="bu hesap için bir kural parametresini geçersiz kılar / override a rule parameter for this call")
     c.set_defaults(run=_call)
 
-    r = sub.add_parser("rules", help="the dated rules")
-    rsub = r.add_subparsers(dest="rules_cmd", required=True)
-    rc = rsub.add_parser("check", help="validate the rules data")
-    rc.add_argument("--file", help="check this file in place of the shipped file of the same name")
+    r = sub.add_parser("rules", help="tarihli kurallar / the dated rules")
+    rsub = r.add_subparsers(dest="rules_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
+    rc = rsub.add_parser("check", help="kural verisini denetler / validate the rules data")
+    rc.add_argument("--file", help="aynı adlı kural dosyası yerine bu dosyayı denetler / check this file in place of the shipped file of the same name")
     rc.set_defaults(run=_rules_check)
-    rs = rsub.add_parser("show", help="parameters in force on a date")
+    rs = rsub.add_parser("show", help="bir tarihte yürürlükteki parametreler / parameters in force on a date")
     rs.add_argument("--date")
     rs.set_defaults(run=_rules_show)
 
-    d = sub.add_parser("docs", help="the generated docs pages: functions (registry), settings")
+    d = sub.add_parser("docs", help="üretilen belge sayfaları: işlevler (kayıt), ayarlar / "
+                                    "the generated docs pages: functions (registry), settings")
     g = d.add_mutually_exclusive_group()
     g.add_argument("--write", action="store_true")
     g.add_argument("--check", action="store_true")
     d.set_defaults(run=_docs)
 
-    w = sub.add_parser("compute", help="compute a workbook without Excel")
+    w = sub.add_parser("compute", help="bir çalışma kitabını Excel olmadan hesaplar / compute a workbook without Excel")
     w.add_argument("input")
     w.add_argument("output")
-    w.add_argument("--allow-errors", action="store_true", help="exit 0 even when cells end in an error")
+    w.add_argument("--allow-errors", action="store_true", help="hatalı hücre olsa da çıkış kodu 0 / exit 0 even when cells end in an error")
     w.add_argument("--engine", choices=("auto", "formulas", "fast"), default="auto",
-                   help="auto: the template fast path for unedited templates, else the formulas engine")
+                   help="hesap motoru (auto: hızlı yol, bilmediği hücrede formulas) / auto: the fast path, the formulas engine for cells it does not know")
     w.set_defaults(run=_compute)
 
-    x = sub.add_parser("excel", help="write (or --check) the xlwings settings and print what is left to click")
-    x.add_argument("--check", action="store_true", help="only check the settings; exit 1 when one is missing")
-    x.add_argument("--conf", help="the xlwings.conf file (default: xlwings' user config, ~/.xlwings/xlwings.conf)")
-    x.add_argument("--server", help="also set TRCALC_SERVER_URL (remote mode: compute on the team server)")
-    x.add_argument("--api-key", help="also set TRCALC_API_KEY for the team server")
+    x = sub.add_parser("excel", help="xlwings ayarlarını yazar (ya da --check ile denetler), Excel'de kalan adımları söyler / write (or --check) the xlwings settings and print what is left to click")
+    x.add_argument("--check", action="store_true", help="yalnız denetler; eksik ayar varsa çıkış kodu 1 / only check the settings; exit 1 when one is missing")
+    x.add_argument("--conf", help="xlwings.conf dosyası (varsayılan ~/.xlwings/xlwings.conf) / the xlwings.conf file (default: xlwings' user config)")
+    x.add_argument("--server", help="TRCALC_SERVER_URL'yi de yazar (uzak kip: ekip sunucusunda hesap) / also set TRCALC_SERVER_URL (remote mode)")
+    x.add_argument("--api-key", help="ekip sunucusu için TRCALC_API_KEY'i de yazar / also set TRCALC_API_KEY for the team server")
     x.set_defaults(run=_excel)
 
-    b = sub.add_parser("templates", help="build the template workbooks")
-    b.add_argument("--out", help="folder (default: the package's templates folder)")
+    b = sub.add_parser("templates", help="şablon çalışma kitaplarını oluşturur / build the template workbooks")
+    b.add_argument("--out", help="klasör (varsayılan: paketin templates klasörü) / folder (default: the package's templates folder)")
     b.set_defaults(run=_build_templates)
 
-    f = sub.add_parser("fx", help="the local store of TCMB exchange rates")
-    fsub = f.add_subparsers(dest="fx_cmd", required=True)
-    fs = fsub.add_parser("sync", help="fetch TCMB bulletins for a date range (all or nothing)")
-    fs.add_argument("--from", dest="first", required=True, help="first date (2024-07-01 or 01.07.2024)")
-    fs.add_argument("--to", dest="last", help="last date (default: today)")
-    fs.add_argument("-v", "--verbose", action="store_true", help="print each date fetched")
+    f = sub.add_parser("fx", help="TCMB kurlarının yerel deposu / the local store of TCMB exchange rates")
+    fsub = f.add_subparsers(dest="fx_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
+    fs = fsub.add_parser("sync", help="bir tarih aralığının TCMB bültenlerini indirir (hepsi ya da hiçbiri) / fetch TCMB bulletins for a date range (all or nothing)")
+    fs.add_argument("--from", dest="first", required=True, help="ilk tarih (01.07.2024 ya da 2024-07-01) / first date")
+    fs.add_argument("--to", dest="last", help="son tarih (varsayılan: bugün) / last date (default: today)")
+    fs.add_argument("-v", "--verbose", action="store_true", help="indirilen her tarihi yazar / print each date fetched")
     fs.set_defaults(run=_fx_sync)
-    ft = fsub.add_parser("status", help="the store's location and contents")
+    ft = fsub.add_parser("status", help="deponun yeri ve içeriği / the store's location and contents")
     ft.set_defaults(run=_fx_status)
-    ta = sub.add_parser("tariff", help="tarife kitabı (GTİP oranları) — the tariff book (rates by goods code)")
-    tsub = ta.add_subparsers(dest="tariff_cmd", required=True)
-    ti = tsub.add_parser("import", help="bir oran listesini yükle (CSV ya da .xlsx, docs/tarife.md) — load a list")
-    ti.add_argument("file", help="liste dosyası — the list file")
+    ta = sub.add_parser("tariff", help="tarife kitabı (GTİP oranları) / the tariff book (rates by goods code)")
+    tsub = ta.add_subparsers(dest="tariff_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
+    ti = tsub.add_parser("import", help="bir oran listesini yükler (CSV ya da .xlsx, docs/tarife.md) / load a list")
+    ti.add_argument("file", help="liste dosyası / the list file")
     ti.set_defaults(run=_tariff_import)
-    tst = tsub.add_parser("status", help="kitabın yeri ve içeriği — where the book is and what it holds")
+    tst = tsub.add_parser("status", help="kitabın yeri ve içeriği / where the book is and what it holds")
     tst.set_defaults(run=_tariff_status)
-    li = sub.add_parser("lite", help="write main.py (and a wheel) for xlwings Lite")
-    li.add_argument("--out", required=True, help="folder to write into")
+    li = sub.add_parser("lite", help="xlwings Lite için main.py (ve wheel) yazar / write main.py (and a wheel) for xlwings Lite")
+    li.add_argument("--out", required=True, help="yazılacak klasör / folder to write into")
     li.add_argument("--server-url", default="http://127.0.0.1:8000",
-                    help="the team server whose /lite/ path serves the wheel (for wheel/requirements.txt)")
+                    help="wheel'i /lite/ yolunda sunan ekip sunucusu / the team server whose /lite/ path serves the wheel")
     li.set_defaults(run=_lite)
     lo = sub.add_parser("libreoffice", help="LibreOffice Calc eklentisi (trcalc.oxt) — the LibreOffice Calc extension")
     lo.add_argument("--out", help="yazılacak klasör (trcalc.oxt, KURULUM.md, sablonlar/) — folder to write into")
@@ -331,8 +353,8 @@ def parser() -> argparse.ArgumentParser:
                     help="Excel için yapılmış kitabı Calc yazımına çevir — spell a workbook's trcalc functions for Calc")
     lo.set_defaults(run=_libreoffice)
 
-    s = sub.add_parser("serve", help="run the server")
-    s.add_argument("--production", action="store_true", help="gunicorn with the settings of gunicorn.conf.py")
+    s = sub.add_parser("serve", help="sunucuyu çalıştırır / run the server")
+    s.add_argument("--production", action="store_true", help="gunicorn ile, gunicorn.conf.py ayarlarıyla / gunicorn with the settings of gunicorn.conf.py")
     s.add_argument("--host", default=None)
     s.add_argument("--port", type=int, default=None)
     s.set_defaults(run=_serve)

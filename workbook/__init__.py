@@ -51,10 +51,13 @@ from pathlib import Path
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
+from trcalc.calc import deadline
 from trcalc.calc.context import overrides_from_rows, read_overrides as read_rule_overrides
 from trcalc.calc.dates import to_serial
 from trcalc.calc.errors import CalcError
+from trcalc.calc import stamp
 from trcalc.calc.registry import REGISTRY
+from trcalc.calc.rules.store import book as rules_book
 
 from . import fallback, limits, reader, writer
 from .compile import Unsupported, compile_formula
@@ -101,6 +104,11 @@ class Report:
     engine: str = "fast"
     fallback: int = 0                  # cells the fast evaluator handed to the formulas engine
     patterns: int = 0                  # distinct formula patterns compiled
+    # the stamp (issue 25.5): what computed it and when, as (label, value) rows and as one footer line
+    stamp: list[tuple[str, str]] = field(default_factory=list)
+    stamp_line: str = ""
+    # the headline figures: (label, value) rows of the TRCALC_SUMMARY range (a template's summary sheet)
+    headline: list[tuple[str, object]] = field(default_factory=list)
 
     def summary(self) -> str:
         how = ("hızlı değerlendirici / fast evaluator" if self.engine == "fast"
@@ -447,7 +455,9 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compile
     for rs, s in zip(raw.sheets, book.sheets):
         last: dict[int, tuple] = {}            # per column: the pattern of the cell above, and its renderer
         shared: dict[tuple, tuple] = {}         # a shared formula's master → its pattern (or error)
-        for r, c, text, master in sorted(rs.formulas, key=lambda t: (t[1], t[0])):
+        for n, (r, c, text, master) in enumerate(sorted(rs.formulas, key=lambda t: (t[1], t[0]))):
+            if not n & 255:
+                deadline.check()              # the time limit, and a turn for the worker's other requests
             if (r, c) in rs.arrays:              # compiled for arrays below (`_arrays`)
                 s.formulas[(r, c)] = Cell(r, c, text, None)
                 continue
@@ -616,8 +626,73 @@ def _listing(raw: RawBook, report: Report):
     return rs.part, dest[1][0], dest[1][1], rows
 
 
+# Named ranges a workbook may define for what `compute` adds (issue 25.5; the templates define all three):
+STAMP_NAME = "TRCALC_STAMP"        # first cell of where the stamp rows (label | value) are written
+SUMMARY_NAME = "TRCALC_SUMMARY"    # label | value rows: the headline figures the upload page shows
+KEYS_NAME = "TRCALC_KEYS"          # key input columns of the tables, 'Sheet'!$B$5:$B$204,…: the print area
+                                   # of each ends at its last filled row (empty table rows do not print)
+
+
+def _stamp_listing(raw: RawBook, report: Report):
+    text = next((t for n, t in raw.names if n == STAMP_NAME), None)
+    dest = text and _destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs or not report.stamp:
+        return None
+    return rs.part, dest[1][0], dest[1][1], [("Hesaplama damgası", ""), *report.stamp]
+
+
+def _summary(raw: RawBook, parts: dict) -> list[tuple[str, object]]:
+    text = next((t for n, t in raw.names if n == SUMMARY_NAME), None)
+    dest = text and _destination(text)
+    rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
+    if not rs:
+        return []
+    (r1, c1, r2, _c2) = dest[1]
+    computed = parts.get(rs.part, {})
+    out = []
+    for r in range(r1, r2 + 1):
+        label = rs.values.get((r, c1))
+        value = computed.get((r, c1 + 1), rs.values.get((r, c1 + 1)))
+        if isinstance(label, str) and label.strip():
+            out.append((label.strip(), value.code if type(value) is Err else value))
+    return out
+
+
+def _split_union(text: str) -> list[str]:
+    """'A'!$B$5:$B$9,'B, C'!$B$5:$B$9 → its ranges (commas inside quoted sheet names kept)."""
+    out, cur, quoted = [], "", False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "," and not quoted:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [x for x in [*out, cur] if x.strip()]
+
+
+def _print_rows(raw: RawBook) -> dict[int, int]:
+    """{sheet index: last row to print} for each table named in TRCALC_KEYS: its last row with a key
+    value, or the row above the table when none is filled."""
+    text = next((t for n, t in raw.names if n == KEYS_NAME), None)
+    out: dict[int, int] = {}
+    for piece in _split_union(text or ""):
+        dest = _destination(piece)
+        index = dest and next((i for i, x in enumerate(raw.sheets) if x.name == dest[0]), None)
+        if index is None:
+            continue
+        rs = raw.sheets[index]
+        (r1, c1, r2, c2) = dest[1]
+        filled = [r for (r, c), v in rs.values.items()
+                  if r1 <= r <= r2 and c1 <= c <= c2 and v is not None and not (isinstance(v, str) and not v.strip())]
+        out[index] = max(out.get(index, 0), max(filled, default=r1 - 1))
+    return out
+
+
 def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict, listing=None,
-                    on_resave=None) -> None:
+                    on_resave=None, footer: str | None = None, print_rows: dict | None = None) -> None:
     """The general path for what `writer` leaves (a sheet with notes of its own, cells without their
     address): openpyxl re-saves the file; `on_resave(wb)` (the caller's: the templates put their
     charts back, which openpyxl drops) runs before the save."""
@@ -639,9 +714,8 @@ def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict,
                 cell.value = int(value)
             else:
                 cell.value = value
-    if listing:
+    for part, r1, c1, rows in ([] if not listing else [listing] if isinstance(listing, tuple) else listing):
         from openpyxl.styles import Alignment
-        part, r1, c1, rows = listing
         ws = wb[by_part[part]]
         from .textsize import wrapped_height
         for i, values in enumerate(rows):
@@ -652,6 +726,16 @@ def _write_openpyxl(src: Path, tmp: str, raw: RawBook, parts: dict, notes: dict,
             ws.row_dimensions[r1 + i].height = max(
                 wrapped_height(str(v), ws.column_dimensions[get_column_letter(c1 + j)].width or 8.43)
                 for j, v in enumerate(values))
+    if footer:
+        for ws in wb.worksheets:
+            ws.oddFooter.center.text = (ws.oddFooter.center.text or "") + writer.footer_code(footer)
+    for index, last in (print_rows or {}).items():
+        ws = wb.worksheets[index]
+        area = ws.print_area
+        area = area[0] if isinstance(area, (list, tuple)) else area
+        m = area and re.search(r"(:\$?[A-Z]{1,3}\$?)(\d+)$", area)
+        if m and int(m[2]) > last:
+            ws.print_area = area[:m.start(2)].split("!")[-1].replace("$", "") + str(last)
     if on_resave:
         on_resave(wb)
     wb.save(tmp)
@@ -677,10 +761,15 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
     book, order, compiler = load(raw, overrides, mode)
     token = OVERRIDES.set(overrides)
     try:
-        _run(book, order)
+        with stamp.bulletins() as used:          # the TCMB bulletins the formulas read, for the stamp
+            _run(book, order)
     finally:
         OVERRIDES.reset(token)
     report, parts, notes = _results(book, order)
+    when, version = stamp.now(), rules_book().version
+    report.stamp = stamp.rows(when, version, used)
+    report.stamp_line = stamp.line(when, version, used)
+    report.headline = _summary(raw, parts)
     report.engine = mode
     report.fallback = compiler.fallbacks
     report.patterns = len(compiler.compiled)
@@ -701,11 +790,12 @@ def compute_file(src: Path, dst: Path, engine: str = "auto", on_resave=None) -> 
     tmp = str(dst.parent / f".{dst.name}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        listing = _listing(raw, report)
+        listing = [x for x in (_listing(raw, report), _stamp_listing(raw, report)) if x]
+        footer, print_rows = report.stamp_line or None, _print_rows(raw)
         if (any(rs.positional for rs in raw.sheets if rs.formulas)
-                or not writer.write(src, tmp, parts, notes, listing,
+                or not writer.write(src, tmp, parts, notes, listing, footer, print_rows,
                                     frozenset(rs.part for rs in raw.sheets if rs.arrays))):
-            _write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave)
+            _write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave, footer, print_rows)
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):

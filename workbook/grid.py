@@ -80,10 +80,14 @@ class Rng:
     def rows(self) -> list[list]:
         """Values row by row, up to the used area."""
         self.read()
-        get, s = self.book.get, self.sheet
+        get, s, check = self.book.get, self.sheet, deadline.check
         last_c = min(self.c2, max(self.sheet.max_col, self.c1))
-        return [[get(s, r, c) for c in range(self.c1, last_c + 1)] + [None] * (self.c2 - last_c)
-                for r in range(self.r1, min(self.r2, s.max_row) + 1)]
+        out = []
+        for r in range(self.r1, min(self.r2, s.max_row) + 1):
+            if not r & 1023:
+                check()                       # a long read: the time limit, and a turn for other requests
+            out.append([get(s, r, c) for c in range(self.c1, last_c + 1)] + [None] * (self.c2 - last_c))
+        return out
 
     def flat(self) -> list:
         """Values of a one-column or one-row range (or row-major), up to the used area."""
@@ -91,6 +95,8 @@ class Rng:
         if self.c1 == self.c2:
             c = self.c1
             self.read(1)
+            if self.used_rows() > 4096:
+                deadline.check()
             return [get(s, r, c) for r in range(self.r1, min(self.r2, s.max_row) + 1)]
         return [v for row in self.rows() for v in row]
 

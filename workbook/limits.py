@@ -9,7 +9,7 @@
 | TRCALC_MAX_ROWS | the last used row of any sheet | 100,000 |
 | TRCALC_MAX_RANGE_CELLS | cells of one range handed to a function cell by cell (`=TR_CIF(A1:A1048576)`) | 100,000 |
 | TRCALC_MAX_AREA_CELLS | cells of one range read as a grid: its used rows × its columns (`SUM(1:1048576)`), checked before it is read | 2,000,000 |
-| TRCALC_MAX_CELL_READS | cells read through ranges by all the formulas of a workbook together (SUMPRODUCT over big ranges in every row), counted as they are read (the 10,000-line DİR reads 123,036) | 10,000,000 |
+| TRCALC_MAX_CELL_READS | cells read through ranges by all the formulas of a workbook together (SUMPRODUCT over big ranges in every row), counted as they are read (the 10,000-line DİR reads 123,036) | 2,000,000 |
 
 A refusal is a `WorkbookLimitError` (a `WorkbookError`) naming the limit, its
 value and its setting, Turkish then English; the server answers it with 413,
@@ -28,7 +28,7 @@ DEFAULTS = {
     "rows": ("TRCALC_MAX_ROWS", 100_000, "satır (son kullanılan satır)", "rows (last used row)"),
     "range_cells": ("TRCALC_MAX_RANGE_CELLS", 100_000, "bir aralıktaki hücre", "cells in one range"),
     "area_cells": ("TRCALC_MAX_AREA_CELLS", 2_000_000, "tek aralıkta okunacak hücre", "cells read from one range"),
-    "cell_reads": ("TRCALC_MAX_CELL_READS", 10_000_000, "formüllerin aralıklardan okuduğu hücre",
+    "cell_reads": ("TRCALC_MAX_CELL_READS", 2_000_000, "formüllerin aralıklardan okuduğu hücre",
                    "cells read from ranges by the formulas"),
 }
 

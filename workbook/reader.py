@@ -25,6 +25,8 @@ from xml.etree.ElementTree import iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from trcalc.calc import deadline
+
 from . import limits
 from .limits import WorkbookError
 
@@ -278,3 +280,4 @@ def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None
             el.clear()
         elif tag == ROW:
             el.clear()
+            deadline.check()                  # the request's time limit, and a turn for other requests

@@ -12,6 +12,7 @@ has notes is left to openpyxl, which merges them (`__init__._write_openpyxl`).
 
 `write` returns False, having written nothing, when the file needs that path.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,6 +21,9 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
+
+
+from trcalc.calc import deadline
 
 from .reader import column_number
 from .values import Err
@@ -54,25 +58,32 @@ def cell_xml(value) -> tuple[bytes, bytes]:
 
 
 def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]], listing=None,
+          footer: str | None = None, print_rows: dict[int, int] | None = None,
           arrays: frozenset = frozenset()) -> bool:
     """`parts`: sheet part → {(row, col): value} for its formula cells; `notes`: sheet part →
     [(A1 coordinate, message)] for cells in error; `listing`: (sheet part, first row, first column,
-    rows of values) appended below everything on that sheet (the error list); `arrays`: the sheet parts
-    holding array formulas, whose other cells get values too (False when such a cell is not in the file:
-    openpyxl writes it)."""
+    rows of values), or a list of them, appended below everything on that sheet (the error list, the
+    stamp); `footer`: a line added under every sheet's print footer (the stamp, §18.3.1.46 headerFooter);
+    `print_rows`: {sheet index: last row} — that sheet's print area ends there (its empty table rows
+    are not printed; §18.2.5 definedName _xlnm.Print_Area); `arrays`: the sheet parts holding array
+    formulas, whose other cells get values too (False when such a cell is not in the file: openpyxl
+    writes it)."""
+    listings = [] if not listing else [listing] if isinstance(listing, tuple) else list(listing)
     with zipfile.ZipFile(src) as zin:
         rels = {p: _rels_part(p) for p in parts}
         for part in notes:
             old = zin.read(rels[part]).decode() if rels[part] in zin.NameToInfo else ""
             if _COMMENTS in old or _VML in old:
                 return False
-        appended = {}
-        if listing:
-            part, r1, c1, rows = listing
+        appended: dict[str, bytes] = {}
+        for part, r1, c1, rows in listings:
+            if part in appended:
+                return False                   # two lists on one sheet: openpyxl places the rows
             xml = zin.read(part)
             if any(int(n) >= r1 for n in re.findall(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"', xml)):
                 return False                   # something is there already: openpyxl places the rows
             appended[part] = _rows_xml(xml, r1, c1, rows)
+        sheet_parts = _sheet_parts(zin) if footer else set()
         names = set(zin.NameToInfo)
         new_parts, added = {}, []
         for i, part in enumerate(sorted(notes), 1):
@@ -87,12 +98,17 @@ def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str
                     continue
                 if name in parts:
                     note = next((a for a in added if a[0] == name), None)
-                    written = _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name),
+                    written = _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name), footer,
                                      name in arrays)
                     if written < len(parts[name]):
                         return False           # a cell of an array formula's range is not in the file
                     continue
                 data = zin.read(name)
+                if name in appended or (footer and name in sheet_parts):
+                    data = _append_rows(data, _prefix(data), appended[name]) if name in appended else data
+                    data = _with_footer(data, _prefix(data), footer) if footer else data
+                elif name == "xl/workbook.xml" and print_rows:
+                    data = _print_areas(data, print_rows)
                 if name == "[Content_Types].xml":
                     data = _content_types(data, [a[1] for a in added], bool(added))
                 elif name.endswith(".rels"):
@@ -215,8 +231,68 @@ def _append_rows(data: bytes, p: bytes, rows: bytes) -> bytes:
     return data[:m.start()] + b"<" + p + b"sheetData>" + rows + b"</" + p + b"sheetData>" + data[m.end():]
 
 
+def _sheet_parts(zin) -> set[str]:
+    """Every worksheet part of the package (by [Content_Types].xml)."""
+    ct = zin.read("[Content_Types].xml")
+    return {m[1].decode().lstrip("/") for m in re.finditer(
+        rb'PartName="([^"]+)"\s+ContentType="application/vnd\.openxmlformats-officedocument\.spreadsheetml\.worksheet\+xml"',
+        ct)}
+
+
+def _prefix(data: bytes) -> bytes:
+    m = re.search(rb"<(\w+:)?worksheet\b", data[:4096])
+    return (m[1] or b"") if m else b""
+
+
+# after <headerFooter> in CT_Worksheet's sequence (ECMA-376 Part 1 §18.3.1.99)
+_AFTER_FOOTER = ("rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+                 "drawing", "legacyDrawing", *_AFTER_LEGACY)
+
+
+def footer_code(text: str) -> str:
+    """`text` as a second footer line in small type: "&" doubled (a literal ampersand in header/footer
+    codes, §18.3.1.46), after a line break and the font-size code &7."""
+    return "\n&7" + text.replace("&", "&&")
+
+
+def _with_footer(data: bytes, p: bytes, text: str) -> bytes:
+    """The stamp under the sheet's odd-page footer (added to a footer there is, or a new one)."""
+    code = escape(_ILLEGAL.sub("", footer_code(text))).encode()
+    m = re.search(rb"<" + p + rb"oddFooter>(.*?)</" + p + rb"oddFooter>", data, re.S)
+    if m:
+        return data[:m.end(1)] + code + data[m.end(1):]
+    element = b"<" + p + b"oddFooter>&amp;C" + code.lstrip(b"\n") + b"</" + p + b"oddFooter>"
+    m = re.search(rb"<" + p + rb"headerFooter\b[^>]*?(/?)>", data)
+    if m and m[1]:                                    # <headerFooter/>
+        return data[:m.start()] + b"<" + p + b"headerFooter>" + element + b"</" + p + b"headerFooter>" + data[m.end():]
+    if m:                                             # a header only: the footer after it
+        end = data.find(b"</" + p + b"headerFooter>", m.end())
+        return data[:end] + element + data[end:]
+    names = b"|".join(n.encode() for n in _AFTER_FOOTER)
+    m = re.search(rb"<" + p + rb"(?:" + names + rb")\b|</" + p + rb"worksheet>", data)
+    at = m.start() if m else len(data)
+    return data[:at] + b"<" + p + b"headerFooter>" + element + b"</" + p + b"headerFooter>" + data[at:]
+
+
+def _print_areas(data: bytes, last_rows: dict[int, int]) -> bytes:
+    """Each listed sheet's print area cut at its last row (never lengthened): !$A$1:$P$204 → !$A$1:$P$11."""
+    def cut(m):
+        attrs = m[1]
+        if b'name="_xlnm.Print_Area"' not in attrs:
+            return m[0]
+        sheet = re.search(rb'localSheetId="(\d+)"', attrs)
+        if sheet is None or int(sheet[1]) not in last_rows:
+            return m[0]
+        last = last_rows[int(sheet[1])]
+        tail = re.search(rb"(:\$?[A-Z]{1,3}\$?)(\d+)$", m[2])
+        if tail is None or int(tail[2]) <= last:
+            return m[0]
+        return b"<" + m[0][1:m.start(2) - m.start(0)] + m[2][:tail.start(2)] + str(last).encode() + m[3]
+    return re.sub(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)(</)", cut, data)
+
+
 def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None,
-           members: bool = False) -> int:
+           footer: str | None = None, members: bool = False) -> int:
     """Copy the sheet with `values` in its cells; returns how many of them were written."""
     with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
         head = f.read(CHUNK)
@@ -254,6 +330,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             if not more:
                 break
             data += more
+            deadline.check()
             cut = data.rfind(row_end)
             if cut < 0:
                 continue
@@ -263,6 +340,8 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         data = cell.sub(replace, data)
         if rows:
             data = _append_rows(data, p, rows)
+        if footer:
+            data = _with_footer(data, p, footer)
         if legacy_id:
             data = _with_legacy_drawing(data, p, legacy_id)
         out.write(data)

@@ -82,6 +82,19 @@ function setupUpload() {
       link.download = body.filename;
       document.getElementById("yukle-ozet").textContent =
         `${body.formulas} formül hesaplandı; ${body.errors.length} hücre hatalı.`;
+      // the figures the person came for (the summary sheet's totals), then what computed them
+      const figures = document.getElementById("ozet-rakamlar");
+      figures.querySelectorAll("tr.row").forEach(tr => tr.remove());
+      for (const h of body.headline || []) {
+        const tr = document.createElement("tr");
+        tr.className = "row";
+        const a = document.createElement("td"); a.textContent = h.label; tr.appendChild(a);
+        const b = document.createElement("td"); b.className = "num"; b.textContent = h.value; tr.appendChild(b);
+        figures.appendChild(tr);
+      }
+      figures.hidden = !(body.headline && body.headline.length);
+      document.getElementById("yukle-damga").textContent =
+        (body.stamp || []).map(s => `${s.label}: ${s.value}`).join(" · ");
       const table = document.getElementById("hatali-hucreler");
       table.querySelectorAll("tr.row").forEach(tr => tr.remove());
       for (const e of body.errors) {

@@ -8,14 +8,19 @@
 // - Parameters and results declared with "dimensionality": "matrix" (functions.json) arrive and
 //   return as 2-D arrays: a single cell is [[v]], a column [[v1], [v2], ...].
 // - "Handle and return errors from your custom function": a CustomFunctions.Error thrown rejects
-//   the cell; one placed inside the returned matrix marks just that row.
+//   the cell; one placed inside the returned matrix marks just that row (so SUM over the column is an
+//   error too, as Excel users expect). Needs CustomFunctionsRuntime 1.2 (the manifest asks for it).
+// - A 1×N row argument gives a 1×N row back; a column an N×1 column. A _DETAIL function refuses a range
+//   (a table per row cannot fit in a cell), with the message every trcalc host gives.
+// - Functions whose result follows today (an empty date) and TR_RULES_VERSION are declared volatile in
+//   functions.json ("options": {"volatile": true}).
 // - "Configure your Office Add-in to use a shared runtime": functions, task pane and ribbon share
 //   one page, so the API key typed in the task pane (taskpane.js) is read here from
 //   OfficeRuntime.storage, and Excel.run can read the workbook's TRCALC_OVERRIDES range.
 (function () {
   "use strict";
   var BASE = {{ base|tojson }};
-  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result}]
+  var FUNCTIONS = {{ functions|tojson }};          // [{name, params, result, range_refused, groupable}]
   var MAX_ROWS = {{ max_rows|tojson }};           // the server's TRCALC_MAX_BATCH
   var MAX_BYTES = {{ max_bytes|tojson }};         // the server's TRCALC_MAX_REQUEST_BYTES
   var KEY_NAME = "trcalc_api_key";
@@ -109,7 +114,7 @@
     if (arg.every(function (r) { return Array.isArray(r) && r.length === 1; })) {
       return { column: arg.map(function (r) { return r[0]; }) };
     }
-    if (arg.length === 1 && Array.isArray(arg[0])) return { column: arg[0] };
+    if (arg.length === 1 && Array.isArray(arg[0])) return { column: arg[0], row: true };   // a 1×N row
     throw cfError("tek sütun ya da tek satır bekleniyordu — expected a single column or row");
   }
   function cell(v) {
@@ -164,12 +169,54 @@
       });
   }
 
+  // One-cell invocations of one function with the same number of arguments, from one recalculation burst,
+  // go as ONE call in the column form: an argument that differs between them becomes a column, one they
+  // share stays a single value. The server then runs the registry's array form (one rules context per
+  // date, a shared argument read once) instead of one call per cell; each cell still gets its own value
+  // or its own error. Only functions whose column form is row by row ("groupable", server/office.py):
+  // not a _DETAIL (a table each), not a function of a whole column (a running total).
+  function group(items) {
+    var out = [];
+    var groups = {};
+    items.forEach(function (item) {
+      if (item.array || !item.groupable || !item.args.length) { out.push(item); return; }
+      var key = item.name + "/" + item.args.length;
+      var g = groups[key];
+      if (!g) {
+        g = groups[key] = { name: item.name, members: [] };
+        out.push(g);
+      }
+      g.members.push(item);
+    });
+    return out.map(function (g) {
+      if (!g.members) return g;
+      if (g.members.length === 1) return g.members[0];
+      var n = g.members.length;
+      var args = [];
+      for (var i = 0; i < g.members[0].args.length; i++) {
+        var first = g.members[0].args[i];
+        var same = true;
+        var col = new Array(n);
+        for (var k = 0; k < n; k++) {
+          col[k] = g.members[k].args[i];
+          if (col[k] !== first) same = false;
+        }
+        args.push(same && i > 0 ? first : col);      // the first argument always a column: the column form
+      }
+      return { name: g.name, args: args, array: true, members: g.members };
+    });
+  }
+
   function flush() {
-    var items = queue;
+    var items = group(queue);
     queue = [];
     timer = null;
     var all = [];
-    items.forEach(function (item) { item.parts = units(item); all = all.concat(item.parts); });
+    // linear in the number of invocations (a concat per item copied the array each time: quadratic)
+    items.forEach(function (item) {
+      item.parts = units(item);
+      for (var p = 0; p < item.parts.length; p++) all.push(item.parts[p]);
+    });
     // pack the units into requests within the server's limits
     var requests = [];
     var current = [];
@@ -211,6 +258,7 @@
   }
 
   function finish(item) {
+    if (item.members) return finishGroup(item);
     var failed = item.parts.filter(function (u) { return u.failed; })[0];
     if (failed) return item.reject(failed.failed);
     if (!item.array) {
@@ -223,13 +271,31 @@
       var res = item.parts[i].result;
       if (res.error) return item.reject(cfError(res.error.message));           // e.g. columns of different lengths
       res.rows.forEach(function (row) {
-        out.push([row.error ? cfError(row.error.message) : value(row.value)]);
+        out.push(row.error ? cfError(row.error.message) : value(row.value));
       });
     }
-    item.resolve(out);
+    item.resolve(item.row ? [out] : out.map(function (v) { return [v]; }));
   }
 
-  function invoke(name, args) {
+  function finishGroup(group) {
+    var members = group.members;
+    var failed = group.parts.filter(function (u) { return u.failed; })[0];
+    var k = 0;
+    for (var i = 0; i < group.parts.length; i++) {
+      var part = group.parts[i];
+      var res = part.result;
+      for (var r = 0; r < part.rows; r++, k++) {
+        var m = members[k];
+        if (failed) m.reject(failed.failed);
+        else if (res.error) m.reject(cfError(res.error.message));
+        else if (res.rows[r].error) m.reject(cfError(res.rows[r].error.message));   // this cell's own error
+        else m.resolve([[value(res.rows[r].value)]]);
+      }
+    }
+  }
+
+  function invoke(spec, args) {
+    var name = spec.name;
     var shaped;
     try {
       shaped = args.map(shape);
@@ -237,10 +303,14 @@
       return Promise.reject(e);
     }
     var array = shaped.some(function (s) { return s.column; });
+    var columns = shaped.filter(function (s) { return s.column; });
+    var row = columns.length > 0 && columns.every(function (s) { return s.row; });   // every range a row
+    if (array && spec.range_refused) return Promise.reject(cfError(spec.range_refused));
     var values = shaped.map(function (s) { return s.column ? s.column.map(cell) : cell(s.scalar); });
     while (values.length && values[values.length - 1] === null) values.pop();   // trailing omitted arguments
     return new Promise(function (resolve, reject) {
-      queue.push({ name: name, args: values, array: array, resolve: resolve, reject: reject });
+      queue.push({ name: name, args: values, array: array, row: row, groupable: spec.groupable,
+                   resolve: resolve, reject: reject });
       if (timer === null) timer = setTimeout(flush, BATCH_MS);
     });
   }
@@ -248,7 +318,7 @@
   FUNCTIONS.forEach(function (f) {
     CustomFunctions.associate(f.name, function () {
       // Excel's arguments are the declared parameters, then the Invocation object: drop it.
-      return invoke(f.name, Array.prototype.slice.call(arguments, 0, f.params));
+      return invoke(f, Array.prototype.slice.call(arguments, 0, f.params));
     });
   });
 

@@ -138,6 +138,8 @@ def expected(ws, values, loc: Locale) -> dict[str, str]:
                 continue
             if ws.row_dimensions[cell.row].hidden or ws.column_dimensions[cell.column_letter].hidden:
                 continue
+            if cell.value is None:                       # empty in the printed file (what compute adds, such
+                continue                                 # as the stamp, is not in a template printed as built)
             text = shown(values[cell.coordinate].value, cell.number_format, loc)
             if text.strip():
                 out[cell.coordinate] = text
@@ -197,6 +199,9 @@ def missing(page: Page, texts: dict[str, str]) -> dict[str, str]:
 
 
 FOOTER = re.compile(r"—\d+/\d+$")     # "&A — &P / &N" (sheets.print_setup), whitespace removed
+# the second footer line of a computed workbook (trcalc.calc.stamp.line), whitespace removed
+STAMP = re.compile(r"^trcalcKurallarsürümü:(?P<version>[^·]+)·Hesaplamazamanı\(Türkiye,UTC\+3\):"
+                   r"(?P<when>\d\d\.\d\d\.\d{4}\d\d:\d\d)·TCMBbültenleri:(?P<bulletins>.*)·sürüm(?P<trcalc>\S+)$")
 
 
 def by_sheet(pages: list[Page]) -> dict[str, list[Page]]:
@@ -210,13 +215,14 @@ def by_sheet(pages: list[Page]) -> dict[str, list[Page]]:
 
 def outside(page: Page, left: float, right: float, top: float, bottom: float) -> list[Box]:
     """Lines not inside the page's margins (points): every line within the left and right margins and below
-    the top margin; only the footer ("Sheet — 1 / 4") below the bottom margin, and still on the page.
+    the top margin; only the footer ("Sheet — 1 / 4", and a computed workbook's stamp line under it) below
+    the bottom margin, and still on the page.
     A line's box is its glyphs' font boxes, a little taller than the row they sit in: a quarter of the
     line's height is allowed above and below."""
     out = []
     for line in page.lines:
         slack = 0.25 * (line.y1 - line.y0)
-        floor = 0 if FOOTER.search(line.text) else bottom
+        floor = 0 if FOOTER.search(line.text) or STAMP.match(line.text) else bottom
         if (line.x0 < left - 0.5 or line.x1 > page.width - right + 0.5
                 or line.y1 > page.height - top + slack or line.y0 < floor - slack):
             out.append(line)
@@ -242,3 +248,8 @@ def overlapping(page: Page, share: float = 0.25) -> list[tuple[Box, Box]]:
 def margins(ws) -> tuple[float, float, float, float]:
     m = ws.page_margins
     return m.left * POINTS, m.right * POINTS, m.top * POINTS, m.bottom * POINTS
+
+
+def stamp(page: Page):
+    """The page's stamp line (a regex match with version, when, bulletins, trcalc), or None."""
+    return next((m for m in (STAMP.match(line.text) for line in page.lines) if m), None)
