@@ -204,11 +204,8 @@ COMMON_HELP = [
     "listelenir (yazdırılır). Bir satırın hesabını adım adım görmek için ekibin sunucusundaki hesaplayıcıyı "
     "aynı değerlerle kullanın.",
     "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
-    "Satır eklemek için: sayfa korumasını kaldırın, tablonun içinde (başlık ile son satır arasında) bir satırın "
-    "numarasına sağ tıklayıp Ekle deyin; satır silmek ve sıralamak da serbesttir. Gri sütunların her biri tek "
-    "formüldür (bütün satırları birden hesaplar): yeni satırlar kendiliğinden hesaplanır, kopyalanacak formül "
-    "yoktur. Tablonun altına yazılan satırlar hesaplanmaz. Excel 2021 ya da Microsoft 365 gerekir (eski "
-    "sürümlerde satır eklenemez); LibreOffice'te boş satırları doldurun.",
+    "Satır eklemek için: korumayı kaldırıp tablonun içine satır ekleyin; gri sütunlar onu kendiliğinden "
+    "hesaplar (Excel 2021 / 365). Tablonun altı hesaplanmaz.",
 ]
 
 
