@@ -21,6 +21,7 @@ test: $(STAMP)
 	@bash tests/setup-browser.sh
 	@bash tests/setup-libreoffice.sh
 	@bash tests/lite/setup.sh
+	@bash tests/setup-deploy.sh
 	$(BIN)/ruff check calc addin lite libreoffice server templates workbook trcalc bench tests fuzz
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 

@@ -11,7 +11,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import columns, fx, libreoffice, lite, office, soak, suites
+from . import columns, fx, libreoffice, lite, office, soak, suites, team
 from .measure import table
 
 
@@ -40,6 +40,8 @@ def main() -> None:
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
         ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
         ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
+        ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
+        ("team server: TCMB sync", team.sync_figures),
     ]
     for name, step in steps:
         print(f"… {name}", flush=True)
@@ -102,6 +104,9 @@ Notes:
   workbook engine and in LibreOffice's Basic→Python bridge; the baseline is the per-row templates of the
   commit before (built from git) through the same bridge. LibreOffice's time is set against its own
   floor: the same workbook with values in place of formulas, loaded and saved.
+- Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
+  front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
+  and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.
 - What made the single and array calls fast: rules look-ups cached per (parameter, date),
   one rules context per date in the array form, code folding cached, warning and breakdown
   text built only when a `_DETAIL` asks for it, no pydantic inside the calculation.

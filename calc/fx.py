@@ -114,6 +114,11 @@ class Rate:
         return ["Kur kaynağı", f"{self.currency}: {self.describe_tr()}; {CUSTOMS_BASIS}", self.value]
 
 
+def _database_error(exc: Exception) -> bool:
+    """sqlite3's and SQLAlchemy's errors (the rate store's database, calc.db), not imported here."""
+    return type(exc).__module__.split(".")[0] in ("sqlite3", "sqlalchemy", "psycopg")
+
+
 def _no_rate(currency: str, on: dt.date, why_tr: str, why_en: str, arg: str = "date") -> CalcError:
     if sys.platform == "emscripten":       # inside xlwings Lite (Pyodide): no store, no command line
         return CalcError("no_rate",
@@ -167,14 +172,15 @@ class StoreSource:
 
     def _store(self, currency: str, on: dt.date):
         try:
-            from .fxstore import Store, default_path
-        except ImportError:          # a Python without sqlite3 (some Pyodide builds)
+            from .fxstore import Store
+        except ImportError:          # a Python without sqlite3/SQLAlchemy (some Pyodide builds)
             raise _no_rate(currency, on, "bu ortamda yerel kur deposu (sqlite3) yok",
                            "this Python has no local rate store (no sqlite3)") from None
-        path = self._path or default_path()
-        store = self._stores.get(str(path))
-        if store is None:                    # one Store per file: its schema is checked once
-            store = self._stores[str(path)] = Store(path)
+        from . import db
+        where = str(self._path) if self._path else db.url()
+        store = self._stores.get(where)
+        if store is None:                    # one Store per database (calc.db): its schema is checked once
+            store = self._stores[where] = Store(self._path) if self._path else Store(url=where)
         return store
 
     def online(self) -> bool:
@@ -187,7 +193,8 @@ class StoreSource:
         if sys.platform == "emscripten":     # inside xlwings Lite: no rate store and no network to fetch with
             raise _no_rate(currency, on, "", "")
         from .tcmb import base_url
-        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""), base_url(), on)
+        key = (str(self._path) if self._path else os.environ.get("TRCALC_DATA_DIR", ""),
+               os.environ.get("TRCALC_DATABASE_URL", ""), base_url(), on)
         hit = self._resolved.get(key)
         if hit is not None:
             return hit
@@ -210,7 +217,7 @@ class StoreSource:
         except (OSError, ImportError) as exc:          # sqlite3.Error is not imported here
             flight.error = self._unreadable(currency, on, exc)
         except Exception as exc:
-            if type(exc).__module__ != "sqlite3":
+            if not _database_error(exc):
                 flight.error = exc
             else:
                 flight.error = self._unreadable(currency, on, exc)
@@ -229,7 +236,7 @@ class StoreSource:
 
     def _unreadable(self, currency: str, on: dt.date, exc: Exception) -> CalcError:
         from .fxstore import default_path, describe_error
-        path = self._path or default_path()
+        path = self._path or (os.environ.get("TRCALC_DATABASE_URL") and "TRCALC_DATABASE_URL") or default_path()
         tr, en = describe_error(exc)
         return _no_rate(currency, on, f"yerel kur deposu ({path}) {tr}", f"the local rate store ({path}) {en}")
 

@@ -33,6 +33,7 @@ class SyncReport:
     fetched: list = field(default_factory=list)      # bulletin dates newly stored
     missing: list = field(default_factory=list)      # dates newly known to have none
     known: int = 0                                   # dates the store already had
+    through: dt.date | None = None                   # the last date now covered
 
     def summary(self) -> str:
         return (f"{self.first} – {self.last}: {len(self.fetched)} bülten eklendi, {len(self.missing)} gün bültensiz "
@@ -41,7 +42,9 @@ class SyncReport:
 
 
 def sync(first: dt.date, last: dt.date, store: Store | None = None,
-         progress: Callable[[dt.date], None] | None = None) -> SyncReport:
+         progress: Callable[[dt.date], None] | None = None, record: bool = True) -> SyncReport:
+    """Fetch [first, last] (all or nothing); with `record`, the store also notes this sync as the last
+    success (in the same transaction), which /healthz and `trcalc fx status` show."""
     store = store or Store(wait=SYNC_WAIT_S)
     now = today()
     if last > now:
@@ -79,6 +82,80 @@ def sync(first: dt.date, last: dt.date, store: Store | None = None,
             elif d < now:                   # today's bulletin appears at 15:30: its absence is not final
                 report.missing.append(d)
         d += dt.timedelta(days=1)
-    store.save(report.fetched, report.missing)
+    # Covered through `last`, unless `last` is today and today's bulletin is not out yet.
+    through = last if last < now or any(b.date == now for b in report.fetched) or now in known else \
+        last - dt.timedelta(days=1)
+    report.through = through
+    store.save(report.fetched, report.missing,
+               synced={"first": first.isoformat(), "through": through.isoformat(),
+                       "fetched": len(report.fetched), "missing": len(report.missing)} if record else None)
     report.fetched = [b.date for b in report.fetched]
     return report
+
+
+# -- the daily sync of a server (server/fxsched.py runs it in every worker; one of them does it) ----
+
+LEASE = "fx-sync"
+LAST_ATTEMPT = "fx_sync_last_attempt"
+try:
+    from zoneinfo import ZoneInfo
+    TURKIYE = ZoneInfo("Europe/Istanbul")
+except Exception:                          # no time zone data (Windows without tzdata): UTC+3 since 2016
+    TURKIYE = dt.timezone(dt.timedelta(hours=3))
+
+
+def published_through(now: dt.datetime, at: tuple[int, int], on: dt.date | None = None) -> dt.date:
+    """The last date whose bulletin should be out at `now`: today once it is past `at` in Türkiye
+    (TCMB publishes at 15:30), else yesterday. `on` pins the date (TRCALC_TODAY)."""
+    local = now.astimezone(TURKIYE)
+    day = on or local.date()
+    return day if (local.hour, local.minute) >= at else day - dt.timedelta(days=1)
+
+
+def due(store: Store, now: dt.datetime, at: tuple[int, int], retry_seconds: float) -> dt.date | None:
+    """The date to sync through, or None when the store is current or the last attempt is too recent."""
+    import json
+    from . import db
+    import os
+    target = published_through(now, at, today() if os.environ.get("TRCALC_TODAY") else None)
+    last = store.last_sync()
+    if last and dt.date.fromisoformat(last["through"]) >= target:
+        return None
+    raw = db.get_meta(LAST_ATTEMPT, store.url)
+    if raw:
+        attempt = json.loads(raw)
+        if now.timestamp() - attempt.get("ts", 0) < retry_seconds:
+            return None
+    return target
+
+
+def run_due(store: Store, holder: str, at: tuple[int, int], days: int, retry_seconds: float,
+            now: dt.datetime | None = None) -> SyncReport | None:
+    """One check of the daily sync: when due and this process gets the lease, sync from the day after
+    the last success (at most `days` back; catching up missed days) through the published date."""
+    import json
+    from . import db
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if due(store, now, at, retry_seconds) is None:
+        return None
+    if not db.acquire(LEASE, holder, 900, store.url):
+        return None
+    try:
+        target = due(store, now, at, retry_seconds)       # again, under the lease: another may just have run
+        if target is None:
+            return None
+        last = store.last_sync()
+        first = target - dt.timedelta(days=max(days, 1) - 1)
+        if last:
+            first = max(first, dt.date.fromisoformat(last["through"]) + dt.timedelta(days=1))
+            first = min(first, target)
+        attempt = {"ts": now.timestamp(), "at": now.isoformat(timespec="seconds"), "holder": holder}
+        try:
+            report = sync(first, target, store)
+        except SyncError as exc:
+            db.set_meta(LAST_ATTEMPT, json.dumps({**attempt, "ok": False, "message": exc.message}), store.url)
+            raise
+        db.set_meta(LAST_ATTEMPT, json.dumps({**attempt, "ok": True, "message": report.summary()}), store.url)
+        return report
+    finally:
+        db.release(LEASE, holder, store.url)

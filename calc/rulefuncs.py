@@ -6,7 +6,7 @@ Decimal('0.2')
 """
 from __future__ import annotations
 
-from .registry import AS_OF, Arg, function
+from .registry import AS_OF, Arg, function, kind
 from .rules.store import book
 
 
@@ -20,10 +20,26 @@ def tr_rate(ctx, name, date):
     return ", ".join(value) if isinstance(value, tuple) else value
 
 
+# A rules version as a cell holds it: any text (a number or date typed there is read as its text).
+kind("rules_version", lambda value, arg: str(value).strip(), "string")
+
+
 @function("TR_RULES_VERSION", topic="rules", result="text",
-          summary_tr="Kural verisinin sürümü ve son gözden geçirme tarihi",
-          summary_en="rules data version and the date it was last reviewed",
-          args=[])
-def tr_rules_version(ctx):
+          summary_tr="Kural verisinin sürümü ve son gözden geçirme tarihi; verilen sürümden farklıysa uyarı",
+          summary_en="rules data version and the date it was last reviewed; a warning when it differs from the one given",
+          args=[Arg("last_computed", "rules_version",
+                    "Çalışma kitabının son hesaplandığı kural sürümü (boş: yalnız sürümü göster)",
+                    "the rules version the workbook was last computed with (empty: just show the version)",
+                    optional=True, excel="son_hesap")])
+def tr_rules_version(ctx, last_computed=None):
+    """The version that computes this cell: the installed rules in local mode, the server's in remote mode
+    (the add-ins send the call there). Given the version the workbook was last computed with (a cell the
+    team keeps, e.g. the name TRCALC_RULES_VERSION), a different one is a warning in the cell."""
     rb = book()
-    return f"{rb.version} (gözden geçirme {rb.meta.reviewed:%d.%m.%Y})"
+    shown = f"{rb.version} (gözden geçirme {rb.meta.reviewed:%d.%m.%Y})"
+    given = (last_computed or "").strip().split(" (")[0]
+    if given and given != rb.version:
+        return (f"UYARI: kural sürümü {rb.version}, bu çalışma kitabı {given} ile hesaplanmıştı; sonuçlar "
+                f"farklı olabilir — WARNING: rules {rb.version}, this workbook was last computed with {given}; "
+                "results may differ")
+    return shown

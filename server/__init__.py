@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from flask import Flask, redirect, request
+from flask import Flask, g, redirect, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import limits, security
+from . import accesslog, limits, security
 from .config import Settings
+from .keys import KeyRing
 
 log = logging.getLogger("trcalc.server")
 
@@ -49,16 +50,29 @@ def create_app(settings: Settings | None = None) -> Flask:
     limits.CEILING_MIB = settings.max_worker_mib
     app = _App(__name__)
     app.config["TRCALC"] = settings
+    app.extensions["trcalc_keys"] = KeyRing(settings.api_keys, settings.database_url or None,
+                                            settings.keys_refresh_seconds)
+    accesslog.configure(settings.access_log)
+    _database_ready(settings)
+    if settings.trusted_proxies:
+        # X-Forwarded-For/-Proto/-Host/-Port are believed from that many proxies only (the nearest
+        # ones); with 0 they are ignored, so a client cannot forge its address or the scheme.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_workbook_bytes)
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_workbook_bytes
     app.json.ensure_ascii = False
 
     @app.before_request
     def _keys_and_body():
+        accesslog.start()
         if request.method not in _BODY_METHODS:
             limits.done_reading()            # nothing more to read: not a connection still sending
-        if settings.api_keys and request.method != "OPTIONS" and not security.is_open(request.path) \
-                and not security.authorized(settings.api_keys):
+        name = security.authorized()
+        g.trcalc_key = name
+        if not name and request.method != "OPTIONS" and not security.is_open(request.path) \
+                and app.extensions["trcalc_keys"].required():
             wait = security.throttled()
             if wait:
                 return security.too_many(wait)
@@ -94,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             resp.headers["Access-Control-Expose-Headers"] = "X-Trcalc-Rules-Version, X-Trcalc-Errors"
             resp.headers["Vary"] = "Origin"
+        accesslog.write(resp, book().version)
         return resp
 
     @app.errorhandler(api.ApiError)
@@ -140,7 +155,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         from trcalc.calc.registry import REGISTRY
-        return api.json_response({"status": "ok", "rules_version": book().version, "functions": len(REGISTRY)})
+        return api.json_response({"status": "ok", "rules_version": book().version, "functions": len(REGISTRY),
+                                  "fx_sync": _sync_status(settings, brief=True)})
+
+    @app.get("/admin/status")
+    def admin_status():
+        """For the team lead: the database, the keys (names only), the rate store and its sync."""
+        import os
+        import socket
+        from trcalc.calc import db
+        ring = app.extensions["trcalc_keys"]
+        try:
+            from .keys import listing
+            keys, keys_error = listing(settings.database_url or None), None
+        except db.Error as exc:
+            keys, keys_error = [], str(exc).splitlines()[0][:200]
+        return api.json_response({
+            "rules_version": book().version, "instance": f"{socket.gethostname()}:{os.getpid()}",
+            "database": db.shown(settings.database_url or db.url()), "key_used": g.get("trcalc_key"),
+            "keys": keys, "keys_error": keys_error or ring.error, "env_keys": len(settings.api_keys),
+            "fx_sync": _sync_status(settings, brief=False)})
 
     app.register_blueprint(api.bp)
     app.register_blueprint(fx_api.bp)
@@ -152,6 +186,36 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(lite.bp)
     app.register_blueprint(belgeler.bp)
     return app
+
+
+def _database_ready(settings) -> None:
+    """Make (or migrate) the database once, here — with gunicorn's preload, in the master before the
+    workers fork — so no request pays for it. A database that is down now is tried again on first use."""
+    from trcalc.calc import db
+    try:
+        db.engine(settings.database_url or None)
+    except db.Error as exc:
+        log.error("trcalc: the database is not reachable yet (%s); trying again on first use",
+                  str(exc).splitlines()[0][:200])
+
+
+def _sync_status(settings, brief: bool) -> dict:
+    """The rate store's last sync (and, unless brief, the store and the last attempt)."""
+    import json
+    from trcalc.calc import db
+    from trcalc.calc.fxstore import Store
+    from trcalc.calc.fxsync import LAST_ATTEMPT
+    try:
+        store = Store(url=settings.database_url or None)
+        last = store.last_sync() or {}
+        out = {"last_success": last.get("at"), "through": last.get("through"), "autosync": settings.fx_autosync}
+        if not brief:
+            raw = db.get_meta(LAST_ATTEMPT, store.url)
+            out["last_attempt"] = json.loads(raw) if raw else None
+            out["store"] = store.summary()
+        return out
+    except db.Error as exc:
+        return {"error": str(exc).splitlines()[0][:200]}
 
 
 def _error(status: int):

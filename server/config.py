@@ -21,11 +21,21 @@
 | TRCALC_HOST, TRCALC_PORT | where `trcalc serve` listens | 127.0.0.1, 8000 |
 | TRCALC_WORKERS | gunicorn workers (`trcalc serve --production`) | 2 × cores |
 | TRCALC_TODAY, TRCALC_RULES_DIR | pin "today"; use another rules folder | — |
-| TRCALC_PUBLIC_URL | the address users reach (https://…): the Office add-in manifest's URLs | (the request's) |
+| TRCALC_PUBLIC_URL | the address users reach (https://…): the Office add-in manifest's URLs and `<Id>` | (the request's) |
+| TRCALC_TRUSTED_PROXIES | how many proxies in front set X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix); 0: ignore them | 0 |
+| TRCALC_ACCESS_LOG | the access log: `-` (stdout), a file, or `off` | - |
+| TRCALC_DATABASE_URL | the database of keys, rates and the sync lock (postgresql+psycopg://…) | SQLite in TRCALC_DATA_DIR |
+| TRCALC_KEYS_REFRESH_SECONDS | how often a worker re-reads the named keys (`trcalc keys`) | 5 |
+| TRCALC_FX_AUTOSYNC | the server keeps the TCMB rates current (a daily sync, once per deployment) | 1 |
+| TRCALC_FX_SYNC_AT | the time (Türkiye) after which the day's bulletin is fetched (TCMB publishes at 15:30) | 15:45 |
+| TRCALC_FX_SYNC_DAYS | days fetched when the store is empty (and most caught up in one run) | 30 |
+| TRCALC_FX_SYNC_CHECK_SECONDS | how often each worker looks whether a sync is due | 300 |
+| TRCALC_FX_SYNC_RETRY_SECONDS | after a failed or incomplete sync, wait this long before the next | 1800 |
+| TRCALC_CERTFILE, TRCALC_KEYFILE | `trcalc serve` serves HTTPS itself with this certificate (no proxy) | — |
 
-The server keeps no state between requests, so any number of instances can run
-behind a load balancer; they agree as long as they share a rules version
-(every response says which).
+The instances of a deployment share one database (TRCALC_DATABASE_URL): named keys, the TCMB rate
+store and the sync lock; otherwise they keep no state between requests, so any number can run
+behind a load balancer; they agree as long as they share a rules version (every response says which).
 """
 from __future__ import annotations
 
@@ -62,6 +72,27 @@ def _int(name: str, default: int) -> int:
     return value
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on", "evet"):
+        return True
+    if raw in ("0", "false", "no", "off", "hayir", "hayır"):
+        return False
+    raise SettingError(f"{name}={raw!r}: 1 ya da 0 olmalı — must be 1 or 0")
+
+
+def _clock(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    h, sep, m = raw.partition(":")
+    if sep and h.isdigit() and m.isdigit() and int(h) < 24 and int(m) < 60:
+        return int(h), int(m)
+    raise SettingError(f"{name}={raw!r}: SS:DD biçiminde bir saat olmalı (örn. 15:45) — must be a time HH:MM")
+
+
 @dataclass(frozen=True)
 class Settings:
     api_keys: frozenset[str] = field(default_factory=frozenset)
@@ -74,6 +105,15 @@ class Settings:
     max_workbook_bytes: int = 20 * 1024 * 1024
     request_seconds: int = 30
     max_worker_mib: int = 1024
+    trusted_proxies: int = 0
+    access_log: str = "-"
+    database_url: str = ""
+    keys_refresh_seconds: int = 5
+    fx_autosync: bool = True
+    fx_sync_at: tuple[int, int] = (15, 45)
+    fx_sync_days: int = 30
+    fx_sync_check_seconds: int = 300
+    fx_sync_retry_seconds: int = 1800
     read_seconds: int = 30
     workers: int = 0                   # 0: 2 × cores
     worker_connections: int = 1000
@@ -92,6 +132,15 @@ class Settings:
             max_workbook_bytes=_int("TRCALC_MAX_WORKBOOK_BYTES", cls.max_workbook_bytes),
             request_seconds=_int("TRCALC_REQUEST_SECONDS", cls.request_seconds),
             max_worker_mib=_int("TRCALC_MAX_WORKER_MIB", cls.max_worker_mib),
+            trusted_proxies=_int("TRCALC_TRUSTED_PROXIES", cls.trusted_proxies),
+            access_log=os.environ.get("TRCALC_ACCESS_LOG", "").strip() or cls.access_log,
+            database_url=os.environ.get("TRCALC_DATABASE_URL", "").strip(),
+            keys_refresh_seconds=_int("TRCALC_KEYS_REFRESH_SECONDS", cls.keys_refresh_seconds),
+            fx_autosync=_bool("TRCALC_FX_AUTOSYNC", cls.fx_autosync),
+            fx_sync_at=_clock("TRCALC_FX_SYNC_AT", cls.fx_sync_at),
+            fx_sync_days=_int("TRCALC_FX_SYNC_DAYS", cls.fx_sync_days),
+            fx_sync_check_seconds=_int("TRCALC_FX_SYNC_CHECK_SECONDS", cls.fx_sync_check_seconds),
+            fx_sync_retry_seconds=_int("TRCALC_FX_SYNC_RETRY_SECONDS", cls.fx_sync_retry_seconds),
             read_seconds=max(1, _int("TRCALC_READ_SECONDS", cls.read_seconds)),
             workers=_int("TRCALC_WORKERS", cls.workers),
             worker_connections=max(10, _int("TRCALC_WORKER_CONNECTIONS", cls.worker_connections)),

@@ -85,6 +85,10 @@ def openapi() -> dict:
                           **_errors(400, 401, 413, 422, 500)}}},
         "/healthz": {"get": {"summary": "Health and rules version", "tags": ["ops"],
                              "responses": {"200": _json(ref + "HealthResponse", "up")}}},
+        "/admin/status": {"get": {"summary": "For the team lead: database, key names, rate store and its sync",
+                                  "tags": ["ops"], "security": secured,
+                                  "responses": {"200": {"description": "status", "content": {
+                                      "application/json": {"schema": {"type": "object"}}}}, **_errors(401)}}},
         "/openapi.json": {"get": {"summary": "This document", "tags": ["docs"],
                                   "responses": {"200": {"description": "OpenAPI 3.1",
                                                         "content": {"application/json": {"schema": {"type": "object"}}}}}}},

@@ -41,8 +41,11 @@ graceful_timeout = 20
 # on a busy machine all its connections wait: wrk -c16 on 2 loaded cores gave p99 of 100–500 ms
 # with keep-alive against 60–75 ms without (sync workers: 40–220 ms in the same runs).
 keepalive = 0
+# HTTPS served by gunicorn itself (`trcalc serve --certfile/--keyfile`): a small setup without a proxy
+certfile = os.environ.get("TRCALC_CERTFILE") or None
+keyfile = os.environ.get("TRCALC_KEYFILE") or None
 preload_app = True             # load the rules once, before forking
-accesslog = os.environ.get("TRCALC_ACCESS_LOG") or None
+accesslog = None               # trcalc writes its own (server/accesslog.py: no query strings, the key's name)
 errorlog = "-"
 # gunicorn ≥ 25.1 opens a control socket (for `gunicornc`) at one path per user by default
 # ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second instance of the same user took the
@@ -53,6 +56,12 @@ control_socket = os.path.join(_run_dir, "trcalc-" + "".join(ch if ch.isalnum() o
                                                           for ch in bind)[:60] + ".ctl")
 max_requests = 20000           # recycle workers now and then
 max_requests_jitter = 2000
+
+
+def post_worker_init(worker):
+    """Each worker looks for a due TCMB sync (server/fxsched.py); the database's lease lets one run it."""
+    from trcalc.server import fxsched
+    fxsched.start(_settings)
 
 
 def on_starting(server):

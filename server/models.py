@@ -120,3 +120,5 @@ class HealthResponse(BaseModel):
     status: Literal["ok"]
     rules_version: str
     functions: int
+    fx_sync: dict = Field(description="the TCMB rate store's last sync: last_success (UTC), through (date), "
+                                      "autosync; or error when the database cannot be read")

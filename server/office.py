@@ -23,8 +23,10 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
+import uuid
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -34,8 +36,21 @@ from .api import json_response
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
-ADDIN_ID = "5d1f4a0e-7c7b-4b59-9a51-3f0b7c2e9a11"
+ADDIN_ID = "5d1f4a0e-7c7b-4b59-9a51-3f0b7c2e9a11"      # the namespace of the per-server ids (below)
 NAMESPACE = "TRCALC"
+
+
+def addin_id(base: str) -> str:
+    """The manifest's <Id> for the server at `base`: a name-based UUID (RFC 9562 §5.5, uuid5) of its
+    public URL, so a team's test and production servers give two add-ins Office keeps apart, and one
+    server always gives the same one (an update, not a second add-in)."""
+    return str(uuid.uuid5(uuid.UUID(ADDIN_ID), base.rstrip("/").lower()))
+
+
+def display_name(base: str) -> str:
+    """"trcalc (host)": the add-in list tells test from production (DisplayName: at most 125 characters)."""
+    host = urlsplit(base).hostname or base
+    return f"trcalc ({host})"[:125]
 
 
 def base_url() -> str:
@@ -130,7 +145,8 @@ def functions_html():
 
 
 def _manifest() -> str:
-    return render_template("manifest.xml", base=base_url(), id=ADDIN_ID, namespace=NAMESPACE)
+    base = base_url()
+    return render_template("manifest.xml", base=base, id=addin_id(base), name=display_name(base), namespace=NAMESPACE)
 
 
 @bp.get("/manifest.xml")

@@ -1,14 +1,14 @@
 """Who may use the server, and what a browser may do with its pages.
 
-Keys. With TRCALC_API_KEYS set, every route but the health check, the API documents and the
-Office add-in's files needs a key: scripts and the add-in send `X-API-Key`; a person in a
-browser signs in once at `/giris` with a key, which sets a cookie holding not the key but an
-HMAC of it (HttpOnly, SameSite=Strict, so no other site can send it), good for 30 days or until
-the key is removed from TRCALC_API_KEYS; `/cikis` signs out. The cookie's value is its issue time
-and an HMAC of that time under the key, so it expires on the server too (a copied cookie is good for
-30 days at most, not for as long as the key lives). Wrong keys are throttled per client address:
-after MAX_FAILURES in a minute the address gets 429 with Retry-After until the minute is over
-(issue 22.8: 807 guesses a second were answered). After sign-in only a path on this server is
+Keys. With TRCALC_API_KEYS set or a key made by `trcalc keys add` (server.keys), every route but
+the health check, the API documents and the Office add-in's files needs a key: scripts and the
+add-in send `X-API-Key`; a person in a browser signs in once at `/giris` with a key, which sets a
+cookie holding not the key but an HMAC (HttpOnly, SameSite=Strict, so no other site can send it),
+good for 30 days or until the key is revoked; `/cikis` signs out. The cookie's value is its issue
+time and an HMAC of that time under a secret derived from the key (server.keys.cookie_token), so it
+expires on the server too (a copied cookie is good for 30 days at most). Wrong keys are throttled per
+client address: after MAX_FAILURES in a minute the address gets 429 with Retry-After until the minute
+is over (issue 22.8: 807 guesses a second were answered). After sign-in only a path on this server is
 followed (no `//host`, no scheme, no tab, CR or LF, which browsers drop: `/%09/evil.example` is
 `//evil.example` to them).
 
@@ -23,13 +23,13 @@ the Office hosts (server.config.OFFICE_FRAME_ANCESTORS) and load office.js from 
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from trcalc.calc.rules.store import book
+
+from .keys import cookie_token
 
 bp = Blueprint("security", __name__)
 
@@ -52,14 +52,12 @@ _OFFICE_CSP = ("default-src 'self'; script-src 'self' " + OFFICE_JS_HOST + "; "
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' {ancestors}")
 
 
-def _bytes(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
+_token = cookie_token          # a key's sign-in cookie (server.keys.cookie_token: issue time and an HMAC)
 
 
-def _token(key: str, issued: int | None = None) -> str:
-    issued = int(time.time()) if issued is None else issued
-    mac = hmac.new(_bytes(key), b"trcalc web sign-in %d" % issued, hashlib.sha256).hexdigest()
-    return f"{issued}.{mac}"
+def ring():
+    """The keys this worker accepts (server.keys.KeyRing, made by create_app)."""
+    return current_app.extensions["trcalc_keys"]
 
 
 MAX_FAILURES = 10              # wrong keys per client address per minute, then 429
@@ -87,33 +85,17 @@ def failed() -> None:
     _failures[addr] = [t for t in _failures.get(addr, ()) if t > now - 60][-MAX_FAILURES:] + [now]
 
 
-def key_ok(given: str | None, keys) -> bool:
-    """Constant-time check of a key as sent (any text: a header may carry non-ASCII bytes)."""
-    if not given:
-        return False
-    given_b = _bytes(given)
-    return any(hmac.compare_digest(given_b, _bytes(k)) for k in keys)
-
-
-def cookie_ok(keys) -> bool:
-    token = request.cookies.get(COOKIE)
-    if not token or "." not in token:
-        return False
-    issued_text = token.split(".", 1)[0]
-    if not (issued_text.isascii() and issued_text.isdigit() and len(issued_text) <= 12):
-        return False
-    issued = int(issued_text)
-    if not 0 <= time.time() - issued <= COOKIE_DAYS * 86400:
-        return False
-    return any(hmac.compare_digest(_bytes(token), _bytes(_token(k, issued))) for k in keys)
-
-
 def is_open(path: str) -> bool:
     return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
 
 
-def authorized(keys) -> bool:
-    return key_ok(request.headers.get("X-API-Key"), keys) or cookie_ok(keys)
+def authorized() -> str | None:
+    """The name of the key this request carries (header or sign-in cookie), or None."""
+    r, headers = ring(), request.headers
+    name = r.name_of(headers.get("X-API-Key"))
+    if name is None and "Cookie" in headers:         # parse cookies only when some were sent
+        name = r.name_of_cookie(request.cookies.get(COOKIE))
+    return name
 
 
 def wants_page() -> bool:
@@ -152,18 +134,19 @@ def sign_in_form():
 
 @bp.post("/giris")
 def sign_in():
-    keys = current_app.config["TRCALC"].api_keys
     target = _safe_next(request.form.get("next"))
     given = request.form.get("key", "").strip()
-    wait = throttled() if keys else 0
+    required = ring().required()
+    wait = throttled() if required else 0
     if wait:
         return too_many(wait)
-    if keys and not key_ok(given, keys):
+    if required and not ring().name_of(given):
         failed()
         return render_template("giris.html", next=target, failed=True, version=book().version), 401
     resp = redirect(target, code=303)
-    if keys:
-        resp.set_cookie(COOKIE, _token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
+    if required:
+        # the cookie: its issue time and an HMAC, so it expires on the server too (server.keys)
+        resp.set_cookie(COOKIE, cookie_token(given), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
     return resp
 

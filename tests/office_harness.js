@@ -89,6 +89,16 @@ function makeDocument(html) {
   return { getElementById: (id) => elements[id] || null, elements };
 }
 
+// Office.context.document.settings: the workbook's add-in settings (get/set, then saveAsync persists them
+// with the document) — "Persist add-in state and settings", Microsoft Learn. Starts from scenario.settings.
+const docValues = Object.assign({}, scenario.settings || {});
+let docSaves = 0;
+const docSettings = {
+  get: (name) => (name in docValues ? docValues[name] : null),
+  set: (name, value) => { docValues[name] = value; },
+  saveAsync: (cb) => { docSaves++; if (cb) cb({ status: "succeeded" }); },
+};
+
 const requests = [];
 async function loggingFetch(url, opts) {
   const body = JSON.parse(opts.body);
@@ -126,7 +136,8 @@ async function main() {
   const sandbox = {
     CustomFunctions: { associate: (id, fn) => { registered[id] = fn; }, Error: CFError, ErrorCode },
     OfficeRuntime, Excel,
-    Office: { onReady: (cb) => Promise.resolve().then(() => cb({ host: "Excel" })) },
+    Office: { onReady: (cb) => Promise.resolve().then(() => cb({ host: "Excel" })),
+              context: { document: { settings: docSettings } } },
     document, fetch: loggingFetch, setTimeout, clearTimeout, console, Promise, JSON, Array, Math, String,
     Object, Number, Date, Error,
   };
@@ -175,6 +186,8 @@ async function main() {
   process.stdout.write(JSON.stringify({
     registered: Object.keys(registered).sort(), stored_key: stored.get("trcalc_api_key") || null,
     status: status ? status.textContent : null, excel_runs: excelRuns, requests, timings, results: out,
+    settings: docValues, settings_saves: docSaves,
+    rules: document.getElementById("trcalc-rules") ? document.getElementById("trcalc-rules").textContent : null,
   }));
 }
 

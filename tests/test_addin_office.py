@@ -102,6 +102,25 @@ def test_a_25000_row_column_in_batches_with_the_workbook_overrides(server, tmp_p
             assert col[i] == [float(call("TR_DUTY", goods[i], 1.0, 0.0, "DE", 0.2, "2024-09-01", overrides=ov))]
 
 
+def test_the_workbook_remembers_its_rules_version_and_warns_when_the_server_differs(server, tmp_path):
+    """Issue 24.5: the version of the last computation is kept in the workbook's settings; another one
+    from the server is a warning in the task pane (and TR_RULES_VERSION(son_hesap) in a cell)."""
+    from trcalc.calc.rules.store import book
+    now = book().version
+    fresh = run(server, {"key": KEY, "invocations": [["TR_CIF", [100, 10, 5]]]}, tmp_path)
+    assert fresh["settings"] == {"trcalc.rulesVersion": now} and fresh["settings_saves"] == 1
+    assert fresh["rules"] == f"Kural sürümü / rules {now}"
+    old = run(server, {"key": KEY, "settings": {"trcalc.rulesVersion": "2026.01.01+00000000"},
+                       "invocations": [["TR_CIF", [100, 10, 5]], ["TR_RULES_VERSION", ["2026.01.01+00000000"]]]},
+              tmp_path)
+    assert old["rules"].startswith("UYARI:") and now in old["rules"] and "2026.01.01+00000000" in old["rules"]
+    assert old["settings"] == {"trcalc.rulesVersion": now}           # computed again: now with the server's
+    assert old["results"][1]["value"][0][0].startswith("UYARI:")
+    same = run(server, {"key": KEY, "settings": {"trcalc.rulesVersion": now},
+                        "invocations": [["TR_CIF", [100, 10, 5]]]}, tmp_path)
+    assert same["rules"] == f"Kural sürümü / rules {now}" and same["settings_saves"] == 0
+
+
 def test_no_key_is_reported_as_401(server, tmp_path):
     out = run(server, {"invocations": [["TR_CIF", [1, 2, 3]]]}, tmp_path)
     err = out["results"][0]["error"]

@@ -245,7 +245,9 @@ def test_rules_by_date(client):
 
 def test_health(client):
     r = client.get("/healthz")
-    assert r.json == {"status": "ok", "rules_version": VERSION, "functions": len(REGISTRY)}
+    assert {k: r.json[k] for k in ("status", "rules_version", "functions")} == \
+        {"status": "ok", "rules_version": VERSION, "functions": len(REGISTRY)}
+    assert set(r.json["fx_sync"]) == {"last_success", "through", "autosync"}     # issue 24.3
 
 
 # --- workbook upload ---------------------------------------------------------------------------

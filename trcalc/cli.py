@@ -4,6 +4,7 @@
     trcalc call TR_DUTY 60 10 5 DE 20% "" GENEL         ("" = an omitted argument)
     trcalc rules check [--file F]                       validate the rules data
     trcalc rules show [--date D]                        parameters in force
+    trcalc rules diff installed env                     differences between two rule sets
     trcalc docs [--write | --check]                     the generated docs pages (functions, settings)
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
@@ -13,7 +14,9 @@
     trcalc libreoffice --convert IN.xlsx OUT.xlsx       a workbook's functions spelled for Calc
     trcalc serve [--production]                         the team server on 127.0.0.1:8000
     trcalc fx sync --from 2024-07-01 --to 2024-07-31    TCMB bulletins into the local rate store
+    trcalc fx sync --days 30                            the last 30 days
     trcalc fx status                                    where the store is and what it holds
+    trcalc keys add NAME | list | revoke NAME           the team server's named API keys
 
 Exit status: 0 ok, 1 `compute` finished with cells in error / `rules check` failed, 2 any other
 failure: one line on stderr, Turkish then English — never a traceback (TRCALC_DEBUG=1 shows it).
@@ -96,6 +99,17 @@ def _rules_show(ns) -> int:
     return 0
 
 
+def _rules_diff(ns) -> int:
+    from trcalc.calc.rules.diff import DiffError, main as diff_main
+    from trcalc.calc.rules.store import RulesFileError
+    try:
+        code, lines = diff_main(ns.a, ns.b)
+    except (DiffError, RulesFileError) as exc:
+        raise Failure(str(exc)) from None
+    print("\n".join(lines))
+    return code
+
+
 def _docs(ns) -> int:
     from trcalc import docpages
     if ns.write:
@@ -167,7 +181,7 @@ def _serve(ns) -> int:
     from trcalc.server.config import SettingError
     from trcalc.server.run import serve
     try:
-        return serve(production=ns.production, host=ns.host, port=ns.port)
+        return serve(production=ns.production, host=ns.host, port=ns.port, certfile=ns.certfile, keyfile=ns.keyfile)
     except SettingError as exc:
         raise Failure(str(exc)) from None
 
@@ -185,21 +199,67 @@ def _fx_sync(ns) -> int:
     from trcalc.calc import CalcError
     from trcalc.calc.dates import to_date, today
     from trcalc.calc.fxsync import SyncError, sync
+    import datetime as dt
+    if (ns.first is None) == (ns.days is None):
+        raise Failure("--from ya da --days verin (biri)", "give --from or --days (one of them)")
     try:
-        first = to_date(ns.first, "--from")
         last = to_date(ns.last, "--to") if ns.last else today()
+        if ns.days is not None:
+            if not 1 <= ns.days <= 3700:
+                raise Failure("--days 1 ile 3700 arasında olmalı", "--days must be between 1 and 3700")
+            first = last - dt.timedelta(days=ns.days - 1)
+        else:
+            first = to_date(ns.first, "--from")
         report = sync(first, last, progress=(lambda d: print(f"… {d}", file=sys.stderr)) if ns.verbose else None)
     except (CalcError, SyncError) as exc:       # a failure the user can fix: exit 2, as every command's
         print(exc.message, file=sys.stderr)
         return 2
     except Exception as exc:                   # sqlite3.Error, OSError: the store file itself
-        if type(exc).__module__ != "sqlite3" and not isinstance(exc, OSError):
+        if type(exc).__module__.split(".")[0] not in ("sqlite3", "sqlalchemy") and not isinstance(exc, OSError):
             raise
         from trcalc.calc.fxstore import describe_error
         tr, en = describe_error(exc)
         print(f"kur deposu {tr}; depo değişmedi — the rate store {en}; the store is unchanged", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+def _keys_db(fn, *args):
+    from trcalc.calc import db
+    from trcalc.server.keys import KeyError_
+    try:
+        return fn(*args)
+    except KeyError_ as exc:
+        raise Failure(str(exc)) from None
+    except db.Error as exc:
+        raise Failure(f"veritabanı okunamadı/yazılamadı ({db.shown(db.url())}: {str(exc).splitlines()[0]})",
+                      f"the database cannot be read or written ({db.shown(db.url())})") from None
+
+
+def _keys_add(ns) -> int:
+    from trcalc.server.keys import add
+    key = _keys_db(add, ns.name)
+    print(key)
+    print(f"# {ns.name.strip()} için anahtar: yalnızca şimdi gösterilir, saklanan yalnızca özeti — "
+          f"the key for {ns.name.strip()}: shown only now, only its hash is stored", file=sys.stderr)
+    return 0
+
+
+def _keys_list(ns) -> int:
+    from trcalc.server.keys import listing
+    for k in _keys_db(listing):
+        state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
+        print(f"{k['name']}\t{k['created_at']}\t{state}")
+    return 0
+
+
+def _keys_revoke(ns) -> int:
+    from trcalc.server.keys import revoke
+    if not _keys_db(revoke, ns.name):
+        raise Failure(f"{ns.name!r} adlı etkin anahtar yok", f"no active key named {ns.name!r}")
+    print(f"{ns.name}: iptal edildi; sunucular birkaç saniye içinde reddeder — revoked; servers refuse it within "
+          f"seconds")
     return 0
 
 
@@ -299,6 +359,11 @@ def parser() -> argparse.ArgumentParser:
     rs = rsub.add_parser("show", help="bir tarihte yürürlükteki parametreler / parameters in force on a date")
     rs.add_argument("--date")
     rs.set_defaults(run=_rules_show)
+    rd = rsub.add_parser("diff", help="iki kural kümesinin farkları (farklıysa çıkış 1) / "
+                                      "differences between two rule sets (exit 1 when they differ)")
+    rd.add_argument("a", help="installed, env (TRCALC_RULES_DIR) ya da bir kural klasörü / or a rules folder")
+    rd.add_argument("b", help="installed, env (TRCALC_RULES_DIR) ya da bir kural klasörü / or a rules folder")
+    rd.set_defaults(run=_rules_diff)
 
     d = sub.add_parser("docs", help="üretilen belge sayfaları: işlevler (kayıt), ayarlar / "
                                     "the generated docs pages: functions (registry), settings")
@@ -329,7 +394,8 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fx", help="TCMB kurlarının yerel deposu / the local store of TCMB exchange rates")
     fsub = f.add_subparsers(dest="fx_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
     fs = fsub.add_parser("sync", help="bir tarih aralığının TCMB bültenlerini indirir (hepsi ya da hiçbiri) / fetch TCMB bulletins for a date range (all or nothing)")
-    fs.add_argument("--from", dest="first", required=True, help="ilk tarih (01.07.2024 ya da 2024-07-01) / first date")
+    fs.add_argument("--from", dest="first", help="ilk tarih (01.07.2024 ya da 2024-07-01) / first date")
+    fs.add_argument("--days", type=int, help="--to'ya (varsayılan bugün) kadar son N gün, --from yerine / the last N days up to --to (default today), in place of --from")
     fs.add_argument("--to", dest="last", help="son tarih (varsayılan: bugün) / last date (default: today)")
     fs.add_argument("-v", "--verbose", action="store_true", help="indirilen her tarihi yazar / print each date fetched")
     fs.set_defaults(run=_fx_sync)
@@ -357,7 +423,24 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--production", action="store_true", help="gunicorn ile, gunicorn.conf.py ayarlarıyla / gunicorn with the settings of gunicorn.conf.py")
     s.add_argument("--host", default=None)
     s.add_argument("--port", type=int, default=None)
+    s.add_argument("--certfile", help="HTTPS'i bu sertifikayla kendisi sunar (PEM; vekilsiz küçük kurulum) / "
+                                      "serve HTTPS with this certificate (PEM; small setups without a proxy)")
+    s.add_argument("--keyfile", help="sertifikanın özel anahtarı (PEM) / the certificate's private key (PEM)")
     s.set_defaults(run=_serve)
+
+    k = sub.add_parser("keys", help="ekip sunucusunun adlı API anahtarları (TRCALC_DATABASE_URL) / "
+                                    "the team server's named API keys")
+    ksub = k.add_subparsers(dest="keys_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
+    ka = ksub.add_parser("add", help="AD için anahtar yapar, bir kez yazar / make a key for NAME and print it once")
+    ka.add_argument("name")
+    ka.set_defaults(run=_keys_add)
+    kl = ksub.add_parser("list", help="adlar, oluşturma ve iptal zamanları (anahtar asla) / "
+                                      "names, when made, when revoked (never the keys)")
+    kl.set_defaults(run=_keys_list)
+    kr = ksub.add_parser("revoke", help="AD'ın anahtarını iptal eder: saniyeler içinde her sunucu reddeder / "
+                                        "revoke NAME's key: refused by every server within seconds")
+    kr.add_argument("name")
+    kr.set_defaults(run=_keys_revoke)
     return p
 
 

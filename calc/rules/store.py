@@ -24,6 +24,7 @@ if TYPE_CHECKING:          # pydantic is imported only where the YAML is checked
 
 RULES_DIR = Path(__file__).parent
 META_FILE = "_meta.yaml"
+CHANGELOG_FILE = "_changelog.yaml"     # what each version changed (not rules: not loaded, not in the digest)
 # Written by `trcalc lite` beside this module in the Pyodide build, where the YAML files,
 # PyYAML and pydantic are not shipped (see bundle.py).
 BUNDLE_FILE = RULES_DIR / "_bundle.json"
@@ -185,7 +186,7 @@ def load(directory: Path | str = RULES_DIR, replace: Path | None = None) -> Rule
     from .schema import Meta
 
     directory = Path(directory)
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != META_FILE)
+    files = sorted(p for p in directory.glob("*.yaml") if p.name not in (META_FILE, CHANGELOG_FILE))
     if replace is not None:
         files = [replace if p.name == replace.name else p for p in files]
         if replace not in files:

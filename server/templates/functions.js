@@ -24,6 +24,7 @@
   var MAX_ROWS = {{ max_rows|tojson }};           // the server's TRCALC_MAX_BATCH
   var MAX_BYTES = {{ max_bytes|tojson }};         // the server's TRCALC_MAX_REQUEST_BYTES
   var KEY_NAME = "trcalc_api_key";
+  var RULES_SETTING = "trcalc.rulesVersion";     // document setting: the rules version last computed with
   var OVERRIDES_NAME = "TRCALC_OVERRIDES";
   var OVERRIDES_MS = 3000;                        // read once per recalculation burst
   var BATCH_MS = 50;
@@ -145,6 +146,36 @@
     return out;
   }
 
+  // --- one rules version: the workbook remembers the version it was computed with -------------------
+  // Office.context.document.settings (the workbook's own add-in settings, saved with it) holds the
+  // server's rules version of the last computation; a different one shows a warning in the task pane.
+  var rulesState = { version: null, warning: "" };
+  function docSettings() {
+    try { return Office.context.document.settings || null; } catch (e) { return null; }
+  }
+  function showRules() {
+    if (typeof document === "undefined" || !document.getElementById) return;
+    var el = document.getElementById("trcalc-rules");
+    if (el) el.textContent = rulesState.warning || (rulesState.version ? "Kural sürümü / rules " + rulesState.version : "");
+  }
+  function noteRulesVersion(version) {
+    if (!version || version === rulesState.version) return;
+    rulesState.version = version;
+    var settings = docSettings();
+    var before = settings ? settings.get(RULES_SETTING) : null;
+    if (before && before !== version) {
+      rulesState.warning = "UYARI: sunucunun kural sürümü " + version + ", bu çalışma kitabı " + before +
+        " ile hesaplanmıştı; sonuçlar farklı olabilir — WARNING: the server's rules are " + version +
+        ", this workbook was last computed with " + before + "; results may differ";
+      if (typeof console !== "undefined") console.warn(rulesState.warning);
+    }
+    if (settings && before !== version) {
+      settings.set(RULES_SETTING, version);
+      if (settings.saveAsync) settings.saveAsync(function () {});
+    }
+    showRules();
+  }
+
   function send(unitsOfRequest, key, overrides) {
     var headers = { "Content-Type": "application/json" };
     if (key) headers["X-API-Key"] = key;
@@ -162,6 +193,7 @@
           if (!data || !Array.isArray(data.results) || data.results.length !== unitsOfRequest.length) {
             throw serverError("trcalc sunucusundan beklenmeyen yanıt — unexpected answer from the trcalc server");
           }
+          noteRulesVersion(data.rules_version);
           return data.results;
         });
       }, function (err) {
@@ -323,7 +355,9 @@
   });
 
   // for the task pane (same runtime)
-  var api = { getApiKey: getApiKey, setApiKey: setApiKey, base: BASE };
+  var api = { getApiKey: getApiKey, setApiKey: setApiKey, base: BASE,
+              rules: function () { return { version: rulesState.version, warning: rulesState.warning }; },
+              showRules: showRules };
   if (typeof window !== "undefined") window.trcalcAddin = api;
   if (typeof globalThis !== "undefined") globalThis.trcalcAddin = api;
 })();
