@@ -80,8 +80,10 @@ _MATCH = "MATCH(CONCATENATE({input}{r},\"#\",{first}{r}+%d),{i_key},0)"
 
 
 def _slot(s: int) -> list[Col]:
-    """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV."""
-    m = _MATCH % (s - 1)
+    """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV. The
+    import's row is looked up once, in its own column (`_matches`): LibreOffice and Excel compute every
+    MATCH written in a formula, and a slot reads the import a dozen times."""
+    m = f"{{match{s}}}{{r}}"
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
     # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB), asked only
@@ -108,6 +110,12 @@ def _slot(s: int) -> list[Col]:
                 duty_rate=f'IFERROR({at % "duty_rate"},"")', fx=f"{{fx{s}}}{{r}}",
                 destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ",0))"),
     ]
+
+
+def _matches() -> list[Col]:
+    """The row of the import each slot uses, on the imports sheet ("" when there is none)."""
+    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu",
+                formula='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ',""))') for s in range(1, SLOTS + 1)]
 
 
 def _short() -> str:
@@ -153,6 +161,7 @@ EXPORTS = with_error_flag([
         'IF({qty}{r}="","",IF(NOT(ISNUMBER({need}{r})),"norm yok",IF({short}{r}>0,'
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
     read_date(),
+    *_matches(),
 ])
 
 

@@ -47,13 +47,29 @@ def cell_value(v):
     return 0.0 if v is None else v
 
 
+def _cells(v: Rng) -> list:
+    """A one-column or one-row range's values up to the used area. Not charged to the cell-read budget
+    (TRCALC_MAX_CELL_READS): an array formula reads each cell of its own rows once, as the one-cell
+    references of a formula per row do, which are not charged either."""
+    from trcalc.calc import deadline
+    get, s = v.book.get, v.sheet
+    if v.c1 == v.c2:
+        out = []
+        for r in range(v.r1, min(v.r2, s.max_row) + 1):
+            if not r & 4095:
+                deadline.check()
+            out.append(get(s, r, v.c1))
+        return out
+    return [get(s, v.r1, c) for c in range(v.c1, min(v.c2, max(s.max_col, v.c1)) + 1)]
+
+
 def as_column(v):
     """A multi-cell range as the array of its values (blank stays None inside expressions); other
     values as they are."""
     if type(v) is Rng and v.size > 1:
-        if v.c1 != v.c2:
-            return VALUE if v.r1 != v.r2 else Arr(v.flat() + [None] * (v.size - len(v.flat())))
-        flat = v.flat()
+        if v.c1 != v.c2 and v.r1 != v.r2:
+            return VALUE
+        flat = _cells(v)
         return Arr(flat + [None] * (v.size - len(flat)))
     if type(v) is Rng:
         return v.book.get(v.sheet, v.r1, v.c1)
