@@ -16,6 +16,8 @@ shorter one.  Only column arrays (n × 1) are computed here; a wider one is #VAL
 """
 from __future__ import annotations
 
+from itertools import repeat
+
 from trcalc.calc.registry import REGISTRY, call_many
 
 from .compile import BLOCKED, Unsupported, compile_node, function_name
@@ -124,12 +126,28 @@ def binop(op: str, x, y):
     return Err("#NUM!") if isinstance(out, complex) else float(out)
 
 
+def _columns(values, n: int) -> list:
+    """Each value as an iterable of n elements: an array as it is (a one-element array repeated, a
+    shorter one padded with #N/A), a single value repeated."""
+    out = []
+    for v in values:
+        if type(v) is not Arr:
+            out.append(repeat(v, n))
+        elif len(v) == n:
+            out.append(v)
+        elif len(v) == 1:
+            out.append(repeat(v[0], n))
+        else:
+            out.append(list(v) + [NA] * (n - len(v)))
+    return out
+
+
 def _lift(f, values):
     """f over the elements when any value is an array, else once."""
     n = _length(values)
     if n is None:
         return f(*values)
-    return Arr(f(*[_at(v, i) for v in values]) for i in range(n))
+    return Arr(map(f, *_columns(values, n)))
 
 
 def compile_array(node: Node, book):
@@ -281,7 +299,7 @@ def _call(node: Node, book, sub):
         n = _length(values)
         if n is None:
             return impl(b, values)
-        return Arr(cell_or_value(impl(b, [_at(v, i) for v in values])) for i in range(n))
+        return Arr(cell_or_value(impl(b, list(row))) for row in zip(*_columns(values, n)))
     return lifted
 
 
