@@ -165,7 +165,8 @@ class Function:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
         result follows today when a date or year is left empty (SPEC §3: empty = today)."""
-        return not self.args or any(a.optional and a.kind in ("date", "year") for a in self.args)
+        return (all(a.kind == "rules_version" for a in self.args)
+                or any(a.optional and a.kind in ("date", "year") for a in self.args))
 
     @property
     def required(self) -> int:
