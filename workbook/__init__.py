@@ -164,6 +164,48 @@ class Cell:
         return v
 
 
+class ArrayCell(Cell):
+    """The anchor of an array formula (issue 23.1): its one computation fills every cell of its range
+    (`arrays.py`); the other cells are `MemberCell`s."""
+    __slots__ = ("r2", "c2")
+
+    def __init__(self, row: int, col: int, text: str, fn, r2: int, c2: int, is_fallback: bool = False):
+        super().__init__(row, col, text, fn, is_fallback)
+        self.r2, self.c2 = r2, c2
+
+    def evaluate(self, book, s, r, c):
+        from .arrays import Arr, as_column, cell_value
+        v = self.fn(book, s, r, c)
+        v = as_column(v) if type(v) is Rng else v
+        h = self.r2 - r + 1
+        if type(v) is Arr:
+            items = [cell_value(x) for x in v[:h]] + [Err("#N/A")] * (h - len(v))
+        else:                                   # one value fills the range (Excel's array formula)
+            items = [cell_value(v)] * h
+        done, i = book.done, s.index
+        for dr in range(h):
+            for dc in range(self.c2 - c + 1):
+                if dr or dc:
+                    done[(i, r + dr, c + dc)] = items[dr]
+        return items[0]
+
+
+class MemberCell:
+    """A cell inside an array formula's range: its value comes from the anchor's computation."""
+    __slots__ = ("row", "col", "anchor", "fallback")
+
+    def __init__(self, row: int, col: int, anchor: tuple[int, int]):
+        self.row, self.col, self.anchor, self.fallback = row, col, anchor, False
+
+    @property
+    def coord(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    def evaluate(self, book, s, r, c):
+        book.get(s, *self.anchor)
+        return book.done.get((s.index, r, c), Err("#N/A"))
+
+
 def _formula_text(v) -> str:
     text = getattr(v, "text", v)          # openpyxl ArrayFormula / DataTableFormula
     return text if isinstance(text, str) else ""
@@ -217,6 +259,62 @@ class _Compiler:
             self.fallbacks += 1
             return Cell(*coord, text, fn, True)
         return Cell(*coord, text, fn)
+
+    def array(self, sheet_name: str, text: str, pattern: Pattern | None, error: FormulaError | None,
+              row: int, col: int, r2: int, c2: int) -> ArrayCell:
+        """An array formula's anchor: compiled for arrays once per pattern (`arrays.compile_array`), or
+        computed by the `formulas` engine (a construct arrays.py does not know)."""
+        where = f"{sheet_name}!{get_column_letter(col)}{row}"
+        if text is None and pattern is not None:
+            text = pattern.render(row, col)
+        if error is not None:
+            return ArrayCell(row, col, text, self.fixed(Err("#NAME?" if not error.unsafe else "#REF!",
+                                                            f"{where}: {error.message}")), r2, c2)
+        key = ("array", pattern.key)
+        hit = self.compiled.get(key)
+        if hit is None:
+            try:
+                node = parse(pattern)
+                _check_ranges(node, pattern, row, col, where)
+                # in "formulas" mode too: the `formulas` engine computes the templates' column formulas
+                # in minutes, not seconds (the independent check of every array cell is LibreOffice's,
+                # tests/test_libreoffice.py); it takes what arrays.py does not know
+                from .arrays import compile_array
+                hit = compile_array(node, self.book)
+            except FormulaError as exc:
+                hit = exc
+            except Unsupported:
+                hit = "fallback"
+            self.compiled[key] = hit
+        if isinstance(hit, FormulaError):
+            return ArrayCell(row, col, text, self.fixed(Err("#NAME?" if not hit.unsafe else "#REF!",
+                                                            f"{where}: {hit.message}")), r2, c2)
+        if hit == "fallback":
+            self.fallbacks += 1
+            return ArrayCell(row, col, text, self._array_fallback(text, where), r2, c2, True)
+        return ArrayCell(row, col, text, hit, r2, c2)
+
+    def _array_fallback(self, text, where):
+        book = self.book
+        try:
+            func, inputs = fallback.compile_cell(text)
+        except WorkbookLimitError:
+            raise
+        except Exception as exc:
+            return self.fixed(Err("#NAME?", f"{where}: formül okunamadı ({type(exc).__name__}) — cannot read "
+                                            f"the formula ({type(exc).__name__})"))
+
+        def run(b, s, r, c):
+            ranges = []
+            for name in inputs:
+                rng = _input_range(book, s, name)
+                if rng is None:
+                    return Err("#REF!", f"{where}: başvuru çözülemedi ({name}) — cannot resolve ({name})")
+                ranges.append(rng)
+            from .arrays import Arr
+            v = fallback.evaluate(func, inputs, ranges, array=True)
+            return Arr(v) if isinstance(v, list) else v
+        return run
 
     def _fallback(self, text, pattern: Pattern, row, col, where, own: str = ""):
         shared = self.shared.get(pattern.key)
@@ -360,6 +458,9 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compile
         for n, (r, c, text, master) in enumerate(sorted(rs.formulas, key=lambda t: (t[1], t[0]))):
             if not n & 255:
                 deadline.check()              # the time limit, and a turn for the worker's other requests
+            if (r, c) in rs.arrays:              # compiled for arrays below (`_arrays`)
+                s.formulas[(r, c)] = Cell(r, c, text, None)
+                continue
             pattern, error = None, None
             if master is not None:              # ECMA-376 §18.3.1.40: the master's formula, moved here
                 hit = shared.get(master)
@@ -383,8 +484,37 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, _Compile
             hit = shared.get(master) if master is not None else last.get(c)
             if hit is not None and hit[2] is None and compiler.compiled.get(pattern.key) is cell.fn:
                 hit[2] = cell.fn                 # the next cells of this column share the closure
+        _arrays(rs, s, compiler)
         order.append((s, rs, sorted(s.formulas)))
     return book, order, compiler
+
+
+def _arrays(rs, s, compiler: "_Compiler") -> None:
+    """Array formulas: the anchor computes the range, every other cell of it is a member (its value in
+    the file — the last result a program saved — is not an input)."""
+    for (r, c), (r2, c2) in rs.arrays.items():
+        cell = s.formulas.get((r, c))
+        if cell is None:
+            continue
+        # a formula of its own inside the range: Excel cannot spill there (#SPILL!, "Dynamic array
+        # formulas and spilled array behavior", support.microsoft.com); that formula keeps its cell
+        own = [(rr, cc) for rr in range(r, r2 + 1) for cc in range(c, c2 + 1)
+               if (rr, cc) != (r, c) and (rr, cc) in s.formulas and (rr, cc) not in rs.arrays]
+        if own:
+            where = f"{get_column_letter(own[0][1])}{own[0][0]}"
+            s.formulas[(r, c)] = Cell(r, c, cell.text, compiler.fixed(Err(
+                "#SPILL!", f"{s.name}!{get_column_letter(c)}{r}: sütun formülünün alanında başka bir formül var "
+                           f"({where}) — the column formula's range holds another formula ({where})")))
+            continue
+        pattern, error = _tokenize(cell.text, r, c) if cell.text is not None else (None, None)
+        s.formulas[(r, c)] = compiler.array(s.name, cell.text, pattern, error, r, c, r2, c2)
+        for rr in range(r, r2 + 1):
+            for cc in range(c, c2 + 1):
+                if (rr, cc) != (r, c):
+                    s.values.pop((rr, cc), None)
+                    compiler.book.done.pop((s.index, rr, cc), None)
+                    s.formulas[(rr, cc)] = MemberCell(rr, cc, (r, c))
+        s.max_row, s.max_col = max(s.max_row, r2), max(s.max_col, c2)
 
 
 def _tokenize(text: str, r: int, c: int):
@@ -663,7 +793,8 @@ def compute_file(src: Path, dst: Path, engine: str = "auto", on_resave=None) -> 
         listing = [x for x in (_listing(raw, report), _stamp_listing(raw, report)) if x]
         footer, print_rows = report.stamp_line or None, _print_rows(raw)
         if (any(rs.positional for rs in raw.sheets if rs.formulas)
-                or not writer.write(src, tmp, parts, notes, listing, footer, print_rows)):
+                or not writer.write(src, tmp, parts, notes, listing, footer, print_rows,
+                                    frozenset(rs.part for rs in raw.sheets if rs.arrays))):
             _write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave, footer, print_rows)
         os.replace(tmp, dst)
     finally:
