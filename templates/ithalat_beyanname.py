@@ -1,5 +1,10 @@
 """ithalat_beyanname: a commercial import declaration → each line's taxes, the declaration's totals,
-its stamp duty and each line's landed cost (TR_IMPORT_TAXES, TR_IMPORT_TAX_PART, TR_DECLARATION_STAMP).
+its stamp duty and each line's landed cost (TR_IMPORT_TAXES, TR_IMPORT_TAX_PART, TR_DECLARATION_STAMP,
+TR_STAMP_SHARE).
+
+The declaration's stamp duty is a tax paid on import, so it is in the KDV base (KDV Law art. 21(b);
+issue 26.5): each line takes its share by customs value (TR_STAMP_SHARE, cumulative rounding over
+the lines above, so the shares add up to the duty) into its KDV base, KDV and total.
 
 The declaration's header (date, currency, rate — TCMB by default —, payment method) sits on the
 Beyanname sheet; every line of the Kalemler sheet refers to it.  Each tax column is one
@@ -35,8 +40,13 @@ _LINE = dict(value="{value}{r}", currency=H["currency"], fx=H["fx"], duty_rate="
              other_costs="{other_costs}{r}", kdv_rate="{kdv_rate}{r}", payment=H["payment"], date=H["date"])
 
 
-def _part(item: str) -> str:
-    return 'IF({value}{r}="","",' + call("TR_IMPORT_TAX_PART", part=f'"{item}"', **_LINE) + ")"
+# the parts that depend on the line's stamp-duty share (the share needs the declaration's total customs
+# value, so the customs value itself must not depend on it)
+_STAMPED = dict(_LINE, stamp="{stamp}{r}")
+
+
+def _part(item: str, line: dict = _LINE) -> str:
+    return 'IF({value}{r}="","",' + call("TR_IMPORT_TAX_PART", part=f'"{item}"', **line) + ")"
 
 
 MONEY = "#,##0.00"
@@ -54,15 +64,22 @@ LINE_COLS = with_error_flag([
     Col("duty", "GV (TL)", 13, MONEY, _part("GV")),
     Col("igv", "İGV (TL)", 13, MONEY, _part("IGV")),
     Col("kkdf", "KKDF (TL)", 12, MONEY, _part("KKDF")),
-    Col("kdv_base", "KDV matrahı (TL)", 15, MONEY, _part("MATRAH")),
-    Col("kdv", "KDV (TL)", 13, MONEY, _part("KDV")),
+    Col("kdv_base", "KDV matrahı (TL)", 15, MONEY, _part("MATRAH", _STAMPED)),
+    Col("kdv", "KDV (TL)", 13, MONEY, _part("KDV", _STAMPED)),
     Col("total", "Toplam vergi (TL)", 14, MONEY,
-        'IF({value}{r}="","",' + call("TR_IMPORT_TAXES", **_LINE) + ")"),
-    # the line's landed cost (TR_IMPORT_TAX_PART's MALIYET): value + other costs + taxes except the
-    # deductible KDV; plus its share of the declaration's stamp duty by customs value
+        'IF({value}{r}="","",' + call("TR_IMPORT_TAXES", **_STAMPED) + ")"),
+    # the line's landed cost (TR_IMPORT_TAX_PART's MALIYET): value + other costs + taxes (its stamp-duty
+    # share included) except the deductible KDV
     Col("landed", "Maliyet (TL, KDV hariç)", 16, MONEY,
-        'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r}'
-        + f"+IF({HEAD}!$B$12=0,0,{HEAD}!$B$20*{{customs_value}}{{r}}/{HEAD}!$B$12))"),
+        'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r})'),
+    # the line's share of the declaration's stamp duty by customs value; the lines above it (from the
+    # row above the header down — two cells, so every engine reads a range — so rows can be inserted)
+    # make the cumulative rounding
+    Col("stamp", "Damga vergisi payı (TL)", 14, MONEY,
+        'IF({value}{r}="","",' + call("TR_STAMP_SHARE", value="{customs_value}{r}", total=f"{HEAD}!$B$12",
+                                      before=f"SUM({{customs_value}}${HEADER_ROW - 1}:{{customs_value}}{{p}})",
+                                      date=H["date"]) + ")",
+        help="KDV matrahına girer"),
 ])
 
 HEADER_INPUTS = [
@@ -87,9 +104,9 @@ def _totals(refs: dict) -> list[tuple[int, str, str, str]]:
         (16, "Anti-damping / telafi edici vergi", "SUM({k_antidumping})", TL),
         (17, "KKDF", "SUM({k_kkdf})", TL),
         (18, "KDV", "SUM({k_kdv})", TL),
-        (19, "Toplam vergi (kalemler)", "SUM({k_total})", TL),
+        (19, "Toplam vergi (damga payı dahil)", "SUM({k_total})", TL),
         (20, "Damga vergisi (beyanname başına)", call("TR_DECLARATION_STAMP", date="$B$5"), TL),
-        (21, "Ödenecek toplam", "$B$19+$B$20", TL),
+        (21, "Ödenecek toplam", "$B$19", TL),
         (22, "Maliyet toplamı (KDV hariç, damga dahil)", "SUM({k_landed})", TL),
     ]
 
@@ -146,13 +163,15 @@ def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT
         "Her kalemde: GV = gümrük değeri × GV oranı; İGV = gümrük değeri × İGV oranı; KKDF = gümrük değeri × KKDF "
         "oranı (yalnız " + ", ".join(rule("customs.kkdf.credit_methods"))
         + "; KKDF oranı: " + history("customs.kkdf.credit_rate", pct) + "); KDV = KDV oranı × (gümrük değeri + GV + "
-        "İGV + ÖTV + anti-damping + KKDF + diğer giderler) — KDV Kanunu md. 21. Her vergi kuruşa bir kez "
+        "İGV + ÖTV + anti-damping + KKDF + damga vergisi payı + diğer giderler) — KDV Kanunu md. 21. Her vergi kuruşa bir kez "
         "yuvarlanır (yarım kuruş yukarı).",
         "Peşin, vesaik mukabili ve görüşte ödemeli akreditifte KKDF yoktur; vadeli bir ithalatın bedeli tescil "
         "tarihine kadar ödendiyse de yoktur (ödeme şekli PESIN seçin).",
         "Damga vergisi beyanname başınadır (488 sayılı Kanun (1) sayılı tablo IV-2/c): "
-        + history("customs.stamp.declaration", lambda v: f"{fmt(v)} TL") + ". Kalem maliyetine gümrük değeri "
-        "payı oranında eklenir; KDV indirilebilir olduğundan maliyete girmez.",
+        + history("customs.stamp.declaration", lambda v: f"{fmt(v)} TL") + ". İthalde ödenen bir vergi olduğundan "
+        "KDV matrahına girer (KDV Kanunu md. 21(b)): kalemlere gümrük değerleri oranında dağıtılır (paylar "
+        "toplamı damga vergisine kuruşu kuruşuna eşittir), her kalemin payı KDV matrahına, KDV'sine, toplam "
+        "vergisine ve maliyetine girer.",
         "Oranlar (GV, İGV) GTİP'e ve menşeye göre tarife cetvelinden ve İthalat Rejimi Kararı listelerinden "
         "alınır; örnek dosyadaki oranlar gösterim içindir.",
         *COMMON_HELP,

@@ -319,17 +319,32 @@ def test_no_optional_argument_before_a_required_one():
 #          base 115,535.20; KDV 20 % 23,107.04; total 55,042.24
 #  line 4: 3,000 × 41.80 = 125,400.00; GV 3.7 % 4,639.80; anti-dumping 5,016.00; KKDF 7,524.00;
 #          base 142,579.80; KDV 20 % 28,515.96; total 45,695.76
+# Issue 26.5: the 1,350.00 stamp duty is spread by customs value (total 898,700.00) with cumulative
+# rounding and enters each line's KDV base:
+#  line 1: 1,350 × 501,600 / 898,700 = 753.488… → 753.49
+#  line 2: 1,350 × 689,700 / 898,700 = 1,036.046… → 1,036.05; − 753.49 = 282.56
+#  line 3: 1,350 × 773,300 / 898,700 = 1,161.627… → 1,161.63; − 1,036.05 = 125.58
+#  line 4: 1,350.00 − 1,161.63 = 188.37                                  (shares add up to 1,350.00)
+#  line 1: base 533,196.00 + 753.49 = 533,949.49; KDV 20 % 106,789.898 → 106,789.90;
+#          total 30,096 + 753.49 + 106,789.90 = 137,639.39
+#  line 2: base 271,746.56; KDV 10 % 27,174.656 → 27,174.66; total 15,048 + 56,430 + 11,286 + 282.56 +
+#          27,174.66 = 110,221.22
+#  line 3: base 115,660.78; KDV 20 % 23,132.156 → 23,132.16; total 1,839.20 + 16,720 + 8,360 + 5,016 +
+#          125.58 + 23,132.16 = 55,192.94
+#  line 4: base 142,768.17; KDV 20 % 28,553.634 → 28,553.63; total 4,639.80 + 5,016 + 7,524 + 188.37 +
+#          28,553.63 = 45,921.80
 EXAMPLE_TOTALS = {
     12: 898700.00,          # customs value: 501,600 + 188,100 + 83,600 + 125,400
     13: 21527.00,           # GV: 15,048 + 1,839.20 + 4,639.80
     14: 73150.00,           # İGV: 56,430 + 16,720
     15: 8360.00, 16: 5016.00,
     17: 53922.00,           # KKDF: 30,096 + 11,286 + 5,016 + 7,524
-    18: 185408.60,          # KDV: 106,639.20 + 27,146.40 + 23,107.04 + 28,515.96
-    19: 347383.60,          # taxes: the four totals (= the sum of the taxes above)
-    20: 1350.00,            # stamp duty from 01.10.2025
-    21: 348733.60,          # payable
-    22: 1064125.00,         # landed: the four KDV bases (each line's landed cost) + the stamp duty
+    18: 185650.35,          # KDV: 106,789.90 + 27,174.66 + 23,132.16 + 28,553.63
+    19: 348975.35,          # taxes: the four totals, stamp-duty shares included
+    20: 1350.00,            # stamp duty from 01.10.2025 (spread over the lines)
+    21: 348975.35,          # payable = the lines' totals (before issue 26.5: 348,733.60; + the KDV on the
+                            # shares 150.70 + 28.26 + 25.12 + 37.67 = 241.75)
+    22: 1064125.00,         # landed: the four KDV bases (each line's landed cost, stamp share included)
 }
 
 
@@ -357,9 +372,10 @@ def test_declaration_example_computes_in_every_engine(declaration, engine):
         assert head[f"B{row}"].value == pytest.approx(expected, abs=0.005), (row, head[f"A{row}"].value)
     lines = wb["Kalemler"]
     assert [lines.cell(5, c).value for c in range(10, 17)] == pytest.approx(
-        [501600.00, 0, 0, 30096.00, 533196.00, 106639.20, 136735.20], abs=0.005)
-    # landed cost of line 1: its KDV base 533,196.00 + 1,350 × 501,600 / 898,700 of stamp duty
-    assert lines["Q5"].value == pytest.approx(533196.00 + 1350 * 501600 / 898700, abs=0.005)
+        [501600.00, 0, 0, 30096.00, 533949.49, 106789.90, 137639.39], abs=0.005)
+    # landed cost of line 1: its KDV base with its stamp share, 533,949.49; the shares (column R)
+    assert lines["Q5"].value == pytest.approx(533949.49, abs=0.005)
+    assert [lines[f"R{r}"].value for r in range(5, 9)] == pytest.approx([753.49, 282.56, 125.58, 188.37], abs=0.005)
 
 
 def test_declaration_template_computes_empty(declaration):
