@@ -170,8 +170,9 @@ class Function:
     def volatile(self) -> bool:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
-        result follows today when a date or year is left empty (SPEC §3: empty = today)."""
-        return not self.args or any(a.optional and a.kind in ("date", "year") for a in self.args)
+        result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
+        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
 
     @property
     def required(self) -> int:
