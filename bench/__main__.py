@@ -11,7 +11,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import fx, libreoffice, lite, office, soak, suites, team
+from . import columns, fx, libreoffice, lite, office, soak, suites, team
 from .measure import table
 
 
@@ -38,6 +38,7 @@ def main() -> None:
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
+        ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
         ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
         ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
         ("team server: TCMB sync", team.sync_figures),
@@ -96,6 +97,13 @@ Notes:
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
   `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
   cache) to `trcalc compute`.
+- Column formulas (issue 23.1, `python -m bench.columns`): every computed column of a template is one
+  array formula, so a full recalculation calls each registry function once per column, whatever the
+  rows. Calls are counted over the file's formulas (per path: each path calls a registry function once
+  per evaluation of a formula, an array formula's ranges going in whole) and instrumented in the
+  workbook engine and in LibreOffice's Basic→Python bridge; the baseline is the per-row templates of the
+  commit before (built from git) through the same bridge. LibreOffice's time is set against its own
+  floor: the same workbook with values in place of formulas, loaded and saved.
 - Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
   front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
   and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.

@@ -22,6 +22,7 @@ from . import customs  # noqa: E402,F401
 from . import rulefuncs  # noqa: E402,F401
 from . import fx  # noqa: E402,F401
 from . import datefuncs  # noqa: E402,F401
+from . import columns  # noqa: E402,F401
 from . import workdays  # noqa: E402,F401
 from . import gtip  # noqa: E402,F401
 

@@ -113,6 +113,8 @@ EXCEL_NAMES: dict[str, str] = {
     "code": "gtip", "tax": "vergi",
     # rules
     "name": "parametre",
+    # functions of a whole column (TR_RUNNING_SUM)
+    "group": "grup", "order": "sira",
     # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
     "currency": "doviz", "kind": "kur_turu",
 }
@@ -159,13 +161,18 @@ class Function:
     topic: str = ""
     detail_of: str | None = None   # set on a _DETAIL twin: the main function's name
     fx_currency: str = ""          # the currency of its amounts, for fx = "TCMB" (else its `currency` argument)
+    # A function of a whole column (its rows depend on each other, e.g. a running total in FIFO order):
+    # called with every row's read arguments at once (None for a row that could not be read), it
+    # returns one value (or CalcError) per row. One cell is a column of one row.
+    column: Callable | None = field(default=None, repr=False)
 
     @property
     def volatile(self) -> bool:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
-        result follows today when a date or year is left empty (SPEC §3: empty = today)."""
-        return not self.args or any(a.optional and a.kind in ("date", "year") for a in self.args)
+        result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
+        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
 
     @property
     def required(self) -> int:
@@ -354,9 +361,22 @@ REGISTRY: dict[str, Function] = {}
 
 def function(name: str, *, args: Sequence[Arg], summary_tr: str, summary_en: str,
              result: str, topic: str, detail: bool = False,
-             detail_summary: tuple[str, str] | None = None, fx_currency: str = ""):
-    """Register `impl` under the Excel name `name` (and `name_DETAIL` when `detail`)."""
+             detail_summary: tuple[str, str] | None = None, fx_currency: str = "", column: bool = False):
+    """Register `impl` under the Excel name `name` (and `name_DETAIL` when `detail`).
+
+    `column`: `impl(rows)` computes a whole column (see Function.column); one cell is one row."""
     def deco(impl):
+        if column:
+            whole = impl
+
+            def one_row(ctx, *values):
+                (out,) = whole([tuple(values)])
+                if isinstance(out, CalcError):
+                    raise out
+                return out
+            REGISTRY[name] = Function(name, tuple(args), summary_tr, summary_en, result, one_row, topic,
+                                      column=whole)
+            return impl
         for n in (name, f"{name}_DETAIL") if detail else (name,):
             assert n not in REGISTRY, f"{n} registered twice"
         REGISTRY[name] = Function(name, tuple(args), summary_tr, summary_en, result, impl, topic,
@@ -393,6 +413,8 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     fn.check_arity(len(args))
     args = list(args) + [None] * (len(fn.args) - len(args))
     columns = [i for i, a in enumerate(args) if isinstance(a, (list, tuple))]
+    if fn.column is not None:
+        return _whole_column(fn, args, columns, n)
     # A repeated scalar is read once, not once per row.
     values = [None] * len(args)
     try:
@@ -417,4 +439,22 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
             out.append(fn.run(list(values), ov, ctx))
         except CalcError as exc:
             out.append(exc)
+    return out
+
+
+def _whole_column(fn: Function, args: list, columns: list[int], n: int) -> list:
+    """A column function over its rows: each row read (a row that cannot be read is its error), then
+    the function once over them all."""
+    rows, out = [], [None] * n
+    for r in range(n):
+        try:
+            rows.append(tuple(fn.read_arg(i, args[i][r] if i in columns else args[i]) for i in range(len(args))))
+        except CalcError as exc:
+            rows.append(None)
+            out[r] = exc
+    with localcontext(CALC):
+        results = fn.column(rows)
+    for r, v in enumerate(results):
+        if out[r] is None:
+            out[r] = v if isinstance(v, CalcError) else fn._checked(v)
     return out

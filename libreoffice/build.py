@@ -110,8 +110,10 @@ def one_cell_ranges(formula: str) -> str:
 @dataclass(frozen=True)
 class CalcFlavour(Flavour):
     """The templates as Calc binds them to the extension: the add-in's name before each function, single
-    cells passed as one-cell ranges (`one_cell_ranges`)."""
+    cells passed as one-cell ranges (`one_cell_ranges`), one formula per row (`rows`: the extension takes
+    no range, see `methods`; the Excel templates' columns are one array formula each, issue 23.1)."""
     prefix: str = CALC_PREFIX
+    rows: bool = True
 
     def apply(self, formula: str) -> str:
         return one_cell_ranges(super().apply(formula))

@@ -39,6 +39,18 @@ def _arg(value):
     return value
 
 
+def _column(value):
+    """A range's rows as one column (a row as a column too); other values as they are."""
+    from trcalc.calc.errors import CalcError
+    if not isinstance(value, list):
+        return value
+    if all(len(row) == 1 for row in value):
+        return [row[0] for row in value]
+    if len(value) == 1:
+        return list(value[0])
+    raise CalcError("invalid", "tek sütun ya da tek satır bekleniyordu", "expected a single column or row")
+
+
 def _cell(value):
     import datetime as dt
     from decimal import Decimal
@@ -65,8 +77,15 @@ def run(name, args):
         values.pop()
     try:
         if any(isinstance(v, list) for v in values):
-            raise CalcError("invalid", f"{name}: LibreOffice'te bir aralık verilemez; formülü her satıra yazın",
-                            f"{name}: LibreOffice takes no range here; write the formula on each row")
+            if fn.result == "table":
+                raise CalcError("invalid", f"{name}: döküm tek satır içindir; bir aralık verilemez",
+                                f"{name}: a breakdown is for one row; it takes no range")
+            # the column form (issue 23.1): a column (or row) in, one value per row out, in one call — the
+            # templates' computed columns are array formulas; a failing row is NaN, which Calc shows as an
+            # error value in that row (sc/source/core/tool/rangeseq.cxx: a non-finite double is an error)
+            from trcalc.calc.registry import call_many
+            rows = call_many(fn.name, [_column(v) for v in values])
+            return tuple((float("nan") if isinstance(r, CalcError) else _cell(r),) for r in rows)
         value = fn(*values)
     except CalcError as exc:
         raise TrcalcError(exc.message) from None

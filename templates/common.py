@@ -204,25 +204,71 @@ COMMON_HELP = [
     "listelenir (yazdırılır). Bir satırın hesabını adım adım görmek için ekibin sunucusundaki hesaplayıcıyı "
     "aynı değerlerle kullanın.",
     "Parametreler sayfası: Resmî Gazete'de yeni bir rakam çıktıysa, sürüm beklemeden burada geçersiz kılın.",
-    "Satır eklemek için: sayfa korumasını kaldırın, son dolu formül satırını kopyalayıp aşağıya yapıştırın.",
+    "Satır eklemek için: korumayı kaldırıp tablonun içine satır ekleyin; gri sütunlar onu kendiliğinden "
+    "hesaplar (Excel 2021 / 365). Tablonun altı hesaplanmaz.",
 ]
 
 
 
+# Dynamic arrays (issue 23.1): a computed column is one array formula; marked dynamic, Excel 365 / 2021
+# spill it and resize it with the rows its ranges cover (an inserted row inside the table widens every
+# range), where older Excel and LibreOffice read a fixed-size array formula over the same cells.  Excel
+# stores the mark as cell metadata: the cell's cm attribute (ECMA-376 §18.3.1.4) indexes the
+# workbook's metadata part (§18.9), whose XLDAPR future metadata holds
+# xda:dynamicArrayProperties fDynamic="1" (MS-XLSX 2.6.x, "dynamicArrayProperties"; the same part
+# XlsxWriter writes for its dynamic formulas).
+_METADATA = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             b'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             b'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+             b'<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" '
+             b'pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" '
+             b'clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes>'
+             b'<futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+             b'<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+             b'<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk></futureMetadata>'
+             b'<cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata></metadata>')
+_METADATA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
+_METADATA_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"
+_ARRAY_CELL = re.compile(rb'<c ([^>]*?)>(<f t="array")')
+
+
+def _dynamic(name: str, data: bytes) -> tuple[bytes, bool]:
+    """A sheet part with its array formulas marked dynamic (cm="1"); whether it had any."""
+    if not name.startswith("xl/worksheets/") or b't="array"' not in data:
+        return data, False
+    return _ARRAY_CELL.sub(rb'<c \1 cm="1">\2', data), True
+
+
 def save(wb: Workbook, path: Path) -> None:
     """Save with fixed zip timestamps and modification date: the same build gives the same bytes,
-    so rebuilding (as `make run` does) leaves the committed files untouched."""
+    so rebuilding (as `make run` does) leaves the committed files untouched.  Array formulas are
+    marked as dynamic arrays (see _METADATA)."""
     when = book().meta.reviewed
     stamp = f"{when:%Y-%m-%d}T00:00:00Z".encode()
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
+    with zipfile.ZipFile(raw) as zin:
+        parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+    dynamic = False
+    for name in list(parts):
+        parts[name], marked = _dynamic(name, parts[name])
+        dynamic |= marked
+    if dynamic:
+        parts["xl/metadata.xml"] = _METADATA
+        types = parts["[Content_Types].xml"]
+        end = types.rfind(b"</Types>")
+        parts["[Content_Types].xml"] = (types[:end] + f'<Override PartName="/xl/metadata.xml" ContentType='
+                                        f'"{_METADATA_TYPE}"/>'.encode() + types[end:])
+        rels = parts["xl/_rels/workbook.xml.rels"]
+        end = rels.rfind(b"</Relationships>")
+        parts["xl/_rels/workbook.xml.rels"] = (rels[:end] + f'<Relationship Id="rIdTrcalcMetadata" Type='
+                                               f'"{_METADATA_REL}" Target="metadata.xml"/>'.encode() + rels[end:])
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
+            fixed = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(fixed, data)
     data = out.getvalue()

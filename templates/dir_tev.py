@@ -6,17 +6,26 @@ import datetime as dt
 from openpyxl import Workbook
 
 from .common import COMMON_HELP, errors_sheet, instructions, lists, parameters, pct, rule, workbook
-from .sheets import (DATE, FIRST_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, fill, ranges, summary_rows,
-                     letters, read_date, table_sheet, title, with_error_flag)
+from .sheets import (BOOL, DATE, FIRST_ROW, HEADER_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, either, fill, greatest,
+                     least, letters, number_or_zero, ranges, read_date, summary_rows, table_sheet, title,
+                     with_error_flag)
 
 KIND = "dir_tev"
 SHEET, TABLE = "İhracat", "Ihracat"
 
-# Whole-column criteria (`$C:$C`) keep every formula right when rows are inserted anywhere, also
-# below the last row; header and title cells are text and never match a number or a code.
 _SAME_INPUT = "${input}:${input},{input}{r},${day}:${day}"
-_ABOVE = "{input}$5:{input}{p},{input}{r},{day}$5:{day}{p},{day}{r}"
+_ABOVE = "{input}$4:{input}{p},{input}{r},{day}$4:{day}{p},{day}{r}"       # from the header: no first-row case
 
+
+def _fifo(key: str) -> str:
+    """Per row (`Flavour.rows`): the same input's column `key` dated earlier, or on the same date and above."""
+    k = "{" + key + "}"
+    return (f"SUMIFS(${k}:${k}," + _SAME_INPUT + ',"<"&{day}{r})+SUMIFS(' + f"{k}$4:{k}{{p}}," + _ABOVE + ")")
+
+
+# Every computed column is one array formula over the table's rows (issue 23.1; templates/sheets.py).
+# The FIFO order — the same input's rows before this one, by date and then row position — is one
+# TR_RUNNING_SUM call per column (n log n), not a SUMIFS over the whole table on every row (n²).
 IMPORTS = [
     Col("decl", "İthalat beyannamesi", 16, TEXT),
     Col("date", "Tarih", 12, DATE, help="tescil tarihi: eskiden yeniye kullanılır"),
@@ -28,22 +37,27 @@ IMPORTS = [
     Col("duty_rate", "Gümrük vergisi oranı", 11, RATE, help="İGV hariç"),
     Col("origin", "Menşe", 9, TEXT, choices="ulke"),
     Col("unit_value", "Birim değer", 13, "#,##0.0000", 'IF({qty}{r}="","",{value}{r}/{qty}{r})'),
-    Col("third", "Üçüncü ülke menşeli", 9, None, help="AB menşeli girdiye TEV yok",
+    Col("third", "Üçüncü ülke menşeli", 9, BOOL, help="AB menşeli girdiye TEV yok",
         formula='IF({qty}{r}="","",IF({origin}{r}="",TRUE,NOT(' + call(
             "TR_TEV_APPLIES", destination="{origin}{r}", certificate='"ATR"', date="{day}{r}") + ")))"),
     Col("rank", "Sıra", 6, "0", help="bu girdinin ithalatları arasında (FIFO)",
-        formula='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{day}{r})+COUNTIFS(' + _ABOVE + ")+1)",
-        first='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{day}{r})+1)'),
+        formula='IF({qty}{r}="","",' + call("TR_RUNNING_SUM", group="{input}{r}", order="{day}{r}", amount="1")
+        + "+1)",
+        per_row='IF({qty}{r}="","",COUNTIFS(' + _SAME_INPUT + ',"<"&{day}{r})+COUNTIFS(' + _ABOVE + ")+1)"),
     Col("key", "Anahtar", 12, None, 'IF({qty}{r}="","",{input}{r}&"#"&{rank}{r})'),
     Col("before", "Önceki girişler", 12, QTY, help="aynı girdinin daha eski ithalatları",
-        formula='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{day}{r})+SUMIFS({qty}$5:{qty}{p},'
-        + _ABOVE + "))",
-        first='IF({qty}{r}="","",SUMIFS(${qty}:${qty},' + _SAME_INPUT + ',"<"&{day}{r}))'),
+        formula='IF({qty}{r}="","",' + call("TR_RUNNING_SUM", group="{input}{r}", order="{day}{r}",
+                                            amount="{qty}{r}") + ")",
+        per_row='IF({qty}{r}="","",' + _fifo("qty") + ")"),
     Col("after", "Sonraki toplam", 12, QTY, 'IF({qty}{r}="","",{before}{r}+{qty}{r})'),
     Col("used", "İhracatta kullanılan", 13, QTY, help="tüm ihracat satırlarının bu beyannameden aldığı",
-        formula='IF({qty}{r}="","",MAX(0,MIN({after}{r},SUMIFS({x_need},{x_input},{input}{r}))-{before}{r}))'),
+        # min(after, total) − before, at least 0 and at most the quantity
+        formula='IF({qty}{r}="","",IF({total}{r}-{before}{r}<=0,0,'
+        + least("{total}{r}-{before}{r}", "{qty}{r}") + "))"),
     Col("left", "Kalan (DİİB kapanış)", 13, QTY, 'IF({qty}{r}="","",{qty}{r}-{used}{r})'),
     read_date(),
+    Col("total", "Bu girdinin ihracatta toplamı", 13, QTY, help="tüm ihracat satırlarının girdi miktarı",
+        formula='IF({qty}{r}="","",SUMIFS({x_need},{x_input},{input}{r}))'),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
@@ -59,31 +73,54 @@ RATES = [
 ]
 _NORM = "{n_product},{product}{r},{n_input},{input}{r}"
 SLOTS = 3
-_MATCH = "MATCH({input}{r}&\"#\"&({first}{r}+%d),{i_key},0)"
+_NO_LINE = either('{qty}{r}=""', "NOT(ISNUMBER({need}{r}))")      # an empty row, or one without a norm
+# the key input#rank of the import; CONCATENATE, not `&`: LibreOffice 7.4 (Debian 12) gives #VALUE! past
+# the first element for a range & a computed array (tests/test_libreoffice.py computes every cell)
+_MATCH = "MATCH(CONCATENATE({input}{r},\"#\",{first}{r}+%d),{i_key},0)"
 
 
 def _slot(s: int) -> list[Col]:
-    """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV."""
-    m = _MATCH % (s - 1)
+    """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV. The
+    import's row is looked up once, in its own column (`_matches`): LibreOffice and Excel compute every
+    MATCH written in a formula, and a slot reads the import a dozen times."""
+    m = f"{{match{s}}}{{r}}"
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
-    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB)
-    tcmb = call("TR_CUSTOMS_FX", currency=cur, date="{day}{r}")
-    fx = (f'IF(OR({cur}="TRY",{cur}="TL"),1,IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})=0,'
-          f'{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})))')
-    used = (f"MAX(0,MIN({{before}}{{r}}+{{need}}{{r}},{at % 'after'})-MAX({{before}}{{r}},{at % 'before'}))")
+    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB), asked only
+    # for the rows without a typed rate (the others give the call no currency)
+    typed = f"COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})"
+    tcmb = call("TR_CUSTOMS_FX", currency=f'IFERROR(IF({typed}=0,{cur},""),"")', date="{day}{r}")
+    in_tl = either(cur + '="TRY"', cur + '="TL"')
+    fx = (f'IF({in_tl},1,IF({typed}=0,{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})))')
+    end = "{before}{r}+{need}{r}"
+    used = (f"IF({least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')}<0,0,"
+            f"{least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')})")
     return [
         Col(f"decl{s}", f"{s}. ithalat beyannamesi", 16, None,
-            f'IF(OR({{qty}}{{r}}="",NOT(ISNUMBER({{need}}{{r}}))),"",IFERROR(IF({at % "before"}<{{before}}{{r}}'
-            f'+{{need}}{{r}},{at % "decl"},""),""))'),
+            "IF(" + _NO_LINE + ',"",'
+            f'IFERROR(IF({at % "before"}<{{before}}{{r}}+{{need}}{{r}},{at % "decl"},""),""))'),
         Col(f"used{s}", f"{s}. kullanılan miktar", 11, QTY, f'IF({{decl{s}}}{{r}}="","",{used})'),
         Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",{fx})'),
         Col(f"tev{s}", f"{s}. TEV (TL)", 13, TL,
+            # a row without this declaration looks up #N/A: it goes in empty (masked by the IF), because
+            # LibreOffice calls no Basic function on an array holding an error (tests/test_libreoffice.py)
             f'IF({{decl{s}}}{{r}}="","",IF({at % "third"},' + call(
-                "TR_TEV", import_value=at % "value", import_qty=at % "qty", export_qty=f"{{used{s}}}{{r}}",
-                consumption="1-N({scrap}{r})", duty_rate=at % "duty_rate", fx=f"{{fx{s}}}{{r}}",
+                "TR_TEV", import_value=f'IFERROR({at % "value"},"")', import_qty=f'IFERROR({at % "qty"},"")',
+                export_qty=f"{{used{s}}}{{r}}", consumption="1-" + number_or_zero("{scrap}{r}"),
+                duty_rate=f'IFERROR({at % "duty_rate"},"")', fx=f"{{fx{s}}}{{r}}",
                 destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ",0))"),
     ]
+
+
+def _matches() -> list[Col]:
+    """The row of the import each slot uses, on the imports sheet ("" when there is none)."""
+    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu",
+                formula='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ',""))') for s in range(1, SLOTS + 1)]
+
+
+def _short() -> str:
+    left = "{need}{r}-" + "-".join(number_or_zero(f"{{used{s}}}{{r}}") for s in range(1, SLOTS + 1))
+    return "IF(" + _NO_LINE + ',"",' + f"IF(ROUND({left},6)<0,0,ROUND({left},6)))"
 
 
 EXPORTS = with_error_flag([
@@ -104,27 +141,27 @@ EXPORTS = with_error_flag([
         formula='IF({qty}{r}="","",IF(ISNUMBER({consumption}{r}),{qty}{r}*{consumption}{r}'
         '/(1-{waste}{r}-{scrap}{r}),{consumption}{r}))'),
     Col("before", "Önceki satırların girdisi", 12, QTY, help="aynı girdi, daha önceki ihracatlar (FIFO)",
-        formula='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{day}{r})+SUMIFS({need}$5:{need}{p},'
-        + _ABOVE + "))",
-        first='IF({qty}{r}="","",SUMIFS(${need}:${need},' + _SAME_INPUT + ',"<"&{day}{r}))'),
+        formula='IF({qty}{r}="","",' + call("TR_RUNNING_SUM", group="{input}{r}", order="{day}{r}",
+                                            amount="{need}{r}") + ")",
+        per_row='IF({qty}{r}="","",' + _fifo("need") + ")"),
     Col("first", "İlk beyanname sırası", 8, "0",
         'IF({qty}{r}="","",COUNTIFS({i_input},{input}{r},{i_after},"<="&{before}{r})+1)'),
     *(col for s in range(1, SLOTS + 1) for col in _slot(s)),
     Col("short", "Karşılanmayan girdi", 11, QTY, help="ithalat yetmedi ya da 3'ten çok beyanname",
-        formula='IF(OR({qty}{r}="",NOT(ISNUMBER({need}{r}))),"",MAX(0,ROUND({need}{r}-' + "-".join(
-            f"N({{used{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ",6)))"),
-    Col("applies", "TEV doğar mı", 9, None, 'IF({qty}{r}="","",' + call(
+        formula=_short()),
+    Col("applies", "TEV doğar mı", 9, BOOL, 'IF({qty}{r}="","",' + call(
         "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ")"),
     Col("tev", "TEV (TL)", 15, TL,
-        'IF({qty}{r}="","",' + "+".join(f"N({{tev{s}}}{{r}})" for s in range(1, SLOTS + 1)) + ")"),
-    Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
+        'IF({qty}{r}="","",' + "+".join(number_or_zero(f"{{tev{s}}}{{r}}") for s in range(1, SLOTS + 1)) + ")"),
+    Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(' + either('{qty}{r}=""', '{paid}{r}=""') + ',"",' + call(
         "TR_LATE_INTEREST", amount="{tev}{r}", due_date="{day}{r}", pay_date="{paid}{r}") + ")"),
-    Col("penalty", "Para cezası (TL)", 14, TL, 'IF(OR({qty}{r}="",{paid}{r}=""),"",' + call(
+    Col("penalty", "Para cezası (TL)", 14, TL, 'IF(' + either('{qty}{r}=""', '{paid}{r}=""') + ',"",' + call(
         "TR_TEV_PENALTY", tev="{tev}{r}", voluntary="{voluntary}{r}", date="{day}{r}") + ")"),
     Col("check", "Kontrol", 24, None,
         'IF({qty}{r}="","",IF(NOT(ISNUMBER({need}{r})),"norm yok",IF({short}{r}>0,'
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
     read_date(),
+    *_matches(),
 ])
 
 
@@ -158,14 +195,17 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     ])
     codes = lists(wb)
     n_imports = max(10, rows // 6)
-    x = columns(SHEET, EXPORTS, "x")
+    # the tables' own rows (a row added inside a table widens these ranges, in every formula): each computed
+    # column is an array over its table's rows, and LibreOffice passes INDEX over a whole column to a
+    # Basic function as empty cells (tests/test_libreoffice.py)
+    x = ranges(SHEET, EXPORTS, rows, "x", HEADER_ROW)
     table_sheet(wb, "İthalat", "İthalat (girdiler)", "Dahilde işleme kapsamında ithal edilen girdiler.",
                 IMPORTS, n_imports, "Ithalat", codes, x)
     table_sheet(wb, "Normlar", "Normlar (birim tüketim)", "Birim ürün başına girdi tüketimi.",
                 NORMS, n_imports, "Normlar", codes)
     table_sheet(wb, "Kurlar", "Kurlar", "Her döviz ve ihracat tarihi için TL kuru.", RATES, n_imports,
                 "Kurlar", codes)
-    refs = {**columns("İthalat", IMPORTS, "i"), **ranges("Normlar", NORMS, n_imports, "n"),
+    refs = {**ranges("İthalat", IMPORTS, n_imports, "i", HEADER_ROW), **ranges("Normlar", NORMS, n_imports, "n", HEADER_ROW),
             **columns("Kurlar", RATES, "k")}
     table_sheet(wb, SHEET, "İhracat ve TEV", "Her ihracat satırı için FIFO tahsis, TEV, gecikme zammı ve ceza.",
                 EXPORTS, rows, TABLE, codes, refs)
@@ -191,8 +231,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     return wb
 
 
-def example() -> Workbook:
-    wb = build(20)
+def example(flavour: Flavour = PLAIN) -> Workbook:
+    wb = build(20, flavour)
     d = dt.date
     fill(wb["İthalat"], IMPORTS, [
         {"decl": "25340100IM000001", "date": d(2025, 1, 15), "input": "IPLIK", "qty": 6500, "unit": "kg",

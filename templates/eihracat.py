@@ -6,9 +6,9 @@ min(support, cap − paid before) in date order makes the total paid after a row
 min(cap, Σ support up to that row), so a row's "paid before" is
 min(cap, Σ support of the same support/beneficiary/year dated earlier, or on the
 same date and above it) — the expense's own support before the cap ("Sınır
-öncesi destek") summed with SUMIFS over whole columns.  Rows inserted anywhere,
-sorted, or typed in any order give the same caps; no formula looks at the row
-above, so a copied row never compares itself with the header.
+öncesi destek") summed over the column in that order by one TR_RUNNING_SUM call
+(issue 23.1: every computed column is one array formula; no row scans the table).
+Rows inserted anywhere, sorted, or typed in any order give the same caps.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from trcalc.calc.rules.store import book
 
 from .common import COMMON_HELP, MARK, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, ERROR_KEY, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, TEXT, TL, Col, Flavour, call,
-                     read_date,
+                     least, read_date,
                      fill, flavour_of, header_line, print_setup, protect, ranges, stamp_area, table_sheet, title,
                      unlock,
                      with_error_flag, wrapped_height)
@@ -34,11 +34,14 @@ SHEET, TABLE = "Harcamalar", "Harcamalar"
 
 _WHO = dict(support="{support}{r}", beneficiary="{beneficiary}{r}")
 _CAP = dict(_WHO, expense="{amount}{r}", sales="{sales}{r}", year="{year}{r}", count="{count}{r}")
-_SAME = "${support}:${support},{support}{r},${beneficiary}:${beneficiary},{beneficiary}{r},${year}:${year},{year}{r}"
-_ABOVE = ("{support}$5:{support}{p},{support}{r},{beneficiary}$5:{beneficiary}{p},{beneficiary}{r},"
-          "{year}$5:{year}{p},{year}{r},{day}$5:{day}{p},{day}{r}")
-_EARLIER = 'SUMIFS(${gross}:${gross},' + _SAME + ',${day}:${day},"<"&{day}{r})'
-_MARKET = "${support}:${support},{support}{r},${market}:${market},{market}{r}"
+_SAME = '{support}{r}&"#"&{beneficiary}{r}&"#"&{year}{r}'         # one group: support, beneficiary, year
+_MARKET = '{support}{r}&"#"&{market}{r}'                          # one group: support and market
+_START = call("TR_GROUP_FIRST", group=_MARKET, order="{day}{r}", value="{day}{r}")   # its first date
+# per row (`Flavour.rows`): the same quantities by SUMIFS / COUNTIFS over the whole columns
+_SAME_ROWS = "${support}:${support},{support}{r},${beneficiary}:${beneficiary},{beneficiary}{r},${year}:${year},{year}{r}"
+_ABOVE_ROWS = ("{support}$4:{support}{p},{support}{r},{beneficiary}$4:{beneficiary}{p},{beneficiary}{r},"
+               "{year}$4:{year}{p},{year}{r},{day}$4:{day}{p},{day}{r}")
+_MARKET_ROWS = "${support}:${support},{support}{r},${market}:${market},{market}{r}"
 
 LEDGER = with_error_flag([
     Col("date", "Tarih", 12, DATE, help="harcama (fatura) tarihi; satırlar her sırada olabilir"),
@@ -56,21 +59,30 @@ LEDGER = with_error_flag([
     Col("gross", "Sınır öncesi destek (TL)", 15, TL, help="bu harcamanın desteği, önceki ödemeler hariç",
         formula='IF({date}{r}="","",IFERROR(' + call("EIHR_CAP", claimed="0", **_CAP) + ",0))"),
     Col("claimed", "Önceki ödemeler (TL)", 15, TL, help="aynı destek, yararlanıcı ve yılda önceki tarihler",
-        formula='IF({date}{r}="","",MIN({cap}{r},' + _EARLIER + '+SUMIFS({gross}$5:{gross}{p},' + _ABOVE + ")))",
-        first='IF({date}{r}="","",MIN({cap}{r},' + _EARLIER + "))"),
+        formula='IF({date}{r}="","",' + least("{cap}{r}", "{prior}{r}") + ")"),
     Col("payable", "Ödenecek destek (TL)", 16, TL,
         'IF({date}{r}="","",' + call("EIHR_CAP", claimed="{claimed}{r}", **_CAP) + ")"),
-    Col("remaining", "Kalan sınır (TL)", 16, TL, 'IF({date}{r}="","",MAX(0,{cap}{r}-{claimed}{r}-{payable}{r}))'),
+    Col("remaining", "Kalan sınır (TL)", 16, TL,
+        'IF({date}{r}="","",IF({cap}{r}-{claimed}{r}-{payable}{r}<0,0,{cap}{r}-{claimed}{r}-{payable}{r}))'),
     Col("first", "İlk harcama mı", 7, "0", help="bu destek ve pazaryerinde",
-        formula='IF({date}{r}="","",IF(COUNTIFS(' + _MARKET + ',${day}:${day},"<"&{day}{r})=0,1,0))'),
+        formula='IF({date}{r}="","",IF({day}{r}=' + _START + ",1,0))",
+        per_row='IF({date}{r}="","",IF(COUNTIFS(' + _MARKET_ROWS + ',${day}:${day},"<"&{day}{r})=0,1,0))'),
     Col("window_end", "3 yıllık süre sonu", 12, DATE, 'IF({date}{r}="","",' + call(
-        "EIHR_END", start_date="SUMIFS(${day}:${day}," + _MARKET + ",${first}:${first},1)/COUNTIFS("
-        + _MARKET + ",${first}:${first},1)", support="{support}{r}") + ")"),
+        "EIHR_END", start_date=_START, support="{support}{r}") + ")",
+        per_row='IF({date}{r}="","",' + call(
+            "EIHR_END", start_date="SUMIFS(${day}:${day}," + _MARKET_ROWS + ",${first}:${first},1)/COUNTIFS("
+            + _MARKET_ROWS + ",${first}:${first},1)", support="{support}{r}") + ")"),
     Col("check", "Kontrol", 22, None,
         'IF({date}{r}="","",IF(ISERROR({payable}{r}),"HATA: Ödenecek destek (nota bakın)",'
         'IF(ISERROR({window_end}{r}),"HATA: süre sonu (nota bakın)",'
         'IF({day}{r}>{window_end}{r},"süre doldu",""))))'),
     read_date(),
+    Col("prior", "Önceki destekler (sınırsız, TL)", 15, TL,
+        help="aynı destek, yararlanıcı ve yılda önceki tarihlerin sınır öncesi desteği",
+        formula='IF({date}{r}="","",' + call("TR_RUNNING_SUM", group=_SAME, order="{day}{r}", amount="{gross}{r}")
+        + ")",
+        per_row='IF({date}{r}="","",SUMIFS(${gross}:${gross},' + _SAME_ROWS + ',${day}:${day},"<"&{day}{r})'
+        "+SUMIFS({gross}$4:{gross}{p}," + _ABOVE_ROWS + "))"),
 ])
 CHART_YEAR_ROWS = len(SUPPORTS.codes)
 
@@ -190,8 +202,8 @@ def restore_charts(wb) -> None:
             add_support_chart(ws)
 
 
-def example() -> Workbook:
-    wb = build(20)
+def example(flavour: Flavour = PLAIN) -> Workbook:
+    wb = build(20, flavour)
     wb["Özet"]["E3"] = 2025
     d = dt.date
     fill(wb[SHEET], LEDGER, [

@@ -8,13 +8,13 @@ from openpyxl import Workbook
 from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, workbook
-from .sheets import (DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, ranges, summary_rows, table_sheet, title,
-                     with_error_flag)
+from .sheets import (DATE, EUR, PLAIN, RATE, TEXT, TL, Col, Flavour, call, fill, number_or_zero, ranges, summary_rows,
+                     table_sheet, title, with_error_flag)
 
 KIND = "ithalat_vergi"
 SHEET, TABLE = "Gönderiler", "Gonderiler"
 
-_PARCEL = dict(goods="{goods}{r}", freight="N({freight}{r})", insurance="N({insurance}{r})")
+_PARCEL = dict(goods="{goods}{r}", freight=number_or_zero("{freight}{r}"), insurance=number_or_zero("{insurance}{r}"))
 _DUTY = dict(_PARCEL, origin="{origin}{r}", duty_rate="{duty_rate}{r}", date="{date}{r}",
              category="{category}{r}", fx="{fx}{r}")
 
@@ -34,7 +34,8 @@ PARCELS = with_error_flag([
     Col("currency", "Para birimi", 9, None, 'IF({goods}{r}="","",IF({fx}{r}="","EUR","TL"))'),
     Col("landed", "Toplam maliyet", 15, "#,##0.00",
         'IF({goods}{r}="","",IF({fx}{r}="",{cif}{r},{cif}{r}*IF({fx}{r}="TCMB",'
-        + call("TR_CUSTOMS_FX", currency='"EUR"', date="{date}{r}") + ",{fx}{r}))+{taxes}{r})"),
+        # the TCMB rate only where the row asks for it: the other rows give the call no currency
+        + call("TR_CUSTOMS_FX", currency='IF({fx}{r}="TCMB","EUR","")', date="{date}{r}") + ",{fx}{r}))+{taxes}{r})"),
 ])
 
 
@@ -76,8 +77,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     return wb
 
 
-def example() -> Workbook:
-    wb = build(20)
+def example(flavour: Flavour = PLAIN) -> Workbook:
+    wb = build(20, flavour)
     d = dt.date
     seed = {"goods": 60, "freight": 10, "insurance": 5, "origin": "DE", "category": "GENEL", "duty_rate": 0.20,
             "fx": None}

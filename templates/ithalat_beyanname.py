@@ -23,8 +23,8 @@ from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
-                     call, fill, flavour_of, header_line, print_setup, protect, ranges, stamp_area, summary_area,
-                     table_sheet, title, unlock, error_count, with_error_flag)
+                     call, fill, flavour_of, header_line, number_or_zero, print_setup, protect, ranges, stamp_area,
+                     summary_area, table_sheet, title, unlock, error_count, with_error_flag)
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
@@ -71,14 +71,19 @@ LINE_COLS = with_error_flag([
     # the line's landed cost (TR_IMPORT_TAX_PART's MALIYET): value + other costs + taxes (its stamp-duty
     # share included) except the deductible KDV
     Col("landed", "Maliyet (TL, KDV hariç)", 16, MONEY,
-        'IF({value}{r}="","",{customs_value}{r}+N({other_costs}{r})+{total}{r}-{kdv}{r})'),
-    # the line's share of the declaration's stamp duty by customs value; the lines above it (from the
-    # row above the header down — two cells, so every engine reads a range — so rows can be inserted)
-    # make the cumulative rounding
+        'IF({value}{r}="","",{customs_value}{r}+' + number_or_zero("{other_costs}{r}") + '+{total}{r}-{kdv}{r})'),
+    # the line's share of the declaration's stamp duty by customs value; the lines above it make the
+    # cumulative rounding: in the column's one formula (issue 23.1) their sum is TR_RUNNING_SUM in row
+    # order; one formula per row (`Flavour.rows`) sums from the row above the header down — two cells, so
+    # every engine reads a range — so rows can be inserted
     Col("stamp", "Damga vergisi payı (TL)", 14, MONEY,
         'IF({value}{r}="","",' + call("TR_STAMP_SHARE", value="{customs_value}{r}", total=f"{HEAD}!$B$12",
-                                      before=f"SUM({{customs_value}}${HEADER_ROW - 1}:{{customs_value}}{{p}})",
+                                      before=call("TR_RUNNING_SUM", group='"1"', order="ROW({value}{r})",
+                                                  amount="{customs_value}{r}"),
                                       date=H["date"]) + ")",
+        per_row='IF({value}{r}="","",' + call("TR_STAMP_SHARE", value="{customs_value}{r}", total=f"{HEAD}!$B$12",
+                                              before=f"SUM({{customs_value}}${HEADER_ROW - 1}:{{customs_value}}{{p}})",
+                                              date=H["date"]) + ")",
         help="KDV matrahına girer"),
 ])
 
@@ -201,8 +206,8 @@ EXAMPLE_LINES = [
 ]
 
 
-def example(rows: int = 20) -> Workbook:
-    wb = build(rows, fx_default=EXAMPLE_HEADER["fx"])
+def example(rows: int = 20, flavour: Flavour = PLAIN) -> Workbook:
+    wb = build(rows, flavour, fx_default=EXAMPLE_HEADER["fx"])
     ws = wb[HEAD]
     ws["B5"], ws["B6"], ws["B8"] = EXAMPLE_HEADER["date"], EXAMPLE_HEADER["currency"], EXAMPLE_HEADER["payment"]
     fill(wb[LINES], LINE_COLS, EXAMPLE_LINES)

@@ -3,8 +3,17 @@
 A template sheet is a title, a line of help, a header row and N data rows.
 Each column is either an input (unlocked, coloured, with a drop-down list
 where it takes a code) or a formula (locked, grey), written once as a
-pattern with `{r}` for the row — the column's one definition: the workbook
-engine compiles the same text (there is no second, hand-written evaluation).
+pattern with `{key}{r}` for the row's cell of a column — the column's one
+definition: the workbook engine compiles the same text (there is no second,
+hand-written evaluation).
+
+Columns, not rows (issue 23.1): a computed column is ONE array formula for all
+its rows — `{key}{r}` becomes the column's range `$E$5:$E$304` — so a
+registry function is called once per column with whole columns (the
+registry's column form) and no formula scans the table once per row.  The
+inputs form the Excel table (ListObject); the computed columns stand beside it,
+outside the table, because Excel allows no array formula (spilled or not)
+inside a table.  See the README's "Columns, not rows" for the design.
 Registry calls in patterns are written with `call()`, which takes the
 arguments by name and orders them by the registry's own argument list.
 Sheets are protected without a password, so an accountant cannot overwrite a
@@ -24,6 +33,7 @@ from trcalc.calc.registry import REGISTRY
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -42,6 +52,9 @@ DATE = "dd.mm.yyyy"
 RATE = "0.00%"
 QTY = "#,##0.###"
 TEXT = "@"
+# A TRUE/FALSE column: LibreOffice keeps no boolean type inside an array formula's result and shows 1/0,
+# so the column's format shows a nonzero number as DOĞRU and zero as YANLIŞ (Excel shows its booleans so)
+BOOL = '"DOĞRU";"DOĞRU";"YANLIŞ"'
 
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -56,12 +69,35 @@ class Col:
     formula: str | None = None     # pattern with {r} and {key}s; None = an input column
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
-    first: str | None = None       # the first data row's pattern, when it differs (no row above)
-    default: object = None         # an input column's pre-filled value (the accountant types over it)
+    default: object = None
+    # the column written one formula per row (`Flavour.rows`), when its own pattern needs whole columns
+    # (a TR_RUNNING_SUM order): `{p}` is the row above; the same quantity, by SUMIFS/COUNTIFS per row
+    per_row: str | None = None         # an input column's pre-filled value (the accountant types over it)
 
     @property
     def is_input(self) -> bool:
         return self.formula is None
+
+
+def number_or_zero(ref: str) -> str:
+    """N(x) element by element: N takes one value and gives the first of a range (Excel's N function),
+    so a column's array formula writes the number-or-zero this way."""
+    return f"IF(ISNUMBER({ref}),{ref},0)"
+
+
+def least(a: str, b: str) -> str:
+    """MIN of two values element by element (MIN folds a whole column into one value)."""
+    return f"IF({a}<{b},{a},{b})"
+
+
+def greatest(a: str, b: str) -> str:
+    """MAX of two values element by element."""
+    return f"IF({a}>{b},{a},{b})"
+
+
+def either(*tests: str) -> str:
+    """OR element by element (OR folds a whole column into one value): TRUE counts 1 in a sum."""
+    return "(" + "+".join(f"({t})" for t in tests) + ">0)"
 
 
 def call(name: str, **args: str) -> str:
@@ -87,8 +123,11 @@ def call(name: str, **args: str) -> str:
 @dataclass(frozen=True)
 class Flavour:
     """How a template spells registry functions: plain (`TR_TEV`, the xlwings add-in and the
-    engine) or with a prefix (`TRCALC.TR_TEV`, an Office add-in's namespace)."""
+    engine) or with a prefix (`TRCALC.TR_TEV`, an Office add-in's namespace); and whether computed
+    columns are one array formula each (issue 23.1) or, `rows`, one formula per row (a host that
+    cannot take a column: the LibreOffice extension), built from the same column definitions."""
     prefix: str = ""
+    rows: bool = False
 
     def apply(self, formula: str) -> str:
         if not self.prefix:
@@ -97,6 +136,7 @@ class Flavour:
 
 
 PLAIN = Flavour()
+ROWS = Flavour(rows=True)           # plain spelling, one formula per row
 _REGISTRY_CALL = re.compile(r"(^|[^A-Za-z0-9_.\"])(" + "|".join(sorted(REGISTRY, key=len, reverse=True))
                             + r")(?=\()")
 
@@ -160,18 +200,46 @@ def letters(cols: list[Col]) -> dict[str, str]:
     return {c.key: get_column_letter(i) for i, c in enumerate(cols, start=1)}
 
 
+_SAME_ROW = re.compile(r"\{([a-z0-9_]+)\}\{r\}")
+
+
+def column_formula(pattern: str, names: dict[str, str], end: int, header: str) -> str:
+    """A column's pattern as its one array formula over rows HEADER_ROW..end, anchored in the header cell:
+    each `{key}{r}` (the row's cell of a column) becomes that column's range from the header row,
+    `$E$4:$E$304`, and the header row's element is the column's header.  Anchored in the header, the
+    formula survives every data row being deleted, and a row inserted anywhere below the header — also
+    above the first data row — is inside every range (Excel moves a range's bounds, not its inside).
+
+    >>> column_formula('IF({qty}{r}="","",{qty}{r}*2)', {"qty": "E"}, 304, "İki kat")
+    'IF(ROW($A$4:$A$304)=ROW($A$4),"İki kat",IF($E$4:$E$304="","",$E$4:$E$304*2))'
+    """
+    text = _SAME_ROW.sub(lambda m: f"${{{m[1]}}}${HEADER_ROW}:${{{m[1]}}}${end}", pattern)
+    label = header.replace('"', '""')
+    return f'IF(ROW($A${HEADER_ROW}:$A${end})=ROW($A${HEADER_ROW}),"{label}",{text.format(**names)})'
+
+
+def inputs_first(cols: list[Col]) -> int:
+    """How many input columns lead the table (they form the Excel table; computed columns follow)."""
+    n = next((i for i, c in enumerate(cols) if not c.is_input), len(cols))
+    if any(c.is_input for c in cols[n:]):
+        raise ValueError("input columns must come before the computed ones (the table holds the inputs)")
+    return n
+
+
 def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], rows: int,
                 table: str, lists: dict[str, str], refs: dict[str, str] | None = None):
-    """A sheet holding one Excel table of `rows` data rows; returns the sheet.
+    """A sheet holding one Excel table of `rows` data rows (its input columns) and, beside it, one array
+    formula per computed column over the same rows; returns the sheet.
 
-    Formula patterns name columns of this sheet by key ({goods}{r}), the row
-    before with {p}, and other sheets' ranges through `refs` ({i_value}).
+    Formula patterns name columns of this sheet by key ({goods}{r}) and other sheets' ranges through
+    `refs` ({i_value}).
     """
     ws = wb.create_sheet(name)
     title(ws, heading, help_text)
     end = last_row(rows)
     names = {**letters(cols), **(refs or {})}
     flavour = flavour_of(wb)
+    n_inputs = inputs_first(cols) if not flavour.rows else len(cols)
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
         h = ws.cell(HEADER_ROW, i, col.header)
@@ -191,9 +259,13 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                 if col.default is not None:
                     c.value = col.default
             else:
-                pattern = col.first if (r == FIRST_ROW and col.first) else col.formula
-                c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
                 c.fill = FORMULA_FILL
+                if flavour.rows:
+                    pattern = col.per_row or col.formula
+                    c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
+        if not col.is_input and not flavour.rows:
+            text = "=" + flavour.apply(column_formula(col.formula, names, end, col.header))
+            ws.cell(HEADER_ROW, i).value = ArrayFormula(f"{letter}{HEADER_ROW}:{letter}{end}", text)
         if col.choices:
             dv = DataValidation(type="list", formula1=lists[col.choices], allow_blank=True,
                                 showErrorMessage=True, errorTitle="Geçersiz kod",
@@ -203,7 +275,7 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     # wrapped texts need rows tall enough for their lines: a cell's text is clipped at its row's height
     ws.row_dimensions[3].height = max([wrapped_height(c.help, width(c), HELP_SIZE) for c in cols if c.help], default=None)
     ws.row_dimensions[HEADER_ROW].height = max(wrapped_height(c.header, width(c), 11, bold=True) for c in cols)
-    ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{end}"
+    ref = f"A{HEADER_ROW}:{get_column_letter(n_inputs)}{end}"
     t = Table(displayName=table, ref=ref)
     t.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(t)
@@ -302,10 +374,12 @@ def print_setup(ws, width: float, area: str | None, repeat: str | None = None,
     ws.oddFooter.center.text = "&A — &P / &N"
 
 
-def ranges(sheet: str, cols: list[Col], rows: int, prefix: str) -> dict[str, str]:
-    """{prefix_key: 'Sheet'!$X$5:$X$N} for every column, for other sheets' formulas."""
+def ranges(sheet: str, cols: list[Col], rows: int, prefix: str, start: int = FIRST_ROW) -> dict[str, str]:
+    """{prefix_key: 'Sheet'!$X$5:$X$N} for every column, for other sheets' formulas. `start=HEADER_ROW`:
+    from the header row, as the computed columns' own ranges (a row inserted above the first data row
+    is then inside them)."""
     end = last_row(rows)
-    return {f"{prefix}_{k}": f"'{sheet}'!${v}${FIRST_ROW}:${v}${end}" for k, v in letters(cols).items()}
+    return {f"{prefix}_{k}": f"'{sheet}'!${v}${start}:${v}${end}" for k, v in letters(cols).items()}
 
 
 def fill(ws, cols: list[Col], data: list[dict]) -> None:
@@ -339,9 +413,9 @@ def read_date(source: str = "date") -> Col:
 # look valid without that row; elsewhere (the Office add-in, LibreOffice, trcalc compute) it is an
 # error value.  Every table with totals ends with a flag column, 1 on a row where a computed column
 # holds either, and every total shows beside it how many rows are flagged.  The flag uses only
-# ISERROR, OR, MIN and COUNTIF on one cell ("#*": text that starts with "#"; the `*` wildcard of
-# "Use wildcard characters as comparison criteria", support.microsoft.com) — what Excel, LibreOffice
-# and the formulas engine compute alike (tests/test_error_counts.py runs all three).
+# ISERROR, LEFT, comparison and addition, each element by element over the columns (issue 23.1: one
+# array formula; OR, MIN and COUNTIF would fold the whole column into one value) — what Excel,
+# LibreOffice and the formulas engine compute alike (tests/test_error_counts.py runs all three).
 ERROR_KEY = "hata"
 ERROR_HEADER = "Hatalı satır"
 
@@ -349,9 +423,9 @@ ERROR_HEADER = "Hatalı satır"
 def with_error_flag(cols: list[Col]) -> list[Col]:
     """`cols` and, last, the flag column: 1 when a computed column of the row is an error or "#…" text."""
     computed = [c.key for c in cols if not c.is_input]
-    errors = ",".join(f"ISERROR({{{k}}}{{r}})" for k in computed)
-    texts = "+".join(f'COUNTIF({{{k}}}{{r}},"#*")' for k in computed)
-    return [*cols, Col(ERROR_KEY, ERROR_HEADER, 8, "0", f"IF(OR({errors}),1,MIN(1,{texts}))",
+    errors = "+".join(f"ISERROR({{{k}}}{{r}})" for k in computed)
+    texts = "+".join(f'(LEFT({{{k}}}{{r}}&"",1)="#")' for k in computed)
+    return [*cols, Col(ERROR_KEY, ERROR_HEADER, 8, "0", f"IF({errors}>0,1,IF({texts}>0,1,0))",
                        help="1: bu satırda hata var (toplamlara girmez)")]
 
 

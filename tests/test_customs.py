@@ -399,7 +399,10 @@ def test_declaration_template_conventions(declaration):
     assert codes["odeme"] == ["PESIN", "VESAIK", "AKREDITIF", "KABUL", "VADELI_AKREDITIF", "MAL_MUKABILI"]
     assert "USD" in codes["doviz"] and "TRY" in codes["doviz"]
     assert "B6" in lists and "B8" in lists
-    assert lines["M5"].value.startswith('=IF(C5="","",TR_IMPORT_TAX_PART("KKDF",C5,Beyanname!$B$6,Beyanname!$B$9')
+    kkdf = lines["M4"].value                  # the KKDF column: one array formula from its header (issue 23.1)
+    assert (kkdf.ref, kkdf.text.split(",", 2)[2]) == (
+        "M4:M204", 'IF($C$4:$C$204="","",TR_IMPORT_TAX_PART("KKDF",$C$4:$C$204,Beyanname!$B$6,Beyanname!$B$9,'
+                   + kkdf.text.split("Beyanname!$B$9,", 1)[1])
     assert lines["M5"].protection.locked and not lines["C5"].protection.locked
     assert head.page_setup.fitToWidth == 1 and lines.page_setup.orientation == "landscape"
     text = " ".join(str(c.value) for c in wb["Talimatlar"]["A"] if c.value)

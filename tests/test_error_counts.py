@@ -2,10 +2,10 @@
 error, whether the failing row holds an error value (every add-in since issue 23.4, LibreOffice, trcalc
 compute) or the xlwings add-in's error text "#…" (with its TRCALC_ERRORS_AS_TEXT=1 setting; SUM/SUMIFS skip text).
 
-The flag of a row is `IF(OR(ISERROR(…)…),1,MIN(1,COUNTIF(cell,"#*")…))`: ISERROR is TRUE for any error
-value and COUNTIF's `*` matches any characters after "#" ("Use wildcard characters as comparison criteria",
-support.microsoft.com; "COUNTIF function": text criteria with wildcards), which LibreOffice follows for
-Excel files. The same workbook is computed here by trcalc compute and by LibreOffice.
+The flag column is one array formula (issue 23.1), for each row `IF(ISERROR(…)+…>0,1,IF((LEFT(…&"",1)="#")+…>0,
+1,0))`: ISERROR is TRUE for any error value and LEFT(x&"",1) is the first character of the value as text
+("LEFT, LEFTB functions", "Calculation operators and precedence": & joins texts, support.microsoft.com),
+element by element. The same workbook is computed here by trcalc compute and by LibreOffice.
 """
 import shutil
 import subprocess
@@ -35,6 +35,8 @@ def workbook_with_errors(tmp_path_factory):
     wb = KINDS["ithalat_vergi"].build(6)
     ws = wb[SHEET]
     col = letters(PARCELS)
+    for key in ("cif", "regime", "taxes", "landed"):      # the columns' formulas replaced by what Excel showed
+        ws[f"{col[key]}{HEADER_ROW}"] = next(c.header for c in PARCELS if c.key == key)
     for i, (cif, regime, taxes, landed, _) in enumerate(ROWS):
         r = FIRST_ROW + i
         for key, value in (("goods", 10 + i), ("origin", "DE"), ("duty_rate", 0.2), ("fx", None),

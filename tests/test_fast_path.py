@@ -138,14 +138,31 @@ def test_fast_path_equals_the_formulas_engine(make, tmp_path):
 
 
 def test_an_edited_formula_is_computed_by_the_fast_evaluator(tmp_path):
+    """The accountant edits a computed column's one formula (issue 23.1: the column is one array formula)."""
+    from openpyxl.worksheet.formula import ArrayFormula
     wb = build.example_dir()
-    tev = _x("tev")
-    wb["İhracat"][f"{tev}5"] = f"=(N({_x('tev1')}5)+N({_x('tev2')}5))*2"       # the accountant's own formula
+    tev, x = _x("tev"), wb["İhracat"]
+    one, two = (f"${_x(k)}$4:${_x(k)}$24" for k in ("tev1", "tev2"))
+    x[f"{tev}4"] = ArrayFormula(x[f"{tev}4"].value.ref, f'=IF(ROW($A$4:$A$24)=4,"TEV",(IF(ISNUMBER({one}),{one},0)'
+                                f'+IF(ISNUMBER({two}),{two},0))*2)')                # the accountant's own formula
     src = tmp_path / "edited.xlsx"
     build.save(wb, src)
     report = compute_file(src, tmp_path / "out.xlsx")
     assert report.engine == "fast" and report.errors == [] and report.fallback == 0
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"][f"{tev}5"].value == 300000
+
+
+def test_a_formula_inside_a_computed_column_blocks_it(tmp_path):
+    """A formula typed into a computed column's cell: Excel cannot spill over it (#SPILL!) and keeps it."""
+    wb = build.example_dir()
+    tev = _x("tev")
+    wb["İhracat"][f"{tev}6"] = "=1+1"
+    src = tmp_path / "edited.xlsx"
+    build.save(wb, src)
+    report = compute_file(src, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["İhracat"]
+    assert ws[f"{tev}4"].value == "#SPILL!" and ws[f"{tev}6"].value == 2
+    assert [(s, c) for s, c, _ in report.errors if s == "İhracat" and c == f"{tev}4"] == [("İhracat", f"{tev}4")]
 
 
 def test_a_foreign_workbook_and_an_unknown_construct(tmp_path):
@@ -189,18 +206,23 @@ def _export(ws, r, values):
 
 
 def test_dir_rows_inserted_deleted_extra_column_edited_formula(tmp_path):
+    """Rows inserted inside the table (in the middle and before its last row) and deleted, a column inserted,
+    a computed column's formula edited: every computed column is one array formula (issue 23.1), whose
+    ranges Excel widens, narrows and moves with the edit (tests/edits.py)."""
+    from openpyxl.worksheet.formula import ArrayFormula
     from tests.edits import delete_rows, insert_cols, insert_rows
     wb = build.example_dir()
     x = wb["İhracat"]
-    insert_rows(wb, "İhracat", 6, copy_formulas_from=5)                   # in the middle, formulas copied
+    insert_rows(wb, "İhracat", 6)                                         # in the middle
     _export(x, 6, ["EXM", d(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR"])
-    insert_rows(wb, "İhracat", 26, copy_formulas_from=25)                 # after the last row of the table
-    _export(x, 26, ["EXEND", d(2025, 10, 1), "KUMAS", "IPLIK", 10, "DE", "ATR"])
+    insert_rows(wb, "İhracat", 25)                                        # before the table's last row
+    _export(x, 25, ["EXEND", d(2025, 10, 1), "KUMAS", "IPLIK", 10, "DE", "ATR"])
     delete_rows(wb, "İhracat", 7)                                         # the UK line goes
     insert_cols(wb, "İhracat", 2)                                         # an extra column of notes
     x["B5"] = "not"
     tev = _x("tev", 1)
-    x[f"{tev}5"] = "=" + x[f"{tev}5"].value[1:] + "*1"                    # an edited TEV formula
+    f = x[f"{tev}4"].value
+    x[f"{tev}4"] = ArrayFormula(f.ref, f.text.replace('="","",', '="","",1*', 1))   # an edited TEV column
     out, report = _both(wb, tmp_path)
     ws = out["İhracat"]
     assert report.fallback == 0 and report.errors == []
@@ -208,9 +230,9 @@ def test_dir_rows_inserted_deleted_extra_column_edited_formula(tmp_path):
     assert ws[f"{tev}6"].value == 3000                                    # 100 kg × 10 $ × 10 % × 30, same date
     assert ws["A7"].value == "25340100EX000003"                           # the row below moved up
     # FIFO without the UK line: 5,000 + 100 before it, so 1,000 kg all from IM000001 (6,500 kg): 30,000;
-    # the end row (10 kg) takes IM000001's last 10 kg too… IM000001 has 1,400 left: 10 × 10 × 10 % × 30 = 300
-    assert ws[f"{tev}7"].value == 30000 and ws[f"{tev}25"].value == 300     # row 26 moved up with the delete
-    assert out["Özet"]["B7"].value == 150000 + 3000 + 30000              # the end row is outside SUM(…5:…24)
+    # the end row (10 kg, the same date, below it) takes IM000001's next 10 kg: 10 × 10 × 10 % × 30 = 300
+    assert ws[f"{tev}7"].value == 30000 and ws[f"{tev}24"].value == 300     # row 25 moved up with the delete
+    assert out["Özet"]["B7"].value == 150000 + 3000 + 30000 + 300         # every row is inside the table
     imports = out["İthalat"]
     assert (imports["P5"].value, imports["Q5"].value) == (5000 + 100 + 1000 + 10, 390)  # DİİB closing view: all rows
 

@@ -121,15 +121,19 @@ def test_a_locked_store_is_a_short_wait_and_no_advice_to_delete(tcmb):
 def test_a_full_disk_is_reported_as_such(tcmb, monkeypatch, capsys):
     # SQLite's SQLITE_FULL, made by a page limit the file cannot grow past (PRAGMA max_page_count,
     # sqlite.org/pragma.html#pragma_max_page_count: never below the file's size) — what a full disk gives
-    from trcalc.cli import main
-    real_connect = Store._connect
+    from sqlalchemy import event
 
-    def small(self):
-        conn = real_connect(self)
-        conn.execute("PRAGMA max_page_count = 1")          # no lower than the file: it cannot grow
-        return conn
-    monkeypatch.setattr(Store, "_connect", small)
-    assert main(["fx", "sync", "--from", "2024-07-05", "--to", "2024-07-16"]) == 2   # six bulletins, ~15 kB
+    from trcalc.calc import db
+    from trcalc.cli import main
+    Store().summary()                                      # the store's tables exist (calc.db migrates)
+
+    def small(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA max_page_count = 1")    # no lower than the file: it cannot grow
+    event.listen(db.engine(), "connect", small)            # every connection of the store's engine (NullPool)
+    try:
+        assert main(["fx", "sync", "--from", "2024-07-05", "--to", "2024-07-16"]) == 2   # six bulletins, ~15 kB
+    finally:
+        event.remove(db.engine(), "connect", small)
     err = capsys.readouterr().err
     assert "disk is full" in err and "disk dolu" in err and "cannot rollback" not in err
     assert "store is unchanged" in err and Store().summary()["bulletins"] == 0

@@ -67,12 +67,12 @@ def _export(ws, r, values):
         ws.cell(r, keys.index(key) + 1, v)
 
 
-def _edited_dir():
+def _edited_dir(flavour=None):
     """Rows inserted and deleted; a day-first text date, a product code typed as a number in the norms
     and as text in the export, a wildcard input (the edits of test_fast_path's
     test_dir_text_dates_number_codes_and_wildcards)."""
     from tests.edits import delete_rows, insert_rows
-    wb = build.example_dir()
+    wb = build.dir_tev.example(**({"flavour": flavour} if flavour else {}))
     x, n = wb["İhracat"], wb["Normlar"]
     insert_rows(wb, "İhracat", 6, copy_formulas_from=5)
     _export(x, 6, ["EXM", dt.date(2025, 3, 24), "KUMAS", "IPLIK", 100, "DE", "ATR"])
@@ -87,11 +87,11 @@ def _edited_dir():
     return wb
 
 
-def _edited_ledger():
+def _edited_ledger(flavour=None):
     """A row inserted between the two KOMISYON lines, its date typed as day-first text and earlier than
     the row above: every program must count it in the running cap (Harcamalar, Önceki ödemeler)."""
     from tests.edits import insert_rows
-    wb = build.example_eihracat()
+    wb = build.eihracat.example(**({"flavour": flavour} if flavour else {}))
     insert_rows(wb, "Harcamalar", 7, copy_formulas_from=6)
     for col, v in zip("ABCDEF", ["01.03.2025", "KOMISYON", "SIRKET", "Etsy", "E-000", 200000]):
         wb["Harcamalar"][f"{col}7"] = v
@@ -156,13 +156,31 @@ def test_any_workbook_text_dates_as_libreoffice_in_the_turkish_locale(profile_tr
     assert {c: theirs[c].value for c in FOREIGN} == {c: v for c, (_, v) in FOREIGN.items()}
 
 
+def computed_cells(src) -> list[tuple[str, str]]:
+    """(sheet, cell) of every formula cell, and of every cell an array formula fills (issue 23.1)."""
+    from openpyxl.utils import range_boundaries
+    from openpyxl.worksheet.formula import ArrayFormula
+    out = []
+    for ws in openpyxl.load_workbook(src).worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                if isinstance(c.value, ArrayFormula):
+                    c1, r1, c2, r2 = range_boundaries(c.value.ref)
+                    out += [(ws.title, ws.cell(r, col).coordinate) for r in range(r1, r2 + 1)
+                            for col in range(c1, c2 + 1)]
+                else:
+                    out.append((ws.title, c.coordinate))
+    return out
+
+
 def _every_cell_alike(wb, case, profile, tmp_path, at_least: int = 50):
     src = tmp_path / f"{case.replace(' ', '_')}.xlsx"
     build.save(wb, src)
     report = compute_file(src, tmp_path / "fast.xlsx")
     assert report.errors == [], report.summary()
-    formulas_of = [(ws.title, c.coordinate) for ws in openpyxl.load_workbook(src).worksheets
-                   for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    formulas_of = computed_cells(src)
     ours = _values(tmp_path / "fast.xlsx", formulas_of)
     theirs = _values(lo.recalc(profile, src, tmp_path / "lo"), formulas_of)
     diff = [(k, ours[k], theirs[k]) for k in formulas_of if not _same(ours[k], theirs[k])]

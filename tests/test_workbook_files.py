@@ -78,8 +78,11 @@ def _sheet_part(path, title):
 
 
 def test_shared_formulas_compute_as_each_cell_written_out(tmp_path):
-    from tests.edits import insert_rows
+    """A sheet of per-row formulas (the export table's columns written one formula per row, issue 23.1's
+    templates having one array formula per column) stored as Excel stores copied formulas."""
+    from tests.edits import insert_rows, write_per_row
     wb = build.example_dir()
+    write_per_row(wb["İhracat"])
     insert_rows(wb, "İhracat", 7, copy_formulas_from=6)
     src, shared_src = tmp_path / "plain.xlsx", tmp_path / "shared.xlsx"
     build.save(wb, src)

@@ -42,6 +42,48 @@ class Cell:
 
 
 
+class ArrayCell(Cell):
+    """The anchor of an array formula (issue 23.1): its one computation fills every cell of its range
+    (`arrays.py`); the other cells are `MemberCell`s."""
+    __slots__ = ("r2", "c2")
+
+    def __init__(self, row: int, col: int, text: str, fn, r2: int, c2: int, is_fallback: bool = False):
+        super().__init__(row, col, text, fn, is_fallback)
+        self.r2, self.c2 = r2, c2
+
+    def evaluate(self, book, s, r, c):
+        from .arrays import Arr, as_column, cell_value
+        v = self.fn(book, s, r, c)
+        v = as_column(v) if type(v) is Rng else v
+        h = self.r2 - r + 1
+        if type(v) is Arr:
+            items = [cell_value(x) for x in v[:h]] + [Err("#N/A")] * (h - len(v))
+        else:                                   # one value fills the range (Excel's array formula)
+            items = [cell_value(v)] * h
+        done, i = book.done, s.index
+        for dr in range(h):
+            for dc in range(self.c2 - c + 1):
+                if dr or dc:
+                    done[(i, r + dr, c + dc)] = items[dr]
+        return items[0]
+
+
+class MemberCell:
+    """A cell inside an array formula's range: its value comes from the anchor's computation."""
+    __slots__ = ("row", "col", "anchor", "fallback")
+
+    def __init__(self, row: int, col: int, anchor: tuple[int, int]):
+        self.row, self.col, self.anchor, self.fallback = row, col, anchor, False
+
+    @property
+    def coord(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    def evaluate(self, book, s, r, c):
+        book.get(s, *self.anchor)
+        return book.done.get((s.index, r, c), Err("#N/A"))
+
+
 class Compiler:
     """Patterns → closures, each compiled once; cells the compiler does not know → `formulas`, alone."""
 
@@ -90,6 +132,62 @@ class Compiler:
             self.fallbacks += 1
             return Cell(*coord, text, fn, True)
         return Cell(*coord, text, fn)
+
+    def array(self, sheet_name: str, text: str, pattern: Pattern | None, error: FormulaError | None,
+              row: int, col: int, r2: int, c2: int) -> ArrayCell:
+        """An array formula's anchor: compiled for arrays once per pattern (`arrays.compile_array`), or
+        computed by the `formulas` engine (a construct arrays.py does not know)."""
+        where = f"{sheet_name}!{get_column_letter(col)}{row}"
+        if text is None and pattern is not None:
+            text = pattern.render(row, col)
+        if error is not None:
+            return ArrayCell(row, col, text, self.fixed(Err("#NAME?" if not error.unsafe else "#REF!",
+                                                            f"{where}: {error.message}")), r2, c2)
+        key = ("array", pattern.key)
+        hit = self.compiled.get(key)
+        if hit is None:
+            try:
+                node = parse(pattern)
+                _check_ranges(node, pattern, row, col, where)
+                # in "formulas" mode too: the `formulas` engine computes the templates' column formulas
+                # in minutes, not seconds (the independent check of every array cell is LibreOffice's,
+                # tests/test_libreoffice.py); it takes what arrays.py does not know
+                from .arrays import compile_array
+                hit = compile_array(node, self.book)
+            except FormulaError as exc:
+                hit = exc
+            except Unsupported:
+                hit = "fallback"
+            self.compiled[key] = hit
+        if isinstance(hit, FormulaError):
+            return ArrayCell(row, col, text, self.fixed(Err("#NAME?" if not hit.unsafe else "#REF!",
+                                                            f"{where}: {hit.message}")), r2, c2)
+        if hit == "fallback":
+            self.fallbacks += 1
+            return ArrayCell(row, col, text, self._array_fallback(text, where), r2, c2, True)
+        return ArrayCell(row, col, text, hit, r2, c2)
+
+    def _array_fallback(self, text, where):
+        book = self.book
+        try:
+            func, inputs = fallback.compile_cell(text)
+        except WorkbookLimitError:
+            raise
+        except Exception as exc:
+            return self.fixed(Err("#NAME?", f"{where}: formül okunamadı ({type(exc).__name__}) — cannot read "
+                                            f"the formula ({type(exc).__name__})"))
+
+        def run(b, s, r, c):
+            ranges = []
+            for name in inputs:
+                rng = _input_range(book, s, name)
+                if rng is None:
+                    return Err("#REF!", f"{where}: başvuru çözülemedi ({name}) — cannot resolve ({name})")
+                ranges.append(rng)
+            from .arrays import Arr
+            v = fallback.evaluate(func, inputs, ranges, array=True)
+            return Arr(v) if isinstance(v, list) else v
+        return run
 
     def _fallback(self, text, pattern: Pattern, row, col, where, own: str = ""):
         shared = self.shared.get(pattern.key)

@@ -39,6 +39,8 @@ def register() -> None:
         functions["TRCALC." + name] = functions[name]
         functions["ORG.TRCALC.CALC.FUNCTIONS." + name] = functions[name]      # the LibreOffice extension's spelling
     _bounded_text(functions)
+    for name in ("YEAR", "MONTH", "DAY"):
+        functions[name] = _lifted(functions[name])
     _REGISTERED = True
 
 
@@ -65,6 +67,26 @@ def _bounded_text(functions) -> None:
     functions["REPT"] = wrap_ufunc(rept, **_kw0)
     functions["SUBSTITUTE"] = wrap_ufunc(substitute, input_parser=lambda *a: a,
                                          args_parser=lambda *a: (replace_empty(v, "") for v in a))
+
+
+def _lifted(f):
+    """`formulas` computes YEAR/MONTH/DAY of one date only; Excel computes them element by element over
+    an array ("Guidelines and examples of array formulas", support.microsoft.com), as an array formula
+    of the templates (issue 23.1) asks."""
+    def lifted(*args):
+        args = [a.value if hasattr(a, "value") and not isinstance(a, np.ndarray) else a for a in args]
+        arrays = [a for a in args if isinstance(a, np.ndarray) and a.size > 1]
+        if not arrays:
+            return f(*args)
+        shape = arrays[0].shape
+        out = np.empty(shape, dtype=object)
+        for idx in np.ndindex(shape):
+            one = [np.array([[a[idx]]], dtype=object) if isinstance(a, np.ndarray) and a.shape == shape else a
+                   for a in args]
+            v = f(*one)
+            out[idx] = v.reshape(-1)[0] if isinstance(v, np.ndarray) else v
+        return out
+    return lifted
 
 
 def compile_cell(text: str):
@@ -112,8 +134,18 @@ def from_engine(v):
     return v
 
 
-def evaluate(func, inputs: list[str], ranges) -> object:
-    """Call the compiled formula on the values of `ranges` (one per input, in order)."""
+def _as_ranges(name: str, value):
+    """An input as the `formulas` engine's own reference object (ROW of a range needs its address)."""
+    from formulas.ranges import Ranges
+    try:
+        return Ranges().push(name, value if isinstance(value, np.ndarray) else np.array([[value]], dtype=object))
+    except Exception:
+        return value
+
+
+def evaluate(func, inputs: list[str], ranges, array: bool = False) -> object:
+    """Call the compiled formula on the values of `ranges` (one per input, in order); with `array`, the
+    list of the result's values (row by row: an array formula's cells)."""
     args = []
     for rng in ranges:
         if rng.size == 1:
@@ -127,8 +159,17 @@ def evaluate(func, inputs: list[str], ranges) -> object:
                 for j, v in enumerate(row):
                     arr[i, j] = _to_engine(v)
             args.append(arr)
+    if array:
+        args = [_as_ranges(name, a) for name, a in zip(inputs, args)]
     try:
-        return from_engine(func(*args))
+        out = func(*args)
+        if array:
+            if hasattr(out, "value") and not isinstance(out, (np.ndarray, _xl())):
+                out = out.value
+            if isinstance(out, np.ndarray):
+                return [from_engine(v) for v in out.reshape(-1)]
+            return [from_engine(out)]
+        return from_engine(out)
     except Exception as exc:                 # the engine's own failure stays in this cell
         return Err("#VALUE!", f"formül hesaplanamadı ({type(exc).__name__}) — the formula could not be "
                               f"computed ({type(exc).__name__})")

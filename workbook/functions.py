@@ -87,6 +87,7 @@ def registry_call(book, fn, values: list):
             if bad is not None:
                 return bad
         args.append(v)
+    book.calls += 1
     try:
         if any(type(a) is list for a in args):
             out = call_many(fn.name, args, book.overrides)
@@ -146,7 +147,16 @@ def _logical(kind):
     return impl
 
 
-LAZY = {"IF": _if, "IFERROR": _iferror, "IFNA": _ifna, "AND": _logical("and"), "OR": _logical("or")}
+def _row(b, s, r, c, args):
+    """ROW (support.microsoft.com, "ROW function"): the row number of a reference's first row, or the
+    formula's own row; over an array formula's rows, arrays.py gives one per row."""
+    if not args:
+        return float(r)
+    v = args[0](b, s, r, c)
+    return float(v.r1) if type(v) is Rng else VALUE
+
+
+LAZY = {"ROW": _row, "IF": _if, "IFERROR": _iferror, "IFNA": _ifna, "AND": _logical("and"), "OR": _logical("or")}
 
 
 # --- aggregates --------------------------------------------------------------------------------
@@ -481,6 +491,34 @@ def _text_fn(f):
     return impl
 
 
+def _left(b, args):
+    """LEFT(text, [n]) (support.microsoft.com, "LEFT, LEFTB functions")."""
+    if not 1 <= len(args) <= 2:
+        return VALUE
+    from .values import to_text
+    v = _scalar(args[0])
+    if type(v) is Err:
+        return v
+    n = to_number(_scalar(args[1])) if len(args) == 2 else 1.0
+    if type(n) is Err:
+        return n
+    if n < 0:
+        return VALUE
+    return to_text(v)[:int(n)]
+
+
+def _concatenate(b, args):
+    """CONCATENATE (support.microsoft.com, "CONCATENATE function"): the texts of its values joined."""
+    from .values import to_text
+    out = []
+    for a in args:
+        v = _scalar(a)
+        if type(v) is Err:
+            return v
+        out.append(to_text(v))
+    return "".join(out)
+
+
 def _rept(b, args):
     """REPT(text; times): Microsoft's reference — times truncated to a whole number, negative is
     #VALUE!, a result over 32,767 characters is #VALUE! (checked before the text is built)."""
@@ -537,7 +575,7 @@ def _substitute(b, args):
 
 
 BUILTINS = {
-    "REPT": _rept, "SUBSTITUTE": _substitute,
+    "REPT": _rept, "SUBSTITUTE": _substitute, "CONCATENATE": _concatenate, "LEFT": _left,
     "SUM": _sum, "MIN": _minmax(min), "MAX": _minmax(max), "COUNT": _count, "COUNTA": _counta,
     "SUMIFS": _ifs("sum"), "COUNTIFS": _ifs("count"), "AVERAGEIFS": _ifs("avg"), "MINIFS": _ifs("min"),
     "MAXIFS": _ifs("max"), "SUMIF": _sumif, "COUNTIF": _countif,

@@ -126,6 +126,7 @@ class Book:
         self.done: dict[tuple[int, int, int], object] = {}
         self.active: set = set()
         self.memo: dict = {}
+        self.calls = 0                  # registry calls made (a column's call counts once): bench/
         self.reads = 0                       # cells read through ranges so far (TRCALC_MAX_CELL_READS)
         self.max_reads = budgets.value("cell_reads")
         self.max_area = budgets.value("area_cells")

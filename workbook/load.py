@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 from . import budgets
 from .bridge import deadline, overrides_from_rows, to_serial
-from .cells import Cell, Compiler
+from .cells import Cell, Compiler, MemberCell
 from .formula import FormulaError, tokenize
 from .grid import Book
 from .reader import RawBook
@@ -91,6 +93,9 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, Compiler
         for n, (r, c, text, master) in enumerate(sorted(rs.formulas, key=lambda t: (t[1], t[0]))):
             if not n & 255:
                 deadline.check()              # the time limit, and a turn for the worker's other requests
+            if (r, c) in rs.arrays:              # compiled for arrays below (`_arrays`)
+                s.formulas[(r, c)] = Cell(r, c, text, None)
+                continue
             pattern, error = None, None
             if master is not None:              # ECMA-376 §18.3.1.40: the master's formula, moved here
                 hit = shared.get(master)
@@ -114,8 +119,37 @@ def load(raw: RawBook, overrides: dict, mode: str) -> tuple[Book, list, Compiler
             hit = shared.get(master) if master is not None else last.get(c)
             if hit is not None and hit[2] is None and compiler.compiled.get(pattern.key) is cell.fn:
                 hit[2] = cell.fn                 # the next cells of this column share the closure
+        _arrays(rs, s, compiler)
         order.append((s, rs, sorted(s.formulas)))
     return book, order, compiler
+
+
+def _arrays(rs, s, compiler: "Compiler") -> None:
+    """Array formulas: the anchor computes the range, every other cell of it is a member (its value in
+    the file — the last result a program saved — is not an input)."""
+    for (r, c), (r2, c2) in rs.arrays.items():
+        cell = s.formulas.get((r, c))
+        if cell is None:
+            continue
+        # a formula of its own inside the range: Excel cannot spill there (#SPILL!, "Dynamic array
+        # formulas and spilled array behavior", support.microsoft.com); that formula keeps its cell
+        own = [(rr, cc) for rr in range(r, r2 + 1) for cc in range(c, c2 + 1)
+               if (rr, cc) != (r, c) and (rr, cc) in s.formulas and (rr, cc) not in rs.arrays]
+        if own:
+            where = f"{get_column_letter(own[0][1])}{own[0][0]}"
+            s.formulas[(r, c)] = Cell(r, c, cell.text, compiler.fixed(Err(
+                "#SPILL!", f"{s.name}!{get_column_letter(c)}{r}: sütun formülünün alanında başka bir formül var "
+                           f"({where}) — the column formula's range holds another formula ({where})")))
+            continue
+        pattern, error = _tokenize(cell.text, r, c) if cell.text is not None else (None, None)
+        s.formulas[(r, c)] = compiler.array(s.name, cell.text, pattern, error, r, c, r2, c2)
+        for rr in range(r, r2 + 1):
+            for cc in range(c, c2 + 1):
+                if (rr, cc) != (r, c):
+                    s.values.pop((rr, cc), None)
+                    compiler.book.done.pop((s.index, rr, cc), None)
+                    s.formulas[(rr, cc)] = MemberCell(rr, cc, (r, c))
+        s.max_row, s.max_col = max(s.max_row, r2), max(s.max_col, c2)
 
 
 def _tokenize(text: str, r: int, c: int):

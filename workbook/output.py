@@ -81,7 +81,8 @@ def save(src: Path, dst: Path, raw: RawBook, report: Report, parts: dict, notes:
         listing = [x for x in (error_listing(raw, report), stamp_listing(raw, report)) if x]
         footer, rows = report.stamp_line or None, print_rows(raw)
         if (any(rs.positional for rs in raw.sheets if rs.formulas)
-                or not writer.write(src, tmp, parts, notes, listing, footer, rows)):
+                or not writer.write(src, tmp, parts, notes, listing, footer, rows,
+                                    frozenset(rs.part for rs in raw.sheets if rs.arrays))):
             write_openpyxl(src, tmp, raw, parts, notes, listing, on_resave, footer, rows)
         os.replace(tmp, dst)
     finally:

@@ -60,6 +60,10 @@ class RawSheet:
     dates: set = field(default_factory=set)     # (row, col) of numbers shown with a date format
     formulas: list = field(default_factory=list)  # (row, col, text, shared) — shared: (row, col, text) or None
     positional: bool = False                    # a cell without its r attribute (placed by order, §18.3.1.4)
+    # array formulas (§18.3.1.40 f t="array", ref: the cells the formula's result fills): anchor → (last
+    # row, last column). A dynamic-array formula (Excel 365/2021) is stored the same way, its current
+    # spill range in ref and a cell-metadata index (cm) marking it dynamic (§18.3.1.4 c cm, MS-XLSX)
+    arrays: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -182,14 +186,14 @@ def _sheet(z, s: RawSheet, strings, date_styles, date1904: bool) -> None:
     try:
         _cells(z, s, strings, date_styles, date1904, ("end",))        # half the events: the common case
     except _Positional:
-        s.values.clear(), s.dates.clear(), s.formulas.clear()
+        s.values.clear(), s.dates.clear(), s.formulas.clear(), s.arrays.clear()
         s.positional = True
         _cells(z, s, strings, date_styles, date1904, ("start", "end"))
 
 
 def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None:
     C, V, F, IS, T, ROW = MAIN + "c", MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t", MAIN + "row"
-    values, dates, formulas = s.values, s.dates, s.formulas
+    values, dates, formulas, arrays = s.values, s.dates, s.formulas, s.arrays
     masters: dict[str, tuple] = {}
     row = 0
     col = 0
@@ -232,6 +236,11 @@ def _cells(z, s: RawSheet, strings, date_styles, date1904: bool, events) -> None
                         formulas.append((row, col, "=" + f.text, None))
                     elif si in masters:
                         formulas.append((row, col, None, masters[si]))
+                elif kind == "array":
+                    formulas.append((row, col, "=" + (f.text or ""), None))
+                    m = _REF.fullmatch((f.get("ref") or "").split(":")[-1])
+                    if m:
+                        arrays[(row, col)] = (max(row, int(m[2])), max(col, column_number(m[1])))
                 elif kind == "dataTable":
                     formulas.append((row, col, "", None))     # a what-if table: not computed (as before)
                 else:

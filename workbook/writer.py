@@ -56,13 +56,16 @@ def cell_xml(value) -> tuple[bytes, bytes]:
 
 
 def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str]]], listing=None,
-          footer: str | None = None, print_rows: dict[int, int] | None = None) -> bool:
+          footer: str | None = None, print_rows: dict[int, int] | None = None,
+          arrays: frozenset = frozenset()) -> bool:
     """`parts`: sheet part → {(row, col): value} for its formula cells; `notes`: sheet part →
     [(A1 coordinate, message)] for cells in error; `listing`: (sheet part, first row, first column,
     rows of values), or a list of them, appended below everything on that sheet (the error list, the
     stamp); `footer`: a line added under every sheet's print footer (the stamp, §18.3.1.46 headerFooter);
     `print_rows`: {sheet index: last row} — that sheet's print area ends there (its empty table rows
-    are not printed; §18.2.5 definedName _xlnm.Print_Area)."""
+    are not printed; §18.2.5 definedName _xlnm.Print_Area); `arrays`: the sheet parts holding array
+    formulas, whose other cells get values too (False when such a cell is not in the file: openpyxl
+    writes it)."""
     listings = [] if not listing else [listing] if isinstance(listing, tuple) else list(listing)
     with zipfile.ZipFile(src) as zin:
         rels = {p: _rels_part(p) for p in parts}
@@ -93,7 +96,10 @@ def write(src, dst, parts: dict[str, dict], notes: dict[str, list[tuple[str, str
                     continue
                 if name in parts:
                     note = next((a for a in added if a[0] == name), None)
-                    _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name), footer)
+                    written = _sheet(zin, zout, info, parts[name], _legacy_id(note), appended.get(name), footer,
+                                     name in arrays)
+                    if written < len(parts[name]):
+                        return False           # a cell of an array formula's range is not in the file
                     continue
                 data = zin.read(name)
                 if name in appended or (footer and name in sheet_parts):
@@ -284,7 +290,8 @@ def _print_areas(data: bytes, last_rows: dict[int, int]) -> bytes:
 
 
 def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None,
-           footer: str | None = None) -> None:
+           footer: str | None = None, members: bool = False) -> int:
+    """Copy the sheet with `values` in its cells; returns how many of them were written."""
     with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
         head = f.read(CHUNK)
         m = re.search(rb"<(\w+:)?worksheet\b", head)
@@ -295,10 +302,15 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         drop = re.compile(rb'\s(?:t|cm)="[^"]*"')
         row_end = b"</" + p + b"row>"
 
+        written = 0
+
         def replace(m):
+            nonlocal written
             inner = m[3]
             if inner is None or not formula.search(inner):
-                return m[0]
+                if not members:
+                    return m[0]
+                # a cell of an array formula's range (no formula of its own, its value from the anchor)
             attrs = m[1]
             r = ref.search(attrs)
             if r is None:
@@ -306,6 +318,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             key = (int(r[2]), column_number(r[1].decode("ascii").upper()))
             if key not in values:
                 return m[0]
+            written += 1
             t, content = cell_xml(values[key])
             return b"<" + p + b"c" + drop.sub(b"", attrs) + t + b">" + content + b"</" + p + b"c>"
 
@@ -330,6 +343,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         if legacy_id:
             data = _with_legacy_drawing(data, p, legacy_id)
         out.write(data)
+    return written
 
 
 def _with_legacy_drawing(data: bytes, p: bytes, rid: str) -> bytes:

@@ -27,29 +27,51 @@ from trcalc.calc.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = '''\
+import os
 import site
 import sys
 sys.path[:0] = {paths!r}
 for _p in {sites!r}:
     site.addsitedir(_p)        # runs the editable install's .pth: `trcalc.calc` is the checkout's calc/
 
+_COUNT = os.environ.get("TRCALC_LO_CALLS")      # the benchmark's call counter: one line per call
+_calls = open(_COUNT, "a") if _COUNT else None
+
+
+def _error(message):
+    return "#VALUE! " + message
+
 
 def call(name, args):
+    """One call from a cell: one value; a column (an argument given as a range or an array) gives one value
+    per row, computed by the registry's column form in this one call."""
     from trcalc.calc.errors import CalcError
-    from trcalc.calc.registry import get
+    from trcalc.calc.registry import call_many, get
     from trcalc.workbook.functions import to_result
+    if _calls:
+        _calls.write(name + "\\n")
+        _calls.flush()
     fn = get(name)
-    values = [None if (a is None or a == "") else a for a in args]
+    values = [list(a) if isinstance(a, tuple) else a for a in args]
+    values = [[None if x == "" else x for x in a] if isinstance(a, list) else (None if a == "" else a)
+              for a in values]
     while values and values[-1] is None:
         values.pop()
     try:
+        if any(isinstance(a, list) for a in values):
+            rows = call_many(fn.name, values, {{}})
+            return tuple(_error(v.message) if isinstance(v, CalcError) else _cell(to_result(v)) for v in rows)
         out = to_result(fn.run(fn.read_args(values), {{}}))
     except CalcError as exc:
-        return "#VALUE! " + exc.message
+        return _error(exc.message)
     except Exception as exc:
-        return "#VALUE! " + type(exc).__name__
+        return _error(type(exc).__name__)
+    return _cell(out)
+
+
+def _cell(out):
     if hasattr(out, "code"):
-        return "#VALUE! " + out.message
+        return _error(out.message)
     return out
 '''
 
@@ -63,6 +85,36 @@ def _basic() -> str:
              '  provider = factory.createScriptProvider("")',
              '  script = provider.getScript("vnd.sun.star.script:trcalc_lo.py$call?language=Python&location=user")',
              "  trcalc_call = script.invoke(Array(name, args), Array(), Array())",
+             "End Function", "",
+             # LibreOffice Help, "Basic functions in Calc" / "Using Calc Functions in Macros": a range
+             # reaches a Basic function as a two-dimensional array, and an array a function returns
+             # fills the cells of an array (matrix) formula — a column is one such call
+             "Function trcalc_arg(a As Variant) As Variant",
+             "  If Not IsArray(a) Then",
+             "    trcalc_arg = a",
+             "    Exit Function",
+             "  End If",
+             "  Dim out() As Variant, r As Long, c As Long, i As Long",
+             "  ReDim out((UBound(a, 1) - LBound(a, 1) + 1) * (UBound(a, 2) - LBound(a, 2) + 1) - 1)",
+             "  For r = LBound(a, 1) To UBound(a, 1)",
+             "    For c = LBound(a, 2) To UBound(a, 2)",
+             "      out(i) = a(r, c)",
+             "      i = i + 1",
+             "    Next c",
+             "  Next r",
+             "  trcalc_arg = out",
+             "End Function", "",
+             "Function trcalc_result(v As Variant) As Variant",
+             "  If Not IsArray(v) Then",
+             "    trcalc_result = v",
+             "    Exit Function",
+             "  End If",
+             "  Dim out() As Variant, i As Long",
+             "  ReDim out(1 To UBound(v) - LBound(v) + 1, 1 To 1)",
+             "  For i = LBound(v) To UBound(v)",
+             "    out(i - LBound(v) + 1, 1) = v(i)",
+             "  Next i",
+             "  trcalc_result = out",
              "End Function", ""]
     for name, fn in REGISTRY.items():
         n = len(fn.args)
@@ -70,8 +122,8 @@ def _basic() -> str:
         lines.append(f"Function {name}({params})")
         lines.append(f"  Dim args({max(n - 1, 0)}) As Variant")
         for i in range(n):
-            lines.append(f'  If IsMissing(a{i}) Then : args({i}) = "" : Else : args({i}) = a{i} : End If')
-        lines.append(f'  {name} = trcalc_call("{name}", args)')
+            lines.append(f'  If IsMissing(a{i}) Then : args({i}) = "" : Else : args({i}) = trcalc_arg(a{i}) : End If')
+        lines.append(f'  {name} = trcalc_result(trcalc_call("{name}", args))')
         lines.append("End Function")
         lines.append("")
     body = "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
