@@ -120,10 +120,11 @@ def figures(lines: int = 10_000) -> list[Figure]:
         old = _workbook(lines, tmp / "dir_old.xlsx", old_pkg) if old_pkg else None
         old_calls, old_cells = static_calls(old) if old else (0, 0)
         # the engine's own count: every registry call made computing the file
-        from trcalc.workbook import load, reader
+        from trcalc.workbook import reader
+        from trcalc.workbook.load import load
         from trcalc.calc.context import read_overrides
         book, order, _ = load(reader.read(new), read_overrides({}), "fast")
-        from trcalc.workbook import _run
+        from trcalc.workbook.compute import _run
         _run(book, order)
         note = (f"{cells:,} formula cells; the per-row templates of {BEFORE[:7]}: {old_calls:,} calls "
                 f"({old_cells:,} formula cells)" if old else f"{cells:,} formula cells")

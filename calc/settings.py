@@ -278,3 +278,4 @@ declare("TRCALC_ERRORS_AS_TEXT", "flag", False, "hatalı hücrede #VALUE! yerine
 declare("TRCALC_DEBUG", "flag", False, "beklenmeyen bir hatada tam izi göster", "show the full traceback of an unexpected error", "cli")
 declare("TRCALC_HYPOTHESIS_PROFILE", "text", "ci", "özellik testlerinin Hypothesis profili (`ci`, `fuzz`)", "the property tests' Hypothesis profile (`ci`, `fuzz`)", "tests")
 declare("TRCALC_FUZZ_EXAMPLES", "int", 3000, "`fuzz` profilinde test başına örnek sayısı", "examples per test under the `fuzz` profile", "tests")
+declare("TRCALC_LO_CALLS", "path", None, "kıyaslamanın LibreOffice eklentisi çağrı sayacı dosyası (`make bench`)", "the benchmark's call counter file for the LibreOffice extension (`make bench`)", "tests")

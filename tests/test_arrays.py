@@ -66,7 +66,8 @@ def test_an_array_formula_fills_its_range(tmp_path, engine, styled):
 
 def test_one_registry_call_per_column(tmp_path):
     """The column D is one call of TR_CIF's column form, however many rows it has."""
-    from trcalc.workbook import load, reader
+    from trcalc.workbook import reader
+    from trcalc.workbook.load import load
     from trcalc.calc.context import read_overrides
     src = _book(tmp_path)
     raw = reader.read(src)
