@@ -252,6 +252,7 @@ def test_a_form_sent_empty_says_which_fields_are_required_in_plain_turkish(site,
     page.goto(site + "/hesap/TR_TEV")
     page.click("#hesapla")
     page.wait_for_selector("#hata")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     required = [a.excel for a in REGISTRY["TR_TEV"].args if not a.optional]
     for name in required:
         assert page.inner_text(f"#{name}-hata").startswith("Bu alan zorunlu"), name
@@ -283,6 +284,7 @@ def test_a_rate_typed_as_people_type_it_is_a_percentage_and_says_so(  # noqa: F8
         page.fill(f"#{name}", value)
     page.click("#hesapla")
     page.wait_for_selector("#sonuc")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     assert page.inner_text("#sonuc").strip() == result
     beside = page.inner_text("#gv_orani-okunan").strip()
     assert beside == (note or f"Okunan: {read}")          # beside the field: never read silently
@@ -309,6 +311,7 @@ def test_a_tcmb_outage_is_one_sentence_on_the_rate_field(site, browser, width): 
     page.fill("#kur", "34,50")
     page.click("#hesapla")
     page.wait_for_selector("#sonuc")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     assert page.inner_text("#sonuc").strip() == "118.680,00 TL"
     page.goto(site + "/durum")
     detail = page.inner_text("#kesintiler")
@@ -365,6 +368,7 @@ def test_result_tables_are_readable_on_a_phone_and_a_laptop(site, browser, width
     page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
     page.goto(site + path)
     page.wait_for_selector("#sonuc")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     cells = page.evaluate(_MEASURE)
     assert len(cells) > 20
     for c in cells:
@@ -437,6 +441,7 @@ def test_a_declaration_with_several_lines_and_its_total(site, browser, width):  
             page.fill(f"#{name}", value)
     page.click("#hesapla")
     page.wait_for_selector("#sonuc")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     assert page.inner_text("#sonuc").strip() == "Ödenecek toplam: 134.068,20 TL"
     rows = page.evaluate("Array.from(document.querySelectorAll('#kalemler tr')).slice(1).map(tr => "
                          "Array.from(tr.cells).map(td => td.textContent.trim()))")
@@ -451,6 +456,7 @@ def test_a_declaration_with_several_lines_and_its_total(site, browser, width):  
     page.fill("#gv_orani_2", "")
     page.click("#hesapla")
     page.wait_for_selector("#hata")
+    page.wait_for_load_state("load")      # the stylesheet applied before any measuring
     assert page.inner_text("#gv_orani_2-hata").startswith("Bu alan zorunlu")
     assert page.locator(".field-error").count() == 1 and page.input_value("#gumruk_degeri_2") == "2.000"
     # a fourth line on request
