@@ -19,7 +19,7 @@ from __future__ import annotations
 from itertools import repeat
 
 from .bridge import REGISTRY, call_many
-from .compile import BLOCKED, Unsupported, compile_node, function_name
+from .compile import BLOCKED, Unsupported, compile_node, function_name, repeated_subtrees
 from .formula import FormulaError, Node
 from .functions import BUILTINS, to_result
 from .grid import Rng
@@ -151,18 +151,7 @@ def _lift(f, values):
 
 def compile_array(node: Node, book):
     """`node` → closure (book, sheet, row, col) → a value, an `Arr` or a range."""
-    counts: dict = {}
-
-    def walk(n):
-        if n.kind in ("call", "binary", "chain", "unary", "percent"):
-            counts[n] = counts.get(n, 0) + 1
-            if counts[n] > 1:
-                return
-        for a in n.args:
-            if isinstance(a, Node):
-                walk(a)
-    walk(node)
-    repeated = {n for n, k in counts.items() if k > 1}
+    repeated = repeated_subtrees(node)
     done: dict = {}
     return _node(node, book, repeated, done)
 

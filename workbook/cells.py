@@ -178,12 +178,9 @@ class Compiler:
                                             f"the formula ({type(exc).__name__})"))
 
         def run(b, s, r, c):
-            ranges = []
-            for name in inputs:
-                rng = _input_range(book, s, name)
-                if rng is None:
-                    return Err("#REF!", f"{where}: başvuru çözülemedi ({name}) — cannot resolve ({name})")
-                ranges.append(rng)
+            ranges = _input_ranges(book, s, inputs, where)
+            if type(ranges) is Err:
+                return ranges
             from .arrays import Arr
             v = fallback.evaluate(func, inputs, ranges, array=True)
             return Arr(v) if isinstance(v, list) else v
@@ -222,12 +219,9 @@ class Compiler:
             return shared_run
 
         def run(b, s, r, c):
-            ranges = []
-            for name in inputs:
-                rng = _input_range(book, s, name)
-                if rng is None:
-                    return Err("#REF!", f"{where}: başvuru çözülemedi ({name}) — cannot resolve ({name})")
-                ranges.append(rng)
+            ranges = _input_ranges(book, s, inputs, where)
+            if type(ranges) is Err:
+                return ranges
             return fallback.evaluate(func, inputs, ranges)
         return run
 
@@ -285,6 +279,17 @@ def _input_area(name: str):
     else:
         return None
     return m[1], (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def _input_ranges(book: Book, own, inputs, where: str):
+    """The ranges a fallback cell reads, or the #REF! of the first that cannot be resolved."""
+    ranges = []
+    for name in inputs:
+        rng = _input_range(book, own, name)
+        if rng is None:
+            return Err("#REF!", f"{where}: başvuru çözülemedi ({name}) — cannot resolve ({name})")
+        ranges.append(rng)
+    return ranges
 
 
 def _input_range(book: Book, own, name: str):

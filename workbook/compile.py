@@ -62,9 +62,9 @@ def scalar(v):
 _STATE = threading.local()          # the repeated subtrees of the formula being compiled
 
 
-def compile_formula(node: Node, book):
-    """`compile_node` for a whole formula: a subtree written more than once (the template's
-    `MATCH(D5&"#"&(O5+0),…)` appears up to six times in one cell) is computed once per cell."""
+def repeated_subtrees(node: Node) -> set:
+    """The subtrees written more than once in a formula (the template's `MATCH(D5&"#"&(O5+0),…)`
+    appears up to six times in one cell): each is computed once per cell."""
     counts: dict = {}
 
     def walk(n):
@@ -76,7 +76,12 @@ def compile_formula(node: Node, book):
             if isinstance(a, Node):
                 walk(a)
     walk(node)
-    _STATE.repeated = {n for n, k in counts.items() if k > 1}
+    return {n for n, k in counts.items() if k > 1}
+
+
+def compile_formula(node: Node, book):
+    """`compile_node` for a whole formula, its repeated subtrees computed once per cell."""
+    _STATE.repeated = repeated_subtrees(node)
     _STATE.done = {}
     try:
         return compile_node(node, book)
