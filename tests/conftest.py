@@ -88,3 +88,15 @@ def _fresh_addin_settings():
     from trcalc.addin import cells
     cells._cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _one_computation_time(monkeypatch):
+    """Every in-process computation of a test stamps the same instant (calc.stamp.now), so two
+    computations compared cell by cell (the fast evaluator against `formulas`, …) cannot differ
+    because a minute turned between them. Servers the tests start run in their own processes,
+    on the real clock."""
+    from trcalc.calc import stamp
+    fixed = stamp.now().replace(second=0, microsecond=0)
+    monkeypatch.setattr(stamp, "now", lambda: fixed)
+    yield
