@@ -105,6 +105,20 @@ def _vm_hwm_kb(pid: int) -> int:
     return 0
 
 
+def _wrk(wrk: str, url: str, seconds: int) -> tuple[str, float, float]:
+    """wrk's POST of seed 004's TR_TEV to `url` for `seconds`: (its output, requests/s, p99 in ms)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write('wrk.method = "POST"\n'
+                  'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
+                  'wrk.headers["Content-Type"] = "application/json"\n')
+    out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
+                          url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
+    os.unlink(lua.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    return out, rps, float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+
+
 def production_load(seconds: int = 10) -> list[Figure]:
     wrk = shutil.which("wrk")
     if not wrk:
@@ -121,16 +135,7 @@ def production_load(seconds: int = 10) -> list[Figure]:
                 break
             except OSError:
                 time.sleep(0.1)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write('wrk.method = "POST"\n'
-                      'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
-                      'wrk.headers["Content-Type"] = "application/json"\n')
-        out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
-                              url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
-        os.unlink(lua.name)
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-        p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+        out, rps, p99_ms = _wrk(wrk, url, seconds)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         peak = max((_vm_hwm_kb(int(p)) for p in workers), default=0) / 1024
@@ -165,16 +170,7 @@ def _bare_load(wrk: str, seconds: int) -> tuple[float, float, float]:
                 break
             except OSError:
                 time.sleep(0.1)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write('wrk.method = "POST"\n'
-                      'wrk.body = \'{"args": [100000, 10000, 5000, 1, 0.10, 30]}\'\n'
-                      'wrk.headers["Content-Type"] = "application/json"\n')
-        out = subprocess.run([wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", lua.name,
-                              url + "/api/v1/call/TR_TEV"], capture_output=True, text=True).stdout
-        os.unlink(lua.name)
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-        p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000}[p99[2]]
+        _, rps, p99_ms = _wrk(wrk, url, seconds)
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         peak = max((_vm_hwm_kb(int(p)) for p in workers), default=0) / 1024
     finally:
