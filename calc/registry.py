@@ -115,8 +115,9 @@ EXCEL_NAMES: dict[str, str] = {
     "name": "parametre",
     # functions of a whole column (TR_RUNNING_SUM)
     "group": "grup", "order": "sira",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
-    "currency": "doviz", "kind": "kur_turu",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB; TR_DUTY's
+    # currency of the amounts and its rate, issue 25.6)
+    "currency": "doviz", "kind": "kur_turu", "currency_fx": "doviz_kuru",
 }
 
 
@@ -136,6 +137,10 @@ class Arg:
     # parameters only after the required ones, so such an argument is not marked optional.
     empty_ok: bool = False
     excel: str = ""
+    # For an `fx` argument: the currency whose rate it is when given as TCMB — an ISO code, or empty
+    # for the function's `currency` argument (else its `fx_currency`). TR_DUTY's `kur` is always TL per
+    # EUR (its limits are in EUR), whatever currency its amounts are in (issue 25.6).
+    fx_of: str = ""
 
     def __post_init__(self):
         if not self.excel:
