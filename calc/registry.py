@@ -176,8 +176,10 @@ class Function:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
         result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
-        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
-        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile; so is TR_STAMP (kind
+        stamp_part, issue 25.5): the time and version of the recalculation."""
+        return not self.args or any((a.optional and a.kind in ("date", "year", "rules_version"))
+                                    or a.kind == "stamp_part" for a in self.args)
 
     @property
     def required(self) -> int:

@@ -192,6 +192,7 @@ def test_remote_mode_records_and_compares_the_servers_version(other_server, monk
     assert udfs.TR_CIF(100.0, 10.0, 5.0, _Caller(wb)) == 115.0
     server = cells.remote.SEEN[other_server]
     assert server != local and server.split("+")[0] == local.split("+")[0]
+    assert udfs.TR_STAMP("KURALLAR", _Caller(wb)) == server         # the stamp cells too (issue 25.5)
     warning = udfs.TR_RULES_VERSION(None, _Caller(wb))                # computed by the server
     assert warning.startswith("UYARI:") and server in warning and local in warning
     _write_due()

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from trcalc.calc.rules import changelog, diff
+from trcalc.calc.rules import changelog, diff, history
 from trcalc.calc.rules.store import book
 from trcalc.cli import main
 
@@ -47,10 +47,10 @@ def test_the_2026_12_06_entry_lists_all_182_differences(capsys):
 
 
 def test_a_version_released_without_its_snapshot_is_refused(tmp_path, monkeypatch):
-    history = tmp_path / "history"
-    shutil.copytree(changelog.HISTORY_DIR, history)
-    (history / "2026.11.25.json.gz").unlink()
-    monkeypatch.setattr(changelog, "HISTORY_DIR", history)
+    folder = tmp_path / "history"
+    shutil.copytree(history.HISTORY_DIR, folder)
+    (folder / "2026.11.25.json.gz").unlink()
+    monkeypatch.setattr(history, "HISTORY_DIR", folder)
     problems = changelog.check()
     assert len(problems) == 1 and problems[0].startswith("2026.11.25:") and "trcalc rules snapshot" in problems[0]
 

@@ -26,28 +26,10 @@ from pathlib import Path
 from . import bundle
 from .book import Entry, RuleBook
 from .diff import FIELDS, _show
+from .history import HISTORY_DIR, shipped, shipped_versions, snapshot_path  # noqa: F401  (re-exported)
 from .store import CHANGELOG_FILE, RULES_DIR, book
 
-HISTORY_DIR = RULES_DIR / "history"
 _FIELD_TR = {"value": "değer", "end": "bitiş", "unit": "birim", "source": "kaynak", "confidence": "güven"}
-
-
-def snapshot_path(version: str) -> Path:
-    return HISTORY_DIR / f"{version}.json.gz"
-
-
-def shipped_versions() -> list[str]:
-    """The versions kept as snapshots, oldest first."""
-    return sorted(p.name.removesuffix(".json.gz") for p in HISTORY_DIR.glob("*.json.gz"))
-
-
-def shipped(version: str) -> RuleBook:
-    """The rules as `version` was released (its snapshot)."""
-    path = snapshot_path(version)
-    if not path.is_file():
-        raise FileNotFoundError(f"{version} kural sürümünün kaydı yok ({path.name}) — no snapshot of rules "
-                                f"version {version}")
-    return bundle.load(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
 def write_snapshot(rb: RuleBook | None = None, folder: Path = HISTORY_DIR) -> Path:

@@ -68,9 +68,9 @@ def diff(a: RuleBook, b: RuleBook) -> list[str]:
 
 def rule_book(spec: str) -> RuleBook:
     """The rule set `spec` names: a released version's snapshot, or a folder (`resolve`)."""
-    from . import changelog
-    if changelog.snapshot_path(spec).is_file() and not Path(spec).is_dir():
-        return changelog.shipped(spec)
+    from . import history
+    if history.snapshot_path(spec).is_file() and not Path(spec).is_dir():
+        return history.shipped(spec)
     return load(resolve(spec))
 
 
