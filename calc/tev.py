@@ -291,8 +291,8 @@ class Penalty(Outcome):
 
     def rows(self):
         if self.voluntary:
-            return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 194): ceza yok, "
-                                    "yalnız gecikme zammı", self.value)]
+            return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 234/5): ceza yok, "
+                                    "yalnız gecikme zammı (GK md. 194/4)", self.value)]
         return [("Ödenmeyen TEV", "", self.tev),
                 ("Para cezası", f"{fmt(self.tev)} TL × {fmt_rate(self.fraction)}", self.value),
                 ("Yasal dayanak", self.basis or "kullanıcının verdiği oran", "")]

@@ -320,28 +320,26 @@ def test_interest_bad_dates():
 # --- penalty --------------------------------------------------------------------------------
 
 def test_penalty():
-    # from 2019-11-07 (GK md. 234 after Law 7190): 1/4 as the practice source gives it, low confidence
+    # GK md. 234/5 (Law 5911, RG 07.07.2009): TEV (the import duties of art. 194/1) not paid by the date
+    # in 194/4 → a fine of "bu vergilerin dörtte biri"; none when disclosed before customs finds it
     assert call("TR_TEV_PENALTY", 150000) == D("37500.00")                 # 150,000 × 1/4
-    assert call("TR_TEV_PENALTY", 10.02) == D("2.51")                      # 2.505 → 2.51
-    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first (GK md. 194)
+    assert call("TR_TEV_PENALTY", 10.02) == D("2.51")                      # 10.02 / 4 = 2.505 → 2.51
+    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first (234/5, 2nd sentence)
     assert call("TR_TEV_PENALTY", 150000, "YANLIŞ") == D("37500.00")
     d = call("TR_TEV_PENALTY_DETAIL", 150000)
-    assert any(r[0] == "Uyarı" and "düşük" in r[1] for r in d)             # low confidence said
-    assert any("güven: düşük" in str(r[1]) for r in d)
-    assert any(r[0] == "Yasal dayanak" and "md. 234" in r[1] and "7190" in r[1] for r in d)
+    assert not any(r[0] == "Uyarı" for r in d)                             # the article text was read
+    assert any(r[0] == "Yasal dayanak" and "md. 234/5" in r[1] and "5911" in r[1] for r in d)
+    assert "234/5" in call("TR_TEV_PENALTY_DETAIL", 150000, True)[1][1]
     with raises_on("tev", "out_of_range"):
         call("TR_TEV_PENALTY", -5)
 
 
 def test_penalty_by_the_text_in_force():
-    # GK md. 234/3 as amended by Law 5911 (RG 07.07.2009 sayı 27281): half the tax difference for goods
-    # under inward processing → 150,000 × 1/2 = 75,000.00 until 2019-11-06
-    assert call("TR_TEV_PENALTY", 150000, False, "2015-06-01") == D("75000.00")
-    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-06") == D("75000.00")
-    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-07") == D("37500.00")
-    d = call("TR_TEV_PENALTY_DETAIL", 150000, False, "2015-06-01")
-    assert any(r[0] == "Yasal dayanak" and "234/3" in r[1] and "5911" in r[1] for r in d)
-    assert any("güven: orta" in str(r[1]) for r in d)
+    # 234/5 is part of the article as rewritten by Law 5911 (RG 07.07.2009 no. 27281); Law 7190 (RG
+    # 07.11.2019) changed 234/2 (declaration differences under inward processing), not the TEV fine:
+    # 150,000 × 1/4 = 37,500.00 on either side of 2019-11-07
+    for day in ("2009-07-07", "2015-06-01", "2019-11-06", "2019-11-07", "2026-06-01"):
+        assert call("TR_TEV_PENALTY", 150000, False, day) == D("37500.00")
     with raises_on("date", "no_rule"):                                     # before the 2009 text
         call("TR_TEV_PENALTY", 150000, False, "2009-07-06")
 
