@@ -40,6 +40,9 @@ _RANGE_ARGS = {
     "MATCH": lambda i: i == 1, "INDEX": lambda i: i == 0,
 }
 _AGGREGATES = {"SUM", "MIN", "MAX", "COUNT", "COUNTA"}      # every argument a range or values to fold
+# Functions whose answer, their ranges fixed, depends only on their other arguments' values: over a
+# column, a repeated set of values (a product and an input, a currency and a date) is answered once.
+_OF_VALUES = {"SUMIFS", "COUNTIFS", "AVERAGEIFS", "MINIFS", "MAXIFS", "SUMIF", "COUNTIF", "MATCH"}
 
 
 def cell_value(v):
@@ -154,8 +157,11 @@ def element(op: str):
         f = _ARITH[op]
 
         def arith(x, y):
-            if type(x) is float and type(y) is float:
+            tx, ty = type(x), type(y)
+            if tx is float and ty is float:
                 return f(x, y)
+            if (tx is float or tx is bool) and (ty is float or ty is bool):    # TRUE is 1, FALSE 0
+                return f(float(x), float(y))
             return binop(op, x, y)
         return arith
     if op == "/":
@@ -180,6 +186,8 @@ def element(op: str):
         def join(x, y):
             if type(x) is str and type(y) is str:
                 return x + y
+            if type(x) is not Err and type(y) is not Err:
+                return to_text(x) + to_text(y)
             return binop(op, x, y)
         return join
     return lambda x, y: binop(op, x, y)
@@ -365,6 +373,8 @@ def _call(node: Node, book, sub):
         return _is_column(IS_TESTS[name], impl, args[0])
     ranged = _RANGE_ARGS.get(name, lambda i: False)
     index = name == "INDEX" and len(args) == 2
+    by_values = name in _OF_VALUES
+    left = name == "LEFT" and 1 <= len(args) <= 2
 
     def lifted(b, s, r, c):
         values = []
@@ -382,6 +392,23 @@ def _call(node: Node, book, sub):
         def one(*row):
             v = impl(b, list(row))
             return cell_or_value(v) if type(v) is Rng else v
+        if left:                        # LEFT(text, n): a text and a count, as _left computes them
+            general = one
+
+            def one(x, n=1.0):
+                if type(x) is str and type(n) is float and n >= 0:
+                    return x[:int(n)]
+                return general(x, n)
+        if by_values:                   # the same criteria give the same answer: asked once per call
+            seen: dict = {}
+            plain = one
+
+            def one(*row):
+                k = tuple([(type(x), x) for x in row if type(x) is not Rng])
+                v = seen.get(k, _MISSING)
+                if v is _MISSING:
+                    v = seen[k] = plain(*row)
+                return v
         return Arr(map(one, *_columns(values, n)))
     return lifted
 
