@@ -56,11 +56,13 @@ CERTIFICATES = CodeSet("menşe belgesi", {
     "FATURA": ["Fatura beyanı", "INVOICE", "Invoice declaration", "Menşe beyanı", "Origin declaration",
                "Statement on origin"],
     "SERTIFIKA": ["Menşe ispat belgesi", "TR-UAE", "Certificate of origin"],
+    "FORMA": ["Form A", "FORM-A", "GSP Form A", "Özel menşe şahadetnamesi"],   # the GSP columns (tariff book)
     "YOK": ["NONE", "-", "Yok"],
 })
 kind("certificate", CERTIFICATES.read, "string", CERTIFICATES.codes)
 CERT_TR = {"ATR": "A.TR", "EUR1": "EUR.1", "EURMED": "EUR-MED", "FATURA": "fatura/menşe beyanı",
-           "SERTIFIKA": "anlaşmaya özgü menşe ispat belgesi", "YOK": "belge yok"}
+           "SERTIFIKA": "anlaşmaya özgü menşe ispat belgesi",
+           "FORMA": "Form A (GTS)", "YOK": "belge yok"}
 
 
 def _certs(codes) -> str:
