@@ -50,13 +50,23 @@ def _shown(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
-def median_time(fn, repeat: int = 5) -> float:
+def median_time(fn, repeat: int = 5, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return statistics.median(times)
+
+
+def median_cpu(fn, repeat: int = 5) -> float:
+    """Median CPU seconds of this process running fn: the figure of a computation done in the process,
+    which the other jobs on shared cores stretch in wall-clock time but hardly in CPU time (on a quiet
+    machine the two agree for one-threaded work)."""
+    return median_time(fn, repeat, time.process_time)
+
+
+CPU_NOTE = "CPU time of the process (the cores are shared with other jobs)"
 
 
 def table(figures: list[Figure]) -> str:
