@@ -43,7 +43,7 @@ from pathlib import Path
 
 from .coerce import fold
 from .errors import CalcError
-from .tariff import OTHERS, Measure, gtip
+from .tariff import OTHERS, Measure, gtip, stored
 
 LAYOUTS = {
     "trcalc": "belgelenmiş CSV/XLSX düzeni (docs/tarife.md) / the documented layout",
@@ -321,9 +321,14 @@ def detect(rows) -> str:
 
 # --- shared row helpers ------------------------------------------------------------------------------
 
+_PLAIN = re.compile(r"^\d{1,4}(?:[.,]\d{1,6})?$")
+
+
 def _value(text: str, what: str) -> tuple[Decimal | None, list[str]]:
     """A published figure: Turkish decimals, footnote marks `(1)`, `*` kept aside; blank or a dash:
     none."""
+    if _PLAIN.match(text):                                  # the common cell: 3, 8,1, 43.2
+        return Decimal(text.replace(",", ".")), []
     notes = [m.group(1) or m.group(0) for m in _NOTE_MARK.finditer(text)]
     t = _NOTE_MARK.sub("", text).replace("%", "").strip()
     if t in ("", "-", "–", "—"):
@@ -607,8 +612,8 @@ def read_irk(rows, file: Path, o: Options) -> Reading:
             for (tax, origin), slot in per_origin.items():
                 if slot.get("rate") is None:
                     raise _Bad(f"{origin}: asgari/azami var, oran (%) yok")
-                m = Measure(code, tax, origin, slot["rate"] / 100, None, slot.get("unit", ""), slot.get("currency", ""),
-                            slot.get("min"), slot.get("max"), o.start, o.end, source, "", line)
+                m = stored(code, tax, origin, slot["rate"] / 100, None, slot.get("unit", ""), slot.get("currency", ""),
+                           slot.get("min"), slot.get("max"), o.start, o.end, source, "", line)
                 key = (code, tax, origin)
                 if key in seen:
                     raise _Bad(f"satır {seen[key]} ile aynı GTİP, vergi ve menşe")
