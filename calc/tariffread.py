@@ -266,7 +266,11 @@ def cells(path: Path) -> list[tuple[int, list[str]]]:
         parser.close()
         out = list(enumerate(parser.rows, 1))
     else:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("windows-1254")     # Excel's "CSV" on a Turkish Windows
         # Excel saves a Turkish CSV with `;` (the comma is the decimal mark); a tab or a comma otherwise
         sample = text[:65536]
         delimiter = ";" if ";" in sample else "\t" if "\t" in sample else ","

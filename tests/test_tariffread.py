@@ -316,3 +316,95 @@ def test_the_command_line_reads_an_official_table(tmp_path):
     assert done.stdout.startswith("11 önlem eklendi, 0 zaten kitapta (irk)") and "D-8" in done.stdout
     done = subprocess.run([trcalc, "tariff", "import", str(f)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and "--kaynak" in done.stderr
+
+
+# --- İthalat Rejimi Kararı I sayılı liste, 8. fasıl, with the additional duty's groups split into a
+# minimum and a maximum per kilogram, as ithalatihracat.biz reproduces it (https://ithalatihracat.biz/?pnum=8600):
+#   G.T.İ.P. | GÜMRÜK VERGİSİ ORANI (%) | Dipnot | İGV
+#   AB, EFTA, F.ADA. | GÜR. | B-HER. | G.KORE | MLZY. | SİNG. | KOS. | D-8 | D.Ü. | EAGÜ-ÖTDÜ | GYÜ | DÜ
+#   MİN ($/Kg) | % | MAX ($/Kg)   (under each of the three İGV groups)
+#   0801.11.00.00.00 | 30 | 0 | 0 | 8,1 | 15 | 15 | 30 | 25 | 30 | 1
+# The page drops empty cells: the row's ten figures are read as the nine duty columns and the
+# footnote, its İGV cells empty (a coconut line with no additional duty).
+HEAD_8 = """<table>
+<tr><td rowspan="3">G.T.İ.P.</td><td colspan="9">GÜMRÜK VERGİSİ ORANI (%)</td><td rowspan="3">Dipnot</td>
+<td colspan="9">İGV</td></tr>
+<tr><td rowspan="2">AB, EFTA, F.ADA.</td><td rowspan="2">GÜR.</td><td rowspan="2">B-HER.</td><td rowspan="2">G.KORE</td>
+<td rowspan="2">MLZY.</td><td rowspan="2">SİNG.</td><td rowspan="2">KOS.</td><td rowspan="2">D-8</td><td rowspan="2">D.Ü.</td>
+<td colspan="3">EAGÜ-ÖTDÜ</td><td colspan="3">GYÜ</td><td colspan="3">DÜ</td></tr>
+<tr><td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td><td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td>
+<td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td></tr>
+"""
+ROW_0801 = ("<tr><td>0801.11.00.00.00</td><td>30</td><td>0</td><td>0</td><td>8,1</td><td>15</td><td>15</td><td>30</td>"
+            "<td>25</td><td>30</td><td>1</td>" + "<td></td>" * 9 + "</tr>")
+
+
+def test_the_three_row_header_with_the_additional_duty_groups(tmp_path, book):
+    f = tmp_path / "fasil8.htm"
+    f.write_text(f"<html><body>{HEAD_8}{ROW_0801}</table></body></html>", encoding="utf-8")
+    reading, _ = load(book, f, source="I sayılı liste 8. fasıl (ithalatihracat.biz)", start=dt.date(2021, 1, 1))
+    gv = {m.origin: m.rate for m in reading.measures if m.tax == "GV"}
+    assert gv["kr"] == D("0.081") and gv["*"] == D("0.30") and gv["ge"] == D("0") and gv["my"] == D("0.15")
+    assert not [m for m in reading.measures if m.tax == "IGV"]              # the İGV cells are empty
+    assert {s.split(":")[0] for s in reading.skipped if "yüklenmedi" in s} >= {"sütun I (GÜMRÜK VERGİSİ ORANI (%) / D-8)"}
+    # Georgia's FTA column with EUR.1 (in force from 01.11.2008): 0 %; Malaysia's with its proof: 15 %
+    assert call("TR_GTIP_RATE", "0801.11.00.00.00", "GV", "GE", "2021-06-01", "EUR1") == D("0")
+    assert call("TR_GTIP_RATE", "0801.11.00.00.00", "GV", "US", "2021-06-01") == D("0.30")
+
+
+def test_a_minimum_and_maximum_per_kilogram(tmp_path, book):
+    # a made-up İGV row in the same layout (no real row with these cells could be seen): the other
+    # countries' column 20 % with at least 0,5 and at most 1 USD a kilogram
+    made_up = ("<tr><td>0801.12.00.00.00</td>" + "<td>30</td>" * 9 + "<td></td>"
+               "<td></td><td>0</td><td></td><td></td><td>10</td><td></td><td>0,5</td><td>20</td><td>1</td></tr>")
+    f = tmp_path / "igv.htm"
+    f.write_text(f"<html><body>{HEAD_8}{made_up}</table></body></html>", encoding="utf-8")
+    reading, _ = load(book, f, source="örnek", start=dt.date(2021, 1, 1))
+    igv = {m.origin: m for m in reading.measures if m.tax == "IGV"}
+    assert set(igv) == {"eagu", "gyu", "*"}
+    m = igv["*"]
+    assert (m.rate, m.minimum, m.maximum, m.unit, m.currency) == (D("0.20"), D("0.5"), D("1"), "kg", "USD")
+    # by hand, in USD: 1.000 USD for 500 kg → 20 % = 200 USD = 0,40 USD/kg, below the 0,5 minimum: 250 USD;
+    # 1.000 USD for 100 kg → 2 USD/kg, above the 1 USD maximum: 100 USD; 3.000 USD for 4.000 kg → 0,15/kg → 2.000 USD
+    assert m.amount(D("1000"), D("500")) == D("250.00")
+    assert m.amount(D("1000"), D("100")) == D("100.00")
+    assert m.amount(D("3000"), D("4000")) == D("2000.00")
+    assert call("TR_GTIP_RATE", "0801.12.00.00.00", "IGV", "CN", "2021-06-01") == D("0.20")
+    rows = {r[0]: r for r in call("TR_GTIP_RATE_DETAIL", "0801.12.00.00.00", "IGV", "CN", "2021-06-01")}
+    assert "asgari 0,5 USD/kg" in rows["IGV — İlave gümrük vergisi"][1]
+
+
+# --- the additional duty's numbered groups (İthalat Rejimi Kararına Ek Karar, Karar 433, RG 10.12.2018
+# sayı 30621), its legend as dogruer.com.tr reproduces it (https://www.dogruer.com.tr/ilave-gumruk-vergisi/):
+#   1: AB Üyesi Ülkeler, EFTA Üyesi Ülkeler, İsrail, Makedonya, Bosna-Hersek, Fas, Filistin, Tunus, Mısır,
+#      Gürcistan, Arnavutluk, Şili, Sırbistan, Karadağ, Kosova, Morityus, Moldova, Faroe Adaları;
+#   2: Güney Kore, 3: Malezya, 4: Singapur, 5: Genelleştirilmiş Tercihler Sisteminden Yararlanacak Ülkeler
+#   Grubu, 6: En Az Gelişmiş Ülkeler, 7: Gelişme Yolundaki Ülkeler, 8: Diğer Ülkeler
+# No row of that table could be seen: the row below is made up.
+def test_the_additional_duty_table_with_its_numbered_legend(tmp_path, book):
+    legend = ["1: AB Üyesi Ülkeler, EFTA Üyesi Ülkeler, İsrail, Makedonya, Bosna-Hersek, Fas, Filistin, Tunus, Mısır, "
+              "Gürcistan, Arnavutluk, Şili, Sırbistan, Karadağ, Kosova, Morityus, Moldova, Faroe Adaları;",
+              "2: Güney Kore,", "3: Malezya,", "4: Singapur,",
+              "5: Genelleştirilmiş Tercihler Sisteminden Yararlanacak Ülkeler Grubu,", "6: En Az Gelişmiş Ülkeler,",
+              "7: Gelişme Yolundaki Ülkeler,", "8: Diğer Ülkeler"]
+    f = tmp_path / "karar433.csv"
+    f.write_text("\n".join(legend) + "\n"
+                 ";İLAVE GÜMRÜK VERGİSİ ORANI (%);;;;;;;\n"
+                 "G.T.İ.P.;1;2;3;4;5;6;7;8\n"
+                 "6403.99.93.00.00;0;10;20;0;20;0;15;30\n", encoding="utf-8")
+    reading, _ = load(book, f, source="örnek (Karar 433 düzeni)", start=dt.date(2019, 1, 1))
+    igv = {m.origin: m.rate for m in reading.measures}
+    assert {m.tax for m in reading.measures} == {"IGV"}
+    assert igv["md"] == D("0") and igv["kr"] == D("0.10") and igv["sg"] == D("0") and igv["*"] == D("0.30")
+    # 5 (both GSP groups, 20 %) stands beside 6 (least developed, 0 %) and 7 (developing, 15 %): each
+    # group's own column wins
+    assert igv["eagu"] == D("0") and igv["gyu"] == D("0.15")
+
+
+def test_a_csv_saved_by_excel_on_a_turkish_windows_reads(tmp_path, book):
+    # Excel's "CSV (noktalı virgülle ayrılmış)" on a Turkish Windows writes windows-1254, not UTF-8
+    f = tmp_path / "otv_iii.csv"
+    otv_iii_b(tmp_path / "utf8.csv")
+    f.write_bytes((tmp_path / "utf8.csv").read_text(encoding="utf-8").encode("windows-1254"))
+    reading = read(f, Options(source="BKK 2017/10462", start=dt.date(2017, 7, 1), unit="adet"))
+    assert reading.layout == "otv" and len(reading.measures) == 2
