@@ -125,6 +125,7 @@ class Options:
     otv_list: str | None = None        # I, II, III, IV
     unit: str = ""
     tax: str | None = None             # GV or IGV: the tax of an import regime table (else from its header)
+    sheet: str | None = None           # an .xlsx's sheet (name or number from 1); default the first
 
 
 @dataclass
@@ -241,15 +242,29 @@ def _cell_text(v) -> str:
     return " ".join(str(v).split())
 
 
-def cells(path: Path) -> list[tuple[int, list[str]]]:
+def cells(path: Path, sheet: str | None = None, notes: list | None = None) -> list[tuple[int, list[str]]]:
     """The file's rows as text cells, each with its line (the sheet's row, the CSV line, the page's
-    table row counted from 1), empty rows left out."""
+    table row counted from 1), empty rows left out. An .xlsx: its first sheet, or `sheet` (a name or
+    a number from 1); the other sheets are named in `notes`, never read silently."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
+            names = wb.sheetnames
+            if sheet is None:
+                chosen = names[0]
+            elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+                chosen = names[int(sheet) - 1]
+            else:
+                chosen = next((n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+                if chosen is None:
+                    raise _refuse(f"--sayfa {sheet!r} yok; sayfalar: {', '.join(names)}",
+                                  f"no sheet {sheet!r}; the sheets are {', '.join(names)}")
+            if notes is not None and len(names) > 1:
+                notes.append(f"dosyanın {len(names)} sayfasından yalnız '{chosen}' okundu (başka bir sayfa için "
+                             f"--sayfa): {', '.join(n for n in names if n != chosen)} — yüklenmedi")
+            ws = wb[chosen]
             out = [(n, [_cell_text(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
         finally:
             wb.close()
@@ -296,7 +311,7 @@ def _header_at(rows) -> int | None:
     return None
 
 
-def detect(rows) -> str:
+def detect(rows, notes: list | None = None) -> str:
     """The layout of a file's rows, or a CalcError naming the layouts trcalc reads."""
     if rows:
         head = {c.strip().lower() for c in rows[0][1]}
@@ -316,9 +331,10 @@ def detect(rows) -> str:
         labels = {fold_label(c) for _, r in rows[h:h + 3] for c in r}
         if labels & (set(_BY_NAME) | set(COMPOSITE)):
             return "irk"
+    other = f" ({notes[0]})" if notes else ""
     raise _refuse("düzen tanınmadı: ilk satır belgelenmiş başlıklar (gtip, vergi, mense …) değil, bir G.T.İ.P. "
                   "başlık satırı da bulunamadı; --layout ile " + ", ".join(LAYOUTS) + " düzenlerinden birini "
-                  "seçin (docs/tarife.md)",
+                  "seçin (docs/tarife.md)" + other,
                   "layout not recognised: neither the documented headers (gtip, vergi, mense …) nor a G.T.İ.P. "
                   "header row; choose one with --layout: " + ", ".join(LAYOUTS) + " (docs/tarife.md)")
 
@@ -750,12 +766,19 @@ def read(path: Path, options: Options | None = None) -> Reading:
     if layout is not None and layout not in LAYOUTS:
         raise _refuse(f"--layout {layout!r} tanınmadı: {', '.join(LAYOUTS)}",
                       f"unknown --layout {layout!r}: {', '.join(LAYOUTS)}")
+    if o.sheet not in (None, "1") and layout == "trcalc":
+        raise _refuse("belgelenmiş liste ilk sayfadan okunur: --sayfa yalnız resmî tablolar için",
+                      "the documented list is read from the first sheet: --sayfa is for official tables")
     if layout == "trcalc":
         from .tariffstore import read as read_documented
         return Reading("trcalc", read_documented(path))
-    rows = cells(path)
-    layout = layout or detect(rows)
+    notes: list[str] = []
+    rows = cells(path, o.sheet, notes)
+    layout = layout or detect(rows, notes)
     if layout == "trcalc":
+        if o.sheet not in (None, "1"):
+            raise _refuse("belgelenmiş liste ilk sayfadan okunur: --sayfa yalnız resmî tablolar için",
+                          "the documented list is read from the first sheet: --sayfa is for official tables")
         from .tariffstore import read as read_documented
         return Reading("trcalc", read_documented(path))
     if layout == "tgtc":
@@ -765,7 +788,10 @@ def read(path: Path, options: Options | None = None) -> Reading:
                       "the Türk Gümrük Tarife Cetveli's rate column is the statutory ceiling of Law 474, not the rate "
                       "applied: load the import regime decision's annex lists (--layout irk)", "dosya")
     if layout == "otv":
-        return read_otv(rows, path, o)
-    if o.tax is not None and o.tax not in ("GV", "IGV"):
-        raise _refuse(f"--vergi GV ya da IGV olmalı ({o.tax!r})", f"--vergi is GV or IGV ({o.tax!r})")
-    return read_irk(rows, path, o)
+        reading = read_otv(rows, path, o)
+    else:
+        if o.tax is not None and o.tax not in ("GV", "IGV"):
+            raise _refuse(f"--vergi GV ya da IGV olmalı ({o.tax!r})", f"--vergi is GV or IGV ({o.tax!r})")
+        reading = read_irk(rows, path, o)
+    reading.skipped[:0] = notes
+    return reading

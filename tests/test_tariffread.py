@@ -408,3 +408,19 @@ def test_a_csv_saved_by_excel_on_a_turkish_windows_reads(tmp_path, book):
     f.write_bytes((tmp_path / "utf8.csv").read_text(encoding="utf-8").encode("windows-1254"))
     reading = read(f, Options(source="BKK 2017/10462", start=dt.date(2017, 7, 1), unit="adet"))
     assert reading.layout == "otv" and len(reading.measures) == 2
+
+
+def test_a_workbook_with_several_sheets_names_the_ones_not_read(tmp_path, book):
+    f = ii_list_2015(tmp_path / "two.xlsx")
+    wb = openpyxl.load_workbook(f)
+    cover = wb.create_sheet("Kapak", 0)
+    cover["A1"] = "İthalat Rejimi Kararı eki listeler"
+    wb.save(f)
+    with pytest.raises(CalcError) as info:
+        read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1)))
+    assert "--sayfa" in info.value.message_tr
+    reading = read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1), sheet="2"))
+    assert len(reading.measures) > 0 and any("Kapak" in s and "yüklenmedi" in s for s in reading.skipped)
+    with pytest.raises(CalcError) as info:
+        read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1), sheet="Yok"))
+    assert "Kapak" in info.value.message_tr
