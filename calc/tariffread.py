@@ -52,6 +52,7 @@ LAYOUTS = {
     "tgtc": "Türk Gümrük Tarife Cetveli (yalnız tanınır, oran yüklenmez) / the customs tariff schedule (refused)",
 }
 MAX_REPORTED = 20
+MAX_COLUMNS = 16384                    # Excel's widest row: a page's row is cut there
 
 # The country-group columns as the decision's annex tables abbreviate or name them (folded: no case,
 # accents, punctuation or spaces) → the origin ids of the book: an agreement of rules/tev_partners.yaml,
@@ -184,6 +185,8 @@ class _Html(html.parser.HTMLParser):
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
             text = " ".join("".join(self._cell).split())
             cols, rows = self._span
+            if len(self._row) + cols > MAX_COLUMNS:               # a hostile page: no row wider than a sheet's
+                cols = max(0, MAX_COLUMNS - len(self._row))
             for _ in range(cols):
                 if rows > 1:
                     self._pending[len(self._row)] = (text, rows - 1)

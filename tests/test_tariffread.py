@@ -137,6 +137,7 @@ def test_a_look_up_by_gsp_group_needs_form_a_and_respects_excluded_sectors(tmp_p
     assert "Form A" in detail["GV — Gümrük vergisi"][1]
     # Afghanistan is least developed: 0 % with Form A
     assert call("TR_GTIP_RATE", code, "GV", "AF", on, "FORMA") == D("0")
+    assert call("TR_GTIP_RATE", code, "GV", "AF", on, "Form A") == D("0")              # as it is written
     # Pakistan (S-8b, S-11a, S-11b excluded) and Bangladesh (S-11a, S-11b) are not given the group's
     # column by trcalc: the general 4 %, and the breakdown says which sectors are excluded
     assert call("TR_GTIP_RATE", code, "GV", "PK", on, "FORMA") == D("0.04")
