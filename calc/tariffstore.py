@@ -19,7 +19,6 @@ adds dated versions, it never rewrites history.
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
 import hashlib
 import io
@@ -32,7 +31,7 @@ from .countries import country
 from .dates import to_date
 from .errors import CalcError
 from .fxstore import data_dir
-from .tariff import OTHERS, TAXES, Measure, gtip, stored
+from .tariff import OTHERS, TAXES, Measure, gtip
 
 FILE_NAME = "tariff.sqlite3"
 COLUMNS = ("gtip", "vergi", "mense", "oran", "maktu", "birim", "para_birimi", "asgari", "azami",
@@ -190,14 +189,8 @@ def _text(d: Decimal | None) -> str | None:
     return None if d is None else str(d)
 
 
-@functools.lru_cache(maxsize=4096)
 def _dec(s: str | None) -> Decimal | None:
-    return None if s is None else Decimal(s)        # rates repeat: parsed once (Decimal is immutable)
-
-
-@functools.lru_cache(maxsize=4096)
-def _day(s: str) -> dt.date:
-    return dt.date.fromisoformat(s)
+    return None if s is None else Decimal(s)
 
 
 class Book:
@@ -293,8 +286,8 @@ class Book:
                     f"source, proof, line FROM measure WHERE code IN ({','.join('?' * len(prefixes))})",
                     prefixes).fetchall()
                 found = [
-                    stored(c, t, o, _dec(r), _dec(s), u, cur, _dec(mn), _dec(mx), _day(st), _day(e) if e else None,
-                           src, pr, ln)
+                    Measure(c, t, o, Decimal(r), _dec(s), u, cur, _dec(mn), _dec(mx), dt.date.fromisoformat(st),
+                            dt.date.fromisoformat(e) if e else None, src, pr, ln)
                     for c, t, o, r, s, u, cur, mn, mx, st, e, src, pr, ln in rows]
             self._cache[code] = found
         return found
