@@ -425,3 +425,50 @@ def test_a_workbook_with_several_sheets_names_the_ones_not_read(tmp_path, book):
     with pytest.raises(CalcError) as info:
         read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1), sheet="Yok"))
     assert "Kapak" in info.value.message_tr
+
+
+def test_a_page_with_two_tables_reads_each_with_its_own_columns(tmp_path, book):
+    # an "Ek Karar" amending two tables of the decision on one page: the Karar 3202 table above, and a
+    # second table (made up: the 2016 II sayılı liste's abbreviated columns, orgtr.org) under it —
+    #   G.T.İ.P. | MADDE İSMİ | AB, EFTA | G.KORE, B-HER., MLZY. | GTS ÜLKELERİ [E.A.G.Ü. | Ö.T.D.Ü. | G.Y.Ü.] | D.Ü.
+    #   0511.99.39.00.00 Diğerleri 0 0 0 1,6 5,1(1)(8)   (the row as orgtr.org quotes it: five figures for
+    #   six columns — its Ö.T.D.Ü. cell is read here as empty)
+    second = """<p>(II) SAYILI LİSTE</p><table>
+<tr><td rowspan="2">G.T.İ.P.</td><td rowspan="2">MADDE İSMİ</td><td rowspan="2">AB, EFTA</td>
+<td rowspan="2">G.KORE, B-HER., MLZY.</td><td colspan="3">GTS ÜLKELERİ</td><td rowspan="2">D.Ü.</td></tr>
+<tr><td>E.A.G.Ü.</td><td>Ö.T.D.Ü.</td><td>G.Y.Ü.</td></tr>
+<tr><td>0511.99.39.00.00</td><td>Diğerleri</td><td>0</td><td>0</td><td>0</td><td></td><td>1,6</td><td>5,1(1)(8)</td></tr>
+</table>"""
+    f = tmp_path / "iki.htm"
+    f.write_text(KARAR_3202.replace("</body>", second + "</body>"), encoding="utf-8")
+    reading, _ = load(book, f, source="örnek sayfa", start=dt.date(2021, 1, 1))
+    first = {m.origin for m in reading.measures if m.code == "151211910000"}
+    assert "xk" in first and "eagu" not in first                     # the first table's own columns
+    rows = {m.origin: m for m in reading.measures if m.code == "051199390000"}
+    assert set(rows) == {"eu", "efta", "kr", "ba", "my", "eagu", "gyu", "*"}
+    assert rows["gyu"].rate == D("0.016") and rows["*"].rate == D("0.051")
+    assert "dipnot 1, 8" in rows["*"].source
+    assert any("Ö.T.D.Ü." in s for s in reading.skipped)
+
+
+def test_a_page_with_the_a_and_b_cetvels(tmp_path, book):
+    # ÖTV (III) sayılı liste as one page: the (A) cetveli row for beer as iznikgumruk.com.tr quotes the list
+    # updated on 03.07.2017 (http://iznikgumruk.com.tr/de/otv-kanunu-asgari-maktu-vergi-tutarlari-hk/:
+    # "2203.00 | Malttan üretilen biralar | 63 | 1,2605"), then the (B) cetveli of BKK 2017/10462
+    f = tmp_path / "otv_iii.csv"
+    f.write_text("(III) SAYILI LİSTE\n(A) CETVELİ\n"
+                 "G.T.İ.P. NO;Mal İsmi;Vergi Oranı (%);Asgari Maktu Vergi Tutarı (TL)\n"
+                 "2203.00;Malttan üretilen biralar;63;1,2605\n"
+                 "(B) CETVELİ\n"
+                 "G.T.İ.P. NO;Mal İsmi;Vergi Oranı (%);Asgari Maktu Vergi Tutarı (TL);Maktu Vergi Tutarı (TL)\n"
+                 "2402.20;Tütün içeren sigaralar;65,25;0,2429;0,3246\n", encoding="utf-8")
+    # one --birim serves the whole file (here litre, the beer row's; the cigarettes' unit is not checked
+    # here): a page whose cetvels count in different units is imported one cetvel at a time
+    reading, _ = load(book, f, source="ÖTV (III) 2017", start=dt.date(2017, 7, 3), unit="litre")
+    by = {m.code: m for m in reading.measures}
+    assert by["220300"].source.startswith("ÖTV (III) sayılı liste (A) cetveli")
+    assert (by["220300"].rate, by["220300"].minimum, by["220300"].specific) == (D("0.63"), D("1.2605"), None)
+    assert by["240220"].source.startswith("ÖTV (III) sayılı liste (B) cetveli") and by["240220"].specific == D("0.3246")
+    # by hand (the unit is the importer's --birim): 100 litres at a base of 150 TL: 63 % = 94,50 TL,
+    # 0,945 TL a litre, below the 1,2605 minimum: 126,05 TL
+    assert by["220300"].amount(D("150"), D("100")) == D("126.05")
