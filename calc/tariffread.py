@@ -384,7 +384,7 @@ def _columns(rows, top: int, h: int) -> tuple[list[list[str]], int]:
     rows under it up to the first code (top to bottom, a merged upper cell carried right over the
     columns below it), and the index of the first data row."""
     d = h + 1
-    while d < len(rows) and not _CODE_START.match(next((c for c in rows[d][1] if c), "")):
+    while d < len(rows) and not _is_data(next((c for c in rows[d][1] if c), "")):
         d += 1
     block = [r for _, r in rows[top:d]]
     width = max((len(r) for _, r in rows[top:min(len(rows), d + 50)]), default=0)
@@ -418,6 +418,7 @@ class _RateColumn:
 
 
 _LEGEND = re.compile(r"^\s*(\d{1,2})\s*:\s*(\D.+)$")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _legend(rows) -> dict[str, str]:
@@ -592,6 +593,11 @@ def _col(j: int) -> str:
     return s
 
 
+def _is_data(first: str) -> bool:
+    """A row whose first cell is a code (4 digits or more): not a group number or a column number."""
+    return bool(_CODE_START.match(first)) and len(re.sub(r"\D", "", first)) >= 4
+
+
 def _heads(rows) -> list[int]:
     """Every G.T.İ.P. header row: a page (an "Ek Karar" amending several tables) may hold several tables,
     each with its own columns; a header repeated at a page break starts the same columns again."""
@@ -602,7 +608,7 @@ def _heads(rows) -> list[int]:
             if data_since:                 # a rowspan carries G.T.İ.P. into the header's next rows: same table
                 heads.append(i)
             data_since = False
-        elif _CODE_START.match(first) and len(re.sub(r"\D", "", first)) >= 4:
+        elif _is_data(first):
             data_since = True
     return heads
 
@@ -624,8 +630,8 @@ def read_irk(rows, file: Path, o: Options) -> Reading:
         skipped += [f"{u} — yüklenmedi" for u in dict.fromkeys(unmodelled) if f"{u} — yüklenmedi" not in skipped]
         for line, r in rows[d:end]:
             first = r[code_col] if code_col < len(r) else ""
-            if not _CODE_START.match(first):
-                continue                                    # a chapter title, a repeated header, a note line
+            if not _CODE_START.match(first) or len(_LETTERS.findall(first)) >= 3:
+                continue                        # a chapter title, a repeated header, a note or legend line
             try:
                 code = _code(first)
                 notes = [r[note_col]] if note_col is not None and note_col < len(r) and r[note_col] else []

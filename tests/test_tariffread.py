@@ -61,11 +61,11 @@ ROWS_54 = [("5401.10.12.10.00", "67 Desiteksi geçmeyenler", 0, 2, 0, 0, 0, 3.2,
 SOURCE_2015 = "2015 İthalat Rejimi Kararı, II sayılı liste, 54. fasıl"
 
 
-def ii_list_2015(path: Path, rows=ROWS_54) -> Path:
+def ii_list_2015(path: Path, rows=ROWS_54, legend_below: bool = False) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["II SAYILI LİSTEDE (25-97 FASILLAR) GÜMRÜK VERGİSİ SÜTUNLARINDAKİ ÜLKE VE ÜLKE GRUPLARI"])
-    for line in LEGEND_2015:
+    for line in [] if legend_below else LEGEND_2015:
         ws.append([line])
     ws.append([None, None, "GÜMRÜK VERGİSİ ORANI ( % )"])
     ws.merge_cells(start_row=ws.max_row, start_column=3, end_row=ws.max_row, end_column=9)
@@ -74,6 +74,8 @@ def ii_list_2015(path: Path, rows=ROWS_54) -> Path:
     ws.append(["G.T.İ.P.", "MADDE İSMİ", "1", "2", "3", "5", "6", "7", "8"])
     for r in rows:
         ws.append(list(r))
+    for line in LEGEND_2015 if legend_below else []:
+        ws.append([line])
     wb.save(path)
     return path
 
@@ -472,3 +474,11 @@ def test_a_page_with_the_a_and_b_cetvels(tmp_path, book):
     # by hand (the unit is the importer's --birim): 100 litres at a base of 150 TL: 63 % = 94,50 TL,
     # 0,945 TL a litre, below the 1,2605 minimum: 126,05 TL
     assert by["220300"].amount(D("150"), D("100")) == D("126.05")
+
+
+def test_the_legend_and_notes_under_the_table(tmp_path, book):
+    # the same 54. fasıl rows with the legend printed under the table, as a page may put it
+    f = ii_list_2015(tmp_path / "below.xlsx", legend_below=True)
+    reading, _ = load(book, f, source=SOURCE_2015, start=dt.date(2015, 1, 1))
+    line = {m.origin: m.rate for m in reading.measures if m.code == "540110121000"}
+    assert line["kr"] == D("0.02") and line["gyu"] == D("0.032") and line["*"] == D("0.04")
