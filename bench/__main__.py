@@ -11,7 +11,7 @@ import os
 import platform
 from pathlib import Path
 
-from . import columns, fx, libreoffice, lite, office, soak, suites, tariff, team
+from . import columns, fx, libreoffice, lite, office, soak, suites, team
 from .measure import table
 
 
@@ -38,7 +38,6 @@ def main() -> None:
         ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
         ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
         ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
-        ("tariff book", lambda: tariff.figures(5_000 if ns.quick else 20_000)),
         ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
         ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
         ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
