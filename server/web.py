@@ -48,6 +48,7 @@ TOPICS = {
 # function's name stays beside it, for the colleague who types it in Excel.
 TASKS = {
     "TR_DUTY": "Posta/kargo ithalat vergisi",
+    "TR_POSTAL_STAMP": "Posta gönderisinin damga vergisi",
     "TR_DECLARATION_STAMP": "Gümrük beyannamesi damga vergisi",
     "TR_IMPORT_TAXES": "Ticari ithalat vergileri (beyanname)",
     "TR_CUSTOMS_FX": "Gümrük kuru (beyan tarihine göre)",
