@@ -69,10 +69,11 @@ class Col:
     formula: str | None = None     # pattern with {r} and {key}s; None = an input column
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
-    default: object = None
+    default: object = None         # an input column's pre-filled value (the accountant types over it)
     # the column written one formula per row (`Flavour.rows`), when its own pattern needs whole columns
-    # (a TR_RUNNING_SUM order): `{p}` is the row above; the same quantity, by SUMIFS/COUNTIFS per row
-    per_row: str | None = None         # an input column's pre-filled value (the accountant types over it)
+    # (a TR_RUNNING_SUM order, a TR_MATCH / TR_SUMBY / TR_COUNTBY look-up): `{p}` is the row above; the
+    # same quantity, by SUMIFS / COUNTIFS / MATCH per row
+    per_row: str | None = None
 
     @property
     def is_input(self) -> bool:

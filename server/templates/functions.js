@@ -131,7 +131,10 @@
     args.forEach(function (a) { if (Array.isArray(a)) lengths[a.length] = 1; });
     var ls = Object.keys(lengths).map(Number);
     if (!item.array) return [{ call: { "function": item.name, args: args }, rows: 1, item: item }];
-    if (ls.length !== 1) {        // columns of different lengths: whole, so the server's message names them
+    // columns of different lengths go whole, so the server's message names them; so does a function of a
+    // whole column (not groupable): its rows depend on each other (a running total) or it takes a table
+    // of its own length (TR_MATCH, TR_SUMBY, TR_COUNTBY), so a slice of it would not be its answer
+    if (ls.length !== 1 || !item.groupable) {
       return [{ call: { "function": item.name, args: args, array: true }, rows: Math.max.apply(null, ls), item: item }];
     }
     var n = ls[0];
