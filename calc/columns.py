@@ -162,7 +162,12 @@ def group_first(rows):
 
 def _key(value, arg):
     """A key as SUMIFS compares it (see above); None for an empty cell."""
-    if value is None or (isinstance(value, str) and value == ""):
+    t = type(value)
+    if t is str:
+        return _text_key(value) if value else None
+    if t is float and value.is_integer() and -1e15 < value < 1e15:
+        return str(int(value))                        # what _group gives a whole number, without Decimal
+    if value is None:
         return None
     if isinstance(value, dt.datetime):
         value = Decimal(to_serial(value.date())) + Decimal((value - dt.datetime.combine(value.date(), dt.time()))
@@ -271,6 +276,7 @@ def _index(keys: list, keys2: list | None) -> dict:
 _WILD = re.compile(r"~[*?~]|[*?]")
 
 
+@functools.lru_cache(maxsize=4096)
 def _wildcard(key):
     """A text key with SUMIFS's wildcards (* any text, ? one character, ~ before either or ~ itself for
     that character) as a compiled pattern; None for a key without them."""

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from decimal import Context as DecimalContext
+from itertools import repeat
 
 from . import coerce, deadline
 from .context import Context, read_overrides
@@ -457,23 +458,29 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
 
 
 def _whole_column(fn: Function, args: list, columns: list[int], n: int) -> list:
-    """A column function over its rows: each row read (a row that cannot be read is its error), then
-    the function once over them all."""
-    rows, out = [], [None] * n
-    # a table argument (Arg.whole) and a single value are read once; a column's element on each row
-    once = {}
+    """A column function over its rows: each row read (a row that cannot be read is its error, the first
+    argument that cannot be read named), then the function once over them all."""
+    out: list = [None] * n
+    # a table argument (Arg.whole) and a single value are read once; a column element by element
     try:
-        for i in range(len(args)):
-            if i not in columns:
-                once[i] = fn.read_arg(i, args[i])
+        once = {i: fn.read_arg(i, args[i]) for i in range(len(args)) if i not in columns}
     except CalcError as exc:
         return [exc] * n
-    for r in range(n):
-        try:
-            rows.append(tuple(fn.read_arg(i, args[i][r]) if i in columns else once[i] for i in range(len(args))))
-        except CalcError as exc:
-            rows.append(None)
-            out[r] = exc
+    seqs: list = []
+    for i in range(len(args)):
+        if i in once:
+            seqs.append(repeat(once[i], n))
+            continue
+        read, values = fn.read_arg, []
+        for r, x in enumerate(args[i]):
+            try:
+                values.append(read(i, x))
+            except CalcError as exc:
+                values.append(None)
+                if out[r] is None:
+                    out[r] = exc
+        seqs.append(values)
+    rows = [None if out[r] is not None else row for r, row in enumerate(zip(*seqs))] if seqs else [()] * n
     with localcontext(CALC):
         results = fn.column(rows)
     for r, v in enumerate(results):

@@ -93,21 +93,17 @@ def _slot(s: int) -> list[Col]:
     """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV. The
     import's row is looked up once, in its own column (`_matches`): LibreOffice and Excel compute every
     MATCH written in a formula, and a slot reads the import a dozen times."""
-    m = f"{{match{s}}}{{r}}"
+    m = f'IF({{match{s}}}{{r}}=0,"",{{match{s}}}{{r}})'            # the import's row; 0 (none) reads nothing
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
-    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB), asked only
-    # for the rows without a typed rate (the others give the call no currency)
+    # a rate typed on the Kurlar sheet wins (`_typed`: whether there is one); else the customs rate of the
+    # export date (TCMB), asked only for the rows without a typed rate (the others give the call no currency)
     in_tl = either(cur + '="TRY"', cur + '="TL"')
-
-    def fx_of(typed: str, rate: str) -> str:
-        tcmb = call("TR_CUSTOMS_FX", currency=f'IFERROR(IF({typed}=0,{cur},""),"")', date="{day}{r}")
-        return f'IF({in_tl},1,IF({typed}=0,{tcmb},{rate}))'
-    # per row: COUNTIFS / SUMIFS over Kurlar; the column: one TR_MATCH / TR_SUMBY (issue 23.1)
-    fx = fx_of(call("TR_MATCH", key=cur, keys="{k_currency}", key2="{day}{r}", keys2="{k_date}"),
-               call("TR_SUMBY", key=cur, keys="{k_currency}", amounts="{k_rate}", key2="{day}{r}", keys2="{k_date}"))
-    fx_rows = fx_of(f"COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})",
-                    f"SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})")
+    typed = f"{{typed{s}}}{{r}}"
+    tcmb = call("TR_CUSTOMS_FX", currency=f'IFERROR(IF({typed}=0,{cur},""),"")', date="{day}{r}")
+    # per row: SUMIFS over Kurlar; the column: one TR_SUMBY (issue 23.1)
+    rate = call("TR_SUMBY", key=cur, keys="{k_currency}", amounts="{k_rate}", key2="{day}{r}", keys2="{k_date}")
+    rate_rows = f"SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})"
     end = "{before}{r}+{need}{r}"
     used = (f"IF({least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')}<0,0,"
             f"{least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')})")
@@ -116,8 +112,8 @@ def _slot(s: int) -> list[Col]:
             "IF(" + _NO_LINE + ',"",'
             f'IFERROR(IF({at % "before"}<{{before}}{{r}}+{{need}}{{r}},{at % "decl"},""),""))'),
         Col(f"used{s}", f"{s}. kullanılan miktar", 11, QTY, f'IF({{decl{s}}}{{r}}="","",{used})'),
-        Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",{fx})',
-            per_row=f'IF({{decl{s}}}{{r}}="","",{fx_rows})'),
+        Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",IF({in_tl},1,IF({typed}=0,{tcmb},{rate})))',
+            per_row=f'IF({{decl{s}}}{{r}}="","",IF({in_tl},1,IF({typed}=0,{tcmb},{rate_rows})))'),
         Col(f"tev{s}", f"{s}. TEV (TL)", 13, TL,
             # a row without this declaration looks up #N/A: it goes in empty (masked by the IF), because
             # LibreOffice calls no Basic function on an array holding an error (tests/test_libreoffice.py)
@@ -130,12 +126,28 @@ def _slot(s: int) -> list[Col]:
 
 
 def _matches() -> list[Col]:
-    """The row of the import each slot uses, on the imports sheet ("" when there is none)."""
+    """The row of the import each slot uses, on the imports sheet (0 when there is none)."""
     def found(s: int) -> str:
-        return call("TR_MATCH", key="{input}{r}", keys="{i_input}", key2="{first}{r}+%d" % (s - 1), keys2="{i_rank}")
-    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu",
-                formula='IF({qty}{r}="","",IF(' + found(s) + '=0,"",' + found(s) + "))",
-                per_row='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ',""))') for s in range(1, SLOTS + 1)]
+        # the rank as a number on every row (the header row's element is text): LibreOffice calls no add-in
+        # or Basic function given an array holding an error value, so "İlk beyanname sırası"+1 must not be one
+        rank = 'IF(ISNUMBER({first}{r}),{first}{r}+%d,"")' % (s - 1)
+        return call("TR_MATCH", key="{input}{r}", keys="{i_input}", key2=rank, keys2="{i_rank}")
+    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu (0: yok)",
+                formula='IF({qty}{r}="","",' + found(s) + ")",
+                per_row='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ",0))") for s in range(1, SLOTS + 1)]
+
+
+def _typed() -> list[Col]:
+    """Whether a rate is typed on Kurlar for the currency of the slot's import and the export date (1) or
+    not (0: the customs rate, TCMB): one look-up per column, read twice by the slot's rate."""
+    out = []
+    for s in range(1, SLOTS + 1):
+        cur = f'INDEX({{i_currency}},IF({{match{s}}}{{r}}=0,"",{{match{s}}}{{r}}))'
+        found = call("TR_MATCH", key=cur, keys="{k_currency}", key2="{day}{r}", keys2="{k_date}")
+        out.append(Col(f"typed{s}", f"{s}. kur Kurlar'da", 8, "0", help="1: kur Kurlar sayfasında yazılı",
+                       formula=f'IF({{decl{s}}}{{r}}="","",IF({found}>0,1,0))',
+                       per_row=f'IF({{decl{s}}}{{r}}="","",IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})>0,1,0))'))
+    return out
 
 
 def _short() -> str:
@@ -187,6 +199,7 @@ EXPORTS = with_error_flag([
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
     read_date(),
     *_matches(),
+    *_typed(),
 ])
 
 

@@ -135,6 +135,10 @@ class Flavour:
             return formula
         return _REGISTRY_CALL.sub(lambda m: m[1] + self.prefix + m[2], formula)
 
+    def per_row(self, col: Col) -> bool:
+        """Whether computed column `col` is written one formula per row (else one array formula)."""
+        return self.rows
+
 
 PLAIN = Flavour()
 ROWS = Flavour(rows=True)           # plain spelling, one formula per row
@@ -261,10 +265,10 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                     c.value = col.default
             else:
                 c.fill = FORMULA_FILL
-                if flavour.rows:
+                if flavour.per_row(col):
                     pattern = col.per_row or col.formula
                     c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
-        if not col.is_input and not flavour.rows:
+        if not col.is_input and not flavour.per_row(col):
             text = "=" + flavour.apply(column_formula(col.formula, names, end, col.header))
             ws.cell(HEADER_ROW, i).value = ArrayFormula(f"{letter}{HEADER_ROW}:{letter}{end}", text)
         if col.choices:
