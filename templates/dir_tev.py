@@ -268,7 +268,7 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
          f"=COUNTA({typed_dates})-COUNT({typed_dates})", "0"),
         # the look-ups read the Kurlar table's rows (a whole column would hand a million cells to each
         # trcalc call in Excel and LibreOffice, issue 23.1): a rate typed below the table is counted here
-        ("Kurlar: tablonun altına yazılan kur (kullanılmaz; tabloya satır ekleyin)", f"=COUNTA({below})", "0"),
+        ("Kurlar: tablonun altındaki kur (kullanılmaz)", f"=COUNTA({below})", "0"),
     ], xr)
     parameters(wb)
     errors_sheet(wb)
