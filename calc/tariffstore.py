@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import io
 import sqlite3
+import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -37,7 +38,8 @@ COLUMNS = ("gtip", "vergi", "mense", "oran", "maktu", "birim", "para_birimi", "a
            "baslangic", "bitis", "kaynak", "belge")
 REQUIRED = ("gtip", "vergi", "mense", "baslangic", "kaynak")
 MAX_REPORTED = 20
-_AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRLIGI": "eu"}
+_AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRLIGI": "eu",
+                    "GYU": "gyu", "G.Y.U.": "gyu", "EAGU": "eagu", "E.A.G.U.": "eagu"}   # + rules/tariff_groups.yaml
 _OTHERS = {"*", "DIGER", "DİĞER", "DIGER ULKELER", "DİĞER ÜLKELER", "OTHERS"}
 
 _SCHEMA = """
@@ -85,7 +87,7 @@ def _origin(text: str, agreements) -> str:
     try:
         return country(t, "mense")
     except CalcError:
-        raise ValueError(f"menşe tanınmadı ({text!r}): *, AB, EFTA, bir anlaşma ya da ülke kodu") from None
+        raise ValueError(f"menşe tanınmadı ({text!r}): *, AB, EFTA, bir anlaşma, GYU, EAGU ya da ülke kodu") from None
 
 
 def _measure(row: dict, line: int, agreements) -> Measure:
@@ -159,8 +161,9 @@ def _checked_head(head, rows):
 
 def read(path: Path) -> list[Measure]:
     """Every row of a list as measures, or a CalcError naming each bad line (nothing half-read)."""
+    from .tariffgroups import group_ids
     from .tev_partners import agreement_ids
-    agreements = set(agreement_ids())
+    agreements = set(agreement_ids()) | set(group_ids())
     measures, bad = [], []
     for line, row in _rows(Path(path)):
         try:
@@ -197,6 +200,7 @@ class Book:
         self.path = Path(path) if path else default_path()
         self._cache: dict[str, list[Measure]] = {}
         self._stamp = None
+        self._local = threading.local()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,42 +208,47 @@ class Book:
         con.executescript(_SCHEMA)
         return con
 
-    def load(self, file: Path) -> dict:
-        """Add a list's measures in one transaction: {"added": n, "unchanged": n}."""
+    def load(self, file: Path, measures: list[Measure] | None = None) -> dict:
+        """Add a list's measures in one transaction: {"added": n, "unchanged": n}.
+
+        `measures`: the rows as a reader of an official layout read them (calc.tariffread); by default
+        the file is read in the documented layout. The rows go into a temporary table with one
+        executemany, and the comparison with the stored book and the insert are two SQL statements
+        (a 20,000-row schedule loads in about a second: bench/tariff.py)."""
         file = Path(file)
-        measures = read(file)
+        if measures is None:
+            measures = read(file)
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
-            added = unchanged = 0
-            conflicts = []
             digest = hashlib.sha256(file.read_bytes()).hexdigest()
             cur = con.execute("INSERT INTO list (file, sha256, loaded_at, rows) VALUES (?, ?, ?, ?)",
                               (file.name, digest, dt.datetime.now(dt.timezone.utc).isoformat(), len(measures)))
             list_id = cur.lastrowid
-            for m in measures:
-                values = (_text(m.rate), _text(m.specific), m.unit, m.currency, _text(m.minimum), _text(m.maximum),
-                          m.end.isoformat() if m.end else None, m.source, m.proof)
-                old = con.execute("SELECT rate, specific, unit, currency, minimum, maximum, end_, source, proof "
-                                  "FROM measure WHERE code=? AND tax=? AND origin=? AND start=?",
-                                  (m.code, m.tax, m.origin, m.start.isoformat())).fetchone()
-                if old is None:
-                    con.execute("INSERT INTO measure VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                (m.code, m.tax, m.origin, m.start.isoformat(), values[6], values[0], values[1],
-                                 m.unit, m.currency, values[4], values[5], m.source, m.proof, list_id, m.line))
-                    added += 1
-                elif tuple(old) == values:
-                    unchanged += 1
-                else:
-                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {m.start.isoformat()} "
-                                     "kitapta başka değerlerle var")
+            con.execute("DROP TABLE IF EXISTS temp.incoming")
+            con.execute("CREATE TEMP TABLE incoming AS SELECT * FROM measure WHERE 0")
+            con.executemany("INSERT INTO temp.incoming VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            [(m.code, m.tax, m.origin, m.start.isoformat(), m.end.isoformat() if m.end else None,
+                              _text(m.rate), _text(m.specific), m.unit, m.currency, _text(m.minimum),
+                              _text(m.maximum), m.source, m.proof, list_id, m.line) for m in measures])
+            same_key = "m.code = i.code AND m.tax = i.tax AND m.origin = i.origin AND m.start = i.start"
+            differs = ("m.rate IS NOT i.rate OR m.specific IS NOT i.specific OR m.unit IS NOT i.unit OR "
+                       "m.currency IS NOT i.currency OR m.minimum IS NOT i.minimum OR m.maximum IS NOT i.maximum "
+                       "OR m.end_ IS NOT i.end_ OR m.source IS NOT i.source OR m.proof IS NOT i.proof")
+            conflicts = con.execute(
+                f"SELECT i.line, i.code, i.tax, i.origin, i.start FROM temp.incoming i JOIN measure m ON {same_key} "
+                f"WHERE {differs} ORDER BY i.line").fetchall()
             if conflicts:
                 con.execute("ROLLBACK")
+                shown = [f"satır {ln}: {c} {t} {o} {st} kitapta başka değerlerle var" for ln, c, t, o, st in conflicts]
                 raise CalcError("invalid", f"{file.name}: {len(conflicts)} satır kayıtlı geçmişi değiştirir, hiçbiri "
                                 "yüklenmedi (yeni oranı yeni bir başlangıç tarihiyle yazın): "
-                                + "; ".join(conflicts[:MAX_REPORTED]),
+                                + "; ".join(shown[:MAX_REPORTED]),
                                 f"{file.name}: {len(conflicts)} rows would change stored history, none loaded "
                                 "(give a new rate a new start date)", "dosya")
+            added = con.execute(f"INSERT INTO measure SELECT * FROM temp.incoming i WHERE NOT EXISTS "
+                                f"(SELECT 1 FROM measure m WHERE {same_key})").rowcount
+            con.execute("DROP TABLE temp.incoming")
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
@@ -248,7 +257,17 @@ class Book:
         finally:
             con.close()
         self._cache.clear()
-        return {"added": added, "unchanged": unchanged}
+        return {"added": added, "unchanged": len(measures) - added}
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection, kept open between look-ups (re-opened when the file changes)."""
+        local = self._local
+        if getattr(local, "stamp", None) != self._stamp or getattr(local, "con", None) is None:
+            if getattr(local, "con", None) is not None:
+                local.con.close()
+            local.con = self._connect()
+            local.stamp = self._stamp
+        return local.con
 
     def measures(self, code: str) -> list[Measure]:
         """Every stored measure whose code covers `code` (its chapter, heading … and the line itself)."""
@@ -256,24 +275,22 @@ class Book:
         if stamp != self._stamp:
             self._cache.clear()
             self._stamp = stamp
-        if code not in self._cache:
+        found = self._cache.get(code)
+        if found is None:
             if stamp is None:
-                self._cache[code] = []
+                found = []
             else:
                 prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
-                con = self._connect()
-                try:
-                    rows = con.execute(
-                        f"SELECT code, tax, origin, rate, specific, unit, currency, minimum, maximum, start, end_, "
-                        f"source, proof, line FROM measure WHERE code IN ({','.join('?' * len(prefixes))})",
-                        prefixes).fetchall()
-                finally:
-                    con.close()
-                self._cache[code] = [
+                rows = self._reader().execute(
+                    f"SELECT code, tax, origin, rate, specific, unit, currency, minimum, maximum, start, end_, "
+                    f"source, proof, line FROM measure WHERE code IN ({','.join('?' * len(prefixes))})",
+                    prefixes).fetchall()
+                found = [
                     Measure(c, t, o, Decimal(r), _dec(s), u, cur, _dec(mn), _dec(mx), dt.date.fromisoformat(st),
                             dt.date.fromisoformat(e) if e else None, src, pr, ln)
                     for c, t, o, r, s, u, cur, mn, mx, st, e, src, pr, ln in rows]
-        return self._cache[code]
+            self._cache[code] = found
+        return found
 
     def summary(self) -> dict:
         if not self.path.exists():
