@@ -5,12 +5,15 @@ profile (tests/lo/ext.py); then a headless LibreOffice, driven over UNO by tests
 LibreOffice's own Python:
 
 - lists the add-in's functions as the Function Wizard does (`com.sun.star.sheet.FunctionDescriptions`):
-  every registry function, its description and its arguments' names and help are the registry's;
+  every registry function, its description and its arguments' names and help are the registry's — in an
+  English interface and in a Turkish one (Debian's libreoffice-l10n-tr, the profile's UILocale);
 - computes formulas typed into cells: the same values as trcalc's Python API, #VALUE! (Err:519) for a
   bad argument, omitted optional arguments, dates as serials, a range in and a column or row out with
   a failing row as #VALUE! (so SUM over it is an error), `_DETAIL` tables as array formulas;
-- opens every example template and the edited copies of tests/test_libreoffice.py, spelled for Calc
-  (`calc_flavour`), recalculates, and every formula cell equals `trcalc compute`'s.
+- opens every example template and the edited copies of tests/test_libreoffice.py in the Calc flavour a
+  user gets (`CalcFlavour`: each computed column one array formula through the extension's column form),
+  recalculates, and every formula cell equals `trcalc compute`'s;
+- shows a failing call's message with TR_ERROR_TEXT (Calc shows an add-in's error as its code only).
 
 The type library is checked byte for byte against the SDK's unoidl-write (Debian's libreoffice-dev,
 installed by tests/setup-libreoffice.sh).
@@ -60,6 +63,8 @@ FORMULAS = {
     # a function with a text result returns one value in Calc (libreoffice/build.py columns): a range refused
     "text_range_refused": '=TR_DUTY_REGIME({60|200};10;5;"DE";0.2;DATE(2024;1;15);"GENEL")',
     "detail_over_range": "=TR_TEV_DETAIL({100000|1};10000;5000;1;0.1;30)",
+    # the message Calc does not show for "bad", in a cell (TR_ERROR_TEXT, issue 28.1)
+    "bad_message": '=TR_ERROR_TEXT("TR_TEV";"abc";10000;5000;1;0.1;30)',
 }
 # The column form: ranges in, a column out in one call (an array formula); a failing row is an error in that
 # row only, so SUM over the column is an error; a look-up's table is a range of its own length.
@@ -143,7 +148,7 @@ def _help(text: str) -> str:
 
 def test_the_function_wizard_shows_the_registrys_names_and_help(calc):
     """LibreOffice here runs with an English interface, so it shows Addins.xcu's `en` texts; the
-    Turkish ones are checked in the file itself below."""
+    Turkish ones in a Turkish interface below."""
     shown = {f["name"]: f for f in calc["functions"] if f["name"] in REGISTRY}
     assert sorted(shown) == sorted(REGISTRY)
     for name, fn in REGISTRY.items():
@@ -152,6 +157,26 @@ def test_the_function_wizard_shows_the_registrys_names_and_help(calc):
         assert [a["name"] for a in f["arguments"]] == [a.excel for a in fn.args]
         for a, arg in zip(f["arguments"], fn.args):
             assert a["description"] == _help(arg.doc_en) + (" (optional)" if arg.optional else "")
+
+
+@pytest.fixture(scope="module")
+def turkish():
+    """The Function Wizard's list in a LibreOffice whose user interface is Turkish (the profile's UILocale,
+    tests/lo/ext.ui_language; Debian's Turkish language pack, installed by tests/setup-libreoffice.sh)."""
+    with ext.installed(language="tr") as (session, _folder, _listed):
+        (functions,) = session.drive([["functions"]])
+    return functions
+
+
+def test_the_function_wizard_in_a_turkish_interface_shows_the_turkish_help(turkish):
+    shown = {f["name"]: f for f in turkish}
+    assert "TOPLA" in shown and "SUM" not in shown          # the interface is Turkish: SUM is TOPLA
+    for name, fn in REGISTRY.items():
+        f = shown[name]                                    # the public names stay the Excel names
+        assert f["description"] == _help(fn.summary_tr)
+        assert [a["name"] for a in f["arguments"]] == [a.excel for a in fn.args]
+        for a, arg in zip(f["arguments"], fn.args):
+            assert a["description"] == _help(arg.doc_tr) + (" (isteğe bağlı)" if arg.optional else "")
 
 
 def test_addins_xcu_carries_the_turkish_help():
@@ -178,6 +203,7 @@ def test_cells_compute_as_trcalcs_python_api(calc):
     assert f["bad"]["error"] == NO_VALUE                       # a real error value: SUM over it is an error
     assert f["text_range_refused"]["error"] == NO_VALUE        # a text result takes no range (build.columns)
     assert f["detail_over_range"]["error"] == NO_VALUE         # refused, never a table per cell
+    assert f["bad_message"]["text"] == call("TR_ERROR_TEXT", "TR_TEV", "abc", 10000, 5000, 1, 0.1, 30) != ""
 
 
 def test_a_column_in_one_call_with_its_failing_row_an_error(calc):
