@@ -120,8 +120,9 @@ EXCEL_NAMES: dict[str, str] = {
     # look-ups of a whole column in a table (TR_MATCH, TR_SUMBY, TR_COUNTBY)
     "key": "anahtar", "keys": "anahtarlar", "key2": "anahtar2", "keys2": "anahtarlar2", "amounts": "tutarlar",
     "upto": "ust_sinir", "values": "degerler",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
-    "currency": "doviz", "kind": "kur_turu",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB; TR_DUTY's
+    # currency of the amounts and its rate, issue 25.6)
+    "currency": "doviz", "kind": "kur_turu", "currency_fx": "doviz_kuru",
 }
 
 
@@ -145,6 +146,10 @@ class Arg:
     # once by its kind's reader as a list — never split into rows, never repeated per row. Only in a
     # function of a whole column (`function(column=True)`).
     whole: bool = False
+    # For an `fx` argument: the currency whose rate it is when given as TCMB — an ISO code, or empty
+    # for the function's `currency` argument (else its `fx_currency`). TR_DUTY's `kur` is always TL per
+    # EUR (its limits are in EUR), whatever currency its amounts are in (issue 25.6).
+    fx_of: str = ""
 
     def __post_init__(self):
         if not self.excel:
@@ -180,8 +185,10 @@ class Function:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
         result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
-        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
-        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile; so is TR_STAMP (kind
+        stamp_part, issue 25.5): the time and version of the recalculation."""
+        return not self.args or any((a.optional and a.kind in ("date", "year", "rules_version"))
+                                    or a.kind == "stamp_part" for a in self.args)
 
     @property
     def required(self) -> int:
