@@ -154,6 +154,12 @@ Notes:
   workbook engine and in LibreOffice's Basic→Python bridge; the baseline is the per-row templates of the
   commit before (built from git) through the same bridge. LibreOffice's time is set against its own
   floor: the same workbook with values in place of formulas, loaded and saved.
+- LibreOffice extension (issues 28 and 23.1, `python -m bench.libreoffice`): the 10,000-line DİR as a Calc
+  user gets it (`trcalc libreoffice --out`, each computed column one array formula through the extension's
+  column form; the norm, rate and import look-ups TR_MATCH / TR_SUMBY / TR_COUNTBY, one call per column)
+  recalculated by a headless LibreOffice (calculateAll), with the trcalc calls the extension counted, against
+  the same workbook with its trcalc formulas replaced by their values (Calc's own formulas kept); and one
+  call's cost in 2,000 one-cell formulas against the same call in-process.
 - Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
   front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
   and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.

@@ -12,10 +12,14 @@ component beside it (pythonloader.py, checkForPythonPathBesideComponent).
 How Calc passes arguments declared `any` (sc/source/core/tool/addincol.cxx, ScUnoAddInCall): a
 number or date as a double (a date is its serial number), text as a string, a range as a tuple of
 row tuples, an omitted argument as nothing (None here) — and an empty cell as 0, which is why the
-Calc templates pass single cells as one-cell ranges (build.calc_arguments). Results go back the
-same way: a number or a string, or rows of values for a `_DETAIL` table (an array formula).
-A failing call raises, and Calc shows #VALUE! (any exception other than IllegalArgument or
-NoConvergence is FormulaError::NoValue there: sc/source/core/tool/addincol.cxx).
+Calc templates pass single cells as one-cell ranges (build.calc_arguments). Results go back as the
+add-in contract allows (com.sun.star.sheet.AddIn: a function returns a number, a string, rows of
+values `any[][]`, or `any` holding one of those): rows of values for a `_DETAIL` table and for every
+function with the column form (`COLUMNS`: a range in, a column out in one call, see `run`), one value for
+a function with a text result. A failing call raises, and Calc shows #VALUE! (any exception other than
+IllegalArgument or NoConvergence is FormulaError::NoValue there: sc/source/core/tool/addincol.cxx); a
+failing row of a column is #VALUE! in that row (`NO_VALUE`). The contract carries no message: a cell's
+message is TR_ERROR_TEXT's (calc/rulefuncs.py).
 """
 import datetime
 import struct
