@@ -150,10 +150,11 @@ def no_iferror(formula: str) -> str:
 @dataclass(frozen=True)
 class CalcFlavour(Flavour):
     """The templates as Calc binds them to the extension: the add-in's name before each function, single
-    cells passed as one-cell ranges and other arguments kept free of error values (`calc_arguments`), and each computed column one array formula as in
-    the Excel templates (issue 23.1: the extension's column form, `columns`) — but a column calling a
-    function with a text result (TR_DUTY_REGIME…) one formula per row, because such a function returns
-    one value in Calc (see `columns`). `rows=True` writes every column per row (an older flavour)."""
+    cells passed as one-cell ranges and other arguments kept free of error values (`calc_arguments`),
+    IFERROR spelled IF(ISERROR) (`no_iferror`), and each computed column one array formula as in the Excel
+    templates (issue 23.1: the extension's column form, `columns`) — but a column calling a function with
+    a text result (TR_DUTY_REGIME…) one formula per row, because such a function returns one value in Calc
+    (see `columns`). `rows=True` writes every column per row (an older flavour)."""
     prefix: str = CALC_PREFIX
     rows: bool = False
 
@@ -172,6 +173,8 @@ def _one_value_call(formula: str) -> bool:
     rows = set(columns())
     return any(m[1] in REGISTRY and REGISTRY[m[1]].result != "table" and m[1] not in rows
                for m in re.finditer(r"(?<![\w.])([A-Z][A-Z0-9_]*)\(", formula))
+
+
 _FORMULA = re.compile(rb"(<(?:\w+:)?f\b[^>]*>)([^<]*)(</(?:\w+:)?f>)")
 
 

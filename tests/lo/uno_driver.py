@@ -15,6 +15,7 @@ runs the commands and stops it. Commands:
   XCellRangesQuery.queryContentCells(CellFlags.FORMULA)): {sheet: {cell: {value|text|error}}}.
 - ["sheet", {CELL: FORMULA, …}, [CELLS…]]: a new sheet document with those formulas; the cells read back.
 - ["recalc", PATH]: load PATH, calculateAll, and report the seconds it took.
+- ["convert", PATH, OUT]: load PATH, calculateAll, save it as .xlsx to OUT; the seconds the three took.
 - ["counted", COMMAND]: COMMAND's result and how many lines it added to the file TRCALC_LO_CALLS names (the
   extension writes one per trcalc call there).
 - ["arrays", {CELL: FORMULA}, [[FORMULA, RANGE]…], {CELL: FORMULA}, [CELLS…]]: a new sheet document with the
@@ -181,6 +182,13 @@ def run_one(cmd, desktop, smgr, ctx, results):
         doc.storeToURL(uno.systemPathToFileUrl(cmd[2]), _props(FilterName="Calc MS Excel 2007 XML"))
         doc.close(True)
         results.append(cmd[2])
+    elif cmd[0] == "convert":                                  # ["convert", PATH, OUT.xlsx]: load, compute, save
+        t = time.perf_counter()
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(cmd[1]), "_blank", 0, _props(Hidden=True))
+        doc.calculateAll()
+        doc.storeToURL(uno.systemPathToFileUrl(cmd[2]), _props(FilterName="Calc MS Excel 2007 XML"))
+        doc.close(True)
+        results.append(time.perf_counter() - t)
     elif cmd[0] == "recalc":
         _, path = cmd[:2]
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, _props(Hidden=True))
