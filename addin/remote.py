@@ -128,10 +128,14 @@ def column(url: str, name: str, args: list, overrides: dict | None = None, key: 
     """One function over columns (lists; other arguments repeat): one result dict per row.
 
     Columns of equal length are sent in slices that the server accepts; columns of different
-    lengths go whole, so the server's message (the local one) names both lengths.
+    lengths go whole, so the server's message (the local one) names both lengths, and so does a function
+    of a whole column (`Function.column`).
     """
+    from trcalc.calc.registry import get
     lengths = {len(a) for a in args if isinstance(a, list)}
-    n = lengths.pop() if len(lengths) == 1 else 0
+    # a function of a whole column goes whole: its rows depend on each other (a running total) or it takes
+    # a table of its own length (TR_MATCH…), so a slice of it would not give its answer
+    n = lengths.pop() if len(lengths) == 1 and get(name).column is None else 0
     args = jsonable(args)
     step = max(1, ROWS_PER_REQUEST)
     out: list[dict] = []

@@ -69,10 +69,11 @@ class Col:
     formula: str | None = None     # pattern with {r} and {key}s; None = an input column
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
-    default: object = None
+    default: object = None         # an input column's pre-filled value (the accountant types over it)
     # the column written one formula per row (`Flavour.rows`), when its own pattern needs whole columns
-    # (a TR_RUNNING_SUM order): `{p}` is the row above; the same quantity, by SUMIFS/COUNTIFS per row
-    per_row: str | None = None         # an input column's pre-filled value (the accountant types over it)
+    # (a TR_RUNNING_SUM order, a TR_MATCH / TR_SUMBY / TR_COUNTBY look-up): `{p}` is the row above; the
+    # same quantity, by SUMIFS / COUNTIFS / MATCH per row
+    per_row: str | None = None
 
     @property
     def is_input(self) -> bool:
@@ -136,6 +137,10 @@ class Flavour:
         if not self.prefix:
             return formula
         return _REGISTRY_CALL.sub(lambda m: m[1] + self.prefix + m[2], formula)
+
+    def per_row(self, col: Col) -> bool:
+        """Whether computed column `col` is written one formula per row (else one array formula)."""
+        return self.rows
 
 
 PLAIN = Flavour()
@@ -289,10 +294,10 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                     c.value = col.default
             else:
                 c.fill = FORMULA_FILL
-                if flavour.rows:
+                if flavour.per_row(col):
                     pattern = col.per_row or col.formula
                     c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
-        if not col.is_input and not flavour.rows:
+        if not col.is_input and not flavour.per_row(col):
             text = "=" + flavour.apply(column_formula(col.formula, names, end, col.header))
             ws.cell(HEADER_ROW, i).value = ArrayFormula(f"{letter}{HEADER_ROW}:{letter}{end}", text)
         if typed:

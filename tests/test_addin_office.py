@@ -392,3 +392,20 @@ def test_only_row_by_row_functions_have_their_one_cell_calls_grouped(client):
         whole_column = getattr(fn, "column", None) is not None
         assert spec[name]["groupable"] is (not fn.detail_of and not whole_column), name
     assert spec["TR_DUTY"]["groupable"] and not spec["TR_DUTY_DETAIL"]["groupable"]
+
+
+def test_a_function_of_a_whole_column_is_never_sliced(server, tmp_path):
+    """A running total (or a look-up with a table of its own length, TR_SUMBY…) computed slice by slice would
+    restart in each slice: silently wrong. functions.js sends such a call whole (issue 23.1) — within the
+    server's limits it is one request with every row right; past them the server's refusal, not a wrong total."""
+    n = 4000
+    groups, order = ["A" if i % 2 else "B" for i in range(n)], list(range(n))
+    out = run(server, {"key": KEY, "invocations": [["TR_RUNNING_SUM", [groups, order, 1]]]}, tmp_path)
+    assert len(out["requests"]) == 1
+    col = out["results"][0]["value"]
+    # by hand: row i is the (i // 2)-th row of its group (rows alternate B, A), so i // 2 rows come before it
+    assert [row[0] for row in col] == [i // 2 for i in range(n)]
+    big = 12_000                                           # past the server's 10,000-row batch limit
+    out = run(server, {"key": KEY, "invocations": [["TR_RUNNING_SUM", [["A"] * big, list(range(big)), 1]]]}, tmp_path)
+    assert len(out["requests"]) == 1 and out["requests"][0]["status"] == 413
+    assert "413" in out["results"][0]["error"]["message"]
