@@ -12,9 +12,11 @@ FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
          add 20 %.  Medicines up to 1,500 EUR take it from 2024-08-21, food
          supplements too from 2026-02-06 (then with a health report or
          prescription).
-EXEMPT   books up to 150 EUR from 2018-04-11, up to 1,500 EUR from 2024-08-21; samples up
-         to 30 EUR; any parcel up to 22 EUR from 2018-04-11 (Karar art. 45(1)) until
-         the 2022-03-15 restructuring (end date low confidence).
+EXEMPT   books up to 150 EUR from 2018-04-11 (art. 45(1)), up to 1,500 EUR from 2022-05-01
+         (art. 62(2), 0 %, Decision 5303); samples up to 30 EUR; any parcel up to 22 EUR
+         from 2018-04-11 until 2019-05-29 (art. 45(1), rewritten by Decision 1111 with
+         effect 30.05.2019 to cover books only).  Company recipients: art. 62(3), the flat
+         tax up to 22 EUR, from 2022-05-01 (Decision 5303, RG 15.03.2022).
 REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
          gives); KDV = (CIF + duty + ÖTV + anti-dumping duty + other import
          charges) × the KDV rate (KDV Law 3065 art. 21; the general rate unless
@@ -259,7 +261,7 @@ def _origin_is_eu(ctx, origin: str) -> bool:
 
 
 def _small_exemption(ctx) -> Decimal | None:
-    """The per-parcel exemption of Karar art. 45(1) (22 EUR from 11.04.2018), when one is in force."""
+    """The per-parcel exemption of Karar art. 45(1) (22 EUR, 11.04.2018–29.05.2019), when one is in force."""
     if book().find(P_SMALL_LIMIT, ctx.on) is None:
         return None
     return ctx.rule(P_SMALL_LIMIT)
@@ -275,7 +277,7 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
         limit = ctx.rule(P_NUMUNE_LIMIT)
         if base <= limit:
             return EXEMPT, "numune muafiyet sınırı", limit
-    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # from 2026-02-06 companies follow the general rule
+    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # art. 62(3) from 2022-05-01 (Decision 5303)
         limit = ctx.rule(P_TUZEL_LIMIT)
         return (FLAT if base <= limit else REGULAR), "tüzel kişi tek vergi sınırı", limit
     if cat in ("ILAC", "TAKVIYE") and ctx.rule(P_ILAC_ROUTE) and (cat == "ILAC" or ctx.rule(P_SUPPLEMENTS)):
