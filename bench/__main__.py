@@ -107,6 +107,10 @@ Notes:
   request POSTed straight to the server without the add-in, reading and rewriting the file's parts,
   Pyodide's own start and xlwings' own call — so a figure taken while other jobs share the 2 cores can
   still be read: the ratio moves much less than the absolute time. "target met" says MISSED plainly.
+  What runs inside one process (calc.call, the array form, the in-process batch, `trcalc compute`, the
+  TCMB figures) is measured in CPU seconds of that process, its baseline too: other jobs on shared
+  cores stretch wall-clock time, hardly CPU time (on a quiet machine the two agree for one-threaded
+  work). What crosses processes (HTTP, wrk, Node, LibreOffice) is wall-clock time.
 - The add-ins' paths (issue 23.2): functions.js batches a recalculation in linear time and sends the
   one-cell formulas of a burst as column calls (40,000 cells: 4 requests; 6.7 s before, with a concat
   per item); the desktop add-in in remote mode sends one request per column (a cell per row costs a

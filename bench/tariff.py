@@ -19,6 +19,7 @@ import random
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from .baselines import bare_duty
 from .fx import cpu_median
@@ -125,26 +126,21 @@ def figures(n_codes: int = 20_000) -> list[Figure]:
         # SQLite file (a new Book: nothing cached), then the same calls warm
         data = d / "data"
         data.mkdir()
-        saved = os.environ.get("TRCALC_DATA_DIR")
-        os.environ["TRCALC_DATA_DIR"] = str(data)
-        try:
-            from trcalc.calc.tariffread import read
-            tariffstore.Book().load(xlsx, read(xlsx, official).measures)
-            sample = all_codes[:: max(1, n_codes // 5000)]
+        with mock.patch.dict(os.environ, {"TRCALC_DATA_DIR": str(data)}):
+            try:
+                from trcalc.calc.tariffread import read
+                tariffstore.Book().load(xlsx, read(xlsx, official).measures)
+                sample = all_codes[:: max(1, n_codes // 5000)]
 
-            def cold():
-                _forget(tariffstore)                     # a new process: nothing of the book in memory
-                for c in sample:
-                    call("TR_GTIP_RATE", c, "GV", "CN", ON)
-            cold_per = cpu_median(cold, 3) / len(sample)
-            call("TR_GTIP_RATE", sample[0], "GV", "KR", ON, "FATURA")
-            warm = cpu_median(lambda: [call("TR_GTIP_RATE", c, "GV", "KR", ON, "FATURA") for c in sample], 5) / len(sample)
-        finally:
-            _forget(tariffstore)
-            if saved is None:
-                os.environ.pop("TRCALC_DATA_DIR", None)
-            else:
-                os.environ["TRCALC_DATA_DIR"] = saved
+                def cold():
+                    _forget(tariffstore)                     # a new process: nothing of the book in memory
+                    for c in sample:
+                        call("TR_GTIP_RATE", c, "GV", "CN", ON)
+                cold_per = cpu_median(cold, 3) / len(sample)
+                call("TR_GTIP_RATE", sample[0], "GV", "KR", ON, "FATURA")
+                warm = cpu_median(lambda: [call("TR_GTIP_RATE", c, "GV", "KR", ON, "FATURA") for c in sample], 5) / len(sample)
+            finally:
+                _forget(tariffstore)
     bare = cpu_median(lambda: [bare_duty(60.0, 10.0, 5.0, 0.2, 0.2) for _ in range(20000)], 7) / 20000
     out.append(Figure(f"calc.call TR_GTIP_RATE from a book of {n_codes:,} codes", warm * 1e6, "µs", 50,
                       note=f"{len(sample):,} distinct codes, each already looked up once in the process (the book "

@@ -210,9 +210,7 @@ def _origin_is_eu(ctx, origin: str) -> bool:
 
 def _small_exemption(ctx) -> Decimal | None:
     """The per-parcel exemption of Karar art. 45(1) (22 EUR from 11.04.2018), when one is in force."""
-    try:
-        book().lookup(P_SMALL_LIMIT, ctx.on)
-    except CalcError:
+    if book().find(P_SMALL_LIMIT, ctx.on) is None:
         return None
     return ctx.rule(P_SMALL_LIMIT)
 

@@ -244,16 +244,20 @@ class Function:
 
     def run(self, values: list, overrides: dict, ctx: Context | None = None):
         """Compute on already-read arguments and overrides (in `ctx` when one is given)."""
-        ctx = ctx or Context(self.as_of(values), overrides)
         with localcontext(CALC):
-            try:
-                out = self._compute(ctx, values)
-                value = self._checked(out.value if isinstance(out, Outcome) else out)
-                if self.detail_of:
-                    return detail_table(out, ctx)
-                return value
-            except ArithmeticError as exc:
-                raise self._domain_error(exc) from None
+            return self.run_in_context(values, overrides, ctx)
+
+    def run_in_context(self, values: list, overrides: dict, ctx: Context | None = None):
+        """`run`, the decimal context CALC already in force (the column form enters it once for its rows)."""
+        ctx = ctx or Context(self.as_of(values), overrides)
+        try:
+            out = self._compute(ctx, values)
+            value = self._checked(out.value if isinstance(out, Outcome) else out)
+            if self.detail_of:
+                return detail_table(out, ctx)
+            return value
+        except ArithmeticError as exc:
+            raise self._domain_error(exc) from None
 
     def _checked(self, value):
         """The numeric-domain policy on results: money below the limit and to the kuruş (a sum
@@ -428,18 +432,20 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     # Rows on the same date share one rules context (a value, unlike a breakdown, does not
     # depend on which sources the other rows used).
     contexts: dict = {}
-    for r in range(n):
-        deadline.check()                 # the request's time limit (calc.deadline), between rows
-        try:
-            for i in columns:
-                values[i] = fn.read_arg(i, args[i][r])
-            ctx = None
-            if not fn.detail_of:
-                on = fn.as_of(values)
-                ctx = contexts.get(on) or contexts.setdefault(on, Context(on, ov))
-            out.append(fn.run(list(values), ov, ctx))
-        except CalcError as exc:
-            out.append(exc)
+    run, read = fn.run_in_context, fn.read_arg
+    with localcontext(CALC):             # one decimal context for the rows (as `run` enters for one)
+        for r in range(n):
+            deadline.check()             # the request's time limit (calc.deadline), between rows
+            try:
+                for i in columns:
+                    values[i] = read(i, args[i][r])
+                ctx = None
+                if not fn.detail_of:
+                    on = fn.as_of(values)
+                    ctx = contexts.get(on) or contexts.setdefault(on, Context(on, ov))
+                out.append(run(list(values), ov, ctx))
+            except CalcError as exc:
+                out.append(exc)
     return out
 
 

@@ -63,10 +63,8 @@ def _peek(ctx, name: str, on: dt.date):
     """A value on a date without recording it as used (None when no entry is in force)."""
     if name in ctx.overrides:
         return ctx.overrides[name]
-    try:
-        return book().lookup(name, on).value
-    except CalcError:
-        return None
+    entry = book().find(name, on)
+    return None if entry is None else entry.value
 
 
 def _optional(ctx, name: str):
