@@ -252,7 +252,11 @@ def cells(path: Path, sheet: str | None = None, notes: list | None = None) -> li
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:                 # not a zip, not a workbook, a part missing…
+            raise _refuse(f"{path.name} bir Excel çalışma kitabı olarak açılamadı ({type(exc).__name__})",
+                          f"{path.name} cannot be opened as an Excel workbook ({type(exc).__name__})") from None
         try:
             names = wb.sheetnames
             if sheet is None:
@@ -288,7 +292,13 @@ def cells(path: Path, sheet: str | None = None, notes: list | None = None) -> li
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("windows-1254")     # Excel's "CSV" on a Turkish Windows
+            try:
+                text = raw.decode("windows-1254")     # Excel's "CSV" on a Turkish Windows
+            except UnicodeDecodeError:
+                raise _refuse(f"{path.name} bir metin (CSV) dosyası değil: UTF-8 ya da windows-1254 olarak okunamadı",
+                              f"{path.name} is not a text (CSV) file: neither UTF-8 nor windows-1254") from None
+        if "\x00" in text:
+            raise _refuse(f"{path.name} bir metin (CSV) dosyası değil", f"{path.name} is not a text (CSV) file")
         # Excel saves a Turkish CSV with `;` (the comma is the decimal mark); a tab or a comma otherwise
         sample = text[:65536]
         delimiter = ";" if ";" in sample else "\t" if "\t" in sample else ","
