@@ -61,6 +61,8 @@ MAX_COLUMNS = 16384                    # Excel's widest row: a page's row is cut
 # SİNG. | KOS. | VEN. | D-8 | D.Ü. | EAGÜ-ÖTDÜ | GYÜ | DÜ); II sayılı liste of 2016 (orgtr.org: AB,
 # EFTA | G.KORE, B-HER., MLZY. | GTS ÜLKELERİ: E.A.G.Ü. Ö.T.D.Ü. G.Y.Ü. | D.Ü.); the numbered legends
 # of II sayılı liste 2015 and of Karar 433 (RG 10.12.2018). The long names are the legends' wording.
+# The short forms of the other agreements (ISR, MAK, FIL, TUN, MIS, ARN, KAR, SIRB, URD, LUB, MOR, MOL,
+# ING, BAE, UKR) were not seen in a published table: accepted guesses (docs/tarife.md says so).
 GROUP_NAMES = {
     "eu": ["AB", "ABUYESIULKELER", "AVRUPABIRLIGI"],
     "efta": ["EFTA", "EFTAUYESIULKELER"],
