@@ -1,6 +1,10 @@
-"""The tariff book on disk: the lists a firm or a team lead loads, in one SQLite file.
+"""The tariff book: the lists a firm or a team lead loads, in the installation's one database (calc.db).
 
-    <data dir>/tariff.sqlite3     (the data dir of calc.fxstore: TRCALC_DATA_DIR or the user's)
+    TRCALC_DATABASE_URL unset   <data dir>/fx.sqlite3, tables tariff_list and tariff_measure (migration 0003)
+    TRCALC_DATABASE_URL set     that database (a team server's PostgreSQL): one book for the whole team,
+                                which the server's API answers the add-ins' TR_GTIP_* calls from
+
+A tariff.sqlite3 kept by the trcalc before this one moves into that database on first use.
 
 `trcalc tariff import FILE` reads a list in the documented layout (docs/tarife.md): a CSV (`;` or
 `,` between fields, as Excel saves it) or an .xlsx whose first sheet has these column headers:
@@ -22,17 +26,16 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import sqlite3
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .countries import country
 from .dates import to_date
 from .errors import CalcError
-from .fxstore import data_dir
+from .db import data_dir
 from .tariff import OTHERS, TAXES, Measure, gtip
 
-FILE_NAME = "tariff.sqlite3"
 COLUMNS = ("gtip", "vergi", "mense", "oran", "maktu", "birim", "para_birimi", "asgari", "azami",
            "baslangic", "bitis", "kaynak", "belge")
 REQUIRED = ("gtip", "vergi", "mense", "baslangic", "kaynak")
@@ -40,22 +43,6 @@ MAX_REPORTED = 20
 _AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRLIGI": "eu"}
 _OTHERS = {"*", "DIGER", "DİĞER", "DIGER ULKELER", "DİĞER ÜLKELER", "OTHERS"}
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS list (
-    id INTEGER PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, loaded_at TEXT NOT NULL, rows INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS measure (
-    code TEXT NOT NULL, tax TEXT NOT NULL, origin TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT,
-    rate TEXT NOT NULL, specific TEXT, unit TEXT NOT NULL, currency TEXT NOT NULL,
-    minimum TEXT, maximum TEXT, source TEXT NOT NULL, proof TEXT NOT NULL,
-    list INTEGER NOT NULL REFERENCES list(id), line INTEGER NOT NULL,
-    PRIMARY KEY (code, tax, origin, start)
-);
-"""
-
-
-def default_path() -> Path:
-    return data_dir() / FILE_NAME
 
 
 def _number(text: str, what: str) -> Decimal:
@@ -190,109 +177,179 @@ def _dec(s: str | None) -> Decimal | None:
     return None if s is None else Decimal(s)
 
 
+_FIELDS = ("code", "tax", "origin", "start", "end_", "rate", "specific", "unit", "currency", "minimum", "maximum",
+           "source", "proof", "list", "line")
+_VALUES = ("rate", "specific", "unit", "currency", "minimum", "maximum", "end_", "source", "proof")
+_CHUNK = 500                  # codes per IN (…) query: well under SQLite's and PostgreSQL's parameter limits
+# How long a process trusts its cached look-ups before asking the database whether a list was loaded
+# since (another worker of the team server, or `trcalc tariff import` on the server's database).
+CHECK_SECONDS = 2.0
+
+
+def _row(m: Measure, list_id: int) -> dict:
+    return {"code": m.code, "tax": m.tax, "origin": m.origin, "start": m.start.isoformat(),
+            "end_": m.end.isoformat() if m.end else None, "rate": _text(m.rate), "specific": _text(m.specific),
+            "unit": m.unit, "currency": m.currency, "minimum": _text(m.minimum), "maximum": _text(m.maximum),
+            "source": m.source, "proof": m.proof, "list": list_id, "line": m.line}
+
+
+def _measure_of(r) -> Measure:
+    return Measure(r.code, r.tax, r.origin, Decimal(r.rate), _dec(r.specific), r.unit, r.currency, _dec(r.minimum),
+                   _dec(r.maximum), dt.date.fromisoformat(r.start), dt.date.fromisoformat(r.end_) if r.end_ else None,
+                   r.source, r.proof, r.line)
+
+
+# Per database URL: (the newest list id seen, when it was checked, {code: measures}). Shared by every
+# Book of the process, so a list one Book loads is seen by the next look-up through any other.
+_CACHE: dict[str, list] = {}
+
+
 class Book:
-    """The stored tariff book."""
+    """The stored tariff book: the tables `tariff_list` and `tariff_measure` of the installation's one
+    database (calc.db: SQLite by default, PostgreSQL when TRCALC_DATABASE_URL names one — a team
+    server's instances and `trcalc tariff import` on the server then share one book). `Book(path)` is
+    a book in that SQLite file; `Book(url=…)` one in that database."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path else default_path()
-        self._cache: dict[str, list[Measure]] = {}
-        self._stamp = None
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        con.executescript(_SCHEMA)
-        return con
+    def __init__(self, path: Path | str | None = None, url: str | None = None):
+        from . import db
+        if path is not None:
+            self.url = "sqlite:///" + str(Path(path))
+        else:
+            self.url = url or db.url()
+        self.path = Path(path) if path is not None else (
+            Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
 
     def load(self, file: Path) -> dict:
-        """Add a list's measures in one transaction: {"added": n, "unchanged": n}."""
+        """Add a list's measures in one transaction: {"added": n, "unchanged": n}. A row that would change
+        a stored one (same code, tax, origin and start) refuses the whole list."""
+        from sqlalchemy import text
+
+        from . import db
         file = Path(file)
         measures = read(file)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            added = unchanged = 0
-            conflicts = []
-            digest = hashlib.sha256(file.read_bytes()).hexdigest()
-            cur = con.execute("INSERT INTO list (file, sha256, loaded_at, rows) VALUES (?, ?, ?, ?)",
-                              (file.name, digest, dt.datetime.now(dt.timezone.utc).isoformat(), len(measures)))
-            list_id = cur.lastrowid
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        with db.write(self.url, db.SYNC_WAIT_S) as conn:
+            _take_over_old_file(conn, self.url)
+            stored = {}
+            codes = sorted({m.code for m in measures})
+            for i in range(0, len(codes), _CHUNK):
+                part = codes[i:i + _CHUNK]
+                q = text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure WHERE code IN "
+                         f"({', '.join(f':c{j}' for j in range(len(part)))})")
+                for r in conn.execute(q, {f"c{j}": c for j, c in enumerate(part)}):
+                    stored[(r.code, r.tax, r.origin, r.start)] = tuple(getattr(r, k) for k in _VALUES)
+            list_id = conn.execute(
+                text("INSERT INTO tariff_list (file, sha256, loaded_at, rows) VALUES (:f, :s, :t, :n) RETURNING id"),
+                {"f": file.name, "s": digest, "t": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                 "n": len(measures)}).scalar_one()
+            new, unchanged, conflicts = [], 0, []
             for m in measures:
-                values = (_text(m.rate), _text(m.specific), m.unit, m.currency, _text(m.minimum), _text(m.maximum),
-                          m.end.isoformat() if m.end else None, m.source, m.proof)
-                old = con.execute("SELECT rate, specific, unit, currency, minimum, maximum, end_, source, proof "
-                                  "FROM measure WHERE code=? AND tax=? AND origin=? AND start=?",
-                                  (m.code, m.tax, m.origin, m.start.isoformat())).fetchone()
+                row = _row(m, list_id)
+                old = stored.get((m.code, m.tax, m.origin, row["start"]))
                 if old is None:
-                    con.execute("INSERT INTO measure VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                (m.code, m.tax, m.origin, m.start.isoformat(), values[6], values[0], values[1],
-                                 m.unit, m.currency, values[4], values[5], m.source, m.proof, list_id, m.line))
-                    added += 1
-                elif tuple(old) == values:
+                    new.append(row)
+                elif old == tuple(row[k] for k in _VALUES):
                     unchanged += 1
                 else:
-                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {m.start.isoformat()} "
+                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {row['start']} "
                                      "kitapta başka değerlerle var")
-            if conflicts:
-                con.execute("ROLLBACK")
+            if conflicts:        # raising inside the transaction rolls it back: nothing of the list stays
                 raise CalcError("invalid", f"{file.name}: {len(conflicts)} satır kayıtlı geçmişi değiştirir, hiçbiri "
                                 "yüklenmedi (yeni oranı yeni bir başlangıç tarihiyle yazın): "
                                 + "; ".join(conflicts[:MAX_REPORTED]),
                                 f"{file.name}: {len(conflicts)} rows would change stored history, none loaded "
                                 "(give a new rate a new start date)", "dosya")
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
-        self._cache.clear()
-        return {"added": added, "unchanged": unchanged}
+            if new:
+                conn.execute(text(f"INSERT INTO tariff_measure ({', '.join(_FIELDS)}) VALUES "
+                                  f"({', '.join(':' + k for k in _FIELDS)})"), new)
+        _CACHE.pop(self.url, None)
+        return {"added": len(new), "unchanged": unchanged}
+
+    def _cache(self) -> dict:
+        """This database's cached look-ups, emptied when a list was loaded since (checked every CHECK_SECONDS)."""
+        from sqlalchemy import text
+
+        from . import db
+        now = time.monotonic()
+        entry = _CACHE.get(self.url)
+        if entry is None or now - entry[1] >= CHECK_SECONDS:
+            _take_over_old_file(None, self.url)
+            with db.read(self.url) as conn:
+                newest = conn.execute(text("SELECT max(id) FROM tariff_list")).scalar()
+            if entry is None or entry[0] != newest:
+                entry = _CACHE[self.url] = [newest, now, {}]
+            entry[1] = now
+        return entry[2]
 
     def measures(self, code: str) -> list[Measure]:
         """Every stored measure whose code covers `code` (its chapter, heading … and the line itself)."""
-        stamp = self.path.stat().st_mtime_ns if self.path.exists() else None
-        if stamp != self._stamp:
-            self._cache.clear()
-            self._stamp = stamp
-        if code not in self._cache:
-            if stamp is None:
-                self._cache[code] = []
-            else:
-                prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
-                con = self._connect()
-                try:
-                    rows = con.execute(
-                        f"SELECT code, tax, origin, rate, specific, unit, currency, minimum, maximum, start, end_, "
-                        f"source, proof, line FROM measure WHERE code IN ({','.join('?' * len(prefixes))})",
-                        prefixes).fetchall()
-                finally:
-                    con.close()
-                self._cache[code] = [
-                    Measure(c, t, o, Decimal(r), _dec(s), u, cur, _dec(mn), _dec(mx), dt.date.fromisoformat(st),
-                            dt.date.fromisoformat(e) if e else None, src, pr, ln)
-                    for c, t, o, r, s, u, cur, mn, mx, st, e, src, pr, ln in rows]
-        return self._cache[code]
+        cache = self._cache()
+        found = cache.get(code)
+        if found is None:
+            from sqlalchemy import text
+
+            from . import db
+            prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
+            with db.read(self.url) as conn:
+                rows = conn.execute(text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure WHERE code IN "
+                                         f"({', '.join(f':c{j}' for j in range(len(prefixes)))})"),
+                                    {f"c{j}": c for j, c in enumerate(prefixes)}).fetchall()
+            found = cache[code] = [_measure_of(r) for r in rows]
+        return found
 
     def summary(self) -> dict:
-        if not self.path.exists():
-            return {"path": str(self.path), "lists": 0, "measures": 0, "codes": 0}
-        con = self._connect()
-        try:
-            lists = con.execute("SELECT COUNT(*) FROM list").fetchone()[0]
-            n, codes = con.execute("SELECT COUNT(*), COUNT(DISTINCT code) FROM measure").fetchone()
-        finally:
-            con.close()
+        from sqlalchemy import text
+
+        from . import db
+        _take_over_old_file(None, self.url)
+        with db.read(self.url) as conn:
+            lists = conn.execute(text("SELECT count(*) FROM tariff_list")).scalar()
+            n, codes = conn.execute(text("SELECT count(*), count(DISTINCT code) FROM tariff_measure")).fetchone()
         return {"path": str(self.path), "lists": lists, "measures": n, "codes": codes}
 
 
-_BOOK: Book | None = None
+# -- the tariff.sqlite3 of trcalc before the book moved into calc.db ---------------------------------
+
+OLD_FILE = "tariff.sqlite3"
+
+
+def _take_over_old_file(conn, url: str) -> None:
+    """A book kept by the previous trcalc in <data dir>/tariff.sqlite3 moves, once, into the default
+    database (its lists and measures, ids and lines as they were), and the file is renamed
+    tariff.sqlite3.tasindi — nothing loaded before is lost. Only for the default database of this
+    data folder; with conn None it opens its own write transaction."""
+    from . import db
+    old = data_dir() / OLD_FILE
+    if url != db.default_url() or not old.is_file():
+        return
+    if conn is None:
+        with db.write(url, db.SYNC_WAIT_S) as c:
+            return _take_over_old_file(c, url)
+    import sqlite3
+
+    from sqlalchemy import text
+    if not old.is_file():                       # another process moved it while we waited for the lock
+        return
+    src = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    try:
+        lists = src.execute("SELECT id, file, sha256, loaded_at, rows FROM list ORDER BY id").fetchall()
+        rows = src.execute("SELECT code, tax, origin, start, end_, rate, specific, unit, currency, minimum, maximum, "
+                           "source, proof, list, line FROM measure").fetchall()
+    except sqlite3.DatabaseError:
+        lists, rows = [], []                    # not a book (or an empty one): nothing to move
+    finally:
+        src.close()
+    ids = {}
+    for lid, f, sha, at, n in lists:
+        ids[lid] = conn.execute(text("INSERT INTO tariff_list (file, sha256, loaded_at, rows) VALUES "
+                                     "(:f, :s, :t, :n) RETURNING id"), {"f": f, "s": sha, "t": at, "n": n}).scalar_one()
+    if rows:
+        conn.execute(text(f"INSERT INTO tariff_measure ({', '.join(_FIELDS)}) VALUES "
+                          f"({', '.join(':' + k for k in _FIELDS)}) ON CONFLICT DO NOTHING"),
+                     [dict(zip(_FIELDS, r[:13] + (ids[r[13]], r[14]))) for r in rows])
+    old.rename(old.with_name(OLD_FILE + ".tasindi"))
 
 
 def book() -> Book:
-    """The process's book at the configured path (re-created when TRCALC_DATA_DIR changes)."""
-    global _BOOK
-    if _BOOK is None or _BOOK.path != default_path():
-        _BOOK = Book()
-    return _BOOK
+    """The book of the configured database (TRCALC_DATABASE_URL, else the data dir's SQLite file)."""
+    return Book()
