@@ -255,7 +255,8 @@ def test_registry_entries():
         assert name in REGISTRY
     assert [a.name for a in REGISTRY["TR_IMPORT_TAXES"].args] == [
         "value", "currency", "fx", "duty_rate", "igv_rate", "otv", "antidumping", "other_costs", "kdv_rate",
-        "payment", "date", "stamp", "kkdf_exemption"]      # issue 26.5 and 26.10, after the date
+        "payment", "date", "stamp", "kkdf_exemption",      # issue 26.5 and 26.10, after the date
+        "code", "origin", "certificate", "quantity"]       # issue 27.3 (the tariff book), at the end
 
 
 @pytest.fixture(scope="module")
