@@ -199,7 +199,7 @@ def _measure_of(r) -> Measure:
                    r.source, r.proof, r.line)
 
 
-# Per database URL: (the newest list id seen, when it was checked, {code: measures}). Shared by every
+# Per database URL: (the newest list id seen, when it was checked, {chapter: {code: measures}}). Shared by every
 # Book of the process, so a list one Book loads is seen by the next look-up through any other.
 _CACHE: dict[str, list] = {}
 
@@ -219,14 +219,18 @@ class Book:
         self.path = Path(path) if path is not None else (
             Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
 
-    def load(self, file: Path) -> dict:
+    def load(self, file: Path, measures: list[Measure] | None = None) -> dict:
         """Add a list's measures in one transaction: {"added": n, "unchanged": n}. A row that would change
-        a stored one (same code, tax, origin and start) refuses the whole list."""
+        a stored one (same code, tax, origin and start) refuses the whole list.
+
+        `measures`: the rows as a reader of an official layout read them (calc.tariffread); by default
+        the file is read in the documented layout."""
         from sqlalchemy import text
 
         from . import db
         file = Path(file)
-        measures = read(file)
+        if measures is None:
+            measures = read(file)
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         with db.write(self.url, db.SYNC_WAIT_S) as conn:
             _take_over_old_file(conn, self.url)
@@ -282,20 +286,26 @@ class Book:
         return entry[2]
 
     def measures(self, code: str) -> list[Measure]:
-        """Every stored measure whose code covers `code` (its chapter, heading … and the line itself)."""
+        """Every stored measure whose code covers `code` (its chapter, heading … and the line itself).
+
+        The book is read a chapter at a time (one query: every code of the chapter, its 2 first digits)
+        and kept by code, so the next look-ups in the chapter are dictionary look-ups, on SQLite and on
+        PostgreSQL alike."""
         cache = self._cache()
-        found = cache.get(code)
-        if found is None:
+        chapter = cache.get(code[:2])
+        if chapter is None:
             from sqlalchemy import text
 
             from . import db
-            prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
             with db.read(self.url) as conn:
-                rows = conn.execute(text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure WHERE code IN "
-                                         f"({', '.join(f':c{j}' for j in range(len(prefixes)))})"),
-                                    {f"c{j}": c for j, c in enumerate(prefixes)}).fetchall()
-            found = cache[code] = [_measure_of(r) for r in rows]
-        return found
+                rows = conn.execute(text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure "
+                                         "WHERE code >= :lo AND code < :hi"),
+                                    {"lo": code[:2], "hi": code[:2] + ":"}).fetchall()     # ':' follows '9'
+            chapter = {}
+            for r in rows:
+                chapter.setdefault(r.code, []).append(_measure_of(r))
+            cache[code[:2]] = chapter
+        return [m for n in range(2, len(code) + 1, 2) for m in chapter.get(code[:n], ())]
 
     def summary(self) -> dict:
         from sqlalchemy import text
