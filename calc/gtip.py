@@ -42,9 +42,11 @@ def _book_measures(code: str):
     measures = book().measures(code)
     if not measures:
         raise CalcError("no_rule", f"GTİP {code} tarife kitabında yok: bu kodu içeren listeyi `trcalc tariff import "
-                        "DOSYA` ile ya da ekip sunucusuna yükletin, ya da oranı elle yazın",
+                        "DOSYA` ile ya da ekip sunucusuna yükletin, ya da oranı elle yazın (beyanname şablonunda: "
+                        "Tarife sayfasına ekleyin)",
                         f"GTİP {code} is not in the tariff book: load a list that has it (`trcalc tariff import FILE`, "
-                        "or on the team server), or type the rate", "gtip")
+                        "or on the team server), or type the rate (in the declaration template: add it to the "
+                        "Tarife sheet)", "gtip")
     return measures
 
 
