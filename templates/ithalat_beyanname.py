@@ -151,6 +151,10 @@ LINE_COLS = with_error_flag([
         + "," + _differs("igv_rate", "igv_rate", "İGV") + "," + _differs("kdv_rate", "kdv_rate", "KDV") + ')),'
         'IFERROR(' + call("TR_IMPORT_TAXES_CHECK", **_TYPED) + ',"")))',
         help="yazılan oran Tarife sayfasındakinden ya da tarife kitabındakinden farklıysa"),
+    # the amounts as assessed (typed, or from the tariff book): what the declaration's totals add up
+    Col("a_otv", "ÖTV (TL, uygulanan)", 13, MONEY, _part("OTV"), help="yazılan ya da tarife kitabından"),
+    Col("a_antidumping", "Anti-damping (TL, uygulanan)", 13, MONEY, _part("DAMPING"),
+        help="yazılan ya da tarife kitabından"),
 ])
 
 HEADER_INPUTS = [
@@ -171,8 +175,8 @@ def _totals(refs: dict) -> list[tuple[int, str, str, str]]:
         (12, "Gümrük değeri toplamı", "SUM({k_customs_value})", TL),
         (13, "Gümrük vergisi (GV)", "SUM({k_duty})", TL),
         (14, "İlave gümrük vergisi (İGV)", "SUM({k_igv})", TL),
-        (15, "Özel tüketim vergisi (ÖTV)", "SUM({k_otv})", TL),
-        (16, "Anti-damping / telafi edici vergi", "SUM({k_antidumping})", TL),
+        (15, "Özel tüketim vergisi (ÖTV)", "SUM({k_a_otv})", TL),
+        (16, "Anti-damping / telafi edici vergi", "SUM({k_a_antidumping})", TL),
         (17, "KKDF", "SUM({k_kkdf})", TL),
         (18, "KDV", "SUM({k_kdv})", TL),
         (19, "Toplam vergi (damga payı dahil)", "SUM({k_total})", TL),

@@ -116,3 +116,70 @@ def test_existing_calls_keep_their_meaning():
     # the module's own example (calc/customs.py), by position, with no tariff book at all
     assert call("TR_IMPORT_TAXES", 10000, "USD", 32.5, "10%", "5%", None, None, None, None, "MAL_MUKABILI",
                 DAY) == D("146900.00")
+
+
+# --- the declaration template (templates/ithalat_beyanname.py) with a GTİP ---------------------------
+
+def _declaration(tmp_path, lines, tariff=()):
+    """The template with the example's header (15.10.2025, USD at 41.80, cash against goods: KKDF 6 %),
+    the given lines and Tarife rows, computed by trcalc's engine: (Kalemler, Beyanname) of the result."""
+    import openpyxl
+
+    from trcalc.templates import ithalat_beyanname as t
+    from trcalc.templates.common import save
+    from trcalc.templates.sheets import fill
+    from trcalc.workbook import compute_file
+    wb = t.build(10, fx_default=41.8)
+    head = wb[t.HEAD]
+    head["B5"], head["B6"], head["B8"] = t.EXAMPLE_HEADER["date"], "USD", "MAL_MUKABILI"
+    fill(wb[t.LINES], t.LINE_COLS, lines)
+    fill(wb[t.TARIFF], t.TARIFF_COLS, list(tariff))
+    save(wb, tmp_path / "in.xlsx")
+    compute_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", "fast")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    return out[t.LINES], out[t.HEAD]
+
+
+def _line(ws, r):
+    head = [c.value for c in ws[4]]
+    return {h: ws.cell(r, i + 1).value for i, h in enumerate(head)}
+
+
+def test_a_template_line_from_the_tariff_book_equals_the_line_typed(book, tmp_path):
+    # 15.10.2025 (the example's date; the list's rows hold from 01.01.2025): 1,000 USD × 41.80 = 41,800.00,
+    # CN, 100 kg of 5208.11.10.00.00. From the book: GV 5 % 2,090.00; İGV 20 % 8,360.00; anti-dumping
+    # 0.5 USD/kg × 100 kg = 50 USD × 41.80 = 2,090.00; KKDF 6 % 2,508.00; stamp duty 1,350.00 spread over
+    # the two lines of equal value: 675.00 each (cumulative rounding: 675.00, then 1,350.00 − 675.00).
+    # KDV 20 % × (41,800 + 2,090 + 8,360 + 2,090 + 2,508 + 675) = 57,523.00 × 20 % = 11,504.60;
+    # total 2,090 + 8,360 + 2,090 + 2,508 + 675 + 11,504.60 = 27,227.60. The second line types the same rates.
+    lines, head = _declaration(tmp_path, [
+        {"gtip": "5208.11.10.00.00", "value": 1000, "origin": "CN", "quantity": 100},
+        {"gtip": "5208.11.10.00.00", "value": 1000, "origin": "CN", "quantity": 100, "duty_rate": 0.05,
+         "igv_rate": 0.20, "antidumping": 2090},
+    ])
+    from_book, typed = _line(lines, 5), _line(lines, 6)
+    assert from_book["GTİP (tarife kitabına)"] == "5208.11.10.00.00" and typed["GTİP (tarife kitabına)"] == ""
+    assert from_book["Toplam vergi (TL)"] == pytest.approx(27227.60, abs=0.005)
+    for h in ("Gümrük değeri (TL)", "GV (TL)", "İGV (TL)", "KKDF (TL)", "KDV matrahı (TL)", "KDV (TL)",
+              "Toplam vergi (TL)", "Maliyet (TL, KDV hariç)"):
+        assert from_book[h] == pytest.approx(typed[h], abs=0.005), h
+    assert typed["Tarife kontrolü"] == ""                             # the typed rates agree with the book
+    assert head["B16"].value == pytest.approx(2 * 2090.00, abs=0.005)  # anti-dumping total: book + typed
+
+
+def test_a_template_flags_typed_rates_and_names_what_to_load(book, tmp_path):
+    lines, _ = _declaration(tmp_path, [
+        # typed 8 % where the book says 5 %: used, and flagged
+        {"gtip": "520811100000", "value": 1000, "origin": "CN", "quantity": 100, "duty_rate": 0.08},
+        # typed İGV 10 % where the Tarife sheet says 30 % (the CN row): used, and flagged
+        {"gtip": "640399930000", "value": 1000, "origin": "CN", "igv_rate": 0.10},
+        # a code neither on the Tarife sheet nor in the book, no rate typed: the cell says what to load
+        {"gtip": "870323190000", "value": 1000, "origin": "CN"},
+    ], [{"gtip": "6403.99.93.00.00", "origin": "CN", "duty_rate": 0.08, "igv_rate": 0.30, "source": "örnek"}])
+    first, second, third = _line(lines, 5), _line(lines, 6), _line(lines, 7)
+    assert first["Tarife kontrolü"].startswith("GV: yazılan %8, tarife kitabında %5")
+    assert first["GV (TL)"] == pytest.approx(41800 * 0.08, abs=0.005)                  # 3,344.00: the typed rate
+    assert second["Tarife kontrolü"] == "Tarife sayfasından farklı: İGV "
+    assert (second["GV oranı (uygulanan)"], second["İGV oranı (uygulanan)"]) == (0.08, 0.10)
+    assert second["İGV (TL)"] == pytest.approx(4180.00, abs=0.005)                     # 41,800 × 10 %
+    assert third["Hatalı satır"] == 1 and third["GTİP (tarife kitabına)"] == "870323190000"
