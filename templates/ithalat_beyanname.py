@@ -28,8 +28,7 @@ from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, P
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
-TARIFF, TARIFF_TABLE = "Tarife", "Tarife"
-TARIFF_ROWS = 300
+TARIFF, TARIFF_TABLE = "Tarife", "Tarife"     # as many rows as the Kalemler table; rows insert inside it
 LINES = SHEET
 TCMB_DEFAULT = "TCMB"
 
@@ -44,7 +43,9 @@ H = {"date": f"{HEAD}!$B$5", "currency": f"{HEAD}!$B$6", "fx": f"{HEAD}!$B$9", "
 _LINE = dict(value="{value}{r}", currency=H["currency"], fx=H["fx"], duty_rate="{a_duty}{r}",
              igv_rate="{a_igv}{r}", otv="{otv}{r}", antidumping="{antidumping}{r}",
              other_costs="{other_costs}{r}", kdv_rate="{a_kdv}{r}", payment=H["payment"], date=H["date"],
-             code="{a_code}{r}", origin="{origin}{r}", certificate="{certificate}{r}", quantity="{quantity}{r}")
+             code="{a_code}{r}", origin="{origin}{r}", certificate="{certificate}{r}", quantity="{quantity}{r}",
+             # written out, never left out between given arguments: LibreOffice passes an omitted one as 0
+             stamp='""', kkdf_exemption='""')
 # the same line as typed, with its GTİP: what the tariff book check compares
 _TYPED = dict(_LINE, duty_rate="{duty_rate}{r}", igv_rate="{igv_rate}{r}", kdv_rate="{kdv_rate}{r}",
               code="{gtip}{r}")
@@ -149,8 +150,8 @@ LINE_COLS = with_error_flag([
         + "," + _differs("igv_rate", "igv_rate", "İGV") + "," + _differs("kdv_rate", "kdv_rate", "KDV")
         + ')="","",CONCATENATE("Tarife sayfasından farklı: ",' + _differs("duty_rate", "duty_rate", "GV")
         + "," + _differs("igv_rate", "igv_rate", "İGV") + "," + _differs("kdv_rate", "kdv_rate", "KDV") + ')),'
-        'IFERROR(' + call("TR_IMPORT_TAXES_CHECK", **_TYPED) + ',"")))',
-        help="yazılan oran Tarife sayfasındakinden ya da tarife kitabındakinden farklıysa"),
+        'IF({origin}{r}="","",' + call("TR_IMPORT_TAXES_CHECK", **_TYPED) + ')))',
+        help="yazılan oran Tarife sayfasındakinden ya da (menşe verilmişse) tarife kitabındakinden farklıysa"),
     # the amounts as assessed (typed, or from the tariff book): what the declaration's totals add up
     Col("a_otv", "ÖTV (TL, uygulanan)", 13, MONEY, _part("OTV"), help="yazılan ya da tarife kitabından"),
     Col("a_antidumping", "Anti-damping (TL, uygulanan)", 13, MONEY, _part("DAMPING"),
@@ -228,11 +229,11 @@ def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
     print_setup(ws, 130, f"A1:D{end}", repeat="2:2")
 
 
-def _tariff_sheet(wb, codes: dict) -> None:
+def _tariff_sheet(wb, codes: dict, rows: int) -> None:
     table_sheet(wb, TARIFF, "Tarife — firmanın kendi GTİP'leri ve oranları",
                 "Sarı sütunlara firmanın ithal ettiği GTİP'leri ve oranlarını yazın; Kalemler'de oranı boş bırakılan "
                 "kalem oranını buradan alır (menşeye özel satır, yoksa * satırı).",
-                TARIFF_COLS, TARIFF_ROWS, TARIFF_TABLE, codes)
+                TARIFF_COLS, rows, TARIFF_TABLE, codes)
 
 
 def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:
@@ -256,21 +257,16 @@ def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT
         "vergisine ve maliyetine girer.",
         "Oranlar (GV, İGV) GTİP'e ve menşeye göre tarife cetvelinden ve İthalat Rejimi Kararı listelerinden "
         "alınır; örnek dosyadaki oranlar gösterim içindir.",
-        "GTİP'ten oran: bir kalemin GV, İGV ya da KDV oranı boş bırakılırsa, GTİP'i Tarife sayfasında (firmanın "
-        "kendi kodları ve oranları; önce kalemin menşesine ait satır, yoksa menşesi * olan satır) varsa oran "
-        "oradan alınır — sunucu gerekmez. Tarife sayfasında olmayan bir GTİP'in GV oranı da boşsa oranlar "
-        "trcalc'ın tarife kitabından gelir (ekip sunucusuna bağlı eklentide sunucunun kitabı; menşe, tercihli "
-        "oran için menşe belgesi, maktu vergide miktar gerekir); kitapta da yoksa hücre bunu söyleyen bir "
-        "hatadır. Yazılan oran her zaman kullanılır; Tarife sayfasındakinden ya da kitaptakinden farklıysa "
-        "'Tarife kontrolü' sütunu bunu yazar. Uygulanan oranlar 'uygulanan' sütunlarındadır.",
+        "Boş bırakılan oran GTİP ve menşeyle Tarife sayfasından (firmanın kendi kodları), orada yoksa tarife "
+        "kitabından gelir; yazılan oran kullanılır, farklıysa 'Tarife kontrolü' sütunu yazar.",
         *COMMON_HELP,
     ])
     codes = lists(wb)
-    tariff = ranges(TARIFF, TARIFF_COLS, TARIFF_ROWS, "t", start=HEADER_ROW)
+    tariff = ranges(TARIFF, TARIFF_COLS, rows, "t", start=HEADER_ROW)
     table_sheet(wb, LINES, "Beyanname kalemleri ve vergileri",
                 "Sarı sütunları doldurun; gri sütunlar Beyanname sayfasındaki başlıkla hesaplanır.",
                 LINE_COLS, rows, TABLE, codes, tariff)
-    _tariff_sheet(wb, codes)
+    _tariff_sheet(wb, codes, rows)
     refs = ranges(LINES, LINE_COLS, rows, "k")
     _header(wb, codes, refs, fx_default)
     parameters(wb)

@@ -183,3 +183,10 @@ def test_a_template_flags_typed_rates_and_names_what_to_load(book, tmp_path):
     assert (second["GV oranı (uygulanan)"], second["İGV oranı (uygulanan)"]) == (0.08, 0.10)
     assert second["İGV (TL)"] == pytest.approx(4180.00, abs=0.005)                     # 41,800 × 10 %
     assert third["Hatalı satır"] == 1 and third["GTİP (tarife kitabına)"] == "870323190000"
+    assert third["Tarife kontrolü"].startswith("karşılaştırılamadı: GTİP 870323190000 tarife kitabında yok")
+
+
+def test_the_check_of_a_code_the_book_lacks_is_a_finding_not_an_error(book):
+    # the rates typed, the code not in the book: the line computes, the check says it could not compare
+    assert from_code("8703.23.19.00.00", "CN", duty="10%", fn="TR_IMPORT_TAXES_CHECK").startswith(
+        "karşılaştırılamadı: GTİP 870323190000 tarife kitabında yok")
