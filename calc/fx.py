@@ -346,8 +346,9 @@ def customs_rate(ctx, currency: str, registration: dt.date) -> Rate:
     return rate(currency, registration - dt.timedelta(days=lag), kind_)
 
 
-CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 29 ve uygulaması: beyannamenin tescil gününden önce "
-                 "TCMB'nin ilan ettiği son kur")
+CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 30 ve Gümrük Yönetmeliği md. 57: gümrük yükümlülüğünün "
+                 "başladığı (tescil) tarihte yürürlükte olan TCMB kuru; uygulamada tescil gününden önce TCMB'nin "
+                 "ilan ettiği son kur")
 
 
 def resolve_fx(fn, values: list, ctx, i: int):

@@ -32,8 +32,8 @@ ARGS = [
         "goods code, 12 digits (dots allowed: 5208.11.10.00.00)"),
     Arg("origin", "country", "Menşe ülke (ISO kodu ya da adı)", "country of origin (ISO code or name)"),
     AS_OF,
-    Arg("certificate", "certificate", "Menşe ispat belgesi: ATR, EUR1, EURMED, FATURA (boş: belge yok, genel oran)",
-        "proof of origin: ATR, EUR1, EURMED, FATURA (empty: none, the general rate)", optional=True),
+    Arg("certificate", "certificate", "Menşe ispat belgesi: ATR, EUR1, EURMED, FATURA, FORMA (GTS) (boş: belge yok, genel oran)",
+        "proof of origin: ATR, EUR1, EURMED, FATURA, FORMA (GSP) (empty: none, the general rate)", optional=True),
 ]
 
 
@@ -57,10 +57,11 @@ def _book_measures(code: str):
 
 
 def _find(ctx, code: str, tax: str, origin: str, certificate: str | None) -> Found:
+    from .tariffgroups import find as groups
     from .tev_partners import find
     partner = find(ctx, origin)
     proof = None if certificate in (None, "YOK") else certificate
-    return applicable(_book_measures(code), code, tax, origin, ctx.on, partner, proof)
+    return applicable(_book_measures(code), code, tax, origin, ctx.on, partner, proof, groups(ctx, origin))
 
 
 @dataclass

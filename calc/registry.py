@@ -99,6 +99,7 @@ EXCEL_NAMES: dict[str, str] = {
     "import_value": "ithal_degeri", "import_qty": "ithal_miktari", "export_qty": "ihrac_miktari",
     "consumption": "birim_tuketim", "waste_rate": "fire_orani", "destination": "varis_ulkesi",
     "certificate": "mense_belgesi", "tev": "tev_tutari", "voluntary": "gonullu",
+    "hs": "ihrac_gtip", "endorsed": "revize_kural",
     # late interest, micro export, export KDV refund
     "amount": "tutar", "gross_kg": "brut_kg", "value_eur": "deger_eur",
     "input_kdv": "yuklenilen_kdv", "export_value": "ihracat_bedeli",

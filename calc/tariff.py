@@ -10,6 +10,8 @@ decision lays its annex out:
   — the preferential column of that agreement's parties *on the date* (the parties and the dates an
   agreement is in force are law data trcalc ships, with sources), given the proof of origin the
   agreement knows (A.TR, EUR.1, EUR-MED, origin declaration …);
+- an origin group of the decision that is no agreement (`gyu` developing, `eagu` least developed
+  countries of the GSP; members, excluded sectors and proof by date in `rules/tariff_groups.yaml`);
 - one country (ISO code) — a measure on that origin only (typically anti-dumping).
 
 A code may be given at any level of the GTİP hierarchy (4-digit heading, 6-digit subheading …
@@ -135,12 +137,15 @@ class Found:
     others: list[Measure] = field(default_factory=list)
 
 
-def applicable(measures: list[Measure], code: str, tax: str, origin: str, on: dt.date, partner, proof: str) -> Found:
+def applicable(measures: list[Measure], code: str, tax: str, origin: str, on: dt.date, partner, proof: str,
+               groups=()) -> Found:
     """Pick the measure for `tax` among `measures` (all for codes covering `code`).
 
-    `partner`: the agreement binding the origin on the date (tev_partners.find), or None. Precedence:
-    a measure on the origin itself; the partner agreement's column when the proof given is one it
-    knows; the general column. Within a column the longest code, then the latest start, wins."""
+    `partner`: the agreement binding the origin on the date (tev_partners.find), or None; `groups`: the
+    import regime decision's origin groups the origin belongs to on the date (tariffgroups.find: GSP
+    developing / least developed countries). Precedence: a measure on the origin itself; the partner
+    agreement's column, then a group's column, when the proof given is one it knows; the general
+    column. Within a column the longest code, then the latest start, wins."""
     live = [m for m in measures if m.tax == tax and m.covers(code, on)]
 
     def best(rows):
@@ -150,12 +155,29 @@ def applicable(measures: list[Measure], code: str, tax: str, origin: str, on: dt
     if own is not None:
         return Found(tax, own, f"menşe {origin} için ayrı önlem")
     general = best([m for m in live if m.origin == OTHERS])
-    pref = best([m for m in live if partner is not None and partner.in_force and m.origin == partner.agreement])
-    if pref is not None:
-        proofs = (pref.proof,) if pref.proof else tuple(partner.proofs)   # the row's own proof, else the agreement's
+    columns = []                        # (measure, column name, proofs it accepts, excluded sectors)
+    if partner is not None and partner.in_force:
+        pref = best([m for m in live if m.origin == partner.agreement])
+        if pref is not None:
+            columns.append((pref, partner.name, tuple(partner.proofs), ""))
+    for g in groups:
+        pref = best([m for m in live if m.origin == g.id])
+        if pref is not None:
+            columns.append((pref, g.name, tuple(g.proofs), g.excluded))
+    needed, excluded_note = [], ""
+    for pref, name, known, excluded in columns:
+        if excluded:
+            excluded_note = f"{name}: {origin} için hariç sektörler {excluded} (tercih elle uygulanır)"
+            continue
+        proofs = (pref.proof,) if pref.proof else known     # the row's own proof, else the column's
         if proof and proof in proofs:
-            return Found(tax, pref, f"{partner.name} tercihli sütunu, {proof} ile", others=[general] if general else [])
-        need = " ya da ".join(proofs) or "menşe ispat belgesi"
+            return Found(tax, pref, f"{name} tercihli sütunu, {proof} ile", others=[general] if general else [])
+        needed.append((pref, proofs))
+    if needed:
+        need = " ya da ".join(dict.fromkeys(p for _, proofs in needed for p in proofs)) or "menşe ispat belgesi"
         return Found(tax, general, "genel sütun (tercih için belge yok)" if general else "",
-                     proof_needed=need, others=[pref])
+                     proof_needed=need, others=[p for p, _ in needed])
+    if excluded_note:
+        return Found(tax, general, f"genel sütun ({excluded_note})" if general else "",
+                     others=[c[0] for c in columns])
     return Found(tax, general, "genel sütun (diğer ülkeler)" if general else "")

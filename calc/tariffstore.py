@@ -40,7 +40,8 @@ COLUMNS = ("gtip", "vergi", "mense", "oran", "maktu", "birim", "para_birimi", "a
            "baslangic", "bitis", "kaynak", "belge")
 REQUIRED = ("gtip", "vergi", "mense", "baslangic", "kaynak")
 MAX_REPORTED = 20
-_AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRLIGI": "eu"}
+_AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRLIGI": "eu",
+                    "GYU": "gyu", "G.Y.U.": "gyu", "EAGU": "eagu", "E.A.G.U.": "eagu"}   # + rules/tariff_groups.yaml
 _OTHERS = {"*", "DIGER", "DİĞER", "DIGER ULKELER", "DİĞER ÜLKELER", "OTHERS"}
 
 
@@ -72,7 +73,7 @@ def _origin(text: str, agreements) -> str:
     try:
         return country(t, "mense")
     except CalcError:
-        raise ValueError(f"menşe tanınmadı ({text!r}): *, AB, EFTA, bir anlaşma ya da ülke kodu") from None
+        raise ValueError(f"menşe tanınmadı ({text!r}): *, AB, EFTA, bir anlaşma, GYU, EAGU ya da ülke kodu") from None
 
 
 def _measure(row: dict, line: int, agreements) -> Measure:
@@ -146,8 +147,9 @@ def _checked_head(head, rows):
 
 def read(path: Path) -> list[Measure]:
     """Every row of a list as measures, or a CalcError naming each bad line (nothing half-read)."""
+    from .tariffgroups import group_ids
     from .tev_partners import agreement_ids
-    agreements = set(agreement_ids())
+    agreements = set(agreement_ids()) | set(group_ids())
     measures, bad = [], []
     for line, row in _rows(Path(path)):
         try:
@@ -260,7 +262,7 @@ class Book:
             if conflicts:        # raising inside the transaction rolls it back: nothing of the list stays
                 raise CalcError("invalid", f"{file.name}: {len(conflicts)} satır kayıtlı geçmişi değiştirir, hiçbiri "
                                 "yüklenmedi (yeni oranı yeni bir başlangıç tarihiyle yazın): "
-                                + "; ".join(conflicts[:MAX_REPORTED]),
+                                + "; ".join(shown[:MAX_REPORTED]),
                                 f"{file.name}: {len(conflicts)} rows would change stored history, none loaded "
                                 "(give a new rate a new start date)", "dosya")
             if new:

@@ -25,6 +25,10 @@ True
 False
 >>> call("TR_TEV_APPLIES", "Ürdün", "EUR.1", "2025-03-24")      # FTA terminated 2018-11-22
 False
+>>> call("TR_TEV_APPLIES", "Bosna-Hersek", "EUR.1", "2026-03-02", "8708.29")   # revised PEM rules: only 50–63
+False
+>>> call("TR_TEV_APPLIES", "Bosna-Hersek", "EUR.1", "2026-03-02", "6205")      # a shirt: chapter 62
+True
 
 Which agreement binds the destination on the date is `tev_partners.find`.
 """
@@ -39,6 +43,7 @@ from .errors import CalcError
 from .money import ONE, ZERO, fmt, fmt_num, fmt_rate, round_money, round_quotient
 from .registry import AS_OF, Arg, Outcome, function, kind
 from .rules.store import param
+from .tariff import gtip
 from .tev_partners import Partner, find
 
 P_PENALTY = param("tev.penalty_fraction")
@@ -51,15 +56,25 @@ CERTIFICATES = CodeSet("menşe belgesi", {
     "FATURA": ["Fatura beyanı", "INVOICE", "Invoice declaration", "Menşe beyanı", "Origin declaration",
                "Statement on origin"],
     "SERTIFIKA": ["Menşe ispat belgesi", "TR-UAE", "Certificate of origin"],
+    "FORMA": ["Form A", "FORM-A", "GSP Form A", "Özel menşe şahadetnamesi"],   # the GSP columns (tariff book)
     "YOK": ["NONE", "-", "Yok"],
 })
 kind("certificate", CERTIFICATES.read, "string", CERTIFICATES.codes)
 CERT_TR = {"ATR": "A.TR", "EUR1": "EUR.1", "EURMED": "EUR-MED", "FATURA": "fatura/menşe beyanı",
-           "SERTIFIKA": "anlaşmaya özgü menşe ispat belgesi", "YOK": "belge yok"}
+           "SERTIFIKA": "anlaşmaya özgü menşe ispat belgesi",
+           "FORMA": "Form A (GTS)", "YOK": "belge yok"}
 
 
 def _certs(codes) -> str:
     return ", ".join(CERT_TR[c] for c in codes)
+
+
+# Revised PEM rules: the no-drawback rule covers only these HS chapters (textiles and clothing), 1/2023
+# Ortak Komite Kararı Kapsamı Tercihli Menşe Kuralları Hakkında Yönetmelik md. 18/1, as the Ministry's
+# letter of 27.03.2026 (E-88364507-451.01-00120421282) applies it; the partners and dates are data
+# (tev.fta.<id>.revised_pem in rules/tev_partners.yaml).
+REVISED_NO_DRAWBACK_CHAPTERS = range(50, 64)
+kind("hs_code", lambda value, arg: gtip(value, arg, partial=True), "string")
 
 
 @dataclass
@@ -69,14 +84,18 @@ class Applies(Outcome):
     partner: Partner
     value: bool
     reason: str
+    notes: tuple[str, ...] = ()
 
     def rows(self):
         p = self.partner
         if p.agreement is None:
             agreement = "Türkiye'nin bu ülkeyle tercihli ticaret anlaşması yok"
         elif p.in_force:
-            agreement = f"{p.name} (yürürlükte; bilinen belgeler: {_certs(p.proofs)}; geri ödeme yasağı: " \
-                        f"{'var' if p.no_drawback else 'yok'})"
+            ban = "var" if p.no_drawback else "yok"
+            if p.no_drawback and p.revised_proofs:
+                ban += f" (revize PEM kurallarıyla, {_certs(p.revised_proofs)}: yalnız 50–63. fasıllar" + \
+                       (", belgede «REVISED RULES» ibaresi varsa)" if p.revised_endorsement else ")")
+            agreement = f"{p.name} (yürürlükte; bilinen belgeler: {_certs(p.proofs)}; geri ödeme yasağı: {ban})"
         else:
             agreement = f"{p.name}: {p.status}"
         return [
@@ -86,12 +105,16 @@ class Applies(Outcome):
             ("TEV doğar mı", self.reason, self.value),
         ]
 
+    def warnings(self):
+        return list(self.notes)
 
-def applies(ctx, destination: str, certificate: str | None) -> Applies:
+
+def applies(ctx, destination: str, certificate: str | None, hs: str | None = None,
+            endorsed: bool | None = None) -> Applies:
     p = find(ctx, destination)
 
-    def out(value, reason):
-        return Applies(destination, certificate, p, value, reason)
+    def out(value, reason, *notes):
+        return Applies(destination, certificate, p, value, reason, notes)
 
     if p.agreement is None:
         return out(False, "Türkiye'nin bu ülkeyle yürürlükte tercihli ticaret anlaşması yok: tercihli menşe "
@@ -111,7 +134,36 @@ def applies(ctx, destination: str, certificate: str | None) -> Applies:
     used = CERT_TR[certificate] if certificate else f"{CERT_TR[p.proofs[0]]} (belge verilmedi: varsayıldı)"
     if not p.no_drawback:
         return out(False, f"{p.name}: geri ödeme veya muafiyet yasağı yok; {used} ile ihracatta TEV doğmaz")
+    if (certificate or p.proofs[0]) in p.revised_proofs:
+        return _revised(p, used, hs, endorsed, out)
     return out(True, f"{used} ile {p.name} kapsamında ihracat: geri ödeme yasağı var, TEV doğar")
+
+
+def _revised(p: Partner, used: str, hs: str | None, endorsed: bool | None, out) -> Applies:
+    """The revised PEM rules: the no-drawback rule only for HS chapters 50–63 (the Ministry's letter of
+    27.03.2026); in a transition only a proof endorsed "REVISED RULES" follows them."""
+    if p.revised_endorsement and not endorsed:
+        old = f"{used} ile {p.name} kapsamında ihracat: geçiş döneminde belgede «REVISED RULES» ibaresi " \
+              "yoksa eski kurallar geçerli, geri ödeme yasağı var, TEV doğar"
+        if endorsed is None:
+            return out(True, old, "revize kurallar (geçiş dönemi) yalnız «REVISED RULES» ibareli belgeye uygulanır; "
+                                  "ibare varsa revize_kural = DOĞRU verin / in the transition the revised PEM rules "
+                                  "apply only to a proof endorsed REVISED RULES: give revize_kural = TRUE")
+        return out(True, old)
+    if hs is None:
+        return out(True, f"{used} ile {p.name} kapsamında revize PEM kuralları: geri ödeme yasağı yalnız 50–63. "
+                         "fasıllarda; GTİP verilmedi, TEV'in doğduğu varsayıldı",
+                   "revize PEM kurallarında 50–63. fasıllar dışındaki eşyada TEV doğmaz: ihraç ürününün GTİP'ini "
+                   "(ya da faslını) verin / under the revised PEM rules TEV arises only for HS chapters 50–63: "
+                   "give the exported product's GTİP (or chapter)")
+    chapter = int(hs[:2])
+    if chapter in REVISED_NO_DRAWBACK_CHAPTERS:
+        return out(True, f"{used} ile {p.name} kapsamında revize PEM kuralları: {chapter:02d}. fasıl (50–63) için "
+                         "geri ödeme yasağı sürüyor, TEV doğar",
+                   "50–63. fasıllarda kümülasyon istisnaları (Taraf ülke menşeli girdi, tedarikçi beyanıyla tam "
+                   "kümülasyon) modellenmedi / the cumulation exceptions for chapters 50–63 are not modelled")
+    return out(False, f"{used} ile {p.name} kapsamında revize PEM kuralları: geri ödeme yasağı yalnız 50–63. "
+                      f"fasıllarda, {chapter:02d}. fasıl eşyada TEV doğmaz")
 
 
 @dataclass
@@ -156,15 +208,15 @@ class TevOutcome(Outcome):
         if self.applies is None:
             return ["varış ülkesi verilmedi: TEV'in doğduğu varsayıldı (TR_TEV_APPLIES ile kontrol edin) / "
                     "no destination given: TEV assumed to arise"]
-        return []
+        return self.applies.warnings()
 
 
 def levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
-         destination, certificate) -> TevOutcome:
+         destination, certificate, hs=None, endorsed=None) -> TevOutcome:
     if certificate is not None and destination is None:
         raise CalcError("missing", "menşe belgesi verildiyse varış ülkesi de gerekli",
                         "a certificate needs a destination", "destination")
-    decided = applies(ctx, destination, certificate) if destination is not None else None
+    decided = applies(ctx, destination, certificate, hs, endorsed) if destination is not None else None
     unit_value = import_value / import_qty
     input_used = export_qty * consumption
     if waste_rate is not None:
@@ -191,6 +243,12 @@ _CERT = Arg("certificate", "certificate",
             "Menşe belgesi: ATR, EUR1, EURMED, FATURA (fatura/menşe beyanı), SERTIFIKA (anlaşmaya özgü belge), YOK",
             "proof of origin: ATR, EUR1, EURMED, FATURA (invoice/origin declaration), SERTIFIKA (the agreement's "
             "own certificate), YOK", optional=True)
+_HS = Arg("hs", "hs_code", "İhraç ürününün GTİP'i ya da faslı (revize PEM kurallarında yalnız 50–63. fasıllarda TEV)",
+          "the exported product's GTİP or chapter (under the revised PEM rules TEV only for chapters 50–63)",
+          optional=True)
+_ENDORSED = Arg("endorsed", "bool", "Menşe belgesinde «REVISED RULES» ibaresi var mı (2025 geçiş dönemi, EFTA ve Faroe)",
+                "the proof bears the REVISED RULES endorsement (the 2025 transition, EFTA and the Faroes)",
+                optional=True)
 
 
 @function("TR_TEV", topic="tev", result="money", detail=True,
@@ -207,19 +265,20 @@ _CERT = Arg("certificate", "certificate",
                 replace(_DEST, optional=True),
                 _CERT, AS_OF,
                 Arg("currency", "currency", "İthalat dövizi (kur TCMB ise: USD, EUR…)",
-                    "currency of the import value (for fx = TCMB: USD, EUR…)", optional=True)])
+                    "currency of the import value (for fx = TCMB: USD, EUR…)", optional=True),
+                _HS, _ENDORSED])
 def tr_tev(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
-           destination, certificate, date, currency):
+           destination, certificate, date, currency, hs, endorsed):
     return levy(ctx, import_value, import_qty, export_qty, consumption, duty_rate, fx, waste_rate,
-                destination, certificate)
+                destination, certificate, hs, endorsed)
 
 
 @function("TR_TEV_APPLIES", topic="tev", result="bool", detail=True,
           summary_tr="Bu ülkeye, bu belgeyle ihracatta TEV doğar mı (DOĞRU/YANLIŞ)",
           summary_en="does TEV arise for this destination and proof of origin (TRUE/FALSE)",
-          args=[_DEST, _CERT, AS_OF])
-def tr_tev_applies(ctx, destination, certificate, date):
-    return applies(ctx, destination, certificate)
+          args=[_DEST, _CERT, AS_OF, _HS, _ENDORSED])
+def tr_tev_applies(ctx, destination, certificate, date, hs, endorsed):
+    return applies(ctx, destination, certificate, hs, endorsed)
 
 
 @dataclass
@@ -234,8 +293,8 @@ class Penalty(Outcome):
 
     def rows(self):
         if self.voluntary:
-            return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 194): ceza yok, "
-                                    "yalnız gecikme zammı", self.value)]
+            return [("Para cezası", "idarenin tespitinden önce bildirildi (GK md. 234/5): ceza yok, "
+                                    "yalnız gecikme zammı (GK md. 194/4)", self.value)]
         return [("Ödenmeyen TEV", "", self.tev),
                 ("Para cezası", f"{fmt(self.tev)} TL × {fmt_rate(self.fraction)}", self.value),
                 ("Yasal dayanak", self.basis or "kullanıcının verdiği oran", "")]

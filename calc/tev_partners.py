@@ -11,6 +11,13 @@ preferential proof of origin to a partner whose agreement forbids drawback
     tev.fta.<id>.proofs       the proofs of origin it knows
     tev.fta.<id>.no_drawback  whether it forbids drawback (then TEV arises)
 
+and, for partners applying the revised PEM rules (their no-drawback rule covers only HS
+chapters 50–63), two optional ones:
+
+    tev.fta.<id>.revised_pem              the proofs exports under the revised rules travel with
+    tev.fta.<id>.revised_pem_endorsement  the transition in which only a proof endorsed
+                                          "REVISED RULES" follows them
+
 So the Türkiye–Jordan FTA gives TEV from 2011-03-01 and none from its
 termination on 2018-11-22; the Lebanon FTA, signed but never in force, none.
 
@@ -62,6 +69,13 @@ def _peek(ctx, name: str, on: dt.date):
         return None
 
 
+def _optional(ctx, name: str):
+    """A parameter only some agreements have: its value on the date (recorded as used), or None."""
+    if name not in ctx.overrides and (name not in book().params or _peek(ctx, name, ctx.on) is None):
+        return None
+    return ctx.rule(name)
+
+
 def _ever_party(ctx, agreement: str, country: str) -> bool:
     name = parties_param(agreement)
     if name in ctx.overrides:
@@ -79,6 +93,8 @@ class Partner:
     status: str = ""                   # why it is not in force, in Turkish
     proofs: tuple[str, ...] = ()
     no_drawback: bool = False
+    revised_proofs: tuple[str, ...] = ()   # proofs under the revised PEM rules (no-drawback only in 50–63)
+    revised_endorsement: bool = False      # transition: only a proof endorsed "REVISED RULES" follows them
 
 
 def find(ctx, country: str) -> Partner:
@@ -89,7 +105,9 @@ def find(ctx, country: str) -> Partner:
             ctx.rule(parties_param(a))
             ctx.rule(f"{PREFIX}{a}.in_force")
             return Partner(country, a, name_of(a), True, "",
-                           tuple(ctx.rule(f"{PREFIX}{a}.proofs")), bool(ctx.rule(f"{PREFIX}{a}.no_drawback")))
+                           tuple(ctx.rule(f"{PREFIX}{a}.proofs")), bool(ctx.rule(f"{PREFIX}{a}.no_drawback")),
+                           tuple(_optional(ctx, f"{PREFIX}{a}.revised_pem") or ()),
+                           bool(_optional(ctx, f"{PREFIX}{a}.revised_pem_endorsement")))
     known = bound or [a for a in agreement_ids() if _ever_party(ctx, a, country)]
     if not known:
         return Partner(country, None)

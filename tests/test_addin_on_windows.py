@@ -25,7 +25,8 @@ def test_the_vba_import_functions_would_write(windows_xlwings):
     udfs.generate_vba_wrapper("trcalc.udfs", module, out, types.SimpleNamespace(Name="dir_tev.xlsm"))
     vba = out.getvalue()
     assert ("Function TR_TEV(ithal_degeri, ithal_miktari, ihrac_miktari, birim_tuketim, gv_orani, kur, "
-            "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih, Optional doviz)") in vba
+            "Optional fire_orani, Optional varis_ulkesi, Optional mense_belgesi, Optional tarih, Optional doviz, "
+            "Optional ihrac_gtip, Optional revize_kural)") in vba
     assert "Function TR_RULES_VERSION(Optional son_hesap)" in vba          # issue 24.5: the version last computed with
     assert "caller" not in "".join(line for line in vba.splitlines() if line.startswith("Function"))
     for name in REGISTRY:

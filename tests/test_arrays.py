@@ -48,7 +48,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("engine", ["fast", "formulas"])
-@pytest.mark.parametrize("styled", [True, False], ids=["cells in the file", "cells written by openpyxl"])
+@pytest.mark.parametrize("styled", [True, False], ids=["cells in the file", "cells added by the writer"])
 def test_an_array_formula_fills_its_range(tmp_path, engine, styled):
     src = _book(tmp_path, styled)
     report = compute_file(src, tmp_path / "out.xlsx", engine)
@@ -62,6 +62,40 @@ def test_an_array_formula_fills_its_range(tmp_path, engine, styled):
     assert "esya_bedeli" in report.errors[0][2]                         # the row's own message
     if engine == "fast":
         assert report.fallback == 0
+
+
+def test_cells_and_rows_of_the_range_the_file_lacks_are_added_in_order(tmp_path, monkeypatch):
+    """A row inserted inside an array's range by a tool that wrote only its inputs (openpyxl's
+    insert_rows) holds no cell in the computed columns, and a row may be missing altogether: the
+    writer adds the cells to their row in column order (ECMA-376 Part 1 §18.3.1.73: a row's cells in
+    column order; §18.3.1.80: rows in row order), with no re-save by openpyxl."""
+    import re
+    import zipfile
+
+    from trcalc.workbook import output
+    src = _book(tmp_path, styled=False)          # D..H of every row: not in the file
+    monkeypatch.setattr(output, "write_openpyxl", lambda *a, **k: pytest.fail("re-saved by openpyxl"))
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    for key in [k for k in ws._cells if k[0] == 2]:      # row 2 is empty: no row element at all
+        assert ws._cells[key].value is None
+        del ws._cells[key]
+    wb.save(src)
+    with zipfile.ZipFile(src) as z:
+        assert re.findall(r'<row r="(\d+)"', z.read("xl/worksheets/sheet1.xml").decode()) == ["1", "3", "4"]
+    compute_file(src, tmp_path / "out.xlsx")
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    rows = [(int(m[1]), m[2]) for m in re.finditer(r'<row r="(\d+)"[^>]*>(.*?)</row>', xml)]
+    assert [r for r, _ in rows] == [1, 2, 3, 4]
+    for r, inner in rows:
+        cols = re.findall(rf'<c r="([A-Z]+){r}"', inner)
+        assert cols == sorted(cols, key=lambda c: (len(c), c)), (r, cols)
+    assert re.findall(r'<c r="([A-Z]+)2"', dict(rows)[2]) == list("DEFGH")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    got = {col: [out[f"{col}{r}"].value for r in range(1, 5)] for col in EXPECTED}
+    assert {k: [None if x == "" else x for x in v] for k, v in got.items()} == \
+        {k: [None if x == "" else x for x in v] for k, v in EXPECTED.items()}
 
 
 def test_one_registry_call_per_column(tmp_path):

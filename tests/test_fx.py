@@ -85,7 +85,7 @@ def test_customs_rate_is_the_previous_days_forex_selling(tcmb):
     assert call("TR_CUSTOMS_FX", "USD", "2024-07-16") == D("32.9605")    # after the holiday → Fri 12.07
     table = call("TR_CUSTOMS_FX_DETAIL", "EUR", "2024-07-09")
     text = "\n".join(str(c) for r in table for c in r)
-    assert "2024/126" in text and "Gümrük Kanunu md. 29" in text and "Kaynak: Gümrükte kullanılan TCMB kuru" in text   # the rule by its Turkish name
+    assert "2024/126" in text and "Gümrük Kanunu md. 30" in text and "Kaynak: Gümrükte kullanılan TCMB kuru" in text   # the rule by its Turkish name
 
 
 def test_fx_tcmb_in_tr_duty_is_the_customs_eur_rate(tcmb):

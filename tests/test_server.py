@@ -227,7 +227,7 @@ def test_functions(client):
     assert tev["summary_tr"] and tev["summary_en"]
     assert [a["name"] for a in tev["arguments"]][:2] == ["ithal_degeri", "ithal_miktari"]
     cert = next(a for a in tev["arguments"] if a["name"] == "mense_belgesi")
-    assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "SERTIFIKA", "YOK"]
+    assert cert["optional"] and cert["choices"] == ["ATR", "EUR1", "EURMED", "FATURA", "SERTIFIKA", "FORMA", "YOK"]
 
 
 def test_rules_by_date(client):

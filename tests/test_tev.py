@@ -1,4 +1,5 @@
 """TEV (seed 004), TR_TEV_APPLIES, late interest, penalty — hand-worked values in the comments."""
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -143,6 +144,68 @@ def test_other_dated_agreements():
     assert call("TR_TEV_APPLIES", "HR", "ATR", "2013-07-01") is True
 
 
+# --- revised PEM rules (issue 26.8) ---------------------------------------------------------
+# Ticaret Bakanlığı İhracat GM letter 27.03.2026, E-88364507-451.01-00120421282, «Revize PEM Menşe
+# Kuralları Kapsamında TEV Uygulaması»: under the revised rules (1/2023 Regulation art. 18/1) the
+# no-drawback rule covers only HS chapters 50–63; item 4: EFTA and the Faroes from 01.01.2025, in 2025
+# only with the «REVISED RULES» endorsement, from 01.01.2026 always; item 5: Serbia 13.02.2026, Moldova
+# 20.02.2026, Egypt 26.02.2026, Palestine, Morocco, Bosnia, Kosovo, North Macedonia, Montenegro and
+# Georgia 01.01.2026; item 7: Albania and Tunisia unchanged, Egypt with EUR-MED under the old rules;
+# items 1–3: EU with A.TR unchanged, with EUR.1 (ECSC, 1/98 farm goods) no TEV from 01.01.2026.
+REVISED_2026 = [("PS", "2026-01-01"), ("MA", "2026-01-01"), ("BA", "2026-01-01"), ("XK", "2026-01-01"),
+                ("MK", "2026-01-01"), ("ME", "2026-01-01"), ("GE", "2026-01-01"), ("RS", "2026-02-13"),
+                ("MD", "2026-02-20"), ("EG", "2026-02-26")]
+
+
+@pytest.mark.parametrize("country, start", REVISED_2026)
+def test_revised_pem_partners_from_their_date(country, start):
+    day_before = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+    # a car part (chapter 87) with EUR.1: TEV the day before, none from the date
+    assert call("TR_TEV_APPLIES", country, "EUR1", day_before, "8708.29") is True
+    assert call("TR_TEV_APPLIES", country, "EUR1", start, "8708.29") is False
+    assert call("TR_TEV_APPLIES", country, "FATURA", start, "87") is False          # origin declaration: art. 19
+    # a shirt (chapter 62) and yarn (chapter 52): the no-drawback rule stays for 50–63 (letter item 6/a)
+    assert call("TR_TEV_APPLIES", country, "EUR1", start, "6205.20") is True
+    assert call("TR_TEV_APPLIES", country, "EUR1", start, "52") is True
+    # the seed-004 levy: 150,000 TL for the shirt, nothing for the car part
+    assert call("TR_TEV", *SEED, None, country, "EUR1", start, None, "6205") == D("150000.00")
+    assert call("TR_TEV", *SEED, None, country, "EUR1", start, None, "8708") == D("0")
+
+
+@pytest.mark.parametrize("country", ["CH", "NO", "IS", "LI", "FO"])
+def test_efta_and_the_faroes_transition_in_2025(country):
+    # 2025: both rule sets; revised (no TEV outside 50–63) only with the «REVISED RULES» endorsement
+    assert call("TR_TEV_APPLIES", country, "EUR1", "2024-12-31", "8708", True) is True      # before the revised rules
+    assert call("TR_TEV_APPLIES", country, "EUR1", "2025-06-02", "8708", True) is False
+    assert call("TR_TEV_APPLIES", country, "EUR1", "2025-06-02", "8708", False) is True
+    d = call("TR_TEV_APPLIES_DETAIL", country, "EUR1", "2025-06-02", "8708")    # not said: the old rules, warned
+    assert d[4][2] is True and any(r[0] == "Uyarı" and "REVISED RULES" in r[1] for r in d)
+    # from 2026 only the revised rules
+    assert call("TR_TEV_APPLIES", country, "EUR1", "2026-01-01", "8708") is False
+    assert call("TR_TEV_APPLIES", country, "EUR1", "2026-01-01", "6109") is True
+
+
+def test_revised_pem_eu_egypt_and_the_unchanged_partners():
+    # EU: A.TR industrial goods keep TEV (item 1); EUR.1 steel (ECSC, chapter 72) none from 2026 (item 2)
+    assert call("TR_TEV_APPLIES", "DE", "ATR", "2026-06-01", "8708") is True
+    assert call("TR_TEV_APPLIES", "DE", "EUR1", "2025-12-31", "7208") is True
+    assert call("TR_TEV_APPLIES", "DE", "EUR1", "2026-06-01", "7208") is False
+    # Egypt: EUR-MED exports follow the old rules (item 7)
+    assert call("TR_TEV_APPLIES", "EG", "EURMED", "2026-06-01", "8708") is True
+    # Albania and Tunisia: negotiations continue, TEV as before (item 7); Israel is not in the letter
+    for country in ("AL", "TN", "IL"):
+        assert call("TR_TEV_APPLIES", country, "EUR1", "2026-06-01", "8708") is True
+
+
+def test_revised_pem_without_a_gtip_assumes_tev_and_warns():
+    d = call("TR_TEV_APPLIES_DETAIL", "RS", "EUR1", "2026-03-02")
+    assert d[4][2] is True and "GTİP verilmedi" in d[4][1]
+    assert any(r[0] == "Uyarı" and "50–63" in r[1] for r in d)
+    assert "yalnız 50–63" in d[2][1]                                     # the agreement row says so
+    with raises_on("hs", "invalid"):
+        call("TR_TEV_APPLIES", "RS", "EUR1", "2026-03-02", "870")          # an odd number of digits
+
+
 @pytest.mark.parametrize("country", ["US", "CN", "JP"])
 def test_countries_outside_the_groups(country):
     assert call("TR_TEV_APPLIES", country, "EUR1", "2025-03-24") is False
@@ -257,28 +320,26 @@ def test_interest_bad_dates():
 # --- penalty --------------------------------------------------------------------------------
 
 def test_penalty():
-    # from 2019-11-07 (GK md. 234 after Law 7190): 1/4 as the practice source gives it, low confidence
+    # GK md. 234/5 (Law 5911, RG 07.07.2009): TEV (the import duties of art. 194/1) not paid by the date
+    # in 194/4 → a fine of "bu vergilerin dörtte biri"; none when disclosed before customs finds it
     assert call("TR_TEV_PENALTY", 150000) == D("37500.00")                 # 150,000 × 1/4
-    assert call("TR_TEV_PENALTY", 10.02) == D("2.51")                      # 2.505 → 2.51
-    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first (GK md. 194)
+    assert call("TR_TEV_PENALTY", 10.02) == D("2.51")                      # 10.02 / 4 = 2.505 → 2.51
+    assert call("TR_TEV_PENALTY", 150000, True) == D("0")                  # disclosed first (234/5, 2nd sentence)
     assert call("TR_TEV_PENALTY", 150000, "YANLIŞ") == D("37500.00")
     d = call("TR_TEV_PENALTY_DETAIL", 150000)
-    assert any(r[0] == "Uyarı" and "düşük" in r[1] for r in d)             # low confidence said
-    assert any("güven: düşük" in str(r[1]) for r in d)
-    assert any(r[0] == "Yasal dayanak" and "md. 234" in r[1] and "7190" in r[1] for r in d)
+    assert not any(r[0] == "Uyarı" for r in d)                             # the article text was read
+    assert any(r[0] == "Yasal dayanak" and "md. 234/5" in r[1] and "5911" in r[1] for r in d)
+    assert "234/5" in call("TR_TEV_PENALTY_DETAIL", 150000, True)[1][1]
     with raises_on("tev", "out_of_range"):
         call("TR_TEV_PENALTY", -5)
 
 
 def test_penalty_by_the_text_in_force():
-    # GK md. 234/3 as amended by Law 5911 (RG 07.07.2009 sayı 27281): half the tax difference for goods
-    # under inward processing → 150,000 × 1/2 = 75,000.00 until 2019-11-06
-    assert call("TR_TEV_PENALTY", 150000, False, "2015-06-01") == D("75000.00")
-    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-06") == D("75000.00")
-    assert call("TR_TEV_PENALTY", 150000, False, "2019-11-07") == D("37500.00")
-    d = call("TR_TEV_PENALTY_DETAIL", 150000, False, "2015-06-01")
-    assert any(r[0] == "Yasal dayanak" and "234/3" in r[1] and "5911" in r[1] for r in d)
-    assert any("güven: orta" in str(r[1]) for r in d)
+    # 234/5 is part of the article as rewritten by Law 5911 (RG 07.07.2009 no. 27281); Law 7190 (RG
+    # 07.11.2019) changed 234/2 (declaration differences under inward processing), not the TEV fine:
+    # 150,000 × 1/4 = 37,500.00 on either side of 2019-11-07
+    for day in ("2009-07-07", "2015-06-01", "2019-11-06", "2019-11-07", "2026-06-01"):
+        assert call("TR_TEV_PENALTY", 150000, False, day) == D("37500.00")
     with raises_on("date", "no_rule"):                                     # before the 2009 text
         call("TR_TEV_PENALTY", 150000, False, "2009-07-06")
 

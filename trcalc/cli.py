@@ -8,7 +8,7 @@
     trcalc docs [--write | --check]                     the generated docs pages (functions, settings)
     trcalc compute IN.xlsx OUT.xlsx                     compute a workbook without Excel
     trcalc excel [--check] [--server URL]               xlwings settings; what is left to click in Excel
-    trcalc tariff import FILE                           load a tariff list (CSV/XLSX) into the tariff book
+    trcalc tariff import FILE [--layout L] …            load a tariff list (CSV/XLSX, or an official table) into the book
     trcalc lite --out DIR                               main.py and a wheel for xlwings Lite
     trcalc libreoffice --out DIR                        trcalc.oxt, the LibreOffice Calc extension, templates
     trcalc libreoffice --convert IN.xlsx OUT.xlsx       a workbook's functions spelled for Calc
@@ -267,15 +267,24 @@ def _fx_status(ns) -> int:
 
 
 def _tariff_import(ns) -> int:
+    from trcalc.calc.dates import to_date
+    from trcalc.calc.tariffread import Options, read
     from trcalc.calc.tariffstore import book
     src = Path(ns.file)
     if not src.is_file():
         raise Failure(f"dosya yok: {src}", f"no such file: {src}")
-    if src.suffix.lower() != ".csv":
+    if src.suffix.lower() in (".xlsx", ".xlsm"):
         _check_input(src)                       # an .xlsx: the same checks as `trcalc compute`
-    done = book().load(src)
-    print(f"{done['added']} önlem eklendi, {done['unchanged']} zaten kitapta — "
-          f"{done['added']} measures added, {done['unchanged']} already in the book")
+    options = Options(source=ns.kaynak or "", layout=ns.layout, otv_list=ns.liste, unit=ns.birim or "",
+                      tax=ns.vergi.upper().replace("İ", "I") if ns.vergi else None,
+                      start=to_date(ns.baslangic, "--baslangic") if ns.baslangic else None,
+                      end=to_date(ns.bitis, "--bitis") if ns.bitis else None)
+    reading = read(src, options)
+    done = book().load(src, reading.measures)
+    print(f"{done['added']} önlem eklendi, {done['unchanged']} zaten kitapta ({reading.layout}) — "
+          f"{done['added']} measures added, {done['unchanged']} already in the book ({reading.layout})")
+    for line in reading.skipped:
+        print(f"  yüklenmedi / not loaded: {line}")
     return 0
 
 
@@ -399,7 +408,15 @@ def parser() -> argparse.ArgumentParser:
     ta = sub.add_parser("tariff", help="tarife kitabı (GTİP oranları) / the tariff book (rates by goods code)")
     tsub = ta.add_subparsers(dest="tariff_cmd", required=True, title="komutlar / commands", parser_class=_Parser)
     ti = tsub.add_parser("import", help="bir oran listesini yükler (CSV ya da .xlsx, docs/tarife.md) / load a list")
-    ti.add_argument("file", help="liste dosyası / the list file")
+    ti.add_argument("file", help="liste dosyası (.csv, .xlsx, Resmî Gazete .htm) / the list file")
+    ti.add_argument("--layout", choices=["trcalc", "irk", "otv", "tgtc"],
+                    help="düzen (boş: dosyadan anlaşılır; docs/tarife.md) / the layout (default: detected)")
+    ti.add_argument("--kaynak", help="resmî tablo için: karar, RG tarihi ve sayısı, ek / an official table's source")
+    ti.add_argument("--baslangic", help="resmî tablo için: yürürlük tarihi / an official table's start date")
+    ti.add_argument("--bitis", help="resmî tablo için: son geçerlilik tarihi / its last valid date")
+    ti.add_argument("--liste", help="ÖTV listesi (I, II, III, IV), başlıkta yoksa / the ÖTV list number")
+    ti.add_argument("--birim", help="ÖTV tutarlarının birimi, tabloda Birimi sütunu yoksa / the unit of its amounts")
+    ti.add_argument("--vergi", help="İthalat Rejimi tablosunun vergisi: GV ya da IGV (boş: başlıktan) / GV or IGV")
     ti.set_defaults(run=_tariff_import)
     tst = tsub.add_parser("status", help="kitabın yeri ve içeriği / where the book is and what it holds")
     tst.set_defaults(run=_tariff_status)

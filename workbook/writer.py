@@ -291,7 +291,12 @@ def _print_areas(data: bytes, last_rows: dict[int, int]) -> bytes:
 
 def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | None = None,
            footer: str | None = None, members: bool = False) -> int:
-    """Copy the sheet with `values` in its cells; returns how many of them were written."""
+    """Copy the sheet with `values` in its cells; returns how many of them were written.
+
+    `members`: the sheet holds array formulas, whose range's other cells get their values too; a cell
+    of that range the file does not hold (a row inserted inside the range by a tool that wrote only the
+    inputs) is added to its row, in column order (§18.3.1.73 row: its cells in column order), and a row
+    the file does not hold at all is added in row order (§18.3.1.80 sheetData)."""
     with zin.open(info) as f, zout.open(_info(info), "w", force_zip64=True) as out:
         head = f.read(CHUNK)
         m = re.search(rb"<(\w+:)?worksheet\b", head)
@@ -303,6 +308,7 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         row_end = b"</" + p + b"row>"
 
         written = 0
+        seen: list[int] = []                   # the columns of the row being copied (array sheets)
 
         def replace(m):
             nonlocal written
@@ -316,12 +322,18 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             if r is None:
                 return m[0]
             key = (int(r[2]), column_number(r[1].decode("ascii").upper()))
+            if members:
+                seen.append(key[1])
             if key not in values:
                 return m[0]
             written += 1
             t, content = cell_xml(values[key])
             return b"<" + p + b"c" + drop.sub(b"", attrs) + t + b">" + content + b"</" + p + b"c>"
 
+        def substitute(data: bytes) -> bytes:
+            return cell.sub(replace, data)
+        if members:
+            substitute, tail = _member_rows(p, values, cell, ref, replace, seen)
         data = head
         while True:
             more = f.read(CHUNK)
@@ -333,9 +345,11 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
             if cut < 0:
                 continue
             cut += len(row_end)
-            out.write(cell.sub(replace, data[:cut]))
+            out.write(substitute(data[:cut]))
             data = data[cut:]
-        data = cell.sub(replace, data)
+        data = substitute(data)
+        if members:
+            data = tail(data)
         if rows:
             data = _append_rows(data, p, rows)
         if footer:
@@ -343,7 +357,86 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         if legacy_id:
             data = _with_legacy_drawing(data, p, legacy_id)
         out.write(data)
-    return written
+    return written + (tail.added if members else 0)
+
+
+def _member_rows(p: bytes, values: dict, cell, ref, replace, seen: list):
+    """The row-by-row copy of an array sheet: (substitute(xml) for a piece of whole rows, tail(xml)
+    for the rest of the sheet), adding the value cells and rows the file lacks (see `_sheet`)."""
+    need: dict[int, list[int]] = {}
+    for r, c in values:
+        need.setdefault(r, []).append(c)
+    row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/>|>(.*?)</" + p + rb"row>)", re.S)
+    row_number = re.compile(rb'\sr="(\d{1,7})"')
+    spans = re.compile(rb'\sspans="[^"]*"')
+    order = sorted(need)                       # the rows holding values, and the next one not yet passed
+    state = {"next": 0, "last": 0, "added": 0}
+    def new_cells(r: int, cols) -> list[tuple[int, bytes]]:
+        out = []
+        for c in cols:
+            t, content = cell_xml(values[(r, c)])
+            out.append((c, b"<" + p + b'c r="' + f"{get_column_letter(c)}{r}".encode() + b'"' + t + b">" + content
+                        + b"</" + p + b"c>"))
+        state["added"] += len(out)
+        return out
+
+    def new_rows(below: int) -> bytes:
+        """The rows the file lacks before row `below` (rows come in order, §18.3.1.73)."""
+        i, lost = state["next"], []
+        while i < len(order) and order[i] < below:
+            lost.append(order[i])
+            i += 1
+        if i < len(order) and order[i] == below:
+            i += 1
+        state["next"] = i
+        return b"".join(b"<" + p + b'row r="' + str(r).encode() + b'">'
+                        + b"".join(x for _, x in new_cells(r, sorted(need[r]))) + b"</" + p + b"row>"
+                        for r in lost)
+
+    def one_row(m):
+        number = row_number.search(m[1])
+        if number is None:                     # a row placed by its order: left as it is (the count
+            return m[0]                        # of written cells then sends the file to openpyxl)
+        r = int(number[1])
+        if r <= state["last"]:                 # rows out of order: the count of written cells sends
+            state["added"] = -len(values)      # the file to openpyxl
+            return m[0]
+        before = new_rows(r)
+        state["last"] = r
+        seen.clear()
+        inner = cell.sub(replace, m[3]) if m[3] is not None else b""
+        have = set(seen)
+        lacking = [c for c in need.get(r, ()) if c not in have]
+        if not lacking:
+            return before + (m[0][:m.start(3) - m.start(0)] + inner + m[0][m.end(3) - m.start(0):]
+                             if m[3] is not None else m[0])
+        cells = []
+        for x in cell.finditer(inner):
+            at = ref.search(x[1])
+            if at is None:                     # a cell placed by its order: as above
+                return before + m[0]
+            cells.append((column_number(at[1].decode("ascii").upper()), x[0]))
+        merged = sorted(cells + new_cells(r, lacking), key=lambda x: x[0])
+        return (before + b"<" + p + b"row" + spans.sub(b"", m[1]) + b">" + b"".join(x for _, x in merged)
+                + b"</" + p + b"row>")
+
+    def substitute(data: bytes) -> bytes:
+        return row.sub(one_row, data)
+
+    def tail(data: bytes) -> bytes:
+        end = data.find(b"</" + p + b"sheetData>")
+        if end < 0:
+            return data
+        return data[:end] + new_rows(1 << 30) + data[end:]
+
+    class Tail:
+        added = 0
+
+        def __call__(self, data):
+            out = tail(data)
+            self.added = state["added"]
+            return out
+    return substitute, Tail()
 
 
 def _with_legacy_drawing(data: bytes, p: bytes, rid: str) -> bytes:
