@@ -190,3 +190,11 @@ def test_the_check_of_a_code_the_book_lacks_is_a_finding_not_an_error(book):
     # the rates typed, the code not in the book: the line computes, the check says it could not compare
     assert from_code("8703.23.19.00.00", "CN", duty="10%", fn="TR_IMPORT_TAXES_CHECK").startswith(
         "karşılaştırılamadı: GTİP 870323190000 tarife kitabında yok")
+
+
+def test_a_stored_measure_reads_back_as_it_was_loaded(book):
+    from trcalc.calc.tariff import Measure
+    import datetime as dt
+    rows = [m for m in Book().measures("520811100000") if m.tax == "DAMPING"]
+    assert rows == [Measure("520811100000", "DAMPING", "CN", D("0"), D("0.5"), "kg", "USD", None, None,
+                            dt.date(2025, 1, 1), None, "anti-damping tebliği (örnek)", "", 6)]
