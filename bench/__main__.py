@@ -1,7 +1,11 @@
-"""`make bench` / `python -m bench [--quick] [--write]`: the figures, each with a baseline measured in the
-same run (the ratio), and against their targets.
+"""`make bench` / `python -m bench [--quick] [--only SUITE …] [--list] [--write]`: the figures, each with a
+baseline measured in the same run (the ratio), and against their targets.
 
---write records the table in bench/RESULTS.md with the date and the machine.
+--only runs the named suites (a suite's key, or a word of it: `--only compute`, `--only single batch`);
+--list names them; --quick uses fewer rows and shorter load tests.  Each suite prints how long it took
+and the run ends with the total (the whole run takes about 20–25 minutes on 2 quiet cores, most of it
+LibreOffice, the team server and the soak; `--quick` about a third of that).
+--write records the table in bench/RESULTS.md with the date and the machine (the whole run only).
 """
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import argparse
 import datetime as dt
 import os
 import platform
+import tempfile
+import time
 from pathlib import Path
 
 from . import columns, fx, libreoffice, lite, office, soak, suites, team
@@ -21,39 +27,72 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
+def steps(quick: bool) -> list[tuple[str, str, object]]:
+    """(key, what, run) for every suite, in the order of a whole run."""
+    return [
+        ("single", "single calls", lambda: suites.single_calls(5000 if quick else 20000)),
+        ("array", "array path", lambda: suites.array_path(20_000 if quick else 100_000)),
+        ("batch", "batch", suites.batch_in_process),
+        ("office", "add-ins to the server (Office.js, remote mode)",
+         lambda: office.paths(10_000, 10_000 if quick else 40_000, 3 if quick else 5)),
+        ("load", "production load", lambda: suites.production_load(3 if quick else 10)),
+        ("soak", "soak: hostile uploads", lambda: soak.soak(8 if quick else 20)),
+        ("lite", "xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if quick else 3)),
+        ("compute", "compute", lambda: suites.compute((1_000,) if quick else (1_000, 10_000), 50 if quick else 100)),
+        ("fx", "TCMB rates", lambda: fx.fx_figures(5000 if quick else 20000, 2_000 if quick else 10_000)),
+        ("columns", "column formulas in the hosts", lambda: columns.figures(1_000 if quick else 10_000)),
+        ("libreoffice", "LibreOffice extension", lambda: libreoffice.figures(1_000 if quick else 10_000)),
+        ("team", "team server: nginx, instances", lambda: team.proxy_figures(4 if quick else 8)),
+        ("sync", "team server: TCMB sync", team.sync_figures),
+    ]
+
+
+def chosen(all_steps: list, only: list[str] | None) -> list:
+    """The suites `only` names (a key, or a word of a suite's description); every suite without it."""
+    if not only:
+        return all_steps
+    picked = [s for s in all_steps if any(w == s[0] or w.lower() in s[1].lower().split() for w in only)]
+    unknown = [w for w in only if not any(w == s[0] or w.lower() in s[1].lower().split() for s in all_steps)]
+    if unknown:
+        raise SystemExit(f"unknown suite {unknown}; the suites: {', '.join(s[0] for s in all_steps)}")
+    return picked
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="fewer rows and a shorter load test")
+    ap.add_argument("--only", nargs="+", metavar="SUITE", help="run these suites only (see --list)")
+    ap.add_argument("--list", action="store_true", help="name the suites and stop")
     ap.add_argument("--write", action="store_true", help="record the table in bench/RESULTS.md")
     ns = ap.parse_args()
+    all_steps = steps(ns.quick)
+    if ns.list:
+        for key, what, _ in all_steps:
+            print(f"{key:12} {what}")
+        return
+    if ns.write and (ns.only or ns.quick):
+        raise SystemExit("--write records a whole run: leave out --only and --quick")
+    # a data folder of the run's own (rate store, keys): the figures never read nor migrate the user's store
+    # (nor one another checkout migrated to a newer schema)
+    data = tempfile.TemporaryDirectory(prefix="trcalc-bench-")
+    os.environ.setdefault("TRCALC_DATA_DIR", data.name)
     figures = []
-    steps = [
-        ("single calls", lambda: suites.single_calls(5000 if ns.quick else 20000)),
-        ("array path", lambda: suites.array_path(20_000 if ns.quick else 100_000)),
-        ("batch", suites.batch_in_process),
-        ("add-ins to the server (Office.js, remote mode)",
-         lambda: office.paths(10_000, 10_000 if ns.quick else 40_000, 3 if ns.quick else 5)),
-        ("production load", lambda: suites.production_load(3 if ns.quick else 10)),
-        ("soak: hostile uploads", lambda: soak.soak(8 if ns.quick else 20)),
-        ("xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if ns.quick else 3)),
-        ("compute", lambda: suites.compute((1_000,) if ns.quick else (1_000, 10_000), 50 if ns.quick else 100)),
-        ("TCMB rates", lambda: fx.fx_figures(5000 if ns.quick else 20000, 2_000 if ns.quick else 10_000)),
-        ("column formulas in the hosts", lambda: columns.figures(1_000 if ns.quick else 10_000)),
-        ("LibreOffice extension", lambda: libreoffice.figures(1_000 if ns.quick else 10_000)),
-        ("team server: nginx, instances", lambda: team.proxy_figures(4 if ns.quick else 8)),
-        ("team server: TCMB sync", team.sync_figures),
-    ]
-    for name, step in steps:
+    start = time.perf_counter()
+    for _key, name, step in chosen(all_steps, ns.only):
         print(f"… {name}", flush=True)
+        t = time.perf_counter()
         figures += step()
+        print(f"  ({time.perf_counter() - t:.0f} s)", flush=True)
+    total = time.perf_counter() - start
     text = table(figures)
     print()
     print(text)
+    print(f"\nthe run took {total / 60:.1f} min")
     if ns.write:
         path = Path(__file__).with_name("RESULTS.md")
         path.write_text(
             "# Benchmark results\n\n"
-            f"Recorded {dt.date.today()} on {machine()} with `python -m bench --write`.\n"
+            f"Recorded {dt.date.today()} on {machine()} with `python -m bench --write` ({total / 60:.0f} min).\n"
             "Medians of repeated runs. Each figure has a baseline measured in the same run and its ratio to it;\n"
             "\"target met\" compares the figure with its target (MISSED where it is not met).\n\n"
             f"{text}\n\n{NOTES}", encoding="utf-8")

@@ -16,12 +16,13 @@ shorter one.  Only column arrays (n × 1) are computed here; a wider one is #VAL
 """
 from __future__ import annotations
 
+import operator
 from itertools import repeat
 
 from .bridge import REGISTRY, call_many
 from .compile import BLOCKED, Unsupported, compile_node, function_name, repeated_subtrees
 from .formula import FormulaError, Node
-from .functions import BUILTINS, to_result
+from .functions import BUILTINS, IS_TESTS, to_result
 from .grid import Rng
 from .values import NA, VALUE, Err, compare, to_bool, to_number, to_text
 
@@ -39,6 +40,9 @@ _RANGE_ARGS = {
     "MATCH": lambda i: i == 1, "INDEX": lambda i: i == 0,
 }
 _AGGREGATES = {"SUM", "MIN", "MAX", "COUNT", "COUNTA"}      # every argument a range or values to fold
+# Functions whose answer, their ranges fixed, depends only on their other arguments' values: over a
+# column, a repeated set of values (a product and an input, a currency and a date) is answered once.
+_OF_VALUES = {"SUMIFS", "COUNTIFS", "AVERAGEIFS", "MINIFS", "MAXIFS", "SUMIF", "COUNTIF", "MATCH"}
 
 
 def cell_value(v):
@@ -53,15 +57,21 @@ def _cells(v: Rng) -> list:
     (TRCALC_MAX_CELL_READS): an array formula reads each cell of its own rows once, as the one-cell
     references of a formula per row do, which are not charged either."""
     from .bridge import deadline
-    get, s = v.book.get, v.sheet
+    book = v.book
+    get, s = book.get, v.sheet
     if v.c1 == v.c2:
         out = []
+        done, i, c = book.done, s.index, v.c1
         for r in range(v.r1, min(v.r2, s.max_row) + 1):
             if not r & 4095:
                 deadline.check()
-            out.append(get(s, r, v.c1))
+            x = done.get((i, r, c), _MISSING)
+            out.append(get(s, r, c) if x is _MISSING else x)
         return out
     return [get(s, v.r1, c) for c in range(v.c1, min(v.c2, max(s.max_col, v.c1)) + 1)]
+
+
+_MISSING = object()
 
 
 def as_column(v):
@@ -70,8 +80,17 @@ def as_column(v):
     if type(v) is Rng and v.size > 1:
         if v.c1 != v.c2 and v.r1 != v.r2:
             return VALUE
+        book = v.book
+        key = (v.sheet.index, v.r1, v.c1, v.r2, v.c2)
+        hit = book.columns.get(key)
+        if hit is not None:
+            return hit
+        cycles = book.cycles
         flat = _cells(v)
-        return Arr(flat + [None] * (v.size - len(flat)))
+        out = Arr(flat + [None] * (v.size - len(flat)))
+        if book.cycles == cycles == 0:           # every value read is final: the next read of the same
+            book.columns[key] = out              # range (a dozen formulas read $E$5:$E$10005) is this one
+        return out
     if type(v) is Rng:
         return v.book.get(v.sheet, v.r1, v.c1)
     return v
@@ -125,6 +144,55 @@ def binop(op: str, x, y):
     return Err("#NUM!") if isinstance(out, complex) else float(out)
 
 
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+_ORDER = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le,
+          ">=": operator.ge}
+
+
+def element(op: str):
+    """`binop(op, x, y)` as a function of (x, y), the common cases (two numbers; two texts compared or
+    joined) computed at once, as binop computes them: numbers by their value, texts without case
+    (values.compare ranks text by casefold)."""
+    if op in _ARITH:
+        f = _ARITH[op]
+
+        def arith(x, y):
+            tx, ty = type(x), type(y)
+            if tx is float and ty is float:
+                return f(x, y)
+            if (tx is float or tx is bool) and (ty is float or ty is bool):    # TRUE is 1, FALSE 0
+                return f(float(x), float(y))
+            return binop(op, x, y)
+        return arith
+    if op == "/":
+        def div(x, y):
+            if type(x) is float and type(y) is float and y != 0:
+                return x / y
+            return binop(op, x, y)
+        return div
+    if op in _ORDER:
+        f = _ORDER[op]
+
+        def cmp(x, y):
+            t = type(x)
+            if t is type(y):
+                if t is float:
+                    return f(x, y)
+                if t is str:
+                    return f(x.casefold(), y.casefold())
+            return binop(op, x, y)
+        return cmp
+    if op == "&":
+        def join(x, y):
+            if type(x) is str and type(y) is str:
+                return x + y
+            if type(x) is not Err and type(y) is not Err:
+                return to_text(x) + to_text(y)
+            return binop(op, x, y)
+        return join
+    return lambda x, y: binop(op, x, y)
+
+
 def _columns(values, n: int) -> list:
     """Each value as an iterable of n elements: an array as it is (a one-element array repeated, a
     shorter one padded with #N/A), a single value repeated."""
@@ -139,6 +207,27 @@ def _columns(values, n: int) -> list:
         else:
             out.append(list(v) + [NA] * (n - len(v)))
     return out
+
+
+def _flag(x):
+    """An element of IF's condition as TRUE / FALSE (or its error), as to_bool(cell_value(x))."""
+    t = type(x)
+    if t is bool:
+        return x
+    if t is float:
+        return x != 0
+    return to_bool(cell_value(x))
+
+
+def _spread(v, n: int):
+    """n elements of a branch, element i as `_at(v, i)` gives it."""
+    if type(v) is not Arr:
+        return repeat(v, n)
+    if len(v) == 1:
+        return repeat(v[0], n)
+    if len(v) >= n:
+        return v
+    return list(v) + [NA] * (n - len(v))
 
 
 def _lift(f, values):
@@ -194,20 +283,20 @@ def _node(node: Node, book, repeated: set, done: dict):
             return _lift(lambda x: binop("/", x, 100.0), [as_column(f(b, s, r, c))])
         return pct
     if k == "binary":
-        op = node.value
+        f = element(node.value)
         fa, fb = sub(node.args[0]), sub(node.args[1])
 
         def bin_(b, s, r, c):
-            return _lift(lambda x, y: binop(op, x, y), [as_column(fa(b, s, r, c)), as_column(fb(b, s, r, c))])
+            return _lift(f, [as_column(fa(b, s, r, c)), as_column(fb(b, s, r, c))])
         return bin_
     if k == "chain":                      # `A1+A2-A3+…` (formula.py): left to right, element by element
-        ops = node.value
+        ops = [element(op) for op in node.value]
         fs = [sub(a) for a in node.args]
 
         def chain(b, s, r, c):
             acc = as_column(fs[0](b, s, r, c))
             for op, f in zip(ops, fs[1:]):
-                acc = _lift(lambda x, y, op=op: binop(op, x, y), [acc, as_column(f(b, s, r, c))])
+                acc = _lift(op, [acc, as_column(f(b, s, r, c))])
             return acc
         return chain
     if k == "call":
@@ -249,10 +338,11 @@ def _call(node: Node, book, sub):
                 if type(cond) is Err:
                     return cond
                 return then(b, s, r, c) if cond else other(b, s, r, c)
-            flags = [to_bool(cell_value(x)) for x in cond]
-            yes = as_column(then(b, s, r, c)) if any(x is True for x in flags) else None
-            no = as_column(other(b, s, r, c)) if any(x is False for x in flags) else None
-            return Arr(x if type(x) is Err else _at(yes, i) if x else _at(no, i) for i, x in enumerate(flags))
+            flags = list(map(_flag, cond))
+            n = len(flags)
+            yes = _spread(as_column(then(b, s, r, c)), n) if any(x is True for x in flags) else repeat(None, n)
+            no = _spread(as_column(other(b, s, r, c)), n) if any(x is False for x in flags) else repeat(None, n)
+            return Arr([x if type(x) is Err else y if x else z for x, y, z in zip(flags, yes, no)])
         return if_
     if name in ("IFERROR", "IFNA"):
         if len(args) != 2:
@@ -267,8 +357,10 @@ def _call(node: Node, book, sub):
             if type(v) is not Arr:
                 v = cell_value(v) if type(v) is Rng else v
                 return alt(b, s, r, c) if caught(v) else v
-            other = as_column(alt(b, s, r, c)) if any(caught(x) for x in v) else None
-            return Arr(_at(other, i) if caught(x) else x for i, x in enumerate(v))
+            hits = [caught(x) for x in v]
+            n = len(v)
+            other = _spread(as_column(alt(b, s, r, c)), n) if True in hits else repeat(None, n)
+            return Arr([y if hit else x for x, hit, y in zip(v, hits, other)])
         return iferror
     if name in ("AND", "OR"):
         raise Unsupported(name)                 # they fold an array into one value: not in our columns
@@ -277,7 +369,12 @@ def _call(node: Node, book, sub):
         raise Unsupported(name)
     if name in _AGGREGATES:
         return lambda b, s, r, c: impl(b, [_as_range_arg(a(b, s, r, c)) for a in args])
+    if name in IS_TESTS and len(args) == 1:
+        return _is_column(IS_TESTS[name], impl, args[0])
     ranged = _RANGE_ARGS.get(name, lambda i: False)
+    index = name == "INDEX" and len(args) == 2
+    by_values = name in _OF_VALUES
+    left = name == "LEFT" and 1 <= len(args) <= 2
 
     def lifted(b, s, r, c):
         values = []
@@ -287,8 +384,68 @@ def _call(node: Node, book, sub):
         n = _length(values)
         if n is None:
             return impl(b, values)
-        return Arr(cell_or_value(impl(b, list(row))) for row in zip(*_columns(values, n)))
+        if index:
+            got = _index_column(b, values[0], values[1], impl)
+            if got is not None:
+                return got
+
+        def one(*row):
+            v = impl(b, list(row))
+            return cell_or_value(v) if type(v) is Rng else v
+        if left:                        # LEFT(text, n): a text and a count, as _left computes them
+            general = one
+
+            def one(x, n=1.0):
+                if type(x) is str and type(n) is float and n >= 0:
+                    return x[:int(n)]
+                return general(x, n)
+        if by_values:                   # the same criteria give the same answer: asked once per call
+            seen: dict = {}
+            plain = one
+
+            def one(*row):
+                k = tuple([(type(x), x) for x in row if type(x) is not Rng])
+                v = seen.get(k, _MISSING)
+                if v is _MISSING:
+                    v = seen[k] = plain(*row)
+                return v
+        return Arr(map(one, *_columns(values, n)))
     return lifted
+
+
+def _is_column(test, impl, arg):
+    """ISERROR(column) and the other IS functions, element by element: the test of each value."""
+    def elem(x):
+        return test(x) if type(x) is not Rng else test(cell_value(x) if x.size == 1 else VALUE)
+
+    def is_(b, s, r, c):
+        v = as_column(arg(b, s, r, c))
+        if type(v) is not Arr:
+            return impl(b, [v])
+        return Arr(map(elem, v))
+    return is_
+
+
+def _index_column(book, rng, rows, impl):
+    """INDEX(column range, column of row numbers) by the range's values read once (`as_column`), when
+    every cell of the range is computed already (reading it computes nothing, in no new order); each
+    element as INDEX gives it (a whole row number inside the range: its value; anything else: INDEX
+    itself). None when the fast way does not apply."""
+    if type(rng) is not Rng or type(rows) is not Arr or rng.c1 != rng.c2 or rng.r1 == rng.r2 or book.cycles:
+        return None
+    done, i, c = book.done, rng.sheet.index, rng.c1
+    if any((i, r, c) not in done and (r, c) in rng.sheet.formulas
+           for r in range(rng.r1, min(rng.r2, rng.sheet.max_row) + 1)):
+        return None
+    values = as_column(rng)
+    h = len(values)
+
+    def one(x):
+        if type(x) is float and 1 <= x < h + 1:
+            return values[int(x) - 1]
+        v = impl(book, [rng, x])
+        return cell_or_value(v) if type(v) is Rng else v
+    return Arr(map(one, rows))
 
 
 def _as_range_arg(v):

@@ -31,10 +31,13 @@ def known_function_names() -> set[str]:
 def _run(book: Book, order) -> None:
     """Every formula cell, sheet by sheet, row by row (a cell computes what it needs first, with no
     deep recursion: `Book.compute`); a budget that runs out while computing refuses the workbook."""
+    done = book.done
     try:
         for s, _ws, coords in order:
+            i = s.index
             for r, c in sorted(coords):
-                book.compute(s, r, c)
+                if (i, r, c) not in done:        # the cells of an array's range are done with its anchor
+                    book.compute(s, r, c)
     except OverBudget as exc:
         raise exc.error from None
 

@@ -574,6 +574,13 @@ def _substitute(b, args):
     return text.replace(old, new)
 
 
+# the IS functions: a test of one value (a one-cell range read first)
+IS_TESTS = {
+    "ISBLANK": lambda v: v is None, "ISNUMBER": lambda v: type(v) is float,
+    "ISTEXT": lambda v: type(v) is str, "ISERROR": lambda v: type(v) is Err,
+    "ISNA": lambda v: type(v) is Err and v.code == "#N/A",
+}
+
 BUILTINS = {
     "REPT": _rept, "SUBSTITUTE": _substitute, "CONCATENATE": _concatenate, "LEFT": _left,
     "SUM": _sum, "MIN": _minmax(min), "MAX": _minmax(max), "COUNT": _count, "COUNTA": _counta,
@@ -584,10 +591,8 @@ BUILTINS = {
     "ABS": _abs, "INT": _int, "MOD": _mod,
     "YEAR": _date_part("year"), "MONTH": _date_part("month"), "DAY": _date_part("day"), "DATE": _date,
     "N": _n, "NOT": _not,
-    "ISBLANK": _is(lambda v: v is None), "ISNUMBER": _is(lambda v: type(v) is float),
-    "ISTEXT": _is(lambda v: type(v) is str), "ISERROR": _is(lambda v: type(v) is Err),
-    "ISNA": _is(lambda v: type(v) is Err and v.code == "#N/A"),
+    **{name: _is(test) for name, test in IS_TESTS.items()},
     "LEN": _text_fn(lambda t: float(len(t))), "UPPER": _text_fn(str.upper), "TRIM": _text_fn(lambda t: " ".join(t.split())),
 }
 
-__all__ = ["BUILTINS", "LAZY", "cell_key", "registry_call", "to_result"]
+__all__ = ["BUILTINS", "IS_TESTS", "LAZY", "cell_key", "registry_call", "to_result"]

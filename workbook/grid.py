@@ -126,6 +126,8 @@ class Book:
         self.done: dict[tuple[int, int, int], object] = {}
         self.active: set = set()
         self.memo: dict = {}
+        self.columns: dict = {}              # a column range read whole by an array formula → its values
+        self.cycles = 0                      # circular references met (while 0, a value read is final)
         self.calls = 0                  # registry calls made (a column's call counts once): bench/
         self.reads = 0                       # cells read through ranges so far (TRCALC_MAX_CELL_READS)
         self.max_reads = budgets.value("cell_reads")
@@ -150,6 +152,7 @@ class Book:
                 self.get(s1, r1, c1)
             except _TooDeep as deep:
                 if deep.key in waiting:              # it needs itself, round a long loop: circular
+                    self.cycles += 1
                     cell = deep.sheet.formulas[(deep.row, deep.col)]
                     self.done[deep.key] = Err("#REF!", f"döngüsel başvuru ({deep.sheet.name}!{cell.coord}) — "
                                                        f"circular reference ({deep.sheet.name}!{cell.coord})")
@@ -179,6 +182,7 @@ class Book:
         if cell is None:
             return s.values.get((r, c))
         if k in self.active:
+            self.cycles += 1
             return Err("#REF!", f"döngüsel başvuru ({s.name}!{cell.coord}) — circular reference "
                                 f"({s.name}!{cell.coord})")
         if len(self.active) >= MAX_DEPTH:
