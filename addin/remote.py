@@ -22,6 +22,8 @@ from trcalc.calc import settings
 from trcalc.calc.errors import TrcalcError
 
 TIMEOUT = settings.get("TRCALC_SERVER_TIMEOUT")
+# The rules version each server last answered with (every response carries it, issue 24.5).
+SEEN: dict[str, str] = {}
 # First slice size; halved on every 413 (the server's TRCALC_MAX_BATCH and request-size limits).
 ROWS_PER_REQUEST = settings.get("TRCALC_BATCH_ROWS")
 
@@ -113,6 +115,8 @@ def batch(url: str, calls: list[dict], overrides: dict | None = None, key: str |
     if overrides:
         body["overrides"] = jsonable(overrides)
     data = _post(url, body, key if key is not None else settings.raw("TRCALC_API_KEY"))
+    if isinstance(data, dict) and isinstance(data.get("rules_version"), str):
+        SEEN[url] = data["rules_version"]            # the server's rules version, for the workbook's record
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list) or len(results) != len(calls):
         raise RemoteError(f"trcalc sunucusundan beklenmeyen yanıt ({url})",

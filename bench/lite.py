@@ -34,7 +34,7 @@ def pyodide(runs: int = 3) -> list[Figure]:
                note=f"xlwings {med['xlwings_import_s']:.2f} s, main.py {med['main_import_s']:.2f} s",
                baseline=med["pyodide_load_s"], baseline_what="Pyodide itself"),
         Figure("xlwings Lite: TR_DUTY, one call through xlwings inside Pyodide", med["tr_duty_us"], "µs", 100,
-               note=f"xlwings' own call path (a function doing nothing, same 12 parameters): "
+               note=f"xlwings' own call path (a function doing nothing, same parameters as TR_DUTY): "
                     f"{med['xlwings_noop_us']:.0f} µs",
                baseline=bare / 10_000 * 1e6, baseline_what="bare Decimal arithmetic of a TR_DUTY in Pyodide"),
         Figure("xlwings Lite: TR_DUTY, 10,000-row column through xlwings inside Pyodide", med["column_10000_s"], "s", 2,

@@ -146,7 +146,8 @@ def soak(seconds: int = 20) -> list[Figure]:
                note=f"{len(base[0]):,} requests, {len(base[1])} failed; median {statistics.median(base[0]):.1f} ms; "
                     f"load average {load:.1f} on {os.cpu_count()} cores"),
         Figure(f"normal p99, {NORMAL} clients + {HOSTILE} hostile uploaders", p_attack, "ms",
-               note=f"{p_attack / p_base:.1f}× the baseline; median {statistics.median(attack[0]):.1f} ms; "
+               baseline=p_base, baseline_what=f"the same {NORMAL} clients alone, just before",
+               note=f"median {statistics.median(attack[0]):.1f} ms; "
                     f"{len(attack[0]):,} requests, {len(attack[1])} failed; "
                     f"{len(attack[2])} hostile uploads: {seen}"),
         Figure("peak memory per worker after the soak (VmHWM)", peak, "MiB", 1024,

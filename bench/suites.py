@@ -17,7 +17,7 @@ from pathlib import Path
 
 from trcalc.calc import settings as trcalc_settings
 
-from .measure import Figure, median_time
+from .measure import CPU_NOTE, Figure, median_cpu
 from .baselines import bare_duty_seconds, file_floor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +37,9 @@ def single_calls(n: int = 20000) -> list[Figure]:
     bare = bare_duty_seconds(n) / n
     for name, args in CALLS.items():
         call(name, *args)
-        per = median_time(lambda name=name, args=args: [call(name, *args) for _ in range(n)], repeat=7) / n
+        per = median_cpu(lambda name=name, args=args: [call(name, *args) for _ in range(n)], repeat=7) / n
         out.append(Figure(f"calc.call {name}, one call", per * 1e6, "µs", 25, baseline=bare * 1e6,
-                          baseline_what="bare Decimal arithmetic of a TR_DUTY"))
+                          baseline_what="bare Decimal arithmetic of a TR_DUTY", note=CPU_NOTE))
     return out
 
 
@@ -50,16 +50,16 @@ def array_path(rows: int = 100_000) -> list[Figure]:
     goods = [float(rnd.randint(5, 3000)) for _ in range(rows)]
     freight = [float(rnd.randint(0, 50)) for _ in range(rows)]
     when = dt.datetime(2025, 3, 1)
-    col = median_time(lambda: udfs.TR_DUTY(goods, freight, 0.0, "DE", 0.2, when), repeat=5)
-    single = median_time(lambda: [call("TR_DUTY", g, f, 0.0, "DE", 0.2, when) for g, f in zip(goods, freight)],
-                         repeat=3)
+    col = median_cpu(lambda: udfs.TR_DUTY(goods, freight, 0.0, "DE", 0.2, when), repeat=5)
+    single = median_cpu(lambda: [call("TR_DUTY", g, f, 0.0, "DE", 0.2, when) for g, f in zip(goods, freight)],
+                        repeat=3)
     bare = bare_duty_seconds(rows)
     what = f"bare Decimal arithmetic of {rows:,} TR_DUTY"
     return [Figure(f"add-in array form, {rows:,} rows of TR_DUTY (one UDF call)", col, "s", 1.0,
-                   baseline=bare, baseline_what=what),
+                   baseline=bare, baseline_what=what, note=CPU_NOTE),
             Figure(f"the same {rows:,} rows as single calc.call calls", single, "s",
                    note=f"{single / col:.2f}× the array form; in Excel each single UDF call also costs "
-                        "milliseconds of COM traffic", baseline=bare, baseline_what=what)]
+                        f"milliseconds of COM traffic; {CPU_NOTE}", baseline=bare, baseline_what=what)]
 
 
 def batch_in_process(calls: int = 10_000) -> list[Figure]:
@@ -68,11 +68,12 @@ def batch_in_process(calls: int = 10_000) -> list[Figure]:
     body = json.dumps({"calls": [
         {"function": "TR_TEV", "args": [100000, 10000, 5000 + i, 1, 0.1, 30]} if i % 3 else
         {"function": "TR_DUTY", "args": [60 + i % 100, 10, 5, "DE", 0.2, "2025-03-01"]} for i in range(calls)]})
-    t = median_time(lambda: client.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
+    t = median_cpu(lambda: client.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
     bare = _bare_flask().test_client()
-    floor = median_time(lambda: bare.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
+    floor = median_cpu(lambda: bare.post("/api/v1/batch", data=body, content_type="application/json"), repeat=5)
     return [Figure(f"/api/v1/batch with {calls:,} calls, server time", t, "s", 0.5, baseline=floor,
-                   baseline_what="a bare Flask app parsing the same body and answering one result per call")]
+                   baseline_what="a bare Flask app parsing the same body and answering one result per call",
+                   note=CPU_NOTE + "; in-process, Flask's test client")]
 
 
 def _bare_flask():
@@ -189,7 +190,8 @@ def compute(lines=(1_000, 10_000), engine_lines: int = 100) -> list[Figure]:
             label = f"trcalc compute dir_tev, {n:,} export lines, a row inserted mid-table ({used} engine)"
             target = {1_000: 2.0, 10_000: 10.0}.get(n) if engine == "fast" else None
             out.append(Figure(label, float(secs), "s", target,
-                              note=f"peak memory {rss / 1024:.0f} MiB (target ≤ 500); {errors} error cells",
+                              note=f"peak memory {rss / 1024:.0f} MiB (target ≤ 500); {errors} error cells; "
+                                   f"{CPU_NOTE}",
                               baseline=file_floor(src), baseline_what="reading and rewriting the file's parts"))
     out.append(declaration())
     return out
@@ -199,8 +201,8 @@ def _compute_in_a_process(src: Path, dst: Path, engine: str) -> tuple[float, int
     # VmHWM of the computing process itself: ru_maxrss would include the parent's memory at fork
     # (Linux keeps the pre-exec high-water mark in it; proc(5) documents VmHWM per address space)
     code = ("import re, sys, time; from pathlib import Path; from trcalc.workbook import compute_file;"
-            "t = time.perf_counter(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
-            "secs = time.perf_counter() - t;"
+            "t = time.process_time(); r = compute_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]);"
+            "secs = time.process_time() - t;"
             "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1];"
             "print(secs, hwm, r.engine, len(r.errors))")
     res = subprocess.run([sys.executable, "-c", code, str(src), str(dst), engine],
@@ -217,5 +219,5 @@ def declaration(lines: int = 1_000) -> Figure:
         secs, rss, used, errors = _compute_in_a_process(src, Path(d) / "out.xlsx", "auto")
         floor = file_floor(src)
     return Figure(f"trcalc compute ithalat_beyanname, {lines:,} declaration lines ({used} path)", secs, "s", 2.0,
-                  note=f"peak memory {rss / 1024:.0f} MiB; {errors} error cells", baseline=floor,
+                  note=f"peak memory {rss / 1024:.0f} MiB; {errors} error cells; {CPU_NOTE}", baseline=floor,
                   baseline_what="reading and rewriting the file's parts")

@@ -87,12 +87,12 @@ def proxy_figures(seconds: int = 8) -> list[Figure]:
         shutil.rmtree(folder, ignore_errors=True)
     cores = os.cpu_count()
     return [
-        Figure("single calls behind nginx (HTTPS) ÷ straight to gunicorn", behind / direct, "×", 0.9, "higher",
-               f"{behind:,.0f} vs {direct:,.0f} req/s; 2 workers, wrk -t2 -c16 -d{seconds}s; nginx, wrk and the "
-               f"workers on the same {cores} cores"),
-        Figure("two instances behind nginx ÷ one", rps_two / rps_one, "×", 1.7, "higher",
-               f"{rps_two:,.0f} vs {rps_one:,.0f} req/s; 1 worker each; on {cores} cores the second instance "
-               "competes with nginx and wrk for the same CPU"),
+        Figure("single calls behind nginx (HTTPS)", behind, "req/s", None, "higher",
+               f"2 workers, wrk -t2 -c16 -d{seconds}s; nginx, wrk and the workers on the same {cores} cores",
+               baseline=direct, baseline_what="straight to gunicorn, same run", ratio_target=0.9),
+        Figure("two instances behind nginx", rps_two, "req/s", None, "higher",
+               f"1 worker each; on {cores} cores the second instance competes with nginx and wrk for the same CPU",
+               baseline=rps_one, baseline_what="one instance behind nginx, same run", ratio_target=1.7),
     ]
 
 

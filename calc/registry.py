@@ -116,8 +116,9 @@ EXCEL_NAMES: dict[str, str] = {
     "name": "parametre",
     # functions of a whole column (TR_RUNNING_SUM)
     "group": "grup", "order": "sira",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
-    "currency": "doviz", "kind": "kur_turu",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB; TR_DUTY's
+    # currency of the amounts and its rate, issue 25.6)
+    "currency": "doviz", "kind": "kur_turu", "currency_fx": "doviz_kuru",
 }
 
 
@@ -137,6 +138,10 @@ class Arg:
     # parameters only after the required ones, so such an argument is not marked optional.
     empty_ok: bool = False
     excel: str = ""
+    # For an `fx` argument: the currency whose rate it is when given as TCMB — an ISO code, or empty
+    # for the function's `currency` argument (else its `fx_currency`). TR_DUTY's `kur` is always TL per
+    # EUR (its limits are in EUR), whatever currency its amounts are in (issue 25.6).
+    fx_of: str = ""
 
     def __post_init__(self):
         if not self.excel:
@@ -172,8 +177,10 @@ class Function:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
         result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
-        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
-        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile; so is TR_STAMP (kind
+        stamp_part, issue 25.5): the time and version of the recalculation."""
+        return not self.args or any((a.optional and a.kind in ("date", "year", "rules_version"))
+                                    or a.kind == "stamp_part" for a in self.args)
 
     @property
     def required(self) -> int:
@@ -244,16 +251,20 @@ class Function:
 
     def run(self, values: list, overrides: dict, ctx: Context | None = None):
         """Compute on already-read arguments and overrides (in `ctx` when one is given)."""
-        ctx = ctx or Context(self.as_of(values), overrides)
         with localcontext(CALC):
-            try:
-                out = self._compute(ctx, values)
-                value = self._checked(out.value if isinstance(out, Outcome) else out)
-                if self.detail_of:
-                    return detail_table(out, ctx)
-                return value
-            except ArithmeticError as exc:
-                raise self._domain_error(exc) from None
+            return self.run_in_context(values, overrides, ctx)
+
+    def run_in_context(self, values: list, overrides: dict, ctx: Context | None = None):
+        """`run`, the decimal context CALC already in force (the column form enters it once for its rows)."""
+        ctx = ctx or Context(self.as_of(values), overrides)
+        try:
+            out = self._compute(ctx, values)
+            value = self._checked(out.value if isinstance(out, Outcome) else out)
+            if self.detail_of:
+                return detail_table(out, ctx)
+            return value
+        except ArithmeticError as exc:
+            raise self._domain_error(exc) from None
 
     def _checked(self, value):
         """The numeric-domain policy on results: money below the limit and to the kuruş (a sum
@@ -428,18 +439,20 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     # Rows on the same date share one rules context (a value, unlike a breakdown, does not
     # depend on which sources the other rows used).
     contexts: dict = {}
-    for r in range(n):
-        deadline.check()                 # the request's time limit (calc.deadline), between rows
-        try:
-            for i in columns:
-                values[i] = fn.read_arg(i, args[i][r])
-            ctx = None
-            if not fn.detail_of:
-                on = fn.as_of(values)
-                ctx = contexts.get(on) or contexts.setdefault(on, Context(on, ov))
-            out.append(fn.run(list(values), ov, ctx))
-        except CalcError as exc:
-            out.append(exc)
+    run, read = fn.run_in_context, fn.read_arg
+    with localcontext(CALC):             # one decimal context for the rows (as `run` enters for one)
+        for r in range(n):
+            deadline.check()             # the request's time limit (calc.deadline), between rows
+            try:
+                for i in columns:
+                    values[i] = read(i, args[i][r])
+                ctx = None
+                if not fn.detail_of:
+                    on = fn.as_of(values)
+                    ctx = contexts.get(on) or contexts.setdefault(on, Context(on, ov))
+                out.append(run(list(values), ov, ctx))
+            except CalcError as exc:
+                out.append(exc)
     return out
 
 

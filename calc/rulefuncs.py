@@ -6,6 +6,8 @@ Decimal('0.2')
 """
 from __future__ import annotations
 
+from . import stamp
+from .coerce import CodeSet
 from .registry import AS_OF, Arg, function, kind
 from .rules.store import book
 
@@ -43,3 +45,28 @@ def tr_rules_version(ctx, last_computed=None):
                 f"farklı olabilir — WARNING: rules {rb.version}, this workbook was last computed with {given}; "
                 "results may differ")
     return shown
+
+
+STAMP_PARTS = CodeSet("damga kalemi", what_en="stamp-item", codes={
+    "KURALLAR": ["Kurallar sürümü", "Kural sürümü", "RULES"],
+    "ZAMAN": ["Hesaplama zamanı", "Zaman", "TIME"],
+    "BULTENLER": ["TCMB bültenleri", "Bültenler", "BULLETINS"],
+    "TRCALC": ["trcalc sürümü", "VERSION"],
+})
+assert STAMP_PARTS.codes == tuple(code for code, _ in stamp.PARTS)        # one list of the stamp's rows
+kind("stamp_part", STAMP_PARTS.read, "string", STAMP_PARTS.codes)
+
+
+@function("TR_STAMP", topic="rules", result="text",
+          summary_tr="Hesaplama damgası: kural sürümü, hesaplama zamanı (Türkiye), TCMB bültenleri ya da trcalc sürümü",
+          summary_en="the computation stamp: rules version, time of computation (Türkiye), TCMB bulletins or trcalc "
+                     "version",
+          args=[Arg("stamp_part", "stamp_part", "Kalem: KURALLAR, ZAMAN, BULTENLER, TRCALC",
+                    "item: KURALLAR (rules version), ZAMAN (time), BULTENLER (TCMB bulletins), TRCALC (version)",
+                    excel="damga_kalemi")])
+def tr_stamp(ctx, stamp_part):
+    """The templates' stamp cells (issue 25.5): filled by `trcalc compute` and the upload with that
+    computation's stamp, and by an add-in's recalculation (Excel, Office, Lite) with its own: the rules
+    version computing (the server's in remote mode), now in Türkiye, the trcalc version; the bulletins
+    are named in each row's breakdown there."""
+    return stamp.live(stamp_part, ctx.version)

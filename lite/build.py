@@ -65,6 +65,8 @@ def package_files() -> dict[str, bytes]:
     files["trcalc/calc/_countries.json"] = countries.dump().encode()
     for name in ("__init__.py", "runtime.py"):
         files[f"trcalc/lite/{name}"] = (LITE / name).read_bytes()
+    # the version the computation stamp names (calc.stamp.version) where no package metadata is installed
+    files["trcalc/_version.py"] = f'VERSION = "{version()}"\n'.encode()
     return files
 
 
@@ -205,10 +207,12 @@ KURULUM = f"""\
    içinde saklanır: kitabı alan herkes xlwings Lite ile aynı işlevleri kullanır.
 4. Denetim: bir hücreye `=TR_TEV(100000;10000;5000;1;0,1;30)` yazın: `150.000,00` görmelisiniz.
 
-**Kurlar (TCMB):** xlwings Lite tarayıcının içinde çalışır ve TCMB'ye ulaşamaz. Şablonlardaki
-`Kur` hücrelerinde `TCMB` yazan her satır, kur elle yazılana kadar hata verir: `Kur` sütununa o
-günün TCMB gümrük kurunu **sayı olarak** yazın (ör. `38,1234`); Parametreler sayfasında bir kur
-hücresi varsa oraya yazın. `TR_FX` ve `TR_CUSTOMS_FX` Lite'ta kur getiremez.
+**Kurlar (TCMB):** xlwings Lite tarayıcının içinde çalışır ve TCMB'ye ulaşamaz. Bu klasörün
+`sablonlar/` klasöründeki şablonları kullanın: onlarda kur hücreleri (`Kur` sütunu, beyannamenin
+`Kur` alanı) boş gelir ve yalnız sayı alır; o günün TCMB gümrük kurunu **sayı olarak** yazın (ör.
+`38,1234`; DİR şablonunda Kurlar sayfasına). Diğer şablonlarda `Kur` hücresinde `TCMB` yazan, ya da
+kuru yazılmamış her satır, kur yazılana kadar hata verir; iletisi hangi döviz ve tarihin kurunun
+gerektiğini söyler. `TR_FX` ve `TR_CUSTOMS_FX` Lite'ta kur getiremez.
 
 **Hatalar:** hatalı bir hücre gerçek bir Excel hatasıdır (`#DEĞER!`), bu yüzden o sütunun
 `TOPLA`'sı da hata verir. Tek hücrelik bir çağrıda iletiyi hatanın bayrağında görürsünüz; bir
@@ -235,10 +239,12 @@ Lite'ın `requirements.txt`'ine, `wheel/main.py`'yi `main.py`'ye koyun; kod sunu
    {XLWINGS_TESTED[0]} to {XLWINGS_TESTED[-1]}; nothing else is needed.
 4. Check: `=TR_TEV(100000,10000,5000,1,10%,30)` shows 150,000.00.
 
-**Exchange rates (TCMB):** xlwings Lite runs inside the browser and cannot reach TCMB. Every
-template row whose `Kur` cell says `TCMB` is an error until a rate is typed: type that day's
-TCMB customs rate **as a number** in the `Kur` column (or in the Parametreler sheet's rate cell
-where there is one). `TR_FX` and `TR_CUSTOMS_FX` cannot fetch rates in Lite.
+**Exchange rates (TCMB):** xlwings Lite runs inside the browser and cannot reach TCMB. Use the
+templates in this folder's `sablonlar/`: their rate cells (the `Kur` column, the declaration's
+`Kur` field) start empty and take a number only; type that day's TCMB customs rate **as a number**
+(on the DİR template, on its Kurlar sheet). In the other templates every row whose `Kur` cell says
+`TCMB`, or whose rate is not typed, is an error until a rate is typed, its message naming the
+currency and date. `TR_FX` and `TR_CUSTOMS_FX` cannot fetch rates in Lite.
 
 **Errors:** a failing cell is a real Excel error (`#VALUE!`), so SUM over its column is an error
 too. A single-cell call shows its message on the error flag; for a failing row of a column,
@@ -270,4 +276,22 @@ def write(out: Path, server_url: str = "http://127.0.0.1:8000") -> list[Path]:
         path.write_text(text, encoding="utf-8")
     whl = out / "wheel" / wheel_name()
     whl.write_bytes(wheel())
-    return [*written, whl]
+    return [*written, whl, *templates(out / TEMPLATES)]
+
+
+TEMPLATES = "sablonlar"          # the Lite templates' folder beside main.py
+
+
+def templates(out: Path) -> list[Path]:
+    """The templates in their xlwings Lite flavour (issue 23.3), built from the same definitions as the
+    others (templates/build.py): rate cells start empty and take a number, since Lite cannot reach TCMB."""
+    from trcalc.templates.build import KINDS, ROWS
+    from trcalc.templates.common import save
+    from trcalc.templates.sheets import LITE
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, m in KINDS.items():
+        path = out / f"{kind}.xlsx"
+        save(m.build(ROWS.get(kind, 200), LITE), path)
+        paths.append(path)
+    return paths

@@ -66,8 +66,10 @@ TASKS = {
     "TR_IS_WORKDAY": "İş günü mü?",
 }
 # The quick form (issue 25.6): on a page of more than FOLD_ABOVE fields, the required fields and these
-# optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled).
-QUICK = {"duty_rate", "date", "fx", "currency", "code", "origin"}   # code, origin: the tariff book (issue 27)
+# optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled). A currency and its
+# rate go together (the parcel page's doviz and doviz_kuru, issue 25.6); code and origin: the tariff book
+# (issue 27).
+QUICK = {"duty_rate", "date", "fx", "currency", "currency_fx", "code", "origin"}
 FOLD_ABOVE = 8
 _URL = re.compile(r"https?://[^\s;,)]+")
 

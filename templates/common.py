@@ -25,7 +25,7 @@ from trcalc.calc.rules.store import book
 from trcalc.calc.tev import CERTIFICATES
 
 from .sheets import (DATE, FIRST_ROW, HEADER_FILL, HEADER_FONT, HEADER_ROW, INFO_FIELDS, INFO_SHEET, PLAIN, Flavour,
-                     header_line, print_setup, protect, title, unlock, wrapped_height)
+                     flavour_of, header_line, print_setup, protect, title, unlock, wrapped_height)
 
 MARK = "trcalc:"
 PARAM_ROWS = 20
@@ -161,7 +161,17 @@ def errors_sheet(wb) -> None:
 INSTRUCTIONS_WIDTH = 74
 
 
+# The first instruction of a Lite workbook (issue 23.3): Python inside Excel has no TCMB to ask
+LITE_RATES = ("xlwings Lite ile: trcalc'ın işlevleri Excel'in içinde (tarayıcıda) çalışır ve TCMB'ye ulaşamaz. "
+              "Kur isteyen her hücreye (Kur sütunu, Kurlar sayfası, beyannamenin Kur alanı) o günün TCMB kurunu "
+              "sayı olarak yazın (ör. 38,1234); kur hücreleri yalnız sayı alır. Yazılmamış bir kurun gerektiği "
+              "satır, kur yazılana kadar hata verir ve iletisi hangi döviz ve tarihin kurunun gerektiğini söyler. "
+              "— With xlwings Lite, trcalc runs inside Excel and cannot reach TCMB: type each rate as a number.")
+
+
 def instructions(wb, heading: str, lines: list[str]) -> None:
+    if flavour_of(wb).typed_rates:
+        lines = [LITE_RATES, *lines]
     ws = wb.create_sheet("Talimatlar", 0)
     ws["A1"] = heading
     ws["A1"].font = Font(bold=True, size=16)

@@ -51,9 +51,11 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         + ". Genel eşyada tek vergi yolu açık mı: "
         + history("import.flat.general_route", lambda v: "evet" if v else "hayır (her değerde normal rejim)")
         + ". Normal rejimde KDV = (CIF + gümrük vergisi) × KDV oranı (KDV Kanunu md. 21).",
-        "Kur sütunu TCMB yazılı gelir: beyan tarihinin gümrük kuru kullanılır (TR_CUSTOMS_FX, kural fx.customs.*; "
-        "TCMB bülteni yerel kur deposundan ya da TCMB'den). Bir kur yazarak değiştirebilirsiniz. Kur boşsa "
-        "tutarlar €'dur; kur varsa vergiler TL'ye çevrilip kuruşa yuvarlanır.",
+        ("Kur sütunu boş gelir: xlwings Lite TCMB'ye ulaşamaz, beyan tarihinin TCMB gümrük kurunu sayı olarak "
+         "yazın. " if flavour.typed_rates else
+         "Kur sütunu TCMB yazılı gelir: beyan tarihinin gümrük kuru kullanılır (TR_CUSTOMS_FX, kural fx.customs.*; "
+         "TCMB bülteni yerel kur deposundan ya da TCMB'den). Bir kur yazarak değiştirebilirsiniz. ")
+        + "Kur boşsa tutarlar €'dur; kur varsa vergiler TL'ye çevrilip kuruşa yuvarlanır.",
         "Kategoriler: GENEL, OTV4 (ÖTV IV listesi), KITAP, ILAC (ilaç/takviye), NUMUNE, TUZEL (tüzel kişi alıcı).",
         *COMMON_HELP,
     ])

@@ -24,7 +24,8 @@ from trcalc.calc.money import fmt
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
 from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour,
                      call, fill, flavour_of, header_line, number_or_zero, print_setup, protect, ranges, stamp_area,
-                     summary_area, table_sheet, title, unlock, error_count, with_error_flag)
+                     summary_area, table_sheet, title, unlock, error_count, with_error_flag, lite_help,
+                     typed_rate_validation)
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
@@ -197,10 +198,13 @@ def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
         c.fill, c.font = HEADER_FILL, HEADER_FONT
     for row, label, key, number_format, choices, help_text in HEADER_INPUTS:
         ws.cell(row, 1, label)
-        c = ws.cell(row, 2, fx_default if key == "fx" else None)
+        typed = key == "fx" and flavour.typed_rates            # xlwings Lite: the rate is typed (issue 23.3)
+        c = ws.cell(row, 2, fx_default if key == "fx" and not (typed and fx_default == TCMB_DEFAULT) else None)
         c.number_format = number_format
         unlock(c)
-        ws.cell(row, 3, help_text)
+        ws.cell(row, 3, lite_help(help_text) if typed else help_text)
+        if typed:
+            ws.add_data_validation(typed_rate_validation(f"B{row}"))
         if choices:
             dv = DataValidation(type="list", formula1=codes[choices], allow_blank=True, showErrorMessage=True,
                                 errorTitle="Geçersiz kod", error="Listeden bir kod seçin / choose a code from the list")
@@ -239,8 +243,10 @@ def _tariff_sheet(wb, codes: dict, rows: int) -> None:
 def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:
     wb = workbook(KIND, flavour)
     instructions(wb, "İthalat beyannamesi — kalem kalem vergiler, damga vergisi, maliyet", [
-        "Beyanname sayfasına tescil tarihini, dövizi, kuru (varsayılan TCMB: tescilden önceki iş gününün TCMB döviz "
-        "satış kuru) ve ödeme şeklini yazın; Kalemler sayfasında her satır bir beyanname kalemidir: GTİP, tanım, "
+        "Beyanname sayfasına tescil tarihini, dövizi, kuru "
+        + ("(xlwings Lite'ta sayı olarak: tescilden önceki iş gününün TCMB döviz satış kuru)" if flavour.typed_rates
+           else "(varsayılan TCMB: tescilden önceki iş gününün TCMB döviz satış kuru)")
+        + " ve ödeme şeklini yazın; Kalemler sayfasında her satır bir beyanname kalemidir: GTİP, tanım, "
         "gümrük değeri (CIF, başlıktaki dövizle), GV ve İGV oranları, beyannamedeki ÖTV ve anti-damping tutarları "
         "(TL), tescile kadar yapılan diğer giderler (TL) ve eşyanın KDV oranı (boşsa genel oran).",
         "Her kalemde: GV = gümrük değeri × GV oranı; İGV = gümrük değeri × İGV oranı; KKDF = gümrük değeri × KKDF "

@@ -125,9 +125,12 @@ class Flavour:
     """How a template spells registry functions: plain (`TR_TEV`, the xlwings add-in and the
     engine) or with a prefix (`TRCALC.TR_TEV`, an Office add-in's namespace); and whether computed
     columns are one array formula each (issue 23.1) or, `rows`, one formula per row (a host that
-    cannot take a column: the LibreOffice extension), built from the same column definitions."""
+    cannot take a column: the LibreOffice extension), built from the same column definitions; and,
+    `typed_rates`, for a host that cannot fetch TCMB rates (xlwings Lite, issue 23.3): a rate cell that
+    would say TCMB starts empty, takes a number only, and says so (`LITE_RATE`)."""
     prefix: str = ""
     rows: bool = False
+    typed_rates: bool = False
 
     def apply(self, formula: str) -> str:
         if not self.prefix:
@@ -137,6 +140,29 @@ class Flavour:
 
 PLAIN = Flavour()
 ROWS = Flavour(rows=True)           # plain spelling, one formula per row
+LITE = Flavour(typed_rates=True)    # plain spelling, rates typed (xlwings Lite cannot reach TCMB)
+TCMB = "TCMB"                       # what a rate cell holds to ask for the TCMB rate of its date
+
+# xlwings Lite's rate cells: what the help row, the cell's input message and its refusal say (Turkish, then
+# English); a rate is a number above 0 (Excel's decimal validation; a Lite workbook has no TCMB to ask)
+LITE_RATE = ("xlwings Lite TCMB'ye ulaşamaz: o günün TCMB kurunu sayı olarak yazın — xlwings Lite cannot "
+             "reach TCMB: type that day's TCMB rate as a number")
+
+
+def lite_help(help_text: str) -> str:
+    """A rate column's help in a Lite workbook: type the rate (Turkish, as the help row is), then what the
+    column's own help says beyond its TCMB part ("TCMB: …; boş: sonuç €" keeps "boş: sonuç €")."""
+    rest = [part for part in help_text.split("; ") if TCMB not in part]
+    return "; ".join(["xlwings Lite: kuru sayı olarak yazın (TCMB'ye ulaşılamaz)", *rest])
+
+
+def typed_rate_validation(ref: str) -> DataValidation:
+    """A rate cell of a Lite workbook: a number above 0, with the input message saying why."""
+    dv = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True,
+                        showErrorMessage=True, showInputMessage=True, errorTitle="Kur: bir sayı / a number",
+                        error=LITE_RATE, promptTitle="Kur / rate", prompt=LITE_RATE[:255])
+    dv.add(ref)
+    return dv
 _REGISTRY_CALL = re.compile(r"(^|[^A-Za-z0-9_.\"])(" + "|".join(sorted(REGISTRY, key=len, reverse=True))
                             + r")(?=\()")
 
@@ -240,14 +266,17 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
     names = {**letters(cols), **(refs or {})}
     flavour = flavour_of(wb)
     n_inputs = inputs_first(cols) if not flavour.rows else len(cols)
+    helps: dict[int, str] = {}                # the help row as written (a Lite rate column says its own)
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
         h = ws.cell(HEADER_ROW, i, col.header)
         h.fill, h.font = HEADER_FILL, HEADER_FONT
         h.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[letter].width = width(col)
-        if col.help:
-            c = ws.cell(3, i, col.help)
+        typed = flavour.typed_rates and col.is_input and col.default == TCMB
+        helps[i] = lite_help(col.help) if typed else col.help
+        if helps[i]:
+            c = ws.cell(3, i, helps[i])
             c.font = Font(italic=True, size=HELP_SIZE, color="595959")
             c.alignment = Alignment(wrap_text=True, vertical="bottom")
         for r in range(FIRST_ROW, end + 1):
@@ -256,7 +285,7 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                 c.number_format = col.fmt
             if col.is_input:
                 unlock(c)
-                if col.default is not None:
+                if col.default is not None and not typed:
                     c.value = col.default
             else:
                 c.fill = FORMULA_FILL
@@ -266,6 +295,8 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
         if not col.is_input and not flavour.rows:
             text = "=" + flavour.apply(column_formula(col.formula, names, end, col.header))
             ws.cell(HEADER_ROW, i).value = ArrayFormula(f"{letter}{HEADER_ROW}:{letter}{end}", text)
+        if typed:
+            ws.add_data_validation(typed_rate_validation(f"{letter}{FIRST_ROW}:{letter}{end}"))
         if col.choices:
             dv = DataValidation(type="list", formula1=lists[col.choices], allow_blank=True,
                                 showErrorMessage=True, errorTitle="Geçersiz kod",
@@ -273,7 +304,8 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
             dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
             ws.add_data_validation(dv)
     # wrapped texts need rows tall enough for their lines: a cell's text is clipped at its row's height
-    ws.row_dimensions[3].height = max([wrapped_height(c.help, width(c), HELP_SIZE) for c in cols if c.help], default=None)
+    ws.row_dimensions[3].height = max([wrapped_height(helps[i], width(c), HELP_SIZE)
+                                       for i, c in enumerate(cols, start=1) if helps[i]], default=None)
     ws.row_dimensions[HEADER_ROW].height = max(wrapped_height(c.header, width(c), 11, bold=True) for c in cols)
     ref = f"A{HEADER_ROW}:{get_column_letter(n_inputs)}{end}"
     t = Table(displayName=table, ref=ref)
@@ -307,11 +339,28 @@ def add_keys(wb, ref: str) -> None:
     wb.defined_names[KEYS_NAME] = DefinedName(KEYS_NAME, attr_text=text)
 
 
-def stamp_area(wb, ws, row: int, label_col: str = "A") -> int:
-    """Name the stamp's place on a summary sheet (its first cell); returns the stamp's last row."""
+def stamp_area(wb, ws, row: int, label_col: str = "A", value_col: str | None = None) -> int:
+    """The stamp on a summary sheet (issue 25.5): its heading, then one row per part — the label
+    (calc.stamp.PARTS) and a live TR_STAMP cell, which `trcalc compute` and the upload fill with their
+    computation's stamp and an add-in's recalculation with its own. The block is named TRCALC_STAMP
+    (heading at its top left, the values in its last column). Labels and values are not wrapped: each
+    runs on over the empty cells to its right (the value column's own width need not hold a version or
+    a list of bulletins). Returns the stamp's last row."""
+    from openpyxl.utils import column_index_from_string
     from openpyxl.workbook.defined_name import DefinedName
-    wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=f"'{ws.title}'!${label_col}${row}")
-    return row + STAMP_ROWS - 1
+
+    from trcalc.calc.stamp import HEADING, PARTS
+    col = column_index_from_string(label_col)
+    value = column_index_from_string(value_col) if value_col else col + 1
+    end = row + STAMP_ROWS - 1
+    wb.defined_names[STAMP_NAME] = DefinedName(
+        STAMP_NAME, attr_text=f"'{ws.title}'!${label_col}${row}:${get_column_letter(value)}${end}")
+    ws.cell(row, col, HEADING).font = Font(bold=True)
+    flavour = flavour_of(wb)
+    for i, (part, label) in enumerate(PARTS, start=1):
+        ws.cell(row + i, col, label)
+        ws.cell(row + i, value, flavour.apply(f'=TR_STAMP("{part}")'))
+    return end
 
 
 def summary_area(wb, ws, first: int, last: int) -> None:

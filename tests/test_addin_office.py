@@ -70,6 +70,17 @@ def test_seed_examples_through_functions_js_with_the_key_typed_in_the_task_pane(
     assert res[6]["value"][0][0] == call("TR_RULES_VERSION")
 
 
+def test_the_stamp_cells_are_computed_by_the_server(server, tmp_path):
+    """Issue 25.5: a template's stamp cells (=TRCALC.TR_STAMP("…")) in Office: the team server's rules
+    version and trcalc version; each rate's bulletin is in its row's breakdown there."""
+    from trcalc.calc import stamp
+    out = run(server, {"key": KEY, "invocations": [["TR_STAMP", ["KURALLAR"]], ["TR_STAMP", ["BULTENLER"]],
+                                                   ["TR_STAMP", ["TRCALC"]]]}, tmp_path)
+    res = out["results"]
+    assert res[0] == {"value": [[call("TR_RULES_VERSION").split(" (")[0]]]}
+    assert res[1] == {"value": [[stamp.IN_A_CELL]]} and res[2] == {"value": [[stamp.version()]]}
+
+
 def _duty_column(n):
     goods = [20.0 + (i % 400) * 0.75 for i in range(n)]
     goods[7] = "yirmi"

@@ -73,11 +73,11 @@ def test_remote_and_local_agree_on_a_10000_row_column_with_overrides(server, mon
     args = (goods, freight, 0.0, origin, 0.2, dates)
     monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
     cells._cache.clear()
-    local = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("local.xlsm"))
+    local = udfs.TR_DUTY(*args, None, None, None, None, None, None, None, None, _caller("local.xlsm"))
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
     cells._cache.clear()                                          # settings changed: a new recalculation
-    remote_ = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("remote.xlsm"))
+    remote_ = udfs.TR_DUTY(*args, None, None, None, None, None, None, None, None, _caller("remote.xlsm"))
     assert len(local) == len(remote_) == ROWS
     assert remote_ == local                                       # every value and every message
     # hand checks, with the workbook's figures. Row 1: DE on 2024-09-01, goods 20.75, freight 1: flat route

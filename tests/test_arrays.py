@@ -122,3 +122,34 @@ def test_a_program_s_saved_values_inside_the_range_are_not_inputs(tmp_path):
     _, _, parts, _ = compute(src)
     (values,) = parts.values()
     assert values[(3, 4)] == 30.0
+
+
+def test_element_by_element_paths_by_hand(tmp_path):
+    """The quick paths of a column formula give what Excel's functions give, element by element
+    (support.microsoft.com: INDEX — a row number is truncated, one outside the range is #REF!; LEFT;
+    TRUE counts 1 in arithmetic; COUNTIFS with a criterion per row; IS functions)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    codes = ["DE", None, "CN", "de", "FR", "DE"]
+    rows = [1, 2.7, 3, 7, 0, "x"]
+    for i, (code, row) in enumerate(zip(codes, rows), start=1):
+        ws.cell(i, 1, code)
+        ws.cell(i, 2, row)
+        ws.cell(i, 3, f"=A{i}")                       # one-cell formulas: INDEX reads a computed column
+    ws["D1"] = ArrayFormula("D1:D6", "=INDEX(C1:C6,B1:B6)")
+    ws["E1"] = ArrayFormula("E1:E6", '=COUNTIFS(A1:A6,A1:A6)')
+    ws["F1"] = ArrayFormula("F1:F6", '=LEFT(A1:A6&"",1)&"|"&(ISBLANK(A1:A6)+ISTEXT(A1:A6)+(B1:B6>2))')
+    path = tmp_path / "paths.xlsx"
+    wb.save(path)
+    _, report, parts, _ = compute(path)
+    (values,) = parts.values()
+    col = {c: [values[(r, c)] for r in range(1, 7)] for c in (4, 5, 6)}
+    shown = {c: [v.code if hasattr(v, "code") else v for v in vs] for c, vs in col.items()}
+    # INDEX: row 1 → C1 "DE"; 2.7 → row 2 (C2 = A2, blank: 0); 3 → "CN"; 7 and 0 → #REF!; "x" → #VALUE!
+    assert shown[4] == ["DE", 0.0, "CN", "#REF!", "#REF!", "#VALUE!"]
+    # COUNTIFS without case: DE, de, DE → 3 each; a criterion that is an empty cell counts as 0 (the
+    # COUNTIFS reference: "treats the empty cell as a 0 value"), and no cell holds 0: 0
+    assert shown[5] == [3.0, 0.0, 1.0, 3.0, 1.0, 3.0]
+    # LEFT of the text, then TRUE + TRUE + (row > 2): "D|1" (DE: text, 1 > 2 false), "|2" (blank, 2.7 > 2),
+    # "C|2", "d|2", "F|1", "D|2" ("x" > 2: text ranks above numbers, TRUE)
+    assert shown[6] == ["D|1", "|2", "C|2", "d|2", "F|1", "D|2"]

@@ -230,7 +230,7 @@ def test_bad_input_names_the_argument(args, arg, code):
 def test_too_many_arguments():
     from trcalc.calc import CalcError
     with pytest.raises(CalcError) as info:
-        duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "10%", 1, 1, 1, "extra")
+        duty(60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 35, "10%", 1, 1, 1, "EUR", None, "extra")
     assert info.value.code == "arity" and "TR_DUTY" in str(info.value)
 
 

@@ -205,12 +205,18 @@ def _same(ours, theirs: dict) -> bool:
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_every_template_cell_equals_trcalc_compute(calc, case):
+    from tests.test_stamp_cells import in_a_cell, stamp_cells
     dump = calc["dumps"][case]
     ours = openpyxl.load_workbook(calc["expected"][case], data_only=True)
+    stamped = stamp_cells(ours)          # the stamp cells: the extension's own recalculation (issue 25.5)
     checked, diff = 0, []
     for sheet, cells in dump.items():
         for ref, theirs in cells.items():
             checked += 1
+            if (sheet, ref) in stamped:
+                if not in_a_cell(stamped[sheet, ref], theirs.get("value", theirs.get("text"))):
+                    diff.append((sheet, ref, stamped[sheet, ref], theirs))
+                continue
             if not _same(ours[sheet][ref].value, theirs):
                 diff.append((sheet, ref, ours[sheet][ref].value, theirs))
     assert not diff, diff[:10]

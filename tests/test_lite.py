@@ -29,6 +29,7 @@ from trcalc.calc import REGISTRY, countries
 from trcalc.calc.registry import KINDS
 from trcalc.calc.rules import bundle, store
 from trcalc.lite import build
+from trcalc.templates.build import KINDS as KINDS_OF_TEMPLATES
 
 HERE = Path(__file__).parent
 LITE = HERE / "lite"
@@ -40,6 +41,10 @@ LITE = HERE / "lite"
 SEEDS = [
     ({"function": "TR_DUTY", "args": [60, 10, 5, "DE", 0.2, "2025-03-01"]}, 33.0),
     ({"function": "TR_TEV", "args": [100000, 10000, 5000, 1, 0.1, 30]}, 150000.0),
+    # a row of the Lite ithalat template with its rate typed (issue 23.3), as the template's Toplam vergi
+    # cell calls it: CIF 75 € × 34.567 = 2,592.525 TL; duty 20 % = 518.505 → 518.51; KDV 20 % ×
+    # (2,592.525 + 518.51) = 622.207 → 622.21; total 1,140.72 TL
+    ({"function": "TR_DUTY", "args": [60, 10, 5, "DE", 0.2, "2025-03-01", "GENEL", 34.567]}, 1140.72),
 ]
 
 _SAMPLE = {"number": 1000, "money": 1234.56, "positive": 10, "rate": 0.1, "waste": 0.05,
@@ -236,6 +241,9 @@ def test_pyodide_with_real_xlwings_oldest_and_newest(wheels, tmp_path):
                 assert "xlwings Lite" in g.get("error", "") and " — " in g["error"], (version, g)
                 g.update(want)
         assert got == expected, version
+        # the templates' stamp cells (issue 25.5): TR_STAMP("KURALLAR") is the rules bundled in main.py
+        stamp_at = calls.index({"function": "TR_STAMP", "args": ["KURALLAR"]})
+        assert got[stamp_at] == {"value": [[store.book().version]]}, version
         for i, (_, value) in enumerate(SEEDS):
             assert got[i] == {"value": [[value]]}, version
         # every function called with only its required arguments: no omitted argument read as a value
@@ -261,7 +269,8 @@ def test_cli_writes_the_lite_folder(tmp_path):
     assert main(["lite", "--out", str(tmp_path)]) == 0
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert names == sorted(["KURULUM.md", "main.py", "requirements.txt", "wheel/main.py",
-                            "wheel/requirements.txt", f"wheel/{build.wheel_name()}"])
+                            "wheel/requirements.txt", f"wheel/{build.wheel_name()}",
+                            *(f"{build.TEMPLATES}/{kind}.xlsx" for kind in KINDS_OF_TEMPLATES)])
     assert (tmp_path / "KURULUM.md").read_text().startswith("# trcalc — xlwings Lite kurulumu")
 
 
@@ -277,3 +286,63 @@ def test_kurulum_and_the_docs_name_the_xlwings_pin_and_how_to_give_rates(tmp_pat
     assert files["requirements.txt"].read_text(encoding="utf-8").splitlines()[-1] == f"xlwings=={newest}"
     page = (HERE.parent / "docs" / "excel" / "lite.md").read_text(encoding="utf-8")
     assert f"xlwings=={newest}" in page and f"{oldest} to {newest}" in page
+
+
+def _rate_cells(wb) -> list[tuple[str, str]]:
+    """(sheet, cell) of every cell holding TCMB, the request for the TCMB rate of its date."""
+    return [(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value == "TCMB"]
+
+
+def test_lite_templates_ask_for_typed_rates(tmp_path):
+    """Issue 23.3: xlwings Lite cannot reach TCMB (calc/fx.py refuses inside Pyodide), so the Lite
+    templates (`trcalc lite`, sablonlar/) hold no TCMB rate cell: each cell the other templates fill with
+    TCMB starts empty, takes only a number above 0 (an Excel decimal data validation, ECMA-376 Part 1
+    §18.3.1.32, with its input message saying why) — and the instructions say to type every rate."""
+    import openpyxl
+
+    from trcalc.templates.common import LITE_RATES
+    from trcalc.templates.sheets import LITE_RATE, PLAIN
+    paths = {p.stem: p for p in build.templates(tmp_path)}
+    assert sorted(paths) == sorted(KINDS_OF_TEMPLATES)
+    asked = 0
+    for kind, m in KINDS_OF_TEMPLATES.items():
+        plain = _rate_cells(m.build(20, PLAIN))
+        wb = openpyxl.load_workbook(paths[kind])
+        assert _rate_cells(wb) == [], kind
+        assert wb["Talimatlar"]["A3"].value == LITE_RATES
+        for sheet, coord in plain:                      # where the plain template asks for TCMB
+            asked += 1
+            ws = wb[sheet]
+            assert ws[coord].value is None, (kind, coord)
+            rules = [dv for dv in ws.data_validations.dataValidation if coord in dv.sqref]
+            assert [(dv.type, dv.operator, dv.formula1, dv.allow_blank, dv.showErrorMessage, dv.showInputMessage)
+                    for dv in rules] == [("decimal", "greaterThan", "0", True, True, True)], (kind, coord)
+            assert rules[0].prompt == LITE_RATE[:255] and "xlwings Lite" in rules[0].error
+    assert asked >= 2                   # ithalat_vergi's Kur column and the declaration's Kur field
+
+
+def test_a_filled_lite_template_computes_with_its_typed_rate(tmp_path):
+    """The Lite ithalat template, a row with its rate typed and one without, computed by trcalc's engine
+    (tests/test_fast_path.py compares it with the `formulas` engine and LibreOffice): the typed row in TL,
+    the other in € — the template's own reading of an empty rate ("boş: sonuç €") — and no TCMB asked.
+    By hand: CIF 60 + 10 + 5 = 75 €; regular regime on 2025-03-01 (75 € is above the 30 € limit):
+    in €, duty 20 % = 15.00 and KDV 20 % × 90 = 18.00, 33.00; at 34.567 TL/€, 1,140.72 TL (SEEDS)."""
+    import datetime as dt
+
+    from trcalc.templates import ithalat
+    from trcalc.templates.build import save
+    from trcalc.templates.sheets import LITE, fill
+    from trcalc.workbook import compute
+    wb = ithalat.build(20, LITE)
+    row = {"date": dt.date(2025, 3, 1), "goods": 60, "freight": 10, "insurance": 5, "origin": "DE",
+           "category": "GENEL", "duty_rate": 0.20}
+    fill(wb[ithalat.SHEET], ithalat.PARCELS, [{**row, "fx": 34.567}, row])
+    save(wb, tmp_path / "lite.xlsx")
+    raw, report, parts, _ = compute(tmp_path / "lite.xlsx")
+    sheet = next(rs for rs in raw.sheets if rs.name == ithalat.SHEET)
+    cols = {c.key: i for i, c in enumerate(ithalat.PARCELS, start=1)}
+    got = parts[sheet.part]
+    assert [got[(r, cols["taxes"])] for r in (5, 6)] == [1140.72, 33.0]
+    assert [got[(r, cols["currency"])] for r in (5, 6)] == ["TL", "EUR"]
+    assert report.errors == []

@@ -213,6 +213,8 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
                     fn, args = found
                     if REGISTRY[fn].column is not None:      # a whole column's function: see the hand values
                         continue
+                    if fn == "TR_STAMP":                     # the computation's stamp: tests/test_stamp_cells.py
+                        continue
                     try:
                         values = [_value(res[ws.title], a) for a in args]
                     except LookupError:

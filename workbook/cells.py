@@ -69,15 +69,12 @@ class ArrayCell(Cell):
 
 
 class MemberCell:
-    """A cell inside an array formula's range: its value comes from the anchor's computation."""
-    __slots__ = ("row", "col", "anchor", "fallback")
+    """The cells inside an array formula's range (one object for all of them): their values come from
+    the anchor's computation."""
+    __slots__ = ("anchor", "fallback")
 
-    def __init__(self, row: int, col: int, anchor: tuple[int, int]):
-        self.row, self.col, self.anchor, self.fallback = row, col, anchor, False
-
-    @property
-    def coord(self) -> str:
-        return f"{get_column_letter(self.col)}{self.row}"
+    def __init__(self, anchor: tuple[int, int]):
+        self.anchor, self.fallback = anchor, False
 
     def evaluate(self, book, s, r, c):
         book.get(s, *self.anchor)

@@ -25,6 +25,14 @@ from .bridge import deadline
 from .values import Err, cell_key
 
 _MISSING = object()
+
+
+def coordinate(r: int, c: int) -> str:
+    """A1 spelling of a cell."""
+    from openpyxl.utils import get_column_letter
+    return f"{get_column_letter(c)}{r}"
+
+
 MAX_DEPTH = 60           # cells computing inside each other before the rest is handed back
 
 
@@ -153,9 +161,9 @@ class Book:
             except _TooDeep as deep:
                 if deep.key in waiting:              # it needs itself, round a long loop: circular
                     self.cycles += 1
-                    cell = deep.sheet.formulas[(deep.row, deep.col)]
-                    self.done[deep.key] = Err("#REF!", f"döngüsel başvuru ({deep.sheet.name}!{cell.coord}) — "
-                                                       f"circular reference ({deep.sheet.name}!{cell.coord})")
+                    where = coordinate(deep.row, deep.col)
+                    self.done[deep.key] = Err("#REF!", f"döngüsel başvuru ({deep.sheet.name}!{where}) — "
+                                                       f"circular reference ({deep.sheet.name}!{where})")
                 else:
                     waiting.add(deep.key)
                     todo.append((deep.sheet, deep.row, deep.col))
@@ -183,8 +191,8 @@ class Book:
             return s.values.get((r, c))
         if k in self.active:
             self.cycles += 1
-            return Err("#REF!", f"döngüsel başvuru ({s.name}!{cell.coord}) — circular reference "
-                                f"({s.name}!{cell.coord})")
+            where = coordinate(r, c)
+            return Err("#REF!", f"döngüsel başvuru ({s.name}!{where}) — circular reference ({s.name}!{where})")
         if len(self.active) >= MAX_DEPTH:
             raise _TooDeep(k, s, r, c)
         deadline.check()

@@ -143,12 +143,13 @@ def _arrays(rs, s, compiler: "Compiler") -> None:
             continue
         pattern, error = _tokenize(cell.text, r, c) if cell.text is not None else (None, None)
         s.formulas[(r, c)] = compiler.array(s.name, cell.text, pattern, error, r, c, r2, c2)
+        member, values, done, formulas, i = MemberCell((r, c)), s.values, compiler.book.done, s.formulas, s.index
         for rr in range(r, r2 + 1):
             for cc in range(c, c2 + 1):
                 if (rr, cc) != (r, c):
-                    s.values.pop((rr, cc), None)
-                    compiler.book.done.pop((s.index, rr, cc), None)
-                    s.formulas[(rr, cc)] = MemberCell(rr, cc, (r, c))
+                    values.pop((rr, cc), None)
+                    done.pop((i, rr, cc), None)
+                    formulas[(rr, cc)] = member
         s.max_row, s.max_col = max(s.max_row, r2), max(s.max_col, c2)
 
 

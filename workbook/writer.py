@@ -36,6 +36,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")     # not allo
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                  "tableParts", "extLst")
 CHUNK = 4 << 20
+_NONE = object()
 
 
 def cell_xml(value) -> tuple[bytes, bytes]:
@@ -310,25 +311,33 @@ def _sheet(zin, zout, info, values: dict, legacy_id: str | None, rows: bytes | N
         written = 0
         seen: list[int] = []                   # the columns of the row being copied (array sheets)
 
+        columns: dict[bytes, int] = {}
+
         def replace(m):
             nonlocal written
-            inner = m[3]
-            if inner is None or not formula.search(inner):
-                if not members:
-                    return m[0]
-                # a cell of an array formula's range (no formula of its own, its value from the anchor)
             attrs = m[1]
             r = ref.search(attrs)
             if r is None:
                 return m[0]
-            key = (int(r[2]), column_number(r[1].decode("ascii").upper()))
+            c = columns.get(r[1])
+            if c is None:
+                c = columns[r[1]] = column_number(r[1].decode("ascii").upper())
             if members:
-                seen.append(key[1])
-            if key not in values:
+                seen.append(c)
+            v = values.get((int(r[2]), c), _NONE)
+            if v is _NONE:
                 return m[0]
+            if not members:
+                # a cell with no formula of its own is left as it is, but on a sheet of array formulas
+                # (a cell of an array's range: its value comes from the anchor)
+                inner = m[3]
+                if inner is None or not formula.search(inner):
+                    return m[0]
             written += 1
-            t, content = cell_xml(values[key])
-            return b"<" + p + b"c" + drop.sub(b"", attrs) + t + b">" + content + b"</" + p + b"c>"
+            t, content = cell_xml(v)
+            if b't="' in attrs or b'cm="' in attrs:
+                attrs = drop.sub(b"", attrs)
+            return b"<" + p + b"c" + attrs + t + b">" + content + b"</" + p + b"c>"
 
         def substitute(data: bytes) -> bytes:
             return cell.sub(replace, data)

@@ -47,6 +47,9 @@ class RulesFileError(Exception):
     """A rules file that does not pass the checks; the message names file and entry."""
 
 
+_MISSING = object()
+
+
 class RuleBook:
     def __init__(self, params: dict[str, list[Entry]], descriptions: dict[str, str],
                  meta: Meta | MetaInfo, digest: str):
@@ -67,16 +70,30 @@ class RuleBook:
             raise CalcError("unknown_code", f"bilinmeyen kural parametresi ({name!r})",
                             f"unknown rule parameter ({name!r})", "name") from None
 
-    def lookup(self, name: str, on: dt.date) -> Entry:
-        """The entry whose `from` is the latest on or before `on`; a date before the first entry, or
-        after an entry's `to` with nothing after it, is an error — never a guess."""
+    def find(self, name: str, on: dt.date) -> Entry | None:
+        """The entry in force on `on` (as `lookup`), or None when none is — a rule that has ended or not
+        begun yet, asked on every call (TR_DUTY's per-parcel exemption) without raising each time."""
         key = (name, on)
-        hit = self._cache.get(key)
-        if hit is not None:
+        hit = self._cache.get(key, _MISSING)
+        if hit is not _MISSING:
             return hit
         entries = self._entries(name)
         i = bisect.bisect_right(self._starts[name], on) - 1
-        if i < 0 or (entries[i].end is not None and on > entries[i].end):
+        entry = None if i < 0 or (entries[i].end is not None and on > entries[i].end) else entries[i]
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = entry
+        return entry
+
+    def lookup(self, name: str, on: dt.date) -> Entry:
+        """The entry whose `from` is the latest on or before `on`; a date before the first entry, or
+        after an entry's `to` with nothing after it, is an error — never a guess."""
+        hit = self._cache.get((name, on))
+        if hit is not None:
+            return hit
+        hit = self.find(name, on)
+        if hit is None:
+            entries = self._entries(name)
             first = entries[0].start
             raise CalcError(
                 "no_rule",
@@ -85,10 +102,7 @@ class RuleBook:
                 f"no '{name}' rule in force on {on} (earliest known {first}); check the date "
                 "or give the value as an override",
                 "date")
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = entries[i]
-        return entries[i]
+        return hit
 
     def in_force(self, on: dt.date) -> list[Entry]:
         out = []

@@ -28,6 +28,7 @@
   var OVERRIDES_NAME = "TRCALC_OVERRIDES";
   var OVERRIDES_MS = 3000;                        // read once per recalculation burst
   var BATCH_MS = 50;
+  var IN_FLIGHT = 2;                              // requests of one recalculation sent at the same time
   var HEADERS = { parametre: 1, parameter: 1, parametreadi: 1, name: 1 };
   var queue = [];
   var timer = null;
@@ -130,18 +131,26 @@
     var lengths = {};
     args.forEach(function (a) { if (Array.isArray(a)) lengths[a.length] = 1; });
     var ls = Object.keys(lengths).map(Number);
-    if (!item.array) return [{ call: { "function": item.name, args: args }, rows: 1, item: item }];
+    if (!item.array) {
+      var call = { "function": item.name, args: args };
+      return [{ call: call, rows: 1, bytes: JSON.stringify(call).length, item: item }];
+    }
+    var bytes = JSON.stringify(args).length;
     if (ls.length !== 1) {        // columns of different lengths: whole, so the server's message names them
-      return [{ call: { "function": item.name, args: args, array: true }, rows: Math.max.apply(null, ls), item: item }];
+      return [{ call: { "function": item.name, args: args, array: true }, rows: Math.max.apply(null, ls),
+                bytes: bytes, item: item }];
     }
     var n = ls[0];
-    var bytes = JSON.stringify(args).length;
     var perRow = Math.max(1, Math.ceil(bytes / n));
     var step = Math.max(1, Math.min(MAX_ROWS, Math.floor((MAX_BYTES * 0.8) / perRow)));
     var out = [];
     for (var start = 0; start < n; start += step) {
       var part = args.map(function (a) { return Array.isArray(a) ? a.slice(start, start + step) : a; });
-      out.push({ call: { "function": item.name, args: part, array: true }, rows: Math.min(step, n - start), item: item });
+      var rows = Math.min(step, n - start);
+      // the slice's size from the column's bytes per row (serialising it again only to measure it
+      // costs as much as sending it); a slice holds at most 80 % of the request limit by this measure
+      out.push({ call: { "function": item.name, args: part, array: true }, rows: rows, bytes: perRow * rows + 64,
+                 item: item });
     }
     return out;
   }
@@ -255,7 +264,7 @@
     var rows = 0;
     var bytes = 0;
     all.forEach(function (u) {
-      var size = JSON.stringify(u.call).length;
+      var size = u.bytes;
       if (current.length && (rows + u.rows > MAX_ROWS || bytes + size > MAX_BYTES * 0.8)) {
         requests.push(current);
         current = [];
@@ -268,18 +277,21 @@
     });
     if (current.length) requests.push(current);
     Promise.all([getApiKey(), readOverrides()]).then(function (got) {
-      // one request at a time: a 25,000-row column is three requests in a row, not three at once
-      var chain = Promise.resolve();
-      requests.forEach(function (req) {
-        chain = chain.then(function () {
-          return send(req, got[0], got[1]).then(function (results) {
-            req.forEach(function (u, i) { u.result = results[i]; });
-          }, function (err) {
-            req.forEach(function (u) { u.failed = err; });
-          });
-        });
-      });
-      return chain;
+      // at most IN_FLIGHT requests at a time (a team server runs two workers or more): a 40,000-cell
+      // burst is four requests, two by two, never all at once
+      var next = 0;
+      function worker() {
+        if (next >= requests.length) return Promise.resolve();
+        var req = requests[next++];
+        return send(req, got[0], got[1]).then(function (results) {
+          req.forEach(function (u, i) { u.result = results[i]; });
+        }, function (err) {
+          req.forEach(function (u) { u.failed = err; });
+        }).then(worker);
+      }
+      var workers = [];
+      for (var w = 0; w < IN_FLIGHT; w++) workers.push(worker());
+      return Promise.all(workers);
     }).then(function () {
       items.forEach(finish);
     });
