@@ -188,11 +188,14 @@ _CHUNK = 500                  # codes per IN (…) query: well under SQLite's an
 CHECK_SECONDS = 2.0
 
 
-def _row(m: Measure, list_id: int) -> dict:
-    return {"code": m.code, "tax": m.tax, "origin": m.origin, "start": m.start.isoformat(),
-            "end_": m.end.isoformat() if m.end else None, "rate": _text(m.rate), "specific": _text(m.specific),
-            "unit": m.unit, "currency": m.currency, "minimum": _text(m.minimum), "maximum": _text(m.maximum),
-            "source": m.source, "proof": m.proof, "list": list_id, "line": m.line}
+def _row(m: Measure, list_id: int) -> tuple:
+    """A measure as the table's row, in _FIELDS order."""
+    return (m.code, m.tax, m.origin, m.start.isoformat(), m.end.isoformat() if m.end else None, _text(m.rate),
+            _text(m.specific), m.unit, m.currency, _text(m.minimum), _text(m.maximum), m.source, m.proof, list_id,
+            m.line)
+
+
+_VALUE_AT = tuple(_FIELDS.index(k) for k in _VALUES)
 
 
 def _measure_of(r) -> Measure:
@@ -248,7 +251,7 @@ class Book:
                 q = text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure WHERE code IN "
                          f"({', '.join(f':c{j}' for j in range(len(part)))})")
                 for r in conn.execute(q, {f"c{j}": c for j, c in enumerate(part)}):
-                    stored[(r.code, r.tax, r.origin, r.start)] = tuple(getattr(r, k) for k in _VALUES)
+                    stored[r[:4]] = tuple(r[i] for i in _VALUE_AT)
             list_id = conn.execute(
                 text("INSERT INTO tariff_list (file, sha256, loaded_at, rows) VALUES (:f, :s, :t, :n) RETURNING id"),
                 {"f": file.name, "s": digest, "t": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -256,13 +259,13 @@ class Book:
             new, unchanged, conflicts = [], 0, []
             for m in measures:
                 row = _row(m, list_id)
-                old = stored.get((m.code, m.tax, m.origin, row["start"]))
+                old = stored.get(row[:4]) if stored else None
                 if old is None:
                     new.append(row)
-                elif old == tuple(row[k] for k in _VALUES):
+                elif old == tuple(row[i] for i in _VALUE_AT):
                     unchanged += 1
                 else:
-                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {row['start']} "
+                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {row[3]} "
                                      "kitapta başka değerlerle var")
             if conflicts:        # raising inside the transaction rolls it back: nothing of the list stays
                 raise CalcError("invalid", f"{file.name}: {len(conflicts)} satır kayıtlı geçmişi değiştirir, hiçbiri "
@@ -276,7 +279,7 @@ class Book:
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
                 conn.exec_driver_sql(f"INSERT INTO tariff_measure ({', '.join(_FIELDS)}) VALUES "
                                      f"({', '.join([mark] * len(_FIELDS))})",
-                                     [tuple(r[k] for k in _FIELDS) for r in new])
+                                     new)
         _CACHE.pop(self.url, None)
         return {"added": len(new), "unchanged": unchanged}
 
