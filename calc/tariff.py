@@ -114,6 +114,23 @@ class Measure:
         return f"{fmt_date(self.start)}–{fmt_date(self.end) if self.end else ''}"
 
 
+def stored(code: str, tax: str, origin: str, rate: Decimal, specific: Decimal | None, unit: str, currency: str,
+           minimum: Decimal | None, maximum: Decimal | None, start: dt.date, end: dt.date | None, source: str,
+           proof: str, line: int) -> Measure:
+    """A Measure with every field given, built without the frozen dataclass's field-by-field
+    `__setattr__` (about 25 times faster; a book and a schedule build hundreds of thousands): the
+    same object as `Measure(...)` with the same fields, equal to it.
+
+    >>> a = stored("5208", "GV", "*", Decimal("0.08"), None, "", "", None, None, dt.date(2025, 1, 1), None, "x", "", 2)
+    >>> a == Measure("5208", "GV", "*", Decimal("0.08"), start=dt.date(2025, 1, 1), source="x", line=2)
+    True
+    """
+    m = object.__new__(Measure)
+    m.__dict__.update(code=code, tax=tax, origin=origin, rate=rate, specific=specific, unit=unit, currency=currency,
+                      minimum=minimum, maximum=maximum, start=start, end=end, source=source, proof=proof, line=line)
+    return m
+
+
 def _amount(x: Decimal) -> str:
     """An amount per unit as the tariff prints it: Turkish decimals, as many as it has (0,5; 1.250,75)."""
     places = max(0, -x.normalize().as_tuple().exponent)

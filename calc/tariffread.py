@@ -43,7 +43,7 @@ from pathlib import Path
 
 from .coerce import fold
 from .errors import CalcError
-from .tariff import OTHERS, Measure, gtip
+from .tariff import OTHERS, Measure, gtip, stored
 
 LAYOUTS = {
     "trcalc": "belgelenmiş CSV/XLSX düzeni (docs/tarife.md) / the documented layout",
@@ -52,6 +52,7 @@ LAYOUTS = {
     "tgtc": "Türk Gümrük Tarife Cetveli (yalnız tanınır, oran yüklenmez) / the customs tariff schedule (refused)",
 }
 MAX_REPORTED = 20
+MAX_COLUMNS = 16384                    # Excel's widest row: a page's row is cut there
 
 # The country-group columns as the decision's annex tables abbreviate or name them (folded: no case,
 # accents, punctuation or spaces) → the origin ids of the book: an agreement of rules/tev_partners.yaml,
@@ -125,6 +126,7 @@ class Options:
     otv_list: str | None = None        # I, II, III, IV
     unit: str = ""
     tax: str | None = None             # GV or IGV: the tax of an import regime table (else from its header)
+    sheet: str | None = None           # an .xlsx's sheet (name or number from 1); default the first
 
 
 @dataclass
@@ -183,6 +185,8 @@ class _Html(html.parser.HTMLParser):
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
             text = " ".join("".join(self._cell).split())
             cols, rows = self._span
+            if len(self._row) + cols > MAX_COLUMNS:               # a hostile page: no row wider than a sheet's
+                cols = max(0, MAX_COLUMNS - len(self._row))
             for _ in range(cols):
                 if rows > 1:
                     self._pending[len(self._row)] = (text, rows - 1)
@@ -241,15 +245,29 @@ def _cell_text(v) -> str:
     return " ".join(str(v).split())
 
 
-def cells(path: Path) -> list[tuple[int, list[str]]]:
+def cells(path: Path, sheet: str | None = None, notes: list | None = None) -> list[tuple[int, list[str]]]:
     """The file's rows as text cells, each with its line (the sheet's row, the CSV line, the page's
-    table row counted from 1), empty rows left out."""
+    table row counted from 1), empty rows left out. An .xlsx: its first sheet, or `sheet` (a name or
+    a number from 1); the other sheets are named in `notes`, never read silently."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
+            names = wb.sheetnames
+            if sheet is None:
+                chosen = names[0]
+            elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+                chosen = names[int(sheet) - 1]
+            else:
+                chosen = next((n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+                if chosen is None:
+                    raise _refuse(f"--sayfa {sheet!r} yok; sayfalar: {', '.join(names)}",
+                                  f"no sheet {sheet!r}; the sheets are {', '.join(names)}")
+            if notes is not None and len(names) > 1:
+                notes.append(f"dosyanın {len(names)} sayfasından yalnız '{chosen}' okundu (başka bir sayfa için "
+                             f"--sayfa): {', '.join(n for n in names if n != chosen)} — yüklenmedi")
+            ws = wb[chosen]
             out = [(n, [_cell_text(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
         finally:
             wb.close()
@@ -266,7 +284,11 @@ def cells(path: Path) -> list[tuple[int, list[str]]]:
         parser.close()
         out = list(enumerate(parser.rows, 1))
     else:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("windows-1254")     # Excel's "CSV" on a Turkish Windows
         # Excel saves a Turkish CSV with `;` (the comma is the decimal mark); a tab or a comma otherwise
         sample = text[:65536]
         delimiter = ";" if ";" in sample else "\t" if "\t" in sample else ","
@@ -292,7 +314,7 @@ def _header_at(rows) -> int | None:
     return None
 
 
-def detect(rows) -> str:
+def detect(rows, notes: list | None = None) -> str:
     """The layout of a file's rows, or a CalcError naming the layouts trcalc reads."""
     if rows:
         head = {c.strip().lower() for c in rows[0][1]}
@@ -312,18 +334,24 @@ def detect(rows) -> str:
         labels = {fold_label(c) for _, r in rows[h:h + 3] for c in r}
         if labels & (set(_BY_NAME) | set(COMPOSITE)):
             return "irk"
+    other = f" ({notes[0]})" if notes else ""
     raise _refuse("düzen tanınmadı: ilk satır belgelenmiş başlıklar (gtip, vergi, mense …) değil, bir G.T.İ.P. "
                   "başlık satırı da bulunamadı; --layout ile " + ", ".join(LAYOUTS) + " düzenlerinden birini "
-                  "seçin (docs/tarife.md)",
+                  "seçin (docs/tarife.md)" + other,
                   "layout not recognised: neither the documented headers (gtip, vergi, mense …) nor a G.T.İ.P. "
                   "header row; choose one with --layout: " + ", ".join(LAYOUTS) + " (docs/tarife.md)")
 
 
 # --- shared row helpers ------------------------------------------------------------------------------
 
+_PLAIN = re.compile(r"^\d{1,4}(?:[.,]\d{1,6})?$")
+
+
 def _value(text: str, what: str) -> tuple[Decimal | None, list[str]]:
     """A published figure: Turkish decimals, footnote marks `(1)`, `*` kept aside; blank or a dash:
     none."""
+    if _PLAIN.match(text):                                  # the common cell: 3, 8,1, 43.2
+        return Decimal(text.replace(",", ".")), []
     notes = [m.group(1) or m.group(0) for m in _NOTE_MARK.finditer(text)]
     t = _NOTE_MARK.sub("", text).replace("%", "").strip()
     if t in ("", "-", "–", "—"):
@@ -356,7 +384,7 @@ def _columns(rows, top: int, h: int) -> tuple[list[list[str]], int]:
     rows under it up to the first code (top to bottom, a merged upper cell carried right over the
     columns below it), and the index of the first data row."""
     d = h + 1
-    while d < len(rows) and not _CODE_START.match(next((c for c in rows[d][1] if c), "")):
+    while d < len(rows) and not _is_data(next((c for c in rows[d][1] if c), "")):
         d += 1
     block = [r for _, r in rows[top:d]]
     width = max((len(r) for _, r in rows[top:min(len(rows), d + 50)]), default=0)
@@ -390,6 +418,7 @@ class _RateColumn:
 
 
 _LEGEND = re.compile(r"^\s*(\d{1,2})\s*:\s*(\D.+)$")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _legend(rows) -> dict[str, str]:
@@ -412,7 +441,8 @@ def _header_top(rows, h: int) -> int:
         if _LEGEND.match(text) or (len(r) == 1 and len(text) > 40) or _header_at([rows[top - 1]]) is not None:
             break
         folded = [fold_label(c) for c in r]
-        if not all("VERGI" in f or "IGV" in f or f.isdigit() or f in _BY_NAME or f in COMPOSITE or f == ""
+        if not all("VERGI" in f or "IGV" in f or (f.isdigit() and len(f) <= 2) or f in _BY_NAME or f in COMPOSITE
+                   or f == ""
                    for f in folded):
             break
         top -= 1
@@ -563,59 +593,82 @@ def _col(j: int) -> str:
     return s
 
 
+def _is_data(first: str) -> bool:
+    """A row whose first cell is a code (4 digits or more): not a group number or a column number."""
+    return bool(_CODE_START.match(first)) and len(re.sub(r"\D", "", first)) >= 4
+
+
+def _heads(rows) -> list[int]:
+    """Every G.T.İ.P. header row: a page (an "Ek Karar" amending several tables) may hold several tables,
+    each with its own columns; a header repeated at a page break starts the same columns again."""
+    heads, data_since = [], True
+    for i, (_, r) in enumerate(rows):
+        first = next((c for c in r if c), "")
+        if _is_code_head(first):
+            if data_since:                 # a rowspan carries G.T.İ.P. into the header's next rows: same table
+                heads.append(i)
+            data_since = False
+        elif _is_data(first):
+            data_since = True
+    return heads
+
+
 def read_irk(rows, file: Path, o: Options) -> Reading:
     _options_needed(o, "irk")
-    h = _header_at(rows)
-    if h is None:
+    heads = _heads(rows)
+    if not heads:
         raise _refuse("G.T.İ.P. başlık satırı bulunamadı", "no G.T.İ.P. header row")
-    top = _header_top(rows, h)
-    labels, d = _columns(rows, top, h)
-    legend = _legend(rows[:top] + rows[d:])
-    columns, code_col, name_col, unmodelled = _rate_columns(labels, legend, o, file)
-    note_col = next((j for j, parts in enumerate(labels) if any(fold_label(p).startswith("DIPNOT") for p in parts)),
-                    None)
-    measures, bad, skipped, seen = [], [], [f"{u} — yüklenmedi" for u in dict.fromkeys(unmodelled)], {}
-    for line, r in rows[d:]:
-        first = r[code_col] if code_col < len(r) else ""
-        if not _CODE_START.match(first):
-            continue                                    # a chapter title, a repeated header, a note line
-        try:
-            code = _code(first)
-            notes = [r[note_col]] if note_col is not None and note_col < len(r) and r[note_col] else []
-            per_origin: dict[str, dict] = {}
-            for c in columns:
-                value, marks = _value(r[c.index] if c.index < len(r) else "", "oran")
-                notes += marks
-                if value is None:
+    legend = _legend(rows)
+    measures, bad, skipped, seen = [], [], [], {}
+    for k, h in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(rows)
+        top = max(_header_top(rows, h), heads[k - 1] + 1 if k else 0)
+        labels, d = _columns(rows[:end], top, h)
+        columns, code_col, name_col, unmodelled = _rate_columns(labels, legend, o, file)
+        note_col = next((j for j, parts in enumerate(labels)
+                         if any(fold_label(p).startswith("DIPNOT") for p in parts)), None)
+        skipped += [f"{u} — yüklenmedi" for u in dict.fromkeys(unmodelled) if f"{u} — yüklenmedi" not in skipped]
+        for line, r in rows[d:end]:
+            first = r[code_col] if code_col < len(r) else ""
+            if not _CODE_START.match(first) or len(_LETTERS.findall(first)) >= 3:
+                continue                        # a chapter title, a repeated header, a note or legend line
+            try:
+                code = _code(first)
+                notes = [r[note_col]] if note_col is not None and note_col < len(r) and r[note_col] else []
+                per_origin: dict[str, dict] = {}
+                for c in columns:
+                    value, marks = _value(r[c.index] if c.index < len(r) else "", "oran")
+                    notes += marks
+                    if value is None:
+                        continue
+                    if c.part == "rate" and value > 1000:
+                        raise _Bad(f"oran yüzde olarak yazılır: {value} çok büyük")
+                    for origin in c.origins:
+                        slot = per_origin.setdefault((c.tax, origin), {"specific": False})
+                        if slot.get(c.part) is not None and slot["specific"] and not c.specific:
+                            continue                        # a group's own column wins over "GTS ülkeleri"
+                        if slot.get(c.part) is not None and slot["specific"] == c.specific and slot[c.part] != value:
+                            raise _Bad(f"{origin} için iki farklı değer ({slot[c.part]} ve {value})")
+                        slot[c.part] = value
+                        slot["specific"] = c.specific
+                        if c.part != "rate":
+                            slot["unit"], slot["currency"] = c.unit, c.currency
+                if not per_origin:
+                    skipped.append(f"satır {line}: {code} oran yok (başlık satırı) — yüklenmedi")
                     continue
-                if c.part == "rate" and value > 1000:
-                    raise _Bad(f"oran yüzde olarak yazılır: {value} çok büyük")
-                for origin in c.origins:
-                    slot = per_origin.setdefault((c.tax, origin), {"specific": False})
-                    if slot.get(c.part) is not None and slot["specific"] and not c.specific:
-                        continue                        # a group's own column wins over "GTS ülkeleri"
-                    if slot.get(c.part) is not None and slot["specific"] == c.specific and slot[c.part] != value:
-                        raise _Bad(f"{origin} için iki farklı değer ({slot[c.part]} ve {value})")
-                    slot[c.part] = value
-                    slot["specific"] = c.specific
-                    if c.part != "rate":
-                        slot["unit"], slot["currency"] = c.unit, c.currency
-            if not per_origin:
-                skipped.append(f"satır {line}: {code} oran yok (başlık satırı) — yüklenmedi")
-                continue
-            source = o.source.strip() + (f"; dipnot {', '.join(dict.fromkeys(notes))}" if notes else "")
-            for (tax, origin), slot in per_origin.items():
-                if slot.get("rate") is None:
-                    raise _Bad(f"{origin}: asgari/azami var, oran (%) yok")
-                m = Measure(code, tax, origin, slot["rate"] / 100, None, slot.get("unit", ""), slot.get("currency", ""),
-                            slot.get("min"), slot.get("max"), o.start, o.end, source, "", line)
-                key = (code, tax, origin)
-                if key in seen:
-                    raise _Bad(f"satır {seen[key]} ile aynı GTİP, vergi ve menşe")
-                seen[key] = line
-                measures.append(m)
-        except _Bad as exc:
-            bad.append(f"satır {line}: {exc}")
+                source = o.source.strip() + (f"; dipnot {', '.join(dict.fromkeys(notes))}" if notes else "")
+                for (tax, origin), slot in per_origin.items():
+                    if slot.get("rate") is None:
+                        raise _Bad(f"{origin}: asgari/azami var, oran (%) yok")
+                    m = stored(code, tax, origin, slot["rate"] / 100, None, slot.get("unit", ""), slot.get("currency", ""),
+                               slot.get("min"), slot.get("max"), o.start, o.end, source, "", line)
+                    key = (code, tax, origin)
+                    if key in seen:
+                        raise _Bad(f"satır {seen[key]} ile aynı GTİP, vergi ve menşe")
+                    seen[key] = line
+                    measures.append(m)
+            except _Bad as exc:
+                bad.append(f"satır {line}: {exc}")
     if bad:
         raise _fail(file, bad)
     return Reading("irk", measures, skipped)
@@ -623,19 +676,18 @@ def read_irk(rows, file: Path, o: Options) -> Reading:
 
 # --- the ÖTV lists -----------------------------------------------------------------------------------
 
-def _otv_list(rows, h: int, o: Options) -> tuple[str, str]:
+def _otv_list(rows, o: Options, lst: str, cetvel: str) -> tuple[str, str]:
+    """The list number and cetvel of the table whose title rows are `rows` (from `--liste`, else the
+    "(III) SAYILI LİSTE" / "(B) CETVELİ" lines above it; a table without them keeps the previous ones)."""
     if o.otv_list:
         lst = o.otv_list.strip().strip("()").upper()
         if lst not in _ROMAN:
             raise _refuse(f"--liste I, II, III ya da IV olmalı ({o.otv_list!r})",
                           f"--liste is I, II, III or IV ({o.otv_list!r})")
-    else:
-        lst = ""
-    cetvel = ""
-    for _, r in rows[:h]:
+    for _, r in rows:
         text = " ".join(c for c in r if c)
         m = re.search(r"(?:^|[\s(])(IV|I{1,3})\s*\)?\s*SAYILI\s+L[İI]STE", text, re.I)
-        if m and not lst:
+        if m and not o.otv_list:
             lst = m.group(1).upper()
         c = re.search(r"\(\s*([A-Z])\s*\)\s*CETVEL", text, re.I)
         if c:
@@ -644,81 +696,85 @@ def _otv_list(rows, h: int, o: Options) -> tuple[str, str]:
         raise _refuse("ÖTV listesinin numarası yok: tablonun üstünde \"(III) SAYILI LİSTE\" gibi bir başlık "
                       "bulunamadı; --liste I, II, III ya da IV verin",
                       "the ÖTV list's number is missing: no \"(III) SAYILI LİSTE\" title above the table; "
-                      "give --liste I, II, III or IV", "dosya")
+                      "give --liste I, II, III or IV")
     return lst, cetvel
 
 
 def read_otv(rows, file: Path, o: Options) -> Reading:
     _options_needed(o, "otv")
-    h = _header_at(rows)
-    if h is None:
+    heads = _heads(rows)
+    if not heads:
         raise _refuse("G.T.İ.P. NO başlık satırı bulunamadı", "no G.T.İ.P. NO header row")
-    lst, cetvel = _otv_list(rows, h, o)
-    labels, d = _columns(rows, h, h)
-    role: dict[str, int] = {}
-    for j, parts in enumerate(labels):
-        f = "".join(fold_label(p) for p in parts)
-        for key, test in (("code", _is_code_head(parts[0]) if parts else False),
-                          ("min", "ASGARIMAKTU" in f), ("specific", "MAKTU" in f and "ASGARI" not in f),
-                          ("amount", "VERGITUTARI" in f and "MAKTU" not in f), ("rate", "VERGIORANI" in f),
-                          ("unit", f in ("BIRIMI", "BIRIM", "OLCUBIRIMI")), ("name", "MALISMI" in f)):
-            if test:
-                if key in role and key != "name":
-                    raise _refuse(f"{file.name}: iki '{' / '.join(parts)}' sütunu var (ör. eski ve yeni tutar); "
-                                  "yalnız yürürlükteki sütunu bırakın",
-                                  f"{file.name}: two columns of the same kind ({' / '.join(parts)}); keep the one in "
-                                  "force", "dosya")
-                role.setdefault(key, j)
-                break
-    if "code" not in role or not ({"rate", "amount", "specific", "min"} & set(role)):
-        raise _refuse(f"{file.name}: ÖTV listesinde G.T.İ.P. NO ve Vergi Oranı / Vergi Tutarı sütunları bulunamadı",
-                      f"{file.name}: no G.T.İ.P. NO and rate/amount columns")
-    amount_currency = "TL"
-    for key in ("amount", "specific", "min"):
-        if key in role:
-            m = re.search(r"\((\w+)\)", " ".join(labels[role[key]]))
-            if m:
-                amount_currency = {"YTL": "TL", "TRY": "TL"}.get(m.group(1).upper(), m.group(1).upper())
-    title = f"ÖTV ({lst}) sayılı liste" + (f" ({cetvel}) cetveli" if cetvel else "")
     measures, bad, skipped, seen = [], [], [], {}
-    for line, r in rows[d:]:
-        def cell(k, r=r):
-            return r[role[k]] if k in role and role[k] < len(r) else ""
-        first = cell("code")
-        if not _CODE_START.match(first):
-            if any(_value_or_none(cell(k)) for k in ("rate", "amount", "specific", "min")):
-                skipped.append(f"satır {line}: GTİP'siz oran satırı ({first or cell('name')[:60]}) — bir GTİP'in alt "
-                               "ayrımı; yüklenmedi, gerekiyorsa belgelenmiş CSV ile yükleyin")
-            continue
-        try:
-            code = _code(first)
-            rate, _ = _value(cell("rate"), "Vergi Oranı")
-            amount, _ = _value(cell("amount"), "Vergi Tutarı")
-            specific, _ = _value(cell("specific"), "Maktu Vergi Tutarı")
-            minimum, _ = _value(cell("min"), "Asgari Maktu Vergi Tutarı")
-            if specific is not None and amount is not None:
-                raise _Bad("hem Vergi Tutarı hem Maktu Vergi Tutarı")
-            specific = specific if specific is not None else amount
-            if rate is None and specific is None and minimum is None:
-                skipped.append(f"satır {line}: {code} oran ya da tutar yok (başlık satırı) — yüklenmedi")
+    lst = cetvel = ""
+    for k, h in enumerate(heads):                  # a page may hold the (A) and the (B) cetvel, each its table
+        start = heads[k - 1] + 1 if k else 0
+        end = heads[k + 1] if k + 1 < len(heads) else len(rows)
+        lst, cetvel = _otv_list(rows[start:h], o, lst, cetvel)
+        labels, d = _columns(rows[:end], h, h)
+        role: dict[str, int] = {}
+        for j, parts in enumerate(labels):
+            f = "".join(fold_label(p) for p in parts)
+            for key, test in (("code", _is_code_head(parts[0]) if parts else False),
+                              ("min", "ASGARIMAKTU" in f), ("specific", "MAKTU" in f and "ASGARI" not in f),
+                              ("amount", "VERGITUTARI" in f and "MAKTU" not in f), ("rate", "VERGIORANI" in f),
+                              ("unit", f in ("BIRIMI", "BIRIM", "OLCUBIRIMI")), ("name", "MALISMI" in f)):
+                if test:
+                    if key in role and key != "name":
+                        raise _refuse(f"{file.name}: iki '{' / '.join(parts)}' sütunu var (ör. eski ve yeni tutar); "
+                                      "yalnız yürürlükteki sütunu bırakın",
+                                      f"{file.name}: two columns of the same kind ({' / '.join(parts)}); keep the one in "
+                                      "force", "dosya")
+                    role.setdefault(key, j)
+                    break
+        if "code" not in role or not ({"rate", "amount", "specific", "min"} & set(role)):
+            raise _refuse(f"{file.name}: ÖTV listesinde G.T.İ.P. NO ve Vergi Oranı / Vergi Tutarı sütunları bulunamadı",
+                          f"{file.name}: no G.T.İ.P. NO and rate/amount columns")
+        amount_currency = "TL"
+        for key in ("amount", "specific", "min"):
+            if key in role:
+                m = re.search(r"\((\w+)\)", " ".join(labels[role[key]]))
+                if m:
+                    amount_currency = {"YTL": "TL", "TRY": "TL"}.get(m.group(1).upper(), m.group(1).upper())
+        title = f"ÖTV ({lst}) sayılı liste" + (f" ({cetvel}) cetveli" if cetvel else "")
+        for line, r in rows[d:end]:
+            def cell(k, r=r, role=role):
+                return r[role[k]] if k in role and role[k] < len(r) else ""
+            first = cell("code")
+            if not _CODE_START.match(first):
+                if any(_value_or_none(cell(k)) for k in ("rate", "amount", "specific", "min")):
+                    skipped.append(f"satır {line}: GTİP'siz oran satırı ({first or cell('name')[:60]}) — bir GTİP'in alt "
+                                   "ayrımı; yüklenmedi, gerekiyorsa belgelenmiş CSV ile yükleyin")
                 continue
-            if rate is not None and rate > 1000:
-                raise _Bad(f"Vergi Oranı yüzde olarak yazılır: {rate} çok büyük")
-            unit = (cell("unit") or o.unit).strip().lower()
-            if (specific is not None or minimum is not None) and not unit:
-                raise _Bad("tutarın birimi yok: tabloda Birimi sütunu yok; --birim ile verin (Kanunun bu liste "
-                           "için öngördüğü birim)")
-            key = (code,)
-            if key in seen:
-                raise _Bad(f"satır {seen[key]} ile aynı GTİP (matraha göre kademeli oranlar tek satırda okunmaz; "
-                           "uygulanan kademeyi belgelenmiş CSV ile yükleyin)")
-            seen[key] = line
-            measures.append(Measure(code, "OTV", OTHERS, (rate or Decimal(0)) / 100, specific,
-                                    unit if (specific is not None or minimum is not None) else "",
-                                    amount_currency if (specific is not None or minimum is not None) else "",
-                                    minimum, None, o.start, o.end, f"{title}; {o.source.strip()}", "", line))
-        except _Bad as exc:
-            bad.append(f"satır {line}: {exc}")
+            try:
+                code = _code(first)
+                rate, _ = _value(cell("rate"), "Vergi Oranı")
+                amount, _ = _value(cell("amount"), "Vergi Tutarı")
+                specific, _ = _value(cell("specific"), "Maktu Vergi Tutarı")
+                minimum, _ = _value(cell("min"), "Asgari Maktu Vergi Tutarı")
+                if specific is not None and amount is not None:
+                    raise _Bad("hem Vergi Tutarı hem Maktu Vergi Tutarı")
+                specific = specific if specific is not None else amount
+                if rate is None and specific is None and minimum is None:
+                    skipped.append(f"satır {line}: {code} oran ya da tutar yok (başlık satırı) — yüklenmedi")
+                    continue
+                if rate is not None and rate > 1000:
+                    raise _Bad(f"Vergi Oranı yüzde olarak yazılır: {rate} çok büyük")
+                unit = (cell("unit") or o.unit).strip().lower()
+                if (specific is not None or minimum is not None) and not unit:
+                    raise _Bad("tutarın birimi yok: tabloda Birimi sütunu yok; --birim ile verin (Kanunun bu liste "
+                               "için öngördüğü birim)")
+                key = (code,)
+                if key in seen:
+                    raise _Bad(f"satır {seen[key]} ile aynı GTİP (matraha göre kademeli oranlar tek satırda okunmaz; "
+                               "uygulanan kademeyi belgelenmiş CSV ile yükleyin)")
+                seen[key] = line
+                measures.append(Measure(code, "OTV", OTHERS, (rate or Decimal(0)) / 100, specific,
+                                        unit if (specific is not None or minimum is not None) else "",
+                                        amount_currency if (specific is not None or minimum is not None) else "",
+                                        minimum, None, o.start, o.end, f"{title}; {o.source.strip()}", "", line))
+            except _Bad as exc:
+                bad.append(f"satır {line}: {exc}")
     if bad:
         raise _fail(file, bad)
     return Reading("otv", measures, skipped)
@@ -741,12 +797,19 @@ def read(path: Path, options: Options | None = None) -> Reading:
     if layout is not None and layout not in LAYOUTS:
         raise _refuse(f"--layout {layout!r} tanınmadı: {', '.join(LAYOUTS)}",
                       f"unknown --layout {layout!r}: {', '.join(LAYOUTS)}")
+    if o.sheet not in (None, "1") and layout == "trcalc":
+        raise _refuse("belgelenmiş liste ilk sayfadan okunur: --sayfa yalnız resmî tablolar için",
+                      "the documented list is read from the first sheet: --sayfa is for official tables")
     if layout == "trcalc":
         from .tariffstore import read as read_documented
         return Reading("trcalc", read_documented(path))
-    rows = cells(path)
-    layout = layout or detect(rows)
+    notes: list[str] = []
+    rows = cells(path, o.sheet, notes)
+    layout = layout or detect(rows, notes)
     if layout == "trcalc":
+        if o.sheet not in (None, "1"):
+            raise _refuse("belgelenmiş liste ilk sayfadan okunur: --sayfa yalnız resmî tablolar için",
+                          "the documented list is read from the first sheet: --sayfa is for official tables")
         from .tariffstore import read as read_documented
         return Reading("trcalc", read_documented(path))
     if layout == "tgtc":
@@ -756,7 +819,10 @@ def read(path: Path, options: Options | None = None) -> Reading:
                       "the Türk Gümrük Tarife Cetveli's rate column is the statutory ceiling of Law 474, not the rate "
                       "applied: load the import regime decision's annex lists (--layout irk)", "dosya")
     if layout == "otv":
-        return read_otv(rows, path, o)
-    if o.tax is not None and o.tax not in ("GV", "IGV"):
-        raise _refuse(f"--vergi GV ya da IGV olmalı ({o.tax!r})", f"--vergi is GV or IGV ({o.tax!r})")
-    return read_irk(rows, path, o)
+        reading = read_otv(rows, path, o)
+    else:
+        if o.tax is not None and o.tax not in ("GV", "IGV"):
+            raise _refuse(f"--vergi GV ya da IGV olmalı ({o.tax!r})", f"--vergi is GV or IGV ({o.tax!r})")
+        reading = read_irk(rows, path, o)
+    reading.skipped[:0] = notes
+    return reading

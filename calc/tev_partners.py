@@ -95,9 +95,24 @@ class Partner:
     revised_endorsement: bool = False      # transition: only a proof endorsed "REVISED RULES" follows them
 
 
+@functools.cache
+def _ever(rb: RuleBook, country: str) -> tuple[str, ...]:
+    """The agreements that have ever had `country` as a party (the data's entries, any date)."""
+    return tuple(a for a in _ids(rb) if any(country in e.value for e in rb.params[parties_param(a)]))
+
+
+def _candidates(ctx, country: str) -> tuple[str, ...]:
+    """The agreements worth asking about `country`: those of the data that ever named it, unless the
+    call overrides an agreement's parameters (then every agreement, as the overrides may name it)."""
+    if any(n == "eu.members" or n.startswith(PREFIX) for n in ctx.overrides):
+        return agreement_ids()
+    return _ever(book(), country)
+
+
 def find(ctx, country: str) -> Partner:
     on = ctx.on
-    bound = [a for a in agreement_ids() if country in (_peek(ctx, parties_param(a), on) or ())]
+    candidates = _candidates(ctx, country)
+    bound = [a for a in candidates if country in (_peek(ctx, parties_param(a), on) or ())]
     for a in bound:
         if _peek(ctx, f"{PREFIX}{a}.in_force", on):
             ctx.rule(parties_param(a))
@@ -106,7 +121,7 @@ def find(ctx, country: str) -> Partner:
                            tuple(ctx.rule(f"{PREFIX}{a}.proofs")), bool(ctx.rule(f"{PREFIX}{a}.no_drawback")),
                            tuple(_optional(ctx, f"{PREFIX}{a}.revised_pem") or ()),
                            bool(_optional(ctx, f"{PREFIX}{a}.revised_pem_endorsement")))
-    known = bound or [a for a in agreement_ids() if _ever_party(ctx, a, country)]
+    known = bound or [a for a in candidates if _ever_party(ctx, a, country)]
     if not known:
         return Partner(country, None)
     a = known[-1]

@@ -108,7 +108,10 @@ def _slot(s: int) -> list[Col]:
                 "TR_TEV", import_value=f'IFERROR({at % "value"},"")', import_qty=f'IFERROR({at % "qty"},"")',
                 export_qty=f"{{used{s}}}{{r}}", consumption="1-" + number_or_zero("{scrap}{r}"),
                 duty_rate=f'IFERROR({at % "duty_rate"},"")', fx=f"{{fx{s}}}{{r}}",
-                destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ",0))"),
+                destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}",
+                # the rate is a number here, so no currency; "" rather than an empty argument, which
+                # LibreOffice passes to a Basic function as 0 (an argument before hs cannot be left out)
+                currency='""', hs="{hs}{r}") + ",0))"),
     ]
 
 
@@ -127,6 +130,7 @@ EXPORTS = with_error_flag([
     Col("decl", "İhracat beyannamesi", 16, TEXT),
     Col("date", "Tarih", 12, DATE, help="TEV'in vadesi; kur bu tarihin"),
     Col("product", "Ürün", 14, TEXT),
+    Col("hs", "Ürün GTİP", 12, TEXT, help="ihraç ürününün GTİP'i ya da faslı (revize PEM: TEV yalnız 50–63)"),
     Col("input", "Girdi", 14, TEXT, help="ürünün her girdisi ayrı satır"),
     Col("qty", "İhraç miktarı", 12, QTY),
     Col("destination", "Varış ülkesi", 10, TEXT, choices="ulke"),
@@ -150,7 +154,8 @@ EXPORTS = with_error_flag([
     Col("short", "Karşılanmayan girdi", 11, QTY, help="ithalat yetmedi ya da 3'ten çok beyanname",
         formula=_short()),
     Col("applies", "TEV doğar mı", 9, BOOL, 'IF({qty}{r}="","",' + call(
-        "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}") + ")"),
+        "TR_TEV_APPLIES", destination="{destination}{r}", certificate="{certificate}{r}", date="{day}{r}",
+        hs="{hs}{r}") + ")"),
     Col("tev", "TEV (TL)", 15, TL,
         'IF({qty}{r}="","",' + "+".join(number_or_zero(f"{{tev{s}}}{{r}}") for s in range(1, SLOTS + 1)) + ")"),
     Col("interest", "Gecikme zammı (TL)", 14, TL, 'IF(' + either('{qty}{r}=""', '{paid}{r}=""') + ',"",' + call(
@@ -187,7 +192,9 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         "girilebilir, araya satır eklenebilir. Her satır en çok 3 ithalat beyannamesi kullanır; daha fazlası "
         "gerekirse Kontrol sütunu uyarır: satırı ikiye bölün.",
         "TEV; A.TR ile AB'ye, EUR.1 / EUR-MED / fatura beyanıyla PAAMK ve STA ortaklarına ihracatta doğar; "
-        "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz. Her beyanname payı kuruşa yuvarlanır; "
+        "İngiltere ve Güney Kore'ye doğmaz. Belge YOK ise doğmaz. Revize PEM kurallarıyla (EFTA 2025, "
+        "çoğu PEM ortağı 2026'dan) TEV yalnız 50–63. fasıllarda doğar: Ürün GTİP'ini yazın. Her "
+        "beyanname payı kuruşa yuvarlanır; "
         "beyannamede 61 vergi koduyla beyan edilir.",
         f"Ödeme tarihi girilirse gecikme zammı (vade: ihracat tarihi) ve para cezası (vergi × "
         f"{pct(rule('tev.penalty_fraction'))}; gönüllü bildirimde 0) hesaplanır.",

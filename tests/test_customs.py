@@ -198,6 +198,24 @@ def test_declaration_stamp_before_2021_is_refused():
         call("TR_DECLARATION_STAMP", "2020-12-31")
 
 
+# Issue 25 (parcels): Law 488 Table (1) IV-2/a, per item on the post office's list declaration — 0.50
+# YTL in 2005 (GGM letter 31.03.2005), 3.40 in 2024 (Seri No 68), 7.00 from 01.10.2025 (Decision 10364),
+# 2026: 7.00 × 1.1895 = 8.3265 → 8.30 (Decision 10783, fractions below 10 kuruş dropped); no source for
+# 2006–2023 or 01.01–30.09.2025, so those dates are refused.
+@pytest.mark.parametrize("date,expected", [
+    ("2005-06-01", "0.50"), ("2024-01-01", "3.40"), ("2024-12-31", "3.40"),
+    ("2025-10-01", "7.00"), ("2025-12-31", "7.00"), ("2026-01-01", "8.30"),
+])
+def test_postal_item_stamp_by_date(date, expected):
+    assert call("TR_RATE", "customs.stamp.postal_item", date) == D(expected)
+
+
+@pytest.mark.parametrize("date", ["2004-12-31", "2006-01-01", "2023-12-31", "2025-01-01", "2025-09-30"])
+def test_postal_item_stamp_without_a_source_is_refused(date):
+    with raises_on("date", "no_rule"):
+        call("TR_RATE", "customs.stamp.postal_item", date)
+
+
 def test_declaration_stamp_breakdown_names_the_law():
     table = call("TR_DECLARATION_STAMP_DETAIL", "2025-10-01")
     assert table[1][2] == D("1350.00") and "488 sayılı" in table[1][1]

@@ -87,3 +87,33 @@ def test_ithalat_row_in_tl_by_the_tcmb_rate(tcmb, tmp_path, engine):
     assert taxes[0] == pytest.approx(typed)
     assert landed[0] == pytest.approx(75 * 35.4241 + typed)                  # CIF 75 € in TL + taxes
     assert column(out, "Gönderiler", PARCELS, "currency", 2) == ["TL", "EUR"]
+
+
+@pytest.mark.parametrize("engine", ["auto", "formulas"])
+def test_dir_revised_pem_rows_by_their_gtip(tmp_path, engine):
+    # issue 26.8: to Bosnia with EUR.1 from 01.01.2026 the revised PEM rules keep the no-drawback rule for
+    # HS chapters 50–63 only (Ministry letter 27.03.2026): a shirt (62) bears TEV, a car part (87) none,
+    # and a row without its GTİP keeps TEV (assumed). Rates typed on Kurlar: no TCMB look-up.
+    wb = build.build_dir(12)
+    _fill(wb["İthalat"], IMPORTS, [
+        {"decl": "IM1", "date": d(2026, 1, 5), "input": "IPLIK", "qty": 30000, "value": 300000,
+         "currency": "USD", "duty_rate": 0.10},
+    ])
+    _fill(wb["Normlar"], NORMS, [{"product": "GOMLEK", "input": "IPLIK", "consumption": 1},
+                                 {"product": "PARCA", "input": "IPLIK", "consumption": 1}])
+    _fill(wb["Kurlar"], build.dir_tev.RATES, [{"currency": "USD", "date": d(2026, 3, 2), "rate": 40}])
+    _fill(wb["İhracat"], EXPORTS, [
+        {"decl": "EX1", "date": d(2026, 3, 2), "product": "GOMLEK", "hs": "6205.20", "input": "IPLIK",
+         "qty": 1000, "destination": "BA", "certificate": "EUR1"},
+        {"decl": "EX2", "date": d(2026, 3, 2), "product": "PARCA", "hs": "8708", "input": "IPLIK",
+         "qty": 1000, "destination": "BA", "certificate": "EUR1"},
+        {"decl": "EX3", "date": d(2026, 3, 2), "product": "GOMLEK", "input": "IPLIK",
+         "qty": 1000, "destination": "BA", "certificate": "EUR1"},
+    ])
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    build.save(wb, src)
+    report = compute_file(src, out, engine)
+    assert report.errors == []
+    # 1,000 kg × 10 $/kg × 10 % = 1,000 $ × 40 TL = 40,000.00 for the shirt; none for the car part
+    assert column(out, "İhracat", EXPORTS, "tev", 3) == [pytest.approx(40000), 0, pytest.approx(40000)]
+    assert column(out, "İhracat", EXPORTS, "applies", 3) == [True, False, True]

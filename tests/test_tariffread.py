@@ -61,11 +61,11 @@ ROWS_54 = [("5401.10.12.10.00", "67 Desiteksi geçmeyenler", 0, 2, 0, 0, 0, 3.2,
 SOURCE_2015 = "2015 İthalat Rejimi Kararı, II sayılı liste, 54. fasıl"
 
 
-def ii_list_2015(path: Path, rows=ROWS_54) -> Path:
+def ii_list_2015(path: Path, rows=ROWS_54, legend_below: bool = False) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["II SAYILI LİSTEDE (25-97 FASILLAR) GÜMRÜK VERGİSİ SÜTUNLARINDAKİ ÜLKE VE ÜLKE GRUPLARI"])
-    for line in LEGEND_2015:
+    for line in [] if legend_below else LEGEND_2015:
         ws.append([line])
     ws.append([None, None, "GÜMRÜK VERGİSİ ORANI ( % )"])
     ws.merge_cells(start_row=ws.max_row, start_column=3, end_row=ws.max_row, end_column=9)
@@ -74,6 +74,8 @@ def ii_list_2015(path: Path, rows=ROWS_54) -> Path:
     ws.append(["G.T.İ.P.", "MADDE İSMİ", "1", "2", "3", "5", "6", "7", "8"])
     for r in rows:
         ws.append(list(r))
+    for line in LEGEND_2015 if legend_below else []:
+        ws.append([line])
     wb.save(path)
     return path
 
@@ -137,6 +139,7 @@ def test_a_look_up_by_gsp_group_needs_form_a_and_respects_excluded_sectors(tmp_p
     assert "Form A" in detail["GV — Gümrük vergisi"][1]
     # Afghanistan is least developed: 0 % with Form A
     assert call("TR_GTIP_RATE", code, "GV", "AF", on, "FORMA") == D("0")
+    assert call("TR_GTIP_RATE", code, "GV", "AF", on, "Form A") == D("0")              # as it is written
     # Pakistan (S-8b, S-11a, S-11b excluded) and Bangladesh (S-11a, S-11b) are not given the group's
     # column by trcalc: the general 4 %, and the breakdown says which sectors are excluded
     assert call("TR_GTIP_RATE", code, "GV", "PK", on, "FORMA") == D("0.04")
@@ -316,3 +319,166 @@ def test_the_command_line_reads_an_official_table(tmp_path):
     assert done.stdout.startswith("11 önlem eklendi, 0 zaten kitapta (irk)") and "D-8" in done.stdout
     done = subprocess.run([trcalc, "tariff", "import", str(f)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and "--kaynak" in done.stderr
+
+
+# --- İthalat Rejimi Kararı I sayılı liste, 8. fasıl, with the additional duty's groups split into a
+# minimum and a maximum per kilogram, as ithalatihracat.biz reproduces it (https://ithalatihracat.biz/?pnum=8600):
+#   G.T.İ.P. | GÜMRÜK VERGİSİ ORANI (%) | Dipnot | İGV
+#   AB, EFTA, F.ADA. | GÜR. | B-HER. | G.KORE | MLZY. | SİNG. | KOS. | D-8 | D.Ü. | EAGÜ-ÖTDÜ | GYÜ | DÜ
+#   MİN ($/Kg) | % | MAX ($/Kg)   (under each of the three İGV groups)
+#   0801.11.00.00.00 | 30 | 0 | 0 | 8,1 | 15 | 15 | 30 | 25 | 30 | 1
+# The page drops empty cells: the row's ten figures are read as the nine duty columns and the
+# footnote, its İGV cells empty (a coconut line with no additional duty).
+HEAD_8 = """<table>
+<tr><td rowspan="3">G.T.İ.P.</td><td colspan="9">GÜMRÜK VERGİSİ ORANI (%)</td><td rowspan="3">Dipnot</td>
+<td colspan="9">İGV</td></tr>
+<tr><td rowspan="2">AB, EFTA, F.ADA.</td><td rowspan="2">GÜR.</td><td rowspan="2">B-HER.</td><td rowspan="2">G.KORE</td>
+<td rowspan="2">MLZY.</td><td rowspan="2">SİNG.</td><td rowspan="2">KOS.</td><td rowspan="2">D-8</td><td rowspan="2">D.Ü.</td>
+<td colspan="3">EAGÜ-ÖTDÜ</td><td colspan="3">GYÜ</td><td colspan="3">DÜ</td></tr>
+<tr><td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td><td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td>
+<td>MİN ($/Kg)</td><td>%</td><td>MAX ($/Kg)</td></tr>
+"""
+ROW_0801 = ("<tr><td>0801.11.00.00.00</td><td>30</td><td>0</td><td>0</td><td>8,1</td><td>15</td><td>15</td><td>30</td>"
+            "<td>25</td><td>30</td><td>1</td>" + "<td></td>" * 9 + "</tr>")
+
+
+def test_the_three_row_header_with_the_additional_duty_groups(tmp_path, book):
+    f = tmp_path / "fasil8.htm"
+    f.write_text(f"<html><body>{HEAD_8}{ROW_0801}</table></body></html>", encoding="utf-8")
+    reading, _ = load(book, f, source="I sayılı liste 8. fasıl (ithalatihracat.biz)", start=dt.date(2021, 1, 1))
+    gv = {m.origin: m.rate for m in reading.measures if m.tax == "GV"}
+    assert gv["kr"] == D("0.081") and gv["*"] == D("0.30") and gv["ge"] == D("0") and gv["my"] == D("0.15")
+    assert not [m for m in reading.measures if m.tax == "IGV"]              # the İGV cells are empty
+    assert {s.split(":")[0] for s in reading.skipped if "yüklenmedi" in s} >= {"sütun I (GÜMRÜK VERGİSİ ORANI (%) / D-8)"}
+    # Georgia's FTA column with EUR.1 (in force from 01.11.2008): 0 %; Malaysia's with its proof: 15 %
+    assert call("TR_GTIP_RATE", "0801.11.00.00.00", "GV", "GE", "2021-06-01", "EUR1") == D("0")
+    assert call("TR_GTIP_RATE", "0801.11.00.00.00", "GV", "US", "2021-06-01") == D("0.30")
+
+
+def test_a_minimum_and_maximum_per_kilogram(tmp_path, book):
+    # a made-up İGV row in the same layout (no real row with these cells could be seen): the other
+    # countries' column 20 % with at least 0,5 and at most 1 USD a kilogram
+    made_up = ("<tr><td>0801.12.00.00.00</td>" + "<td>30</td>" * 9 + "<td></td>"
+               "<td></td><td>0</td><td></td><td></td><td>10</td><td></td><td>0,5</td><td>20</td><td>1</td></tr>")
+    f = tmp_path / "igv.htm"
+    f.write_text(f"<html><body>{HEAD_8}{made_up}</table></body></html>", encoding="utf-8")
+    reading, _ = load(book, f, source="örnek", start=dt.date(2021, 1, 1))
+    igv = {m.origin: m for m in reading.measures if m.tax == "IGV"}
+    assert set(igv) == {"eagu", "gyu", "*"}
+    m = igv["*"]
+    assert (m.rate, m.minimum, m.maximum, m.unit, m.currency) == (D("0.20"), D("0.5"), D("1"), "kg", "USD")
+    # by hand, in USD: 1.000 USD for 500 kg → 20 % = 200 USD = 0,40 USD/kg, below the 0,5 minimum: 250 USD;
+    # 1.000 USD for 100 kg → 2 USD/kg, above the 1 USD maximum: 100 USD; 3.000 USD for 4.000 kg → 0,15/kg → 2.000 USD
+    assert m.amount(D("1000"), D("500")) == D("250.00")
+    assert m.amount(D("1000"), D("100")) == D("100.00")
+    assert m.amount(D("3000"), D("4000")) == D("2000.00")
+    assert call("TR_GTIP_RATE", "0801.12.00.00.00", "IGV", "CN", "2021-06-01") == D("0.20")
+    rows = {r[0]: r for r in call("TR_GTIP_RATE_DETAIL", "0801.12.00.00.00", "IGV", "CN", "2021-06-01")}
+    assert "asgari 0,5 USD/kg" in rows["IGV — İlave gümrük vergisi"][1]
+
+
+# --- the additional duty's numbered groups (İthalat Rejimi Kararına Ek Karar, Karar 433, RG 10.12.2018
+# sayı 30621), its legend as dogruer.com.tr reproduces it (https://www.dogruer.com.tr/ilave-gumruk-vergisi/):
+#   1: AB Üyesi Ülkeler, EFTA Üyesi Ülkeler, İsrail, Makedonya, Bosna-Hersek, Fas, Filistin, Tunus, Mısır,
+#      Gürcistan, Arnavutluk, Şili, Sırbistan, Karadağ, Kosova, Morityus, Moldova, Faroe Adaları;
+#   2: Güney Kore, 3: Malezya, 4: Singapur, 5: Genelleştirilmiş Tercihler Sisteminden Yararlanacak Ülkeler
+#   Grubu, 6: En Az Gelişmiş Ülkeler, 7: Gelişme Yolundaki Ülkeler, 8: Diğer Ülkeler
+# No row of that table could be seen: the row below is made up.
+def test_the_additional_duty_table_with_its_numbered_legend(tmp_path, book):
+    legend = ["1: AB Üyesi Ülkeler, EFTA Üyesi Ülkeler, İsrail, Makedonya, Bosna-Hersek, Fas, Filistin, Tunus, Mısır, "
+              "Gürcistan, Arnavutluk, Şili, Sırbistan, Karadağ, Kosova, Morityus, Moldova, Faroe Adaları;",
+              "2: Güney Kore,", "3: Malezya,", "4: Singapur,",
+              "5: Genelleştirilmiş Tercihler Sisteminden Yararlanacak Ülkeler Grubu,", "6: En Az Gelişmiş Ülkeler,",
+              "7: Gelişme Yolundaki Ülkeler,", "8: Diğer Ülkeler"]
+    f = tmp_path / "karar433.csv"
+    f.write_text("\n".join(legend) + "\n"
+                 ";İLAVE GÜMRÜK VERGİSİ ORANI (%);;;;;;;\n"
+                 "G.T.İ.P.;1;2;3;4;5;6;7;8\n"
+                 "6403.99.93.00.00;0;10;20;0;20;0;15;30\n", encoding="utf-8")
+    reading, _ = load(book, f, source="örnek (Karar 433 düzeni)", start=dt.date(2019, 1, 1))
+    igv = {m.origin: m.rate for m in reading.measures}
+    assert {m.tax for m in reading.measures} == {"IGV"}
+    assert igv["md"] == D("0") and igv["kr"] == D("0.10") and igv["sg"] == D("0") and igv["*"] == D("0.30")
+    # 5 (both GSP groups, 20 %) stands beside 6 (least developed, 0 %) and 7 (developing, 15 %): each
+    # group's own column wins
+    assert igv["eagu"] == D("0") and igv["gyu"] == D("0.15")
+
+
+def test_a_csv_saved_by_excel_on_a_turkish_windows_reads(tmp_path, book):
+    # Excel's "CSV (noktalı virgülle ayrılmış)" on a Turkish Windows writes windows-1254, not UTF-8
+    f = tmp_path / "otv_iii.csv"
+    otv_iii_b(tmp_path / "utf8.csv")
+    f.write_bytes((tmp_path / "utf8.csv").read_text(encoding="utf-8").encode("windows-1254"))
+    reading = read(f, Options(source="BKK 2017/10462", start=dt.date(2017, 7, 1), unit="adet"))
+    assert reading.layout == "otv" and len(reading.measures) == 2
+
+
+def test_a_workbook_with_several_sheets_names_the_ones_not_read(tmp_path, book):
+    f = ii_list_2015(tmp_path / "two.xlsx")
+    wb = openpyxl.load_workbook(f)
+    cover = wb.create_sheet("Kapak", 0)
+    cover["A1"] = "İthalat Rejimi Kararı eki listeler"
+    wb.save(f)
+    with pytest.raises(CalcError) as info:
+        read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1)))
+    assert "--sayfa" in info.value.message_tr
+    reading = read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1), sheet="2"))
+    assert len(reading.measures) > 0 and any("Kapak" in s and "yüklenmedi" in s for s in reading.skipped)
+    with pytest.raises(CalcError) as info:
+        read(f, Options(source=SOURCE_2015, start=dt.date(2015, 1, 1), sheet="Yok"))
+    assert "Kapak" in info.value.message_tr
+
+
+def test_a_page_with_two_tables_reads_each_with_its_own_columns(tmp_path, book):
+    # an "Ek Karar" amending two tables of the decision on one page: the Karar 3202 table above, and a
+    # second table (made up: the 2016 II sayılı liste's abbreviated columns, orgtr.org) under it —
+    #   G.T.İ.P. | MADDE İSMİ | AB, EFTA | G.KORE, B-HER., MLZY. | GTS ÜLKELERİ [E.A.G.Ü. | Ö.T.D.Ü. | G.Y.Ü.] | D.Ü.
+    #   0511.99.39.00.00 Diğerleri 0 0 0 1,6 5,1(1)(8)   (the row as orgtr.org quotes it: five figures for
+    #   six columns — its Ö.T.D.Ü. cell is read here as empty)
+    second = """<p>(II) SAYILI LİSTE</p><table>
+<tr><td rowspan="2">G.T.İ.P.</td><td rowspan="2">MADDE İSMİ</td><td rowspan="2">AB, EFTA</td>
+<td rowspan="2">G.KORE, B-HER., MLZY.</td><td colspan="3">GTS ÜLKELERİ</td><td rowspan="2">D.Ü.</td></tr>
+<tr><td>E.A.G.Ü.</td><td>Ö.T.D.Ü.</td><td>G.Y.Ü.</td></tr>
+<tr><td>0511.99.39.00.00</td><td>Diğerleri</td><td>0</td><td>0</td><td>0</td><td></td><td>1,6</td><td>5,1(1)(8)</td></tr>
+</table>"""
+    f = tmp_path / "iki.htm"
+    f.write_text(KARAR_3202.replace("</body>", second + "</body>"), encoding="utf-8")
+    reading, _ = load(book, f, source="örnek sayfa", start=dt.date(2021, 1, 1))
+    first = {m.origin for m in reading.measures if m.code == "151211910000"}
+    assert "xk" in first and "eagu" not in first                     # the first table's own columns
+    rows = {m.origin: m for m in reading.measures if m.code == "051199390000"}
+    assert set(rows) == {"eu", "efta", "kr", "ba", "my", "eagu", "gyu", "*"}
+    assert rows["gyu"].rate == D("0.016") and rows["*"].rate == D("0.051")
+    assert "dipnot 1, 8" in rows["*"].source
+    assert any("Ö.T.D.Ü." in s for s in reading.skipped)
+
+
+def test_a_page_with_the_a_and_b_cetvels(tmp_path, book):
+    # ÖTV (III) sayılı liste as one page: the (A) cetveli row for beer as iznikgumruk.com.tr quotes the list
+    # updated on 03.07.2017 (http://iznikgumruk.com.tr/de/otv-kanunu-asgari-maktu-vergi-tutarlari-hk/:
+    # "2203.00 | Malttan üretilen biralar | 63 | 1,2605"), then the (B) cetveli of BKK 2017/10462
+    f = tmp_path / "otv_iii.csv"
+    f.write_text("(III) SAYILI LİSTE\n(A) CETVELİ\n"
+                 "G.T.İ.P. NO;Mal İsmi;Vergi Oranı (%);Asgari Maktu Vergi Tutarı (TL)\n"
+                 "2203.00;Malttan üretilen biralar;63;1,2605\n"
+                 "(B) CETVELİ\n"
+                 "G.T.İ.P. NO;Mal İsmi;Vergi Oranı (%);Asgari Maktu Vergi Tutarı (TL);Maktu Vergi Tutarı (TL)\n"
+                 "2402.20;Tütün içeren sigaralar;65,25;0,2429;0,3246\n", encoding="utf-8")
+    # one --birim serves the whole file (here litre, the beer row's; the cigarettes' unit is not checked
+    # here): a page whose cetvels count in different units is imported one cetvel at a time
+    reading, _ = load(book, f, source="ÖTV (III) 2017", start=dt.date(2017, 7, 3), unit="litre")
+    by = {m.code: m for m in reading.measures}
+    assert by["220300"].source.startswith("ÖTV (III) sayılı liste (A) cetveli")
+    assert (by["220300"].rate, by["220300"].minimum, by["220300"].specific) == (D("0.63"), D("1.2605"), None)
+    assert by["240220"].source.startswith("ÖTV (III) sayılı liste (B) cetveli") and by["240220"].specific == D("0.3246")
+    # by hand (the unit is the importer's --birim): 100 litres at a base of 150 TL: 63 % = 94,50 TL,
+    # 0,945 TL a litre, below the 1,2605 minimum: 126,05 TL
+    assert by["220300"].amount(D("150"), D("100")) == D("126.05")
+
+
+def test_the_legend_and_notes_under_the_table(tmp_path, book):
+    # the same 54. fasıl rows with the legend printed under the table, as a page may put it
+    f = ii_list_2015(tmp_path / "below.xlsx", legend_below=True)
+    reading, _ = load(book, f, source=SOURCE_2015, start=dt.date(2015, 1, 1))
+    line = {m.origin: m.rate for m in reading.measures if m.code == "540110121000"}
+    assert line["kr"] == D("0.02") and line["gyu"] == D("0.032") and line["*"] == D("0.04")

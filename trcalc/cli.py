@@ -275,7 +275,7 @@ def _tariff_import(ns) -> int:
         raise Failure(f"dosya yok: {src}", f"no such file: {src}")
     if src.suffix.lower() in (".xlsx", ".xlsm"):
         _check_input(src)                       # an .xlsx: the same checks as `trcalc compute`
-    options = Options(source=ns.kaynak or "", layout=ns.layout, otv_list=ns.liste, unit=ns.birim or "",
+    options = Options(source=ns.kaynak or "", layout=ns.layout, otv_list=ns.liste, unit=ns.birim or "", sheet=ns.sayfa,
                       tax=ns.vergi.upper().replace("İ", "I") if ns.vergi else None,
                       start=to_date(ns.baslangic, "--baslangic") if ns.baslangic else None,
                       end=to_date(ns.bitis, "--bitis") if ns.bitis else None)
@@ -416,6 +416,7 @@ def parser() -> argparse.ArgumentParser:
     ti.add_argument("--bitis", help="resmî tablo için: son geçerlilik tarihi / its last valid date")
     ti.add_argument("--liste", help="ÖTV listesi (I, II, III, IV), başlıkta yoksa / the ÖTV list number")
     ti.add_argument("--birim", help="ÖTV tutarlarının birimi, tabloda Birimi sütunu yoksa / the unit of its amounts")
+    ti.add_argument("--sayfa", help="resmî tablo için .xlsx sayfası (adı ya da 1'den numarası; boş: ilki) / the sheet")
     ti.add_argument("--vergi", help="İthalat Rejimi tablosunun vergisi: GV ya da IGV (boş: başlıktan) / GV or IGV")
     ti.set_defaults(run=_tariff_import)
     tst = tsub.add_parser("status", help="kitabın yeri ve içeriği / where the book is and what it holds")
