@@ -22,6 +22,8 @@ from trcalc.calc import settings
 from trcalc.calc.errors import TrcalcError
 
 TIMEOUT = settings.get("TRCALC_SERVER_TIMEOUT")
+# The rules version each server last answered with (every response carries it, issue 24.5).
+SEEN: dict[str, str] = {}
 # First slice size; halved on every 413 (the server's TRCALC_MAX_BATCH and request-size limits).
 ROWS_PER_REQUEST = settings.get("TRCALC_BATCH_ROWS")
 
@@ -113,6 +115,8 @@ def batch(url: str, calls: list[dict], overrides: dict | None = None, key: str |
     if overrides:
         body["overrides"] = jsonable(overrides)
     data = _post(url, body, key if key is not None else settings.raw("TRCALC_API_KEY"))
+    if isinstance(data, dict) and isinstance(data.get("rules_version"), str):
+        SEEN[url] = data["rules_version"]            # the server's rules version, for the workbook's record
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list) or len(results) != len(calls):
         raise RemoteError(f"trcalc sunucusundan beklenmeyen yanıt ({url})",
@@ -124,10 +128,14 @@ def column(url: str, name: str, args: list, overrides: dict | None = None, key: 
     """One function over columns (lists; other arguments repeat): one result dict per row.
 
     Columns of equal length are sent in slices that the server accepts; columns of different
-    lengths go whole, so the server's message (the local one) names both lengths.
+    lengths go whole, so the server's message (the local one) names both lengths, and so does a function
+    of a whole column (`Function.column`).
     """
+    from trcalc.calc.registry import get
     lengths = {len(a) for a in args if isinstance(a, list)}
-    n = lengths.pop() if len(lengths) == 1 else 0
+    # a function of a whole column goes whole: its rows depend on each other (a running total) or it takes
+    # a table of its own length (TR_MATCH…), so a slice of it would not give its answer
+    n = lengths.pop() if len(lengths) == 1 and get(name).column is None else 0
     args = jsonable(args)
     step = max(1, ROWS_PER_REQUEST)
     out: list[dict] = []

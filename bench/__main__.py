@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import columns, fx, libreoffice, lite, office, soak, suites, team
+from . import columns, fx, libreoffice, lite, office, soak, suites, tariff, team
 from .measure import table
 
 
@@ -40,6 +40,7 @@ def steps(quick: bool) -> list[tuple[str, str, object]]:
         ("lite", "xlwings Lite (Pyodide)", lambda: lite.pyodide(1 if quick else 3)),
         ("compute", "compute", lambda: suites.compute((1_000,) if quick else (1_000, 10_000), 50 if quick else 100)),
         ("fx", "TCMB rates", lambda: fx.fx_figures(5000 if quick else 20000, 2_000 if quick else 10_000)),
+        ("tariff", "tariff book", lambda: tariff.figures(5_000 if quick else 20_000)),
         ("columns", "column formulas in the hosts", lambda: columns.figures(1_000 if quick else 10_000)),
         ("libreoffice", "LibreOffice extension", lambda: libreoffice.figures(1_000 if quick else 10_000)),
         ("team", "team server: nginx, instances", lambda: team.proxy_figures(4 if quick else 8)),
@@ -140,6 +141,12 @@ Notes:
   TR_FX is a dictionary hit (resolved bulletins of past dates are cached in the process); a
   `TCMB` Kur column adds the resolution of each row's customs rate (one rules look-up and that
   cache) to `trcalc compute`.
+- Tariff book (issue 27, `python -m bench --only tariff`): the schedules are generated in the published
+  layouts trcalc reads (an import regime annex table with seven origins a row, and the documented
+  CSV), 20,000 distinct codes; an import is read + load into a fresh book, against reading the file
+  alone. The look-up target is met by a look-up of a code the process has seen (the book keeps what
+  it read); the first look-ups of a new process, which read the book from its database, are shown
+  beside it without a target.
 - Column formulas (issue 23.1, `python -m bench.columns`): every computed column of a template is one
   array formula, so a full recalculation calls each registry function once per column, whatever the
   rows. Calls are counted over the file's formulas (per path: each path calls a registry function once
@@ -147,6 +154,12 @@ Notes:
   workbook engine and in LibreOffice's Basic→Python bridge; the baseline is the per-row templates of the
   commit before (built from git) through the same bridge. LibreOffice's time is set against its own
   floor: the same workbook with values in place of formulas, loaded and saved.
+- LibreOffice extension (issues 28 and 23.1, `python -m bench.libreoffice`): the 10,000-line DİR as a Calc
+  user gets it (`trcalc libreoffice --out`, each computed column one array formula through the extension's
+  column form; the norm, rate and import look-ups TR_MATCH / TR_SUMBY / TR_COUNTBY, one call per column)
+  recalculated by a headless LibreOffice (calculateAll), with the trcalc calls the extension counted, against
+  the same workbook with its trcalc formulas replaced by their values (Calc's own formulas kept); and one
+  call's cost in 2,000 one-cell formulas against the same call in-process.
 - Team server (`python -m bench.team`, issue 24): the guide's nginx (HTTPS, a throw-away CA) in
   front of `trcalc serve --production`, and a year of bulletins from the stand-in TCMB into SQLite
   and a throw-away PostgreSQL; nginx, wrk and the servers share the 2 cores.

@@ -5,13 +5,15 @@
   formula is evaluated once (its ranges go in whole: xlwings passes a range as a list, Office.js a matrix
   parameter, Lite a list), a plain formula once per cell. Counted two ways: statically over the file's
   formulas (every registry call written in an array formula counts once, in a plain formula once per
-  cell), and by instrumenting the calls — the workbook engine's count (`Book.calls`) and LibreOffice's
-  bridge (tests/lo: one line per Basic→Python call). Baseline, in the same run: the templates as they
-  were before issue 23.1 (one formula per row; built from git, commit BEFORE), through the same
-  LibreOffice bridge.
-- LibreOffice headless: full recalculation of the same file (load, recalculate every formula, save),
-  against its floor — the same workbook with values in place of formulas (what `trcalc compute` writes)
-  loaded and saved by the same LibreOffice — and against the per-row templates of BEFORE.
+  cell), and by instrumenting the calls — the workbook engine's count (`Book.calls`) and the LibreOffice
+  extension's (libreoffice/component.py: one line per call). Baseline, in the same run: the templates as
+  they were before issue 23.1 (one formula per row; built from git, commit BEFORE), through the
+  Basic→Python bridge of tests/lo (the extension did not exist then).
+- LibreOffice headless: full recalculation of the DİR as a Calc user gets it (`trcalc libreoffice --out`:
+  the same columns spelled for the extension, each one array formula) with the extension installed
+  (load, recalculate every formula, save), against its floor — the same workbook with values in place of
+  formulas (what `trcalc compute` writes) loaded and saved by the same LibreOffice — and against the
+  per-row templates of BEFORE.
 """
 from __future__ import annotations
 
@@ -137,23 +139,44 @@ def figures(lines: int = 10_000) -> list[Figure]:
         if lo.soffice() is None:
             out.append(Figure("LibreOffice: not installed (tests/setup-libreoffice.sh)", 0, "s"))
             return out
-        seed = tmp / "seed.xlsx"
-        build.save(build.example_ithalat(), seed)
-        profile = lo.make_profile(tmp / "profile", seed)
+        # LibreOffice: the DİR as a Calc user gets it (`trcalc libreoffice --out`: the same columns, each one array
+        # formula through the extension's column form), loaded, recalculated and saved by a headless
+        # LibreOffice with the extension installed; its floor: the same file with values, loaded and saved
+        from tests.lo import ext
+        from trcalc.libreoffice.build import CALC
+        from . import workbooks
+        spelled = workbooks.dir_tev(lines, tmp / "dir_calc.xlsx", flavour=CALC)
         floor_src = tmp / "dir_values.xlsx"
-        compute_file(new, floor_src)
-        floor, _ = _libreoffice(profile, floor_src, tmp / "lo_floor")
-        seconds, lo_calls = _libreoffice(profile, new, tmp / "lo_new")
-        print(f"  LibreOffice: {seconds:.1f} s, floor {floor:.1f} s, {lo_calls} calls", flush=True)
-        out.append(Figure(f"DİR {lines:,} lines: trcalc calls, LibreOffice (instrumented bridge)", lo_calls, "calls",
-                          300))
+        compute_file(spelled, floor_src)
+        with ext.installed() as (session, _folder, _listed):
+            src, values = session.share(spelled), session.share(floor_src)
+            files = session.root / "files"
+            os.environ["TRCALC_LO_CALLS"] = str(files / "calls.txt")     # the extension's call counter
+            try:
+                runs = session.drive([["convert", str(values), str(files / "floor.xlsx")],
+                                      ["counted", ["convert", str(src), str(files / "out.xlsx")]],
+                                      ["convert", str(values), str(files / "floor.xlsx")],
+                                      ["counted", ["convert", str(src), str(files / "out.xlsx")]]], timeout=1800)
+            finally:
+                del os.environ["TRCALC_LO_CALLS"]
+        floor = min(runs[0], runs[2])
+        seconds, lo_calls = min(runs[1][0], runs[3][0]), runs[1][1]
+        print(f"  LibreOffice (extension): {seconds:.1f} s, floor {floor:.1f} s, {lo_calls} calls", flush=True)
+        out.append(Figure(f"DİR {lines:,} lines: trcalc calls, LibreOffice (the extension, instrumented)", lo_calls,
+                          "calls", 300))
         old_note = ""
         if old:
+            # before: the per-row templates of BEFORE, through the Basic→Python bridge of tests/lo (the extension
+            # did not exist then)
+            seed = tmp / "seed.xlsx"
+            build.save(build.example_ithalat(), seed)
+            profile = lo.make_profile(tmp / "profile", seed)
             old_seconds, old_lo_calls = _libreoffice(profile, old, tmp / "lo_old")
             shown = f"{old_seconds:.1f} s" if old_seconds != float("inf") else "over 900 s (stopped)"
-            old_note = (f"; the per-row templates of {BEFORE[:7]}: {shown}, {old_lo_calls:,} calls "
-                        f"({old_seconds / seconds:.1f}× the time)")
-        out.append(Figure(f"DİR {lines:,} lines: LibreOffice headless full recalculation (load, compute, save)",
+            old_note = (f"; the per-row templates of {BEFORE[:7]} through the Basic bridge: {shown}, "
+                        f"{old_lo_calls:,} calls ({old_seconds / seconds:.1f}× the time)")
+        out.append(Figure(f"DİR {lines:,} lines: LibreOffice headless full recalculation through the extension "
+                          "(load, compute, save)",
                           seconds, "s", 5.0, baseline=floor, baseline_what="the same file with values, loaded and saved",
                           note=f"floor (the same file with values, loaded and saved): {floor:.1f} s, "
                                f"{seconds / floor:.2f}× the floor; recalculation above the floor "

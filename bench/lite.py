@@ -40,7 +40,7 @@ def pyodide(runs: int = 3) -> list[Figure]:
                note=f"trcalc's part {med['tr_duty_us'] - med['xlwings_noop_us']:.0f} µs; bare Decimal arithmetic "
                     f"of a TR_DUTY in Pyodide {bare / 10_000 * 1e6:.1f} µs",
                baseline=med["xlwings_noop_us"],
-               baseline_what="xlwings' own call path (a function doing nothing, the same 12 parameters)"),
+               baseline_what="xlwings' own call path (a function doing nothing, same parameters as TR_DUTY)"),
         Figure("xlwings Lite: TR_DUTY, 10,000-row column through xlwings inside Pyodide", med["column_10000_s"], "s", 2,
                baseline=bare, baseline_what="bare Decimal arithmetic of 10,000 TR_DUTY in Pyodide"),
     ]

@@ -10,10 +10,11 @@ from trcalc.templates.build import EXPORTS, IMPORTS, NORMS, _fill
 from trcalc.templates.dir_tev import RATES
 
 
-def dir_tev(lines: int, path: Path, edited: bool = True, fx=None) -> Path:
+def dir_tev(lines: int, path: Path, edited: bool = True, fx=None, flavour=None) -> Path:
     """`fx`: None — a typed rate per currency and date on Kurlar; "TCMB" — no typed rates (the customs
-    rate of each export date); a number — that rate everywhere."""
-    wb = build.build_dir(lines)
+    rate of each export date); a number — that rate everywhere. `flavour`: how the template spells its
+    formulas (None: the Excel templates; the LibreOffice extension's `CALC`)."""
+    wb = build.build_dir(lines, flavour) if flavour is not None else build.build_dir(lines)
     d = dt.date
     _fill(wb["İthalat"], IMPORTS, [
         {"decl": f"IM{i}", "date": d(2025, 1, 1 + i), "input": "IPLIK" if i % 2 else "BOYA",

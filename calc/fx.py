@@ -352,9 +352,11 @@ CUSTOMS_BASIS = ("4458 sayılı Gümrük Kanunu md. 30 ve Gümrük Yönetmeliği
 
 
 def resolve_fx(fn, values: list, ctx, i: int):
-    """`fx` = "TCMB" → the customs rate for the function's currency on its date (registry hook)."""
+    """`fx` = "TCMB" → the customs rate for the argument's currency on the function's date (registry hook):
+    the currency the argument declares (`Arg.fx_of`), else the function's currency argument, else its
+    `fx_currency`."""
     j = fn.arg_index("currency")
-    currency = (values[j] if j is not None else None) or fn.fx_currency
+    currency = fn.args[i].fx_of or (values[j] if j is not None else None) or fn.fx_currency
     if not currency:
         raise CalcError("missing", "kur = TCMB için para birimi (doviz) gerekli",
                         "kur = TCMB needs the currency (doviz)", "currency")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from decimal import Context as DecimalContext
+from itertools import repeat
 
 from . import coerce, deadline
 from .context import Context, read_overrides
@@ -111,13 +112,17 @@ EXCEL_NAMES: dict[str, str] = {
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli", "part": "vergi_kalemi",
     # the tariff book (TR_GTIP_RATE)
-    "code": "gtip", "tax": "vergi",
+    "code": "gtip", "tax": "vergi", "quantity": "miktar",
     # rules
     "name": "parametre",
     # functions of a whole column (TR_RUNNING_SUM)
     "group": "grup", "order": "sira",
-    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB)
-    "currency": "doviz", "kind": "kur_turu",
+    # look-ups of a whole column in a table (TR_MATCH, TR_SUMBY, TR_COUNTBY)
+    "key": "anahtar", "keys": "anahtarlar", "key2": "anahtar2", "keys2": "anahtarlar2", "amounts": "tutarlar",
+    "upto": "ust_sinir", "values": "degerler",
+    # exchange rates (TR_FX, TR_CUSTOMS_FX, TR_IMPORT_TAXES; TR_TEV's currency for fx = TCMB; TR_DUTY's
+    # currency of the amounts and its rate, issue 25.6)
+    "currency": "doviz", "kind": "kur_turu", "currency_fx": "doviz_kuru",
 }
 
 
@@ -137,6 +142,14 @@ class Arg:
     # parameters only after the required ones, so such an argument is not marked optional.
     empty_ok: bool = False
     excel: str = ""
+    # A table argument (issue 23.1: look-ups of a whole column): the whole range, of its own length, read
+    # once by its kind's reader as a list — never split into rows, never repeated per row. Only in a
+    # function of a whole column (`function(column=True)`).
+    whole: bool = False
+    # For an `fx` argument: the currency whose rate it is when given as TCMB — an ISO code, or empty
+    # for the function's `currency` argument (else its `fx_currency`). TR_DUTY's `kur` is always TL per
+    # EUR (its limits are in EUR), whatever currency its amounts are in (issue 25.6).
+    fx_of: str = ""
 
     def __post_init__(self):
         if not self.excel:
@@ -172,8 +185,10 @@ class Function:
         """Recalculated on every recalculation in every host (issue 23.4): TR_RULES_VERSION (its
         result changes with the installed rules, not with any cell) and every function whose
         result follows today when a date or year is left empty (SPEC §3: empty = today). TR_RULES_VERSION's
-        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile."""
-        return not self.args or any(a.optional and a.kind in ("date", "year", "rules_version") for a in self.args)
+        optional `son_hesap` (kind rules_version, issue 24.5) leaves it volatile; so is TR_STAMP (kind
+        stamp_part, issue 25.5): the time and version of the recalculation."""
+        return not self.args or any((a.optional and a.kind in ("date", "year", "rules_version"))
+                                    or a.kind == "stamp_part" for a in self.args)
 
     @property
     def required(self) -> int:
@@ -181,6 +196,12 @@ class Function:
 
     def read_arg(self, i: int, v):
         a = self.args[i]
+        if a.whole:
+            if v is None:
+                if not a.optional:
+                    raise CalcError("missing", "zorunlu bağımsız değişken boş", "required argument is empty", a.excel)
+                return None
+            return a.reader(list(v) if isinstance(v, (list, tuple)) else [v], a.excel)
         if v is None or (type(v) is str and not v.strip()):
             if not (a.optional or a.empty_ok):
                 raise CalcError("missing", "zorunlu bağımsız değişken boş",
@@ -410,14 +431,15 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     """
     fn = get(name)
     ov = read_overrides(overrides)
-    lengths = {len(a) for a in args if isinstance(a, (list, tuple))}
+    whole = {i for i, a in enumerate(fn.args) if a.whole}
+    lengths = {len(a) for i, a in enumerate(args) if isinstance(a, (list, tuple)) and i not in whole}
     if len(lengths) > 1:
         raise CalcError("invalid", f"sütunların satır sayıları farklı ({sorted(lengths)})",
                         f"the columns have different lengths ({sorted(lengths)})")
     n = lengths.pop() if lengths else 1
     fn.check_arity(len(args))
     args = list(args) + [None] * (len(fn.args) - len(args))
-    columns = [i for i, a in enumerate(args) if isinstance(a, (list, tuple))]
+    columns = [i for i, a in enumerate(args) if isinstance(a, (list, tuple)) and i not in whole]
     if fn.column is not None:
         return _whole_column(fn, args, columns, n)
     # A repeated scalar is read once, not once per row.
@@ -450,15 +472,29 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
 
 
 def _whole_column(fn: Function, args: list, columns: list[int], n: int) -> list:
-    """A column function over its rows: each row read (a row that cannot be read is its error), then
-    the function once over them all."""
-    rows, out = [], [None] * n
-    for r in range(n):
-        try:
-            rows.append(tuple(fn.read_arg(i, args[i][r] if i in columns else args[i]) for i in range(len(args))))
-        except CalcError as exc:
-            rows.append(None)
-            out[r] = exc
+    """A column function over its rows: each row read (a row that cannot be read is its error, the first
+    argument that cannot be read named), then the function once over them all."""
+    out: list = [None] * n
+    # a table argument (Arg.whole) and a single value are read once; a column element by element
+    try:
+        once = {i: fn.read_arg(i, args[i]) for i in range(len(args)) if i not in columns}
+    except CalcError as exc:
+        return [exc] * n
+    seqs: list = []
+    for i in range(len(args)):
+        if i in once:
+            seqs.append(repeat(once[i], n))
+            continue
+        read, values = fn.read_arg, []
+        for r, x in enumerate(args[i]):
+            try:
+                values.append(read(i, x))
+            except CalcError as exc:
+                values.append(None)
+                if out[r] is None:
+                    out[r] = exc
+        seqs.append(values)
+    rows = [None if out[r] is not None else row for r, row in enumerate(zip(*seqs))] if seqs else [()] * n
     with localcontext(CALC):
         results = fn.column(rows)
     for r, v in enumerate(results):

@@ -77,18 +77,29 @@ def _split_args(text: str, start: int) -> tuple[list[str], int]:
     return args, i
 
 
-def one_cell_ranges(formula: str) -> str:
-    r"""Each argument of a trcalc call that is a single cell (`H5`, `Kurlar!$B$2`) written as a one-cell
-    range (`H5:H5`).
+_LITERAL = re.compile(r'^\s*(?:"(?:[^"]|"")*"|[+-]?[\d.]+(?:[eE][+-]?\d+)?%?|TRUE|FALSE)\s*$', re.I)
+NO_VALUE_TEXT = "#DEĞER!"
 
-    Why: Calc passes a single cell given to an add-in's `any` argument by its value, and an empty cell as
-    the number 0 (sc/source/core/tool/interpr4.cxx, ScInterpreter::ScExternal, SC_ADDINARG_VALUE_OR_ARRAY:
-    GetCellValue), while Excel passes an empty cell as empty, which trcalc reads as an omitted argument
-    (the templates leave optional columns such as the exchange rate blank). A range is passed as an array
-    that keeps an empty cell empty; the extension reads a one-cell array as that cell.
 
-    >>> one_cell_ranges("IF(B5=\"\",\"\",ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(B5,N(C5),'Kur lar'!$H$5,\"a,b\"))")
-    'IF(B5="","",ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(B5:B5,N(C5),\'Kur lar\'!$H$5:$H$5,"a,b"))'
+def calc_arguments(formula: str) -> str:
+    r"""Each argument of a trcalc call spelled the way Calc passes it to the extension as Excel would:
+
+    - a single cell (`H5`, `Kurlar!$B$2`) as a one-cell range (`H5:H5`). Calc passes a single cell given
+      to an add-in's `any` argument by its value, and an empty cell as the number 0
+      (sc/source/core/tool/interpr4.cxx, ScInterpreter::ScExternal, SC_ADDINARG_VALUE_OR_ARRAY:
+      GetCellValue), while Excel passes an empty cell as empty, which trcalc reads as an omitted argument
+      (the templates leave optional columns such as the exchange rate blank). A range is passed as an array
+      that keeps an empty cell empty; the extension reads a one-cell array as that cell.
+    - any other argument but a constant (a range of a column, an expression) as IF(ISERROR(x);"#DEĞER!";x)
+      (not IFERROR: see `no_iferror`).
+      Calc calls no add-in function given an array holding an error value anywhere (the whole result is
+      Err:504, tests/test_libreoffice_ext.py) — so one failing row of a column (a date that cannot be read)
+      would make every row of every column computed from it an error. Wrapped, that row's element is the
+      text "#DEĞER!", which no trcalc argument reads as a value: that row fails with its own message, the
+      others compute. An empty cell of a range stays empty.
+
+    >>> calc_arguments("IF(B5=\"\",\"\",ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(B5,N(C5),'Kur lar'!$H$5,\"a,b\",$D$4:$D$9,2))")
+    'IF(B5="","",ORG.TRCALC.CALC.FUNCTIONS.TR_DUTY(B5:B5,IF(ISERROR(N(C5)),"#DEĞER!",N(C5)),\'Kur lar\'!$H$5:$H$5,"a,b",IF(ISERROR($D$4:$D$9),"#DEĞER!",$D$4:$D$9),2))'
     """
     out, i = [], 0
     while (m := _CALL.search(formula, i)) is not None:
@@ -99,10 +110,39 @@ def one_cell_ranges(formula: str) -> str:
             cell = a.strip()
             if _CELL.match(cell):
                 parts.append(f"{a}:{cell.split('!')[-1]}")
+            elif not cell or _LITERAL.match(cell):
+                parts.append(a)
             else:
-                parts.append(one_cell_ranges(a))
+                inner = calc_arguments(a)
+                parts.append(f'IF(ISERROR({inner}),"{NO_VALUE_TEXT}",{inner})')
         out.append(",".join(parts))
         i = end
+    out.append(formula[i:])
+    return "".join(out)
+
+
+_IFERROR = re.compile(r"(?<![\w.])IFERROR\(", re.I)
+
+
+def no_iferror(formula: str) -> str:
+    """Each IFERROR(x;y) written IF(ISERROR(x);y;x). Inside an IF of an array formula, LibreOffice 7.4
+    computes IFERROR in time growing with the square of the rows (12,000 rows: 7.5 s against 0.2 s for the
+    IF(ISERROR…) spelling, measured; both are jumps in its interpreter, only IFERROR's is slow there); the
+    templates mask every computed column with IF(…="";"";…).
+
+    >>> no_iferror('IF(A1="","",IFERROR(INDEX(B:B,IFERROR(C1,0)),""))')
+    'IF(A1="","",IF(ISERROR(INDEX(B:B,IF(ISERROR(C1),0,C1))),"",INDEX(B:B,IF(ISERROR(C1),0,C1))))'
+    """
+    out, i = [], 0
+    while (m := _IFERROR.search(formula, i)) is not None:
+        args, end = _split_args(formula, m.end())
+        out.append(formula[i:m.start()])
+        if len(args) == 2:
+            x, y = no_iferror(args[0]), no_iferror(args[1])
+            out.append(f"IF(ISERROR({x}),{y},{x})")
+        else:                                          # not IFERROR's two arguments: left as written
+            out.append(formula[m.start():end + 1])
+        i = end + 1
     out.append(formula[i:])
     return "".join(out)
 
@@ -110,16 +150,31 @@ def one_cell_ranges(formula: str) -> str:
 @dataclass(frozen=True)
 class CalcFlavour(Flavour):
     """The templates as Calc binds them to the extension: the add-in's name before each function, single
-    cells passed as one-cell ranges (`one_cell_ranges`), one formula per row (`rows`: the extension takes
-    no range, see `methods`; the Excel templates' columns are one array formula each, issue 23.1)."""
+    cells passed as one-cell ranges and other arguments kept free of error values (`calc_arguments`),
+    IFERROR spelled IF(ISERROR) (`no_iferror`), and each computed column one array formula as in the Excel
+    templates (issue 23.1: the extension's column form, `columns`) — but a column calling a function with
+    a text result (TR_DUTY_REGIME…) one formula per row, because such a function returns one value in Calc
+    (see `columns`). `rows=True` writes every column per row (an older flavour)."""
     prefix: str = CALC_PREFIX
-    rows: bool = True
+    rows: bool = False
 
     def apply(self, formula: str) -> str:
-        return one_cell_ranges(super().apply(formula))
+        return calc_arguments(no_iferror(super().apply(formula)))
+
+    def per_row(self, col) -> bool:
+        return self.rows or _one_value_call(col.formula)
 
 
 CALC = CalcFlavour()
+
+
+def _one_value_call(formula: str) -> bool:
+    """Whether `formula` calls a registry function that returns one value in Calc (not in `columns`)."""
+    rows = set(columns())
+    return any(m[1] in REGISTRY and REGISTRY[m[1]].result != "table" and m[1] not in rows
+               for m in re.finditer(r"(?<![\w.])([A-Z][A-Z0-9_]*)\(", formula))
+
+
 _FORMULA = re.compile(rb"(<(?:\w+:)?f\b[^>]*>)([^<]*)(</(?:\w+:)?f>)")
 
 
@@ -139,16 +194,27 @@ def _excel(arg) -> str:
     return getattr(arg, "excel", None) or arg.name
 
 
-def methods() -> list[tuple[str, list[str], str]]:
-    """(name, parameter names, result type) of every registry function.
+def columns() -> list[str]:
+    """The functions with the column form in Calc: every one whose result is a number, a date or TRUE/FALSE
+    (and the functions of a whole column). Their results are declared as rows of values, so a range in
+    gives a column out in one call (an array formula) and a single cell one row of one value.
 
-    A `_DETAIL` table comes back as rows of values (an array formula shows it). Every other function
-    returns one value: Calc turns rows of values into a matrix whose text it does not put into the
-    document's string pool (sc/source/core/tool/rangeseq.cxx, ScSequenceToMatrix::CreateMixedMatrix),
-    and then `=A1="FLAT"` or COUNTIF(…;"FLAT") does not match the text a cell shows (seen in
-    LibreOffice 7.4; tests/test_libreoffice_ext.py pins it) — so a value, text included, stays a value."""
+    Not a function with a text result (nor TR_RATE, whose rule may be text): Calc 7.4 turns rows of values
+    into a matrix whose text it does not put into the document's string pool
+    (sc/source/core/tool/rangeseq.cxx, ScSequenceToMatrix::CreateMixedMatrix), and then `=A1="FLAT"` or
+    COUNTIF(…;"FLAT") does not match the text a cell shows (tests/test_libreoffice_ext.py pins it) — so
+    those return one value, and the Calc templates call them once per row (`CalcFlavour.per_row`)."""
+    return sorted(n for n, fn in REGISTRY.items()
+                  if fn.result not in ("table", "text", "any") or (fn.result == "any" and fn.column is not None))
+
+
+def methods() -> list[tuple[str, list[str], str]]:
+    """(name, parameter names, result type) of every registry function: rows of values for a `_DETAIL`
+    table and for the column form (`columns`), one value for the others."""
+    rows = set(columns())
     return [(name, [param_name(_excel(a)) for a in fn.args],
-             typelib.TABLE if fn.result == "table" else typelib.VALUE) for name, fn in sorted(REGISTRY.items())]
+             typelib.TABLE if fn.result == "table" or name in rows else typelib.VALUE)
+            for name, fn in sorted(REGISTRY.items())]
 
 
 def _text(tr: str, en: str) -> str:
@@ -212,7 +278,9 @@ def component_source() -> str:
     text = (HERE / "component.py").read_text(encoding="utf-8")
     names = "(" + "".join(f"{n!r}, " for n in sorted(REGISTRY)) + ")"
     out, n = re.subn(r"^NAMES = \(\)", f"NAMES = {names}", text, flags=re.M)
-    assert n == 1
+    out, m = re.subn(r"^COLUMNS = \(\)", "COLUMNS = (" + "".join(f"{c!r}, " for c in columns()) + ")", out,
+                     flags=re.M)
+    assert n == 1 and m == 1
     return out
 
 

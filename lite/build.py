@@ -65,6 +65,8 @@ def package_files() -> dict[str, bytes]:
     files["trcalc/calc/_countries.json"] = countries.dump().encode()
     for name in ("__init__.py", "runtime.py"):
         files[f"trcalc/lite/{name}"] = (LITE / name).read_bytes()
+    # the version the computation stamp names (calc.stamp.version) where no package metadata is installed
+    files["trcalc/_version.py"] = f'VERSION = "{version()}"\n'.encode()
     return files
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 from openpyxl import Workbook
 
 from .common import COMMON_HELP, errors_sheet, instructions, lists, parameters, pct, rule, workbook
-from .sheets import (BOOL, DATE, FIRST_ROW, HEADER_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, columns, either, fill, greatest,
-                     least, letters, number_or_zero, ranges, read_date, summary_rows, table_sheet, title,
+from .sheets import (BOOL, DATE, FIRST_ROW, HEADER_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour, call, either, fill, greatest,
+                     last_row, least, letters, number_or_zero, ranges, read_date, summary_rows, table_sheet, title,
                      with_error_flag)
 
 KIND = "dir_tev"
@@ -57,7 +57,8 @@ IMPORTS = [
     Col("left", "Kalan (DİİB kapanış)", 13, QTY, 'IF({qty}{r}="","",{qty}{r}-{used}{r})'),
     read_date(),
     Col("total", "Bu girdinin ihracatta toplamı", 13, QTY, help="tüm ihracat satırlarının girdi miktarı",
-        formula='IF({qty}{r}="","",SUMIFS({x_need},{x_input},{input}{r}))'),
+        formula='IF({qty}{r}="","",' + call("TR_SUMBY", key="{input}{r}", keys="{x_input}", amounts="{x_need}") + ")",
+        per_row='IF({qty}{r}="","",SUMIFS({x_need},{x_input},{input}{r}))'),
 ]
 NORMS = [
     Col("product", "Ürün", 16, TEXT),
@@ -71,7 +72,16 @@ RATES = [
     Col("date", "Tarih", 12, DATE, help="ihracat tarihi"),
     Col("rate", "Kur (TL)", 12, "#,##0.0000", help="TCMB döviz kuru"),
 ]
-_NORM = "{n_product},{product}{r},{n_input},{input}{r}"
+_NORM = "{n_product},{product}{r},{n_input},{input}{r}"          # per row: SUMIFS / COUNTIFS criteria
+
+
+def _norm(key: str) -> str:
+    """The norm's `key` column for the row's product and input: one TR_SUMBY over the column (issue 23.1)."""
+    return call("TR_SUMBY", key="{product}{r}", keys="{n_product}", amounts="{n_%s}" % key, key2="{input}{r}",
+                keys2="{n_input}")
+
+
+_norm_match = call("TR_MATCH", key="{product}{r}", keys="{n_product}", key2="{input}{r}", keys2="{n_input}")
 SLOTS = 3
 _NO_LINE = either('{qty}{r}=""', "NOT(ISNUMBER({need}{r}))")      # an empty row, or one without a norm
 # the key input#rank of the import; CONCATENATE, not `&`: LibreOffice 7.4 (Debian 12) gives #VALUE! past
@@ -83,15 +93,17 @@ def _slot(s: int) -> list[Col]:
     """The s-th import declaration an export line uses (FIFO): declaration, quantity, rate, TEV. The
     import's row is looked up once, in its own column (`_matches`): LibreOffice and Excel compute every
     MATCH written in a formula, and a slot reads the import a dozen times."""
-    m = f"{{match{s}}}{{r}}"
+    m = f'IF({{match{s}}}{{r}}=0,"",{{match{s}}}{{r}})'            # the import's row; 0 (none) reads nothing
     at = "INDEX({i_%s}," + m + ")"
     cur = at % "currency"
-    # a rate typed on the Kurlar sheet wins; else the customs rate of the export date (TCMB), asked only
-    # for the rows without a typed rate (the others give the call no currency)
-    typed = f"COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})"
-    tcmb = call("TR_CUSTOMS_FX", currency=f'IFERROR(IF({typed}=0,{cur},""),"")', date="{day}{r}")
+    # a rate typed on the Kurlar sheet wins (`_typed`: whether there is one); else the customs rate of the
+    # export date (TCMB), asked only for the rows without a typed rate (the others give the call no currency)
     in_tl = either(cur + '="TRY"', cur + '="TL"')
-    fx = (f'IF({in_tl},1,IF({typed}=0,{tcmb},SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})))')
+    typed = f"{{typed{s}}}{{r}}"
+    tcmb = call("TR_CUSTOMS_FX", currency=f'IFERROR(IF({typed}=0,{cur},""),"")', date="{day}{r}")
+    # per row: SUMIFS over Kurlar; the column: one TR_SUMBY (issue 23.1)
+    rate = call("TR_SUMBY", key=cur, keys="{k_currency}", amounts="{k_rate}", key2="{day}{r}", keys2="{k_date}")
+    rate_rows = f"SUMIFS({{k_rate}},{{k_currency}},{cur},{{k_date}},{{day}}{{r}})"
     end = "{before}{r}+{need}{r}"
     used = (f"IF({least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')}<0,0,"
             f"{least(end, at % 'after')}-{greatest('{before}{r}', at % 'before')})")
@@ -100,7 +112,8 @@ def _slot(s: int) -> list[Col]:
             "IF(" + _NO_LINE + ',"",'
             f'IFERROR(IF({at % "before"}<{{before}}{{r}}+{{need}}{{r}},{at % "decl"},""),""))'),
         Col(f"used{s}", f"{s}. kullanılan miktar", 11, QTY, f'IF({{decl{s}}}{{r}}="","",{used})'),
-        Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",{fx})'),
+        Col(f"fx{s}", f"{s}. kur", 10, "#,##0.0000", f'IF({{decl{s}}}{{r}}="","",IF({in_tl},1,IF({typed}=0,{tcmb},{rate})))',
+            per_row=f'IF({{decl{s}}}{{r}}="","",IF({in_tl},1,IF({typed}=0,{tcmb},{rate_rows})))'),
         Col(f"tev{s}", f"{s}. TEV (TL)", 13, TL,
             # a row without this declaration looks up #N/A: it goes in empty (masked by the IF), because
             # LibreOffice calls no Basic function on an array holding an error (tests/test_libreoffice.py)
@@ -116,9 +129,28 @@ def _slot(s: int) -> list[Col]:
 
 
 def _matches() -> list[Col]:
-    """The row of the import each slot uses, on the imports sheet ("" when there is none)."""
-    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu",
-                formula='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ',""))') for s in range(1, SLOTS + 1)]
+    """The row of the import each slot uses, on the imports sheet (0 when there is none)."""
+    def found(s: int) -> str:
+        # the rank as a number on every row (the header row's element is text): LibreOffice calls no add-in
+        # or Basic function given an array holding an error value, so "İlk beyanname sırası"+1 must not be one
+        rank = 'IF(ISNUMBER({first}{r}),{first}{r}+%d,"")' % (s - 1)
+        return call("TR_MATCH", key="{input}{r}", keys="{i_input}", key2=rank, keys2="{i_rank}")
+    return [Col(f"match{s}", f"{s}. ithalat satırı", 8, "0", help="İthalat tablosunda başlıktan sayılan konumu (0: yok)",
+                formula='IF({qty}{r}="","",' + found(s) + ")",
+                per_row='IF({qty}{r}="","",IFERROR(' + _MATCH % (s - 1) + ",0))") for s in range(1, SLOTS + 1)]
+
+
+def _typed() -> list[Col]:
+    """Whether a rate is typed on Kurlar for the currency of the slot's import and the export date (1) or
+    not (0: the customs rate, TCMB): one look-up per column, read twice by the slot's rate."""
+    out = []
+    for s in range(1, SLOTS + 1):
+        cur = f'INDEX({{i_currency}},IF({{match{s}}}{{r}}=0,"",{{match{s}}}{{r}}))'
+        found = call("TR_MATCH", key=cur, keys="{k_currency}", key2="{day}{r}", keys2="{k_date}")
+        out.append(Col(f"typed{s}", f"{s}. kur Kurlar'da", 8, "0", help="1: kur Kurlar sayfasında yazılı",
+                       formula=f'IF({{decl{s}}}{{r}}="","",IF({found}>0,1,0))',
+                       per_row=f'IF({{decl{s}}}{{r}}="","",IF(COUNTIFS({{k_currency}},{cur},{{k_date}},{{day}}{{r}})>0,1,0))'))
+    return out
 
 
 def _short() -> str:
@@ -138,9 +170,12 @@ EXPORTS = with_error_flag([
     Col("paid", "Ödeme tarihi", 12, DATE, help="geç ödendiyse"),
     Col("voluntary", "Gönüllü bildirim", 10, None, choices="evethayir", help="idareden önce bildirildi mi"),
     Col("consumption", "Birim tüketim", 11, QTY,
-        'IF({qty}{r}="","",IF(COUNTIFS(' + _NORM + ')=0,"norm yok",SUMIFS({n_consumption},' + _NORM + ')))'),
-    Col("waste", "Fire", 8, RATE, 'IF({qty}{r}="","",SUMIFS({n_waste},' + _NORM + "))"),
-    Col("scrap", "Atık", 8, RATE, 'IF({qty}{r}="","",SUMIFS({n_scrap},' + _NORM + "))"),
+        'IF({qty}{r}="","",IF(' + _norm_match + '=0,"norm yok",' + _norm("consumption") + "))",
+        per_row='IF({qty}{r}="","",IF(COUNTIFS(' + _NORM + ')=0,"norm yok",SUMIFS({n_consumption},' + _NORM + ')))'),
+    Col("waste", "Fire", 8, RATE, 'IF({qty}{r}="","",' + _norm("waste") + ")",
+        per_row='IF({qty}{r}="","",SUMIFS({n_waste},' + _NORM + "))"),
+    Col("scrap", "Atık", 8, RATE, 'IF({qty}{r}="","",' + _norm("scrap") + ")",
+        per_row='IF({qty}{r}="","",SUMIFS({n_scrap},' + _NORM + "))"),
     Col("need", "Girdi miktarı", 12, QTY, help="ihraç × tüketim ÷ (1 − fire − atık)",
         formula='IF({qty}{r}="","",IF(ISNUMBER({consumption}{r}),{qty}{r}*{consumption}{r}'
         '/(1-{waste}{r}-{scrap}{r}),{consumption}{r}))'),
@@ -149,7 +184,9 @@ EXPORTS = with_error_flag([
                                             amount="{need}{r}") + ")",
         per_row='IF({qty}{r}="","",' + _fifo("need") + ")"),
     Col("first", "İlk beyanname sırası", 8, "0",
-        'IF({qty}{r}="","",COUNTIFS({i_input},{input}{r},{i_after},"<="&{before}{r})+1)'),
+        'IF({qty}{r}="","",' + call("TR_COUNTBY", key="{input}{r}", keys="{i_input}", upto="{before}{r}",
+                                    values="{i_after}") + "+1)",
+        per_row='IF({qty}{r}="","",COUNTIFS({i_input},{input}{r},{i_after},"<="&{before}{r})+1)'),
     *(col for s in range(1, SLOTS + 1) for col in _slot(s)),
     Col("short", "Karşılanmayan girdi", 11, QTY, help="ithalat yetmedi ya da 3'ten çok beyanname",
         formula=_short()),
@@ -167,6 +204,7 @@ EXPORTS = with_error_flag([
         '"girdi karşılanmadı: ithalat yetersiz ya da 3\'ten çok beyanname (satırı bölün)","")))'),
     read_date(),
     *_matches(),
+    *_typed(),
 ])
 
 
@@ -184,7 +222,8 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         "Normlar sayfası: birim ürüne giren girdi (fire ve atık hariç), fire oranı (yanan, buharlaşan, yok olan: "
         "TEV'e dahildir — GGM 75325507 sayılı yazı) ve atık / ikincil ürün oranı (ekonomik değeri olan, "
         "yurt içinde ayrıca beyan edilip vergisi ödenen: TEV'e dahil edilmez, ithalattan düşülür).",
-        "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru. Bir tarih ve döviz için kur yazılmamışsa "
+        "Kurlar sayfası: her döviz ve ihracat tarihi için TL kuru; yeni kurları tablonun içine satır ekleyerek "
+        "yazın (tablonun altına yazılan kur kullanılmaz, Özet sayfası sayar). Bir tarih ve döviz için kur yazılmamışsa "
         "ihracat tarihinin gümrük kuru (TCMB, TR_CUSTOMS_FX) kullanılır. TL (TRY) ithalatta kur 1'dir. "
         "Kurların tarihini tarih olarak girin: metin olarak yazılmış bir tarih (hücre biçimi Metin) "
         "kullanılmaz; Özet sayfası böyle satırları sayar.",
@@ -213,11 +252,13 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
     table_sheet(wb, "Kurlar", "Kurlar", "Her döviz ve ihracat tarihi için TL kuru.", RATES, n_imports,
                 "Kurlar", codes)
     refs = {**ranges("İthalat", IMPORTS, n_imports, "i", HEADER_ROW), **ranges("Normlar", NORMS, n_imports, "n", HEADER_ROW),
-            **columns("Kurlar", RATES, "k")}
+            **ranges("Kurlar", RATES, n_imports, "k", HEADER_ROW)}
     table_sheet(wb, SHEET, "İhracat ve TEV", "Her ihracat satırı için FIFO tahsis, TEV, gecikme zammı ve ceza.",
                 EXPORTS, rows, TABLE, codes, refs)
     xr = ranges(SHEET, EXPORTS, rows, "x")
     typed_dates = f"'Kurlar'!${letters(RATES)['date']}${FIRST_ROW}:${letters(RATES)['date']}$1048576"
+    rate = letters(RATES)["rate"]
+    below = f"'Kurlar'!${rate}${last_row(n_imports) + 1}:${rate}$1048576"
     ws = wb.create_sheet("Özet", 5)
     title(ws, "Özet", "TEV, gecikme zammı ve para cezası toplamları.")
     summary_rows(wb, ws, [
@@ -232,6 +273,9 @@ def build(rows: int, flavour: Flavour = PLAIN) -> Workbook:
         # matched by no program (an exact date criterion skips text cells), so it is counted here
         ("Kurlar: tarihi metin olan kur (kullanılmaz)",
          f"=COUNTA({typed_dates})-COUNT({typed_dates})", "0"),
+        # the look-ups read the Kurlar table's rows (a whole column would hand a million cells to each
+        # trcalc call in Excel and LibreOffice, issue 23.1): a rate typed below the table is counted here
+        ("Kurlar: tablonun altındaki kur (kullanılmaz)", f"=COUNTA({below})", "0"),
     ], xr)
     parameters(wb)
     errors_sheet(wb)

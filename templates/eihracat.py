@@ -176,7 +176,7 @@ def _support_summary(wb, rows, codes) -> None:
     add_support_chart(ws)
     chart_rows = 20
     header_line(ws, 2, 12, sum(widths))       # the header fields in place of the help line (Talimatlar says it)
-    end = stamp_area(wb, ws, r + chart_rows)
+    end = stamp_area(wb, ws, r + chart_rows, value_col="D")     # A–C (38 wide) hold the labels
     print_setup(ws, 170, f"A1:L{end}", repeat=f"2:{HEADER_ROW}")
 
 

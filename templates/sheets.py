@@ -69,10 +69,11 @@ class Col:
     formula: str | None = None     # pattern with {r} and {key}s; None = an input column
     choices: str | None = None     # name of a list on the Listeler sheet
     help: str = ""
-    default: object = None
+    default: object = None         # an input column's pre-filled value (the accountant types over it)
     # the column written one formula per row (`Flavour.rows`), when its own pattern needs whole columns
-    # (a TR_RUNNING_SUM order): `{p}` is the row above; the same quantity, by SUMIFS/COUNTIFS per row
-    per_row: str | None = None         # an input column's pre-filled value (the accountant types over it)
+    # (a TR_RUNNING_SUM order, a TR_MATCH / TR_SUMBY / TR_COUNTBY look-up): `{p}` is the row above; the
+    # same quantity, by SUMIFS / COUNTIFS / MATCH per row
+    per_row: str | None = None
 
     @property
     def is_input(self) -> bool:
@@ -136,6 +137,10 @@ class Flavour:
         if not self.prefix:
             return formula
         return _REGISTRY_CALL.sub(lambda m: m[1] + self.prefix + m[2], formula)
+
+    def per_row(self, col: Col) -> bool:
+        """Whether computed column `col` is written one formula per row (else one array formula)."""
+        return self.rows
 
 
 PLAIN = Flavour()
@@ -289,10 +294,10 @@ def table_sheet(wb, name: str, heading: str, help_text: str, cols: list[Col], ro
                     c.value = col.default
             else:
                 c.fill = FORMULA_FILL
-                if flavour.rows:
+                if flavour.per_row(col):
                     pattern = col.per_row or col.formula
                     c.value = "=" + flavour.apply(pattern.format(r=r, p=r - 1, **names))
-        if not col.is_input and not flavour.rows:
+        if not col.is_input and not flavour.per_row(col):
             text = "=" + flavour.apply(column_formula(col.formula, names, end, col.header))
             ws.cell(HEADER_ROW, i).value = ArrayFormula(f"{letter}{HEADER_ROW}:{letter}{end}", text)
         if typed:
@@ -339,11 +344,28 @@ def add_keys(wb, ref: str) -> None:
     wb.defined_names[KEYS_NAME] = DefinedName(KEYS_NAME, attr_text=text)
 
 
-def stamp_area(wb, ws, row: int, label_col: str = "A") -> int:
-    """Name the stamp's place on a summary sheet (its first cell); returns the stamp's last row."""
+def stamp_area(wb, ws, row: int, label_col: str = "A", value_col: str | None = None) -> int:
+    """The stamp on a summary sheet (issue 25.5): its heading, then one row per part — the label
+    (calc.stamp.PARTS) and a live TR_STAMP cell, which `trcalc compute` and the upload fill with their
+    computation's stamp and an add-in's recalculation with its own. The block is named TRCALC_STAMP
+    (heading at its top left, the values in its last column). Labels and values are not wrapped: each
+    runs on over the empty cells to its right (the value column's own width need not hold a version or
+    a list of bulletins). Returns the stamp's last row."""
+    from openpyxl.utils import column_index_from_string
     from openpyxl.workbook.defined_name import DefinedName
-    wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=f"'{ws.title}'!${label_col}${row}")
-    return row + STAMP_ROWS - 1
+
+    from trcalc.calc.stamp import HEADING, PARTS
+    col = column_index_from_string(label_col)
+    value = column_index_from_string(value_col) if value_col else col + 1
+    end = row + STAMP_ROWS - 1
+    wb.defined_names[STAMP_NAME] = DefinedName(
+        STAMP_NAME, attr_text=f"'{ws.title}'!${label_col}${row}:${get_column_letter(value)}${end}")
+    ws.cell(row, col, HEADING).font = Font(bold=True)
+    flavour = flavour_of(wb)
+    for i, (part, label) in enumerate(PARTS, start=1):
+        ws.cell(row + i, col, label)
+        ws.cell(row + i, value, flavour.apply(f'=TR_STAMP("{part}")'))
+    return end
 
 
 def summary_area(wb, ws, first: int, last: int) -> None:

@@ -138,8 +138,8 @@ def test_workbook_overrides_from_the_named_range():
     book = _Caller(_Book("a.xlsm", [["Parametre", "Değer"], ["import.flat.rate_eu", 0.25], [None, None]]))
     plain = _Caller(_Book("b.xlsm", None))
     # 25 € EU on 2024-09-01: flat 30 % = 7.50; with the workbook's 25 %: 6.25
-    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, plain) == 7.5
-    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, book) == 6.25
+    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, None, None, plain) == 7.5
+    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, None, None, book) == 6.25
     bad = _Caller(_Book("c.xlsm", [["no.such.parameter", 1]]))
     assert udfs.TR_CIF(1.0, None, None, bad).message.startswith("overrides")
 
@@ -151,7 +151,7 @@ def test_workbook_settings_are_read_once_per_recalculation(monkeypatch):
     before = dict(cells.reads)
     for _ in range(500):
         assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None,
-                            None, _Caller(book)) == 6.25
+                            None, None, None, _Caller(book)) == 6.25
     assert cells.reads["overrides"] - before["overrides"] == 1
     assert cells.reads["settings"] - before["settings"] == 1
     monkeypatch.setattr(cells.time, "monotonic", lambda: 1e9)       # long after: a new recalculation

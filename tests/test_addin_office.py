@@ -70,6 +70,17 @@ def test_seed_examples_through_functions_js_with_the_key_typed_in_the_task_pane(
     assert res[6]["value"][0][0] == call("TR_RULES_VERSION")
 
 
+def test_the_stamp_cells_are_computed_by_the_server(server, tmp_path):
+    """Issue 25.5: a template's stamp cells (=TRCALC.TR_STAMP("…")) in Office: the team server's rules
+    version and trcalc version; each rate's bulletin is in its row's breakdown there."""
+    from trcalc.calc import stamp
+    out = run(server, {"key": KEY, "invocations": [["TR_STAMP", ["KURALLAR"]], ["TR_STAMP", ["BULTENLER"]],
+                                                   ["TR_STAMP", ["TRCALC"]]]}, tmp_path)
+    res = out["results"]
+    assert res[0] == {"value": [[call("TR_RULES_VERSION").split(" (")[0]]]}
+    assert res[1] == {"value": [[stamp.IN_A_CELL]]} and res[2] == {"value": [[stamp.version()]]}
+
+
 def _duty_column(n):
     goods = [20.0 + (i % 400) * 0.75 for i in range(n)]
     goods[7] = "yirmi"
@@ -381,3 +392,20 @@ def test_only_row_by_row_functions_have_their_one_cell_calls_grouped(client):
         whole_column = getattr(fn, "column", None) is not None
         assert spec[name]["groupable"] is (not fn.detail_of and not whole_column), name
     assert spec["TR_DUTY"]["groupable"] and not spec["TR_DUTY_DETAIL"]["groupable"]
+
+
+def test_a_function_of_a_whole_column_is_never_sliced(server, tmp_path):
+    """A running total (or a look-up with a table of its own length, TR_SUMBY…) computed slice by slice would
+    restart in each slice: silently wrong. functions.js sends such a call whole (issue 23.1) — within the
+    server's limits it is one request with every row right; past them the server's refusal, not a wrong total."""
+    n = 4000
+    groups, order = ["A" if i % 2 else "B" for i in range(n)], list(range(n))
+    out = run(server, {"key": KEY, "invocations": [["TR_RUNNING_SUM", [groups, order, 1]]]}, tmp_path)
+    assert len(out["requests"]) == 1
+    col = out["results"][0]["value"]
+    # by hand: row i is the (i // 2)-th row of its group (rows alternate B, A), so i // 2 rows come before it
+    assert [row[0] for row in col] == [i // 2 for i in range(n)]
+    big = 12_000                                           # past the server's 10,000-row batch limit
+    out = run(server, {"key": KEY, "invocations": [["TR_RUNNING_SUM", [["A"] * big, list(range(big)), 1]]]}, tmp_path)
+    assert len(out["requests"]) == 1 and out["requests"][0]["status"] == 413
+    assert "413" in out["results"][0]["error"]["message"]

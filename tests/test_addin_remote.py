@@ -73,11 +73,11 @@ def test_remote_and_local_agree_on_a_10000_row_column_with_overrides(server, mon
     args = (goods, freight, 0.0, origin, 0.2, dates)
     monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
     cells._cache.clear()
-    local = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("local.xlsm"))
+    local = udfs.TR_DUTY(*args, None, None, None, None, None, None, None, None, _caller("local.xlsm"))
     monkeypatch.setenv("TRCALC_SERVER_URL", server)
     monkeypatch.setenv("TRCALC_API_KEY", KEY)
     cells._cache.clear()                                          # settings changed: a new recalculation
-    remote_ = udfs.TR_DUTY(*args, None, None, None, None, None, None, _caller("remote.xlsm"))
+    remote_ = udfs.TR_DUTY(*args, None, None, None, None, None, None, None, None, _caller("remote.xlsm"))
     assert len(local) == len(remote_) == ROWS
     assert remote_ == local                                       # every value and every message
     # hand checks, with the workbook's figures. Row 1: DE on 2024-09-01, goods 20.75, freight 1: flat route
@@ -138,3 +138,27 @@ def test_a_413_is_reported_as_such(refusing_server, monkeypatch):
     for out in (udfs.TR_CIF(1.0, 2.0, 3.0), udfs.TR_CIF([1.0, 2.0], 2.0, 3.0)):   # a cell; a column, halved to 1 row
         assert out.message.startswith("istek trcalc sunucusunun sınırını aşıyor (413")
         assert "the request exceeds the trcalc server's limit (413)" in out.message
+
+
+def test_a_look_up_of_a_whole_column_goes_whole_and_agrees(server, monkeypatch, sent):
+    """TR_SUMBY's table is a range of its own length (issue 23.1): a slice of the column by rows would slice
+    the table too, and a running total would restart in each slice. So a function of a whole column goes in
+    one request, whatever the slice size — here the keys and the table have the same length, 1,000 rows,
+    and the slices would hold 100."""
+    n = 1000
+    keys = ["A" if i % 2 else "B" for i in range(n)]
+    table = ["A" if i % 3 else "B" for i in range(n)]
+    amounts = [float(i) for i in range(n)]
+    monkeypatch.delenv("TRCALC_SERVER_URL", raising=False)
+    cells._cache.clear()
+    local = udfs.TR_SUMBY(keys, table, amounts)
+    # by hand: rows i with i % 3 == 0 are B (sum of the multiples of 3 below 1,000 = 3 × 333 × 334 / 2), the
+    # others A (the sum of 0…999 less that)
+    b = 3 * 333 * 334 // 2
+    assert [local[0], local[1]] == [[b], [999 * 1000 // 2 - b]]          # a column back
+    monkeypatch.setattr(remote, "ROWS_PER_REQUEST", 100)
+    monkeypatch.setenv("TRCALC_SERVER_URL", server)
+    monkeypatch.setenv("TRCALC_API_KEY", KEY)
+    cells._cache.clear()
+    assert udfs.TR_SUMBY(keys, table, amounts) == local
+    assert len(sent) == 1

@@ -68,3 +68,23 @@ def test_the_cli_prints_any_trcalc_error_as_one_line(capsys, tmp_path):
     err = capsys.readouterr().err
     assert err == ("trcalc: çıktı dosyası girdiyle aynı olamaz: girdi hiçbir zaman değiştirilmez — "
                    "the output must not be the input: the input is never changed\n")
+
+
+def test_error_text_gives_a_failing_calls_message_and_nothing_for_a_good_one():
+    """TR_ERROR_TEXT (issue 28.1): the message of the same call, for hosts that show only #VALUE!."""
+    from trcalc.calc import call
+    from trcalc.calc.errors import CalcError
+    bad = ("abc", 10000, 5000, 1, 0.1, 30)
+    try:
+        call("TR_TEV", *bad)
+    except CalcError as exc:
+        expected = exc.message
+    assert "ithal_degeri" in expected                                 # the argument named, as everywhere
+    assert call("TR_ERROR_TEXT", "TR_TEV", *bad) == expected
+    assert call("TR_ERROR_TEXT", "tr_tev", 100000, 10000, 5000, 1, 0.1, 30) == ""
+    # a column: one message per row ("" for the good row); an unknown function is itself an error
+    from trcalc.calc.registry import call_many
+    assert call_many("TR_ERROR_TEXT", ["TR_CIF", [100, "x"], [1, 2]])[0] == ""
+    assert "esya_bedeli" in call_many("TR_ERROR_TEXT", ["TR_CIF", [100, "x"], [1, 2]])[1]
+    with pytest.raises(CalcError):
+        call("TR_ERROR_TEXT", "TR_NOPE", 1)

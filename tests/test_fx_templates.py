@@ -28,7 +28,12 @@ def test_templates_kur_cells_say_tcmb():
     wb = build.build_dir(10)
     # DİR: a rate typed on the Kurlar sheet for the currency and date wins, else the customs rate (TCMB)
     (fx,) = column_values(wb["İhracat"], EXPORTS, "fx1", HEADER_ROW)[:1]       # the column's one formula
-    assert "TR_CUSTOMS_FX(IFERROR(IF(COUNTIFS('Kurlar'!" in fx.text and ",INDEX('İthalat'!" in fx.text
+    # (issue 23.1: the typed rate is looked up once per column, TR_MATCH / TR_SUMBY over the Kurlar table)
+    # whether one is typed is looked up once per column, in its own column (TR_MATCH over the Kurlar table)
+    assert "TR_CUSTOMS_FX(IFERROR(IF($" in fx.text and "TR_SUMBY(INDEX('İthalat'!" in fx.text
+    assert "'Kurlar'!$A$4:$A$" in fx.text and "'Kurlar'!$A:$A" not in fx.text
+    (typed,) = column_values(wb["İhracat"], EXPORTS, "typed1", HEADER_ROW)[:1]
+    assert "TR_MATCH(INDEX('İthalat'!" in typed.text and "'Kurlar'!$A$4:$A$" in typed.text
     assert column_values(build.build_ithalat(10)["Gönderiler"], PARCELS, "fx") == ["TCMB"] * 10
 
 

@@ -241,6 +241,9 @@ def test_pyodide_with_real_xlwings_oldest_and_newest(wheels, tmp_path):
                 assert "xlwings Lite" in g.get("error", "") and " — " in g["error"], (version, g)
                 g.update(want)
         assert got == expected, version
+        # the templates' stamp cells (issue 25.5): TR_STAMP("KURALLAR") is the rules bundled in main.py
+        stamp_at = calls.index({"function": "TR_STAMP", "args": ["KURALLAR"]})
+        assert got[stamp_at] == {"value": [[store.book().version]]}, version
         for i, (_, value) in enumerate(SEEDS):
             assert got[i] == {"value": [[value]]}, version
         # every function called with only its required arguments: no omitted argument read as a value

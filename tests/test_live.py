@@ -95,7 +95,7 @@ def test_remote_mode_sends_workbook_overrides(server, monkeypatch):
         "refers_to_range": type("R", (), {"value": [["import.flat.rate_eu", 0.25]]})()})()}})()
     caller = type("C", (), {"sheet": type("S", (), {"book": book})()})()
     cells._cache.clear()
-    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, caller) == 6.25
+    assert udfs.TR_DUTY(25.0, 0.0, 0.0, "DE", None, dt.datetime(2024, 9, 1), None, None, None, None, None, None, None, None, caller) == 6.25
 
 
 def test_remote_mode_wrong_key_is_a_cell_error(server, monkeypatch):

@@ -439,3 +439,18 @@ def test_batch_column_rows_count_against_the_limit():
     too_many = [{"function": "TR_CIF", "array": True, "args": [[1, 2, 3, 4, 5, 6], 0, 0]}]
     r = c.post("/api/v1/batch", json={"calls": too_many})
     assert r.status_code == 413 and "(6 given)" in r.json["error"]["message"]
+
+
+def test_parcel_page_offers_the_amounts_currency(client):
+    """Issue 25.6: the parcel page takes amounts in EUR, USD or TL (a drop-down), the limits tested in EUR.
+    1,000 TL + 80 TL freight at 36 TL/€ = 30.00 € ≤ 30 € → flat 60 % (CN): 1,080 × 60 % = 648.00 TL."""
+    html = client.get("/hesap/TR_DUTY").text
+    select = html[html.index('<select id="doviz"'):]
+    select = select[:select.index("</select>")]
+    assert all(f'<option value="{c}"' in select for c in ("EUR", "USD", "TRY")) and "Türk lirası" in select
+    q = "esya_bedeli=1.000&navlun=80&sigorta=0&mense=CN&tarih=01.03.2025&kur=36&doviz=TRY"
+    html = client.get(f"/hesap/TR_DUTY?{q}").text
+    assert "648,00 TL" in html and "Sınır testi matrahı (€)" in html
+    # 30,85 USD × 35 TL/$ ÷ 36 TL/€ = 29,99 € → flat, EU rate 30 %: 1.079,75 × 30 % = 323,925 → 323,93 TL
+    q = "esya_bedeli=30,85&navlun=0&sigorta=0&mense=DE&tarih=01.03.2025&kur=36&doviz=USD&doviz_kuru=35"
+    assert "323,93 TL" in client.get(f"/hesap/TR_DUTY?{q}").text

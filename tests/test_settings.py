@@ -22,7 +22,8 @@ NOT_SETTINGS = {"TRCALC_OVERRIDES": "the overrides range (Parametreler sheet)",
                 "TRCALC_ERRORS": "the error listing range (Hatalar sheet)",
                 "TRCALC_STAMP": "where compute writes its stamp", "TRCALC_SUMMARY": "the headline figures",
                 "TRCALC_KEYS": "the tables' key columns (print areas)",
-                "TRCALC_RULES_VERSION": "a cell name a team may give its rules version (TR_RULES_VERSION)"}
+                "TRCALC_RULES_VERSION": "a cell name a team may give its rules version (TR_RULES_VERSION)",
+                "TRCALC_LAST_RULES": "the rules version the xlwings add-in last computed the workbook with"}
 CODE = ("*.py", "*.js", "*.html", "*.sh", "Makefile", "*.toml", "*.cfg", "*.yml", "*.yaml")
 SETTINGS_FILE = ROOT / "calc" / "settings.py"
 

@@ -336,7 +336,31 @@ def test_the_upload_page_offers_the_blank_templates(site, browser):  # noqa: F81
 
 
 IMPORT_SEED = ("/hesap/TR_IMPORT_TAXES?gumruk_degeri=10.000&doviz=USD&kur=34,50&gv_orani=12&tarih=03.03.2025")
-RESULTS = [TEV_SEED, DUTY_SEED.replace("gv_orani=20%25", "gv_orani=20"), IMPORT_SEED]
+# a parcel priced in USD (issue 25.6): 30,85 USD × 35 TL/$ ÷ 36 TL/€ = 29,99 € ≤ 30 € → flat, EU 30 %:
+# 1.079,75 TL × 30 % = 323,925 → 323,93 TL
+PARCEL_USD = ("/hesap/TR_DUTY?esya_bedeli=30,85&navlun=0&sigorta=0&mense=DE&tarih=01.03.2025&kur=36&doviz=USD"
+              "&doviz_kuru=35")
+RESULTS = [TEV_SEED, DUTY_SEED.replace("gv_orani=20%25", "gv_orani=20"), IMPORT_SEED, PARCEL_USD]
+
+
+@pytest.mark.parametrize("width", list(SCREENS))
+def test_a_parcel_priced_in_tl_is_tested_against_the_eur_limit(site, browser, width):  # noqa: F811
+    """Issue 25.6: the parcel page takes the amounts in EUR, USD or TL (a drop-down of the quick form).
+    1.000 TL + 80 TL freight at 36 TL/€ = 30,00 € ≤ 30 € (2025-03-01) → flat 60 % (CN): 1.080 × 60 % = 648,00 TL."""
+    page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+    page.goto(site + "/hesap/TR_DUTY")
+    assert page.is_visible("#doviz")                               # in the quick form, not folded away
+    page.select_option("#doviz", "TRY")
+    for field, value in (("esya_bedeli", "1.000"), ("navlun", "80"), ("sigorta", "0"), ("mense", "CN"),
+                         ("tarih", "01.03.2025"), ("kur", "36")):
+        page.fill(f"#{field}", value)
+    page.click("#hesapla")
+    page.wait_for_selector("#sonuc")
+    page.wait_for_load_state("load")
+    assert page.inner_text("#sonuc").strip() == "648,00 TL"
+    assert "Sınır testi matrahı (€)" in page.inner_text("#dokum")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.close()
 
 # Every cell of a result table, measured in the page: its width against 12 of the digit "0" in its own font,
 # and its longest word against its content box (a word wider than its cell is broken between letters).

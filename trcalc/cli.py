@@ -111,6 +111,29 @@ def _rules_diff(ns) -> int:
     return code
 
 
+def _rules_changelog(ns) -> int:
+    from trcalc.calc.rules import changelog
+    try:
+        lines = changelog.text(ns.version)
+    except KeyError:
+        raise Failure(f"değişiklik günlüğünde {ns.version} yok — no version {ns.version} in the changelog") from None
+    except FileNotFoundError as exc:
+        raise Failure(str(exc)) from None
+    print("\n".join(lines).rstrip())
+    return 0
+
+
+def _rules_snapshot(ns) -> int:
+    from trcalc.calc.rules import changelog
+    from trcalc.calc.rules.store import RulesFileError, load
+    try:
+        rb = load(ns.dir) if ns.dir else None
+    except RulesFileError as exc:
+        raise Failure(str(exc)) from None
+    print(f"wrote {changelog.write_snapshot(rb)}")
+    return 0
+
+
 def _docs(ns) -> int:
     from trcalc import docpages
     if ns.write:
@@ -365,9 +388,19 @@ def parser() -> argparse.ArgumentParser:
     rs.set_defaults(run=_rules_show)
     rd = rsub.add_parser("diff", help="iki kural kümesinin farkları (farklıysa çıkış 1) / "
                                       "differences between two rule sets (exit 1 when they differ)")
-    rd.add_argument("a", help="installed, env (TRCALC_RULES_DIR) ya da bir kural klasörü / or a rules folder")
-    rd.add_argument("b", help="installed, env (TRCALC_RULES_DIR) ya da bir kural klasörü / or a rules folder")
+    rd.add_argument("a", help="installed, env (TRCALC_RULES_DIR), yayımlanmış bir sürüm (2026.11.25) ya da bir kural "
+                              "klasörü / a released version or a rules folder")
+    rd.add_argument("b", help="installed, env (TRCALC_RULES_DIR), yayımlanmış bir sürüm ya da bir kural klasörü / "
+                              "a released version or a rules folder")
     rd.set_defaults(run=_rules_diff)
+    rl = rsub.add_parser("changelog", help="kural sürümlerinin değişiklik günlüğü: her fark, tarihi ve kaynağı / the "
+                                           "rules changelog: every difference, its date and source")
+    rl.add_argument("version", nargs="?", help="yalnız bu sürüm (örn. 2026.12.06) / only this version")
+    rl.set_defaults(run=_rules_changelog)
+    rn = rsub.add_parser("snapshot", help="yürürlükteki kural sürümünü kaydeder (sürümü değiştirmeden önce) / keep the "
+                                          "rules version in force (before bumping it)")
+    rn.add_argument("--dir", help="kurulu kurallar yerine bu klasör / this folder instead of the installed rules")
+    rn.set_defaults(run=_rules_snapshot)
 
     d = sub.add_parser("docs", help="üretilen belge sayfaları: işlevler (kayıt), ayarlar / "
                                     "the generated docs pages: functions (registry), settings")

@@ -468,16 +468,26 @@ def registry_column(book, fn, values: list):
     from .functions import registry_call
     if not any(type(v) is Arr for v in values):
         return registry_call(book, fn, values)
-    args = []
-    for v in values:
+    args, whole = [], [i < len(fn.args) and fn.args[i].whole for i in range(len(values))]
+    for i, v in enumerate(values):
         if type(v) is Err:
             return v
+        if whole[i]:                     # a table argument goes whole; an error in it is the whole call's
+            v = list(v) if type(v) is Arr else [v]
+            bad = next((x for x in v if type(x) is Err), None)
+            if bad is not None:
+                return bad
         args.append(list(v) if type(v) is Arr else v)
-    n = max(len(a) for a in args if type(a) is list)
-    args = [a + [None] * (n - len(a)) if type(a) is list else a for a in args]
+    lengths = [len(a) for i, a in enumerate(args) if type(a) is list and not whole[i]]
+    if not lengths:
+        return registry_call(book, fn, args)
+    n = max(lengths)
+    args = [a + [None] * (n - len(a)) if type(a) is list and not whole[i] else a for i, a in enumerate(args)]
     # a row whose inputs hold an error value shows that error (as a one-cell call does)
-    bad = [next((a[i] for a in args if type(a) is list and type(a[i]) is Err), None) for i in range(n)]
-    clean = [[None if type(x) is Err else x for x in a] if type(a) is list else a for a in args]
+    bad = [next((a[r] for i, a in enumerate(args) if type(a) is list and not whole[i] and type(a[r]) is Err), None)
+           for r in range(n)]
+    clean = [[None if type(x) is Err else x for x in a] if type(a) is list and not whole[i] else a
+             for i, a in enumerate(args)]
     book.calls += 1
     try:
         out = call_many(fn.name, clean, book.overrides)

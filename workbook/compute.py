@@ -2,6 +2,7 @@
 `compute_bytes` are the entry points (see the package doc)."""
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .grid import Book, OverBudget
 from .load import OVERRIDES_NAME, load, raw_overrides
 from .reader import RawBook
 from .results import Report, collect, summary
+from .values import Err
 from .udf import OVERRIDES
 
 ENGINES = ("auto", "fast", "formulas")
@@ -42,6 +44,31 @@ def _run(book: Book, order) -> None:
         raise exc.error from None
 
 
+_STAMP_CELL = re.compile(r'^=\s*(?:[A-Z0-9_.]+\.)?TR_STAMP\(\s*"([^"]*)"\s*\)\s*$', re.IGNORECASE)
+
+
+def _restamp(book: Book) -> None:
+    """The stamp cells (TR_STAMP, the templates' summary sheets) computed again once every other cell
+    is: a cell computed before the rates were read would not name their bulletins (issue 25.5). A plain
+    =TR_STAMP("…") gets the registry's value now (an engine may have folded its constant argument at
+    load); another formula using TR_STAMP is computed again."""
+    fn = REGISTRY["TR_STAMP"]
+    for s in book.sheets:
+        for (r, c), cell in s.formulas.items():
+            text = getattr(cell, "text", None) or ""
+            if "TR_STAMP(" not in text.upper():
+                continue
+            m = _STAMP_CELL.match(text)
+            if m:
+                try:
+                    book.done[(s.index, r, c)] = fn(m[1])
+                except CalcError as exc:
+                    book.done[(s.index, r, c)] = Err("#VALUE!", exc.message)
+            else:
+                book.done.pop((s.index, r, c), None)
+                book.compute(s, r, c)
+
+
 def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dict]:
     """Compute `src`: (what was read, the report, values per sheet part, notes per sheet part).
 
@@ -59,15 +86,16 @@ def compute(src: Path, engine: str = "auto") -> tuple[RawBook, Report, dict, dic
         raise WorkbookError(f"Parametreler ({OVERRIDES_NAME}) okunamadı: {which}{exc.message_tr}",
                             f"cannot read the overrides ({OVERRIDES_NAME}): {which}{exc.message_en}") from None
     mode = "formulas" if engine == "formulas" else "fast"
-    book, order, compiler = load(raw, overrides, mode)
-    token = OVERRIDES.set(overrides)
-    try:
-        with stamp.bulletins() as used:          # the TCMB bulletins the formulas read, for the stamp
-            _run(book, order)
-    finally:
-        OVERRIDES.reset(token)
-    report, parts, notes = collect(book, order)
     when, version = stamp.now(), rules_book().version
+    with stamp.computation(when, version) as used:      # the TCMB bulletins the formulas read, for the stamp
+        book, order, compiler = load(raw, overrides, mode)
+        token = OVERRIDES.set(overrides)
+        try:
+            _run(book, order)
+            _restamp(book)
+        finally:
+            OVERRIDES.reset(token)
+    report, parts, notes = collect(book, order)
     report.stamp = stamp.rows(when, version, used)
     report.stamp_line = stamp.line(when, version, used)
     report.headline = summary(raw, parts)

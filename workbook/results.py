@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
+from .bridge import stamp
 from .grid import Book
 from .load import destination
 from .reader import RawBook
@@ -82,12 +83,16 @@ KEYS_NAME = "TRCALC_KEYS"          # key input columns of the tables, 'Sheet'!$B
 
 
 def stamp_listing(raw: RawBook, report: Report):
+    """The stamp rows to write at TRCALC_STAMP — unless the workbook's stamp cells compute it themselves
+    (TR_STAMP formulas, the templates since issue 25.5: `compute` fills them like any formula cell)."""
     text = next((t for n, t in raw.names if n == STAMP_NAME), None)
     dest = text and destination(text)
     rs = dest and next((x for x in raw.sheets if x.name == dest[0]), None)
     if not rs or not report.stamp:
         return None
-    return rs.part, dest[1][0], dest[1][1], [("Hesaplama damgası", ""), *report.stamp]
+    if any("TR_STAMP(" in (f or "").upper() for _r, _c, f, _shared in rs.formulas):
+        return None
+    return rs.part, dest[1][0], dest[1][1], [(stamp.HEADING, ""), *report.stamp]
 
 
 def summary(raw: RawBook, parts: dict) -> list[tuple[str, object]]:

@@ -1,7 +1,8 @@
 """`trcalc rules diff A B`: what differs between two rule sets.
 
 A and B are each `installed` (the rules shipped with this trcalc), `env` (the folder named by
-TRCALC_RULES_DIR, the one a server runs when it is set) or a folder of rules files. Every dated
+TRCALC_RULES_DIR, the one a server runs when it is set), a released version kept with the rules
+(`2026.11.25`: its snapshot, see `changelog`) or a folder of rules files. Every dated
 entry is compared by parameter and start date: an entry only in B is `+`, only in A `-`, and one
 whose value, end, unit, source or confidence differs is `~` with both sides. The exit status is 0
 when the sets agree, 1 when they differ (as diff(1)).
@@ -65,8 +66,16 @@ def diff(a: RuleBook, b: RuleBook) -> list[str]:
     return lines
 
 
+def rule_book(spec: str) -> RuleBook:
+    """The rule set `spec` names: a released version's snapshot, or a folder (`resolve`)."""
+    from . import history
+    if history.snapshot_path(spec).is_file() and not Path(spec).is_dir():
+        return history.shipped(spec)
+    return load(resolve(spec))
+
+
 def main(spec_a: str, spec_b: str) -> tuple[int, list[str]]:
-    a, b = load(resolve(spec_a)), load(resolve(spec_b))
+    a, b = rule_book(spec_a), rule_book(spec_b)
     lines = diff(a, b)
     head = f"# {spec_a} {a.version} → {spec_b} {b.version}: {len(lines)} fark / differences"
     return (1 if lines else 0), [head, *lines]

@@ -136,7 +136,10 @@
       return [{ call: call, rows: 1, bytes: JSON.stringify(call).length, item: item }];
     }
     var bytes = JSON.stringify(args).length;
-    if (ls.length !== 1) {        // columns of different lengths: whole, so the server's message names them
+    // columns of different lengths go whole, so the server's message names them; so does a function of a
+    // whole column (not groupable): its rows depend on each other (a running total) or it takes a table
+    // of its own length (TR_MATCH, TR_SUMBY, TR_COUNTBY), so a slice of it would not be its answer
+    if (ls.length !== 1 || !item.groupable) {
       return [{ call: { "function": item.name, args: args, array: true }, rows: Math.max.apply(null, ls),
                 bytes: bytes, item: item }];
     }

@@ -34,7 +34,7 @@ if (bench === "bench") {
   const one = { client: "Office.js", func_name: "TR_DUTY", version: driver.version(), runtime: "1.4",
                 caller_address: "[Book1]Sheet1!A1", culture_info_name: "tr-TR", date_format: null,
                 args: [cell(60), cell(10), cell(5), cell("DE"), cell(0.2), cell("2025-03-01"),
-                       null, null, null, null, null, null] };
+                       null, null, null, null, null, null, null, null] };
   const laps = [];
   for (let k = 0; k < 7; k++) {
     const t = performance.now();
@@ -47,9 +47,9 @@ if (bench === "bench") {
   const t = performance.now();
   await driver.call({ ...one, args: [col, ...one.args.slice(1)] });
   timings.column_10000_s = (performance.now() - t) / 1000;
-  // xlwings' own cost of one call: a function of TR_DUTY's 12 parameters that does nothing
-  const params = Array.from({ length: 12 }, (_, i) => `p${i}` + (i >= 4 ? "=None" : "")).join(", ");
-  const decorators = Array.from({ length: 12 }, (_, i) => `@arg("p${i}", ndim=2)\n`).join("");
+  // xlwings' own cost of one call: a function of TR_DUTY's 14 parameters that does nothing
+  const params = Array.from({ length: 14 }, (_, i) => `p${i}` + (i >= 4 ? "=None" : "")).join(", ");
+  const decorators = Array.from({ length: 14 }, (_, i) => `@arg("p${i}", ndim=2)\n`).join("");
   driver.load_main(`from xlwings import arg, func\n\n@func\n${decorators}def TR_DUTY(${params}):\n    return 0\n`);
   const noop = [];
   for (let k = 0; k < 7; k++) {

@@ -63,10 +63,32 @@ class Session:
         return json.loads(done.stdout)
 
 
+def ui_language(profile: Path, language: str) -> None:
+    """The profile's user-interface language (Tools ▸ Options ▸ Language Settings ▸ Languages ▸ User
+    interface: the configuration item /org.openoffice.Office.Linguistic/General/UILocale), as LibreOffice
+    keeps it in the user profile's registrymodifications.xcu. It takes effect only with that language's
+    pack installed (Debian's libreoffice-l10n-tr; tests/setup-libreoffice.sh)."""
+    reg = profile / "user" / "registrymodifications.xcu"
+    item = ('<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="UILocale" oor:op="fuse">'
+            f"<value>{language}</value></prop></item>\n")
+    if reg.exists():
+        text = reg.read_text(encoding="utf-8").replace("</oor:items>", item + "</oor:items>")
+    else:
+        reg.parent.mkdir(parents=True, exist_ok=True)
+        text = ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+                f"{item}</oor:items>\n")
+    reg.write_text(text, encoding="utf-8")
+    if os.geteuid() == 0:
+        u = pwd.getpwnam("nobody")
+        os.chown(reg, u.pw_uid, u.pw_gid)
+
+
 @contextmanager
-def installed(out: Path | None = None):
+def installed(out: Path | None = None, language: str | None = None):
     """`trcalc libreoffice --out` (the command a user runs), then `unopkg add` of its trcalc.oxt into a
-    fresh profile. Yields (session, the folder `trcalc libreoffice` wrote, unopkg's listing)."""
+    fresh profile (whose user interface is in `language`, when one is given). Yields (session, the folder
+    `trcalc libreoffice` wrote, unopkg's listing)."""
     root = Path(tempfile.mkdtemp(prefix="trcalc-lo-ext-"))
     try:
         os.chmod(root, 0o755)
@@ -89,6 +111,8 @@ def installed(out: Path | None = None):
         added = session.unopkg("add", oxt)
         if added.returncode != 0:
             raise RuntimeError(added.stdout + added.stderr)
+        if language:
+            ui_language(root / "profile", language)
         yield session, ext, session.unopkg("list").stdout
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -14,7 +14,12 @@ runs the commands and stops it. Commands:
 - ["dump", PATH]: load PATH, calculateAll, and read every formula cell of every sheet (found with
   XCellRangesQuery.queryContentCells(CellFlags.FORMULA)): {sheet: {cell: {value|text|error}}}.
 - ["sheet", {CELL: FORMULA, …}, [CELLS…]]: a new sheet document with those formulas; the cells read back.
-- ["recalc", PATH, SECONDS_OUT]: load PATH, calculateAll, and report the seconds it took.
+- ["recalc", PATH]: load PATH, calculateAll, and report the seconds it took.
+- ["convert", PATH, OUT]: load PATH, calculateAll, save it as .xlsx to OUT; the seconds the three took.
+- ["counted", COMMAND]: COMMAND's result and how many lines it added to the file TRCALC_LO_CALLS names (the
+  extension writes one per trcalc call there).
+- ["arrays", {CELL: FORMULA}, [[FORMULA, RANGE]…], {CELL: FORMULA}, [CELLS…]]: a new sheet document with the
+  formulas, then the array formulas over their ranges, then formulas reading them; the cells read back.
 - ["formula", FORMULA]: put FORMULA into A1 of a new sheet document and read A1 back (and, for an array
   formula `{…}` given as ["array", FORMULA, RANGE], the range).
 """
@@ -82,84 +87,13 @@ def main():
     results = []
     try:
         for cmd in commands:
-            if cmd[0] == "functions":
-                fd = smgr.createInstanceWithContext("com.sun.star.sheet.FunctionDescriptions", ctx)
-                out = []
-                for i in range(fd.getCount()):
-                    d = {p.Name: p.Value for p in fd.getByIndex(i)}
-                    out.append({"name": d.get("Name"), "description": d.get("Description"),
-                                "category": d.get("Category"),
-                                "arguments": [{"name": a.Name, "description": a.Description,
-                                               "optional": a.IsOptional} for a in (d.get("Arguments") or ())]})
-                results.append(out)
-            elif cmd[0] == "cells":
-                _, path, sheet_name, cells = cmd
-                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, _props(Hidden=True))
-                doc.calculateAll()
-                sheet = doc.Sheets.getByName(sheet_name)
-                results.append([_cell(sheet, c) for c in cells])
-                doc.close(True)
-            elif cmd[0] == "dump":
-                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(cmd[1]), "_blank", 0, _props(Hidden=True))
-                doc.calculateAll()
-                out = {}
-                for sheet in doc.Sheets:
-                    cells = {}
-                    found = sheet.queryContentCells(16)                 # com.sun.star.sheet.CellFlags.FORMULA
-                    for rng in found.getRangeAddresses():
-                        for r in range(rng.StartRow, rng.EndRow + 1):
-                            for c in range(rng.StartColumn, rng.EndColumn + 1):
-                                cell = sheet.getCellByPosition(c, r)
-                                name = cell.AbsoluteName.split(".")[-1].replace("$", "")
-                                err = cell.getError()
-                                if err:
-                                    cells[name] = {"error": err}
-                                elif cell.FormulaResultType2 == 2:   # com.sun.star.sheet.FormulaResult.STRING
-                                    cells[name] = {"text": cell.getString()}
-                                else:
-                                    cells[name] = {"value": cell.getValue()}
-                    out[sheet.Name] = cells
-                results.append(out)
-                doc.close(True)
-            elif cmd[0] == "sheet":                                    # ["sheet", {CELL: FORMULA…}, [CELLS…]]
-                doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
-                sheet = doc.Sheets.getByIndex(0)
-                for ref, formula in cmd[1].items():
-                    sheet.getCellRangeByName(ref).setFormula(formula)
-                doc.calculateAll()
-                results.append([_cell(sheet, c) for c in cmd[2]])
-                doc.close(True)
-            elif cmd[0] == "save":                                     # ["save", FORMULA, PATH.xlsx]
-                doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
-                doc.Sheets.getByIndex(0).getCellRangeByName("A1").setFormula(cmd[1])
-                doc.calculateAll()
-                doc.storeToURL(uno.systemPathToFileUrl(cmd[2]), _props(FilterName="Calc MS Excel 2007 XML"))
-                doc.close(True)
-                results.append(cmd[2])
-            elif cmd[0] == "recalc":
-                _, path = cmd[:2]
-                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, _props(Hidden=True))
-                t = time.perf_counter()
-                doc.calculateAll()
-                results.append(time.perf_counter() - t)
-                doc.close(True)
-            elif cmd[0] in ("formula", "array"):
-                doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
-                sheet = doc.Sheets.getByIndex(0)
-                if cmd[0] == "formula":
-                    sheet.getCellRangeByName("A1").setFormula(cmd[1])
-                    doc.calculateAll()
-                    results.append(_cell(sheet, "A1"))
-                else:
-                    rng = sheet.getCellRangeByName(cmd[2])
-                    rng.setArrayFormula(cmd[1])
-                    doc.calculateAll()
-                    cols, rows = rng.Columns.Count, rng.Rows.Count
-                    results.append([[_cell(sheet, rng.getCellByPosition(c, r).AbsoluteName.split(".")[-1].replace("$", ""))
-                                     for c in range(cols)] for r in range(rows)])
-                doc.close(True)
+            if cmd[0] == "counted":
+                counter = os.environ.get("TRCALC_LO_CALLS")
+                before = _lines(counter)
+                run_one(cmd[1], desktop, smgr, ctx, results)
+                results[-1] = [results[-1], _lines(counter) - before]
             else:
-                raise SystemExit(f"unknown command {cmd[0]}")
+                run_one(cmd, desktop, smgr, ctx, results)
     finally:
         try:
             desktop.terminate()
@@ -170,6 +104,115 @@ def main():
         except subprocess.TimeoutExpired:
             proc.kill()
     json.dump(results, sys.stdout, ensure_ascii=False)
+
+
+def _lines(path) -> int:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return sum(1 for _ in f)
+    except (OSError, TypeError):
+        return 0
+
+
+def run_one(cmd, desktop, smgr, ctx, results):
+    """One command (see the module's docstring); its result appended to `results`."""
+    if cmd[0] == "functions":
+        fd = smgr.createInstanceWithContext("com.sun.star.sheet.FunctionDescriptions", ctx)
+        out = []
+        for i in range(fd.getCount()):
+            d = {p.Name: p.Value for p in fd.getByIndex(i)}
+            out.append({"name": d.get("Name"), "description": d.get("Description"),
+                        "category": d.get("Category"),
+                        "arguments": [{"name": a.Name, "description": a.Description,
+                                       "optional": a.IsOptional} for a in (d.get("Arguments") or ())]})
+        results.append(out)
+    elif cmd[0] == "cells":
+        _, path, sheet_name, cells = cmd
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, _props(Hidden=True))
+        doc.calculateAll()
+        sheet = doc.Sheets.getByName(sheet_name)
+        results.append([_cell(sheet, c) for c in cells])
+        doc.close(True)
+    elif cmd[0] == "dump":
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(cmd[1]), "_blank", 0, _props(Hidden=True))
+        doc.calculateAll()
+        out = {}
+        for sheet in doc.Sheets:
+            cells = {}
+            found = sheet.queryContentCells(16)                 # com.sun.star.sheet.CellFlags.FORMULA
+            for rng in found.getRangeAddresses():
+                for r in range(rng.StartRow, rng.EndRow + 1):
+                    for c in range(rng.StartColumn, rng.EndColumn + 1):
+                        cell = sheet.getCellByPosition(c, r)
+                        name = cell.AbsoluteName.split(".")[-1].replace("$", "")
+                        err = cell.getError()
+                        if err:
+                            cells[name] = {"error": err}
+                        elif cell.FormulaResultType2 == 2:   # com.sun.star.sheet.FormulaResult.STRING
+                            cells[name] = {"text": cell.getString()}
+                        else:
+                            cells[name] = {"value": cell.getValue()}
+            out[sheet.Name] = cells
+        results.append(out)
+        doc.close(True)
+    elif cmd[0] == "sheet":                                    # ["sheet", {CELL: FORMULA…}, [CELLS…]]
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
+        sheet = doc.Sheets.getByIndex(0)
+        for ref, formula in cmd[1].items():
+            sheet.getCellRangeByName(ref).setFormula(formula)
+        doc.calculateAll()
+        results.append([_cell(sheet, c) for c in cmd[2]])
+        doc.close(True)
+    elif cmd[0] == "arrays":                                   # ["arrays", {CELL: F}, [[F, RANGE]…], {CELL: F}, [CELLS…]]
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
+        sheet = doc.Sheets.getByIndex(0)
+        for ref, formula in cmd[1].items():
+            sheet.getCellRangeByName(ref).setFormula(formula)
+        for formula, ref in cmd[2]:
+            sheet.getCellRangeByName(ref).setArrayFormula(formula)
+        for ref, formula in cmd[3].items():
+            sheet.getCellRangeByName(ref).setFormula(formula)
+        doc.calculateAll()
+        results.append([_cell(sheet, c) for c in cmd[4]])
+        doc.close(True)
+    elif cmd[0] == "save":                                     # ["save", FORMULA, PATH.xlsx]
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
+        doc.Sheets.getByIndex(0).getCellRangeByName("A1").setFormula(cmd[1])
+        doc.calculateAll()
+        doc.storeToURL(uno.systemPathToFileUrl(cmd[2]), _props(FilterName="Calc MS Excel 2007 XML"))
+        doc.close(True)
+        results.append(cmd[2])
+    elif cmd[0] == "convert":                                  # ["convert", PATH, OUT.xlsx]: load, compute, save
+        t = time.perf_counter()
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(cmd[1]), "_blank", 0, _props(Hidden=True))
+        doc.calculateAll()
+        doc.storeToURL(uno.systemPathToFileUrl(cmd[2]), _props(FilterName="Calc MS Excel 2007 XML"))
+        doc.close(True)
+        results.append(time.perf_counter() - t)
+    elif cmd[0] == "recalc":
+        _, path = cmd[:2]
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, _props(Hidden=True))
+        t = time.perf_counter()
+        doc.calculateAll()
+        results.append(time.perf_counter() - t)
+        doc.close(True)
+    elif cmd[0] in ("formula", "array"):
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, _props(Hidden=True))
+        sheet = doc.Sheets.getByIndex(0)
+        if cmd[0] == "formula":
+            sheet.getCellRangeByName("A1").setFormula(cmd[1])
+            doc.calculateAll()
+            results.append(_cell(sheet, "A1"))
+        else:
+            rng = sheet.getCellRangeByName(cmd[2])
+            rng.setArrayFormula(cmd[1])
+            doc.calculateAll()
+            cols, rows = rng.Columns.Count, rng.Rows.Count
+            results.append([[_cell(sheet, rng.getCellByPosition(c, r).AbsoluteName.split(".")[-1].replace("$", ""))
+                             for c in range(cols)] for r in range(rows)])
+        doc.close(True)
+    else:
+        raise SystemExit(f"unknown command {cmd[0]}")
 
 
 if __name__ == "__main__":
