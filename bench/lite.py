@@ -33,10 +33,14 @@ def pyodide(runs: int = 3) -> list[Figure]:
         Figure("xlwings Lite: Pyodide cold start with trcalc loaded", med["cold_start_s"], "s",
                note=f"xlwings {med['xlwings_import_s']:.2f} s, main.py {med['main_import_s']:.2f} s",
                baseline=med["pyodide_load_s"], baseline_what="Pyodide itself"),
+        # the floor of this path is xlwings' own call (the same call of a function doing nothing): it alone
+        # is above the 100 µs target, so the target cannot be met by trcalc; what trcalc adds is the
+        # difference, set beside the bare arithmetic in the note
         Figure("xlwings Lite: TR_DUTY, one call through xlwings inside Pyodide", med["tr_duty_us"], "µs", 100,
-               note=f"xlwings' own call path (a function doing nothing, same parameters as TR_DUTY): "
-                    f"{med['xlwings_noop_us']:.0f} µs",
-               baseline=bare / 10_000 * 1e6, baseline_what="bare Decimal arithmetic of a TR_DUTY in Pyodide"),
+               note=f"trcalc's part {med['tr_duty_us'] - med['xlwings_noop_us']:.0f} µs; bare Decimal arithmetic "
+                    f"of a TR_DUTY in Pyodide {bare / 10_000 * 1e6:.1f} µs",
+               baseline=med["xlwings_noop_us"],
+               baseline_what="xlwings' own call path (a function doing nothing, same parameters as TR_DUTY)"),
         Figure("xlwings Lite: TR_DUTY, 10,000-row column through xlwings inside Pyodide", med["column_10000_s"], "s", 2,
                baseline=bare, baseline_what="bare Decimal arithmetic of 10,000 TR_DUTY in Pyodide"),
     ]

@@ -53,10 +53,22 @@ def _single(value):
     return value
 
 
+def _argument(value):
+    """One argument as `_single(_plain(value))` gives it, a 1×1 matrix (one cell, the common case) at once."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
+        v = value[0][0]
+        return None if _JsNull and isinstance(v, _JsNull) else v
+    return _single(_plain(value))
+
+
 def run(name: str, *args):
     fn = get(name)
     try:
-        raw = [_single(_plain(a)) for a in args]
+        raw = [_argument(a) for a in args]
+        if not any(isinstance(v, list) for v in raw):      # one cell: every argument a single value
+            while raw and raw[-1] is None:                  # trailing omitted arguments
+                raw.pop()
+            return to_excel(fn(*raw))
         how = orientation(raw)
         values = [column(a) for a in raw]
         while values and values[-1] is None:          # trailing omitted arguments

@@ -22,7 +22,7 @@ from itertools import repeat
 from .bridge import REGISTRY, call_many
 from .compile import BLOCKED, Unsupported, compile_node, function_name, repeated_subtrees
 from .formula import FormulaError, Node
-from .functions import BUILTINS, IS_TESTS, to_result
+from .functions import BUILTINS, IS_TESTS, _scalar, to_result
 from .grid import Rng
 from .values import NA, VALUE, Err, compare, to_bool, to_number, to_text
 
@@ -416,7 +416,7 @@ def _call(node: Node, book, sub):
 def _is_column(test, impl, arg):
     """ISERROR(column) and the other IS functions, element by element: the test of each value."""
     def elem(x):
-        return test(x) if type(x) is not Rng else test(cell_value(x) if x.size == 1 else VALUE)
+        return test(x) if type(x) is not Rng else test(_scalar(x))
 
     def is_(b, s, r, c):
         v = as_column(arg(b, s, r, c))

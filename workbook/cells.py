@@ -61,6 +61,9 @@ class ArrayCell(Cell):
         else:                                   # one value fills the range (Excel's array formula)
             items = [cell_value(v)] * h
         done, i = book.done, s.index
+        if self.c2 == c:                        # one column (the templates' case): its cells at once
+            done.update(zip([(i, r + dr, c) for dr in range(1, h)], items[1:]))
+            return items[0]
         for dr in range(h):
             for dc in range(self.c2 - c + 1):
                 if dr or dc:
