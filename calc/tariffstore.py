@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -374,6 +375,21 @@ def _take_over_old_file(conn, url: str) -> None:
     old.rename(old.with_name(OLD_FILE + ".tasindi"))
 
 
+_BOOKS: dict[tuple, Book] = {}
+
+
 def book() -> Book:
-    """The book of the configured database (TRCALC_DATABASE_URL, else the data dir's SQLite file)."""
-    return Book()
+    """The book of the configured database (TRCALC_DATABASE_URL, else the data dir's SQLite file).
+
+    The settings are read on every call (a test or a team may change them while a process runs); the
+    Book for them is kept, as working out the default database's path costs a third of a warm look-up
+    (bench/tariff.py). A Book holds no state of its own: its look-ups are in the module's _CACHE."""
+    from . import settings
+    key = (settings.raw("TRCALC_DATABASE_URL"), settings.raw("TRCALC_DATA_DIR"), os.environ.get("XDG_DATA_HOME"),
+           os.environ.get("HOME"), os.environ.get("LOCALAPPDATA"))
+    found = _BOOKS.get(key)
+    if found is None:
+        if len(_BOOKS) > 64:
+            _BOOKS.clear()
+        found = _BOOKS[key] = Book()
+    return found
