@@ -32,6 +32,7 @@ LINE = ("value", "code", "origin", "certificate", "quantity", "duty_rate", "igv_
 PARTS = (("DEGER", "Gümrük değeri (TL)"), ("GV", "GV"), ("IGV", "İGV"), ("OTV", "ÖTV"), ("DAMPING", "Damping"),
          ("KKDF", "KKDF"), ("KDV", "KDV"), ("TOPLAM", "Toplam vergi"))
 MIN_LINES, MAX_LINES = 3, 40
+BOOK = "tarife kitabı:"          # how TR_IMPORT_TAXES_DETAIL marks a figure taken from the tariff book
 TEXT_KINDS = {"gtip", "country", "certificate"}      # typed as text (no numeric keyboard on a phone)
 
 
@@ -62,6 +63,7 @@ def page():
     general = None
     lines, totals, stamp_text, stamp_duty = [], None, None, None
     flags: list[tuple[int, str]] = []          # (line, the typed rates that differ from the tariff book)
+    from_book: list[tuple[int, list[str]]] = []     # (line, each tax the tariff book gave it)
     if submitted:
         with stamp.bulletins() as used:
             for i in range(1, n + 1):
@@ -82,6 +84,12 @@ def page():
                         check = REGISTRY["TR_IMPORT_TAXES_CHECK"](*form.args)
                         if check:
                             flags.append((i, check))
+                        # what the server's book gave the line (rate, column, code, validity, source)
+                        found = [f"{label}: {how[how.index(BOOK):]}"
+                                 for label, how, _ in REGISTRY["TR_IMPORT_TAXES_DETAIL"](*form.args)[1:]
+                                 if isinstance(how, str) and BOOK in how]
+                        if found:
+                            from_book.append((i, found))
                 except CalcError as exc:
                     if exc.code == "no_rate":
                         name, message = outage(fn, exc)
@@ -119,6 +127,7 @@ def page():
     return render_template(
         "beyanname.html", fn=fn, task="Ticari ithalat beyannamesi (çok kalemli)", tasks=TASKS, fields=fields,
         rows=rows, n=n, errors=errors, labels=labels, general=general, parts=PARTS, flags=flags,
+        from_book=from_book,
         lines=[(i, [fmt(a[p]) for p, _ in PARTS]) for i, a in lines],
         totals=[fmt(totals[p]) for p, _ in PARTS] if totals else None,
         stamp_duty=fmt(stamp_duty) if stamp_duty is not None else None,

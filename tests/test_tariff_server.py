@@ -154,6 +154,11 @@ def test_the_declaration_page_fills_rates_from_the_servers_book(team, browser): 
                        "91.650,00", "224.900,00"]
     assert rows[1] == ["2. kalem", "32.500,00", "2.600,00", "6.500,00", "0,00", "1.625,00", "1.950,00",
                        "9.035,00", "21.710,00"]
+    given = page.inner_text("#tarife-oranlari")           # what the server's book gave each line, with its source
+    assert "1. kalem, Gümrük vergisi (GV): tarife kitabı: %5; genel sütun (diğer ülkeler); GTİP 520811100000" in given
+    assert "1. kalem, Anti-damping / telafi edici vergi: tarife kitabı: 0,5 USD/kg; menşe CN için ayrı önlem" in given
+    page.wait_for_load_state("load")                      # the stylesheet applied before measuring
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0     # fits a phone
     flags = page.inner_text("#tarife-kontrolu")
     assert flags.startswith("2. kalem: GV: yazılan %8, tarife kitabında %5") and "1. kalem" not in flags
     # a code the server's book does not have: the message on that line's GTİP field, in Turkish first
