@@ -148,6 +148,9 @@ class ImportOutcome(Outcome):
     kdv: Decimal = ZERO
     value: Decimal = ZERO
     notes: list = field(default_factory=list)
+    code: str | None = None         # the GTİP the rates were looked up for (the tariff book)
+    how: dict = field(default_factory=dict)      # tax → how the book's figure was found (the breakdown)
+    flags: list = field(default_factory=list)    # (Turkish, English): a typed figure that disagrees with the book
 
     @property
     def landed_cost(self) -> Decimal:
@@ -160,14 +163,23 @@ class ImportOutcome(Outcome):
             value_row = ("Gümrük değeri (TL)", f"{fmt(self.value_fx)} TL", v)
         else:
             value_row = ("Gümrük değeri (TL)", f"{fmt(self.value_fx)} {self.currency} × {fmt(self.fx, 4)} TL", v)
-        rows = [value_row,
-                ("Gümrük vergisi (GV)", f"{fmt(v)} TL × {fmt_rate(self.duty_rate)}", self.duty)]
-        if self.igv_rate is not None:
-            rows.append(("İlave gümrük vergisi (İGV)", f"{fmt(v)} TL × {fmt_rate(self.igv_rate)}", self.igv))
-        if self.otv:
-            rows.append(("Özel tüketim vergisi (ÖTV)", "beyannamedeki tutar", self.otv))
-        if self.antidumping:
-            rows.append(("Anti-damping / telafi edici vergi", "beyannamedeki tutar", self.antidumping))
+        def rated(rate, tax):
+            text = f"{fmt(v)} TL × {fmt_rate(rate)}" if rate is not None else ""
+            return "; ".join(t for t in (text, self.how.get(tax, "")) if t)
+        rows = [value_row]
+        if self.code is not None:
+            rows.append(("GTİP", f"{self.code[:4]}.{self.code[4:6]}.{self.code[6:8]}.{self.code[8:10]}.{self.code[10:]}"
+                         " — oranlar tarife kitabından (yazılan oran ya da tutar önceliklidir)", ""))
+        rows.append(("Gümrük vergisi (GV)", rated(self.duty_rate, "GV"), self.duty))
+        if self.igv_rate is not None or "IGV" in self.how:
+            rows.append(("İlave gümrük vergisi (İGV)", rated(self.igv_rate, "IGV"), self.igv))
+        if self.otv or "OTV" in self.how:
+            rows.append(("Özel tüketim vergisi (ÖTV)", self.how.get("OTV", "beyannamedeki tutar"), self.otv))
+        if self.antidumping or "DAMPING" in self.how:
+            rows.append(("Anti-damping / telafi edici vergi", self.how.get("DAMPING", "beyannamedeki tutar"),
+                         self.antidumping))
+        for tr, _en in self.flags:
+            rows.append(("Tarife kontrolü: FARKLI", tr, ""))
         pay = PAYMENT_TR[self.payment] if self.payment else "verilmedi (peşin sayıldı)"
         if self.kkdf_exemption is not None:
             rows.append(("KKDF", f"{pay}, {KKDF_EXEMPTION_TR[self.kkdf_exemption]}: KKDF %0", ZERO))
@@ -186,8 +198,9 @@ class ImportOutcome(Outcome):
             ("damga vergisi", self.stamp is not None and self.stamp_in_base), ("diğer giderler", self.other_costs))
             if shown]
         rows.append(("KDV matrahı", " + ".join(parts), self.kdv_base))
-        rows.append(("KDV", f"{fmt(self.kdv_base)} TL × {fmt_rate(self.kdv_rate)}", self.kdv))
-        taxes = [("GV", self.duty), ("İGV", self.igv if self.igv_rate is not None else None),
+        rows.append(("KDV", rated(self.kdv_rate, "KDV").replace(f"{fmt(v)} TL", f"{fmt(self.kdv_base)} TL", 1),
+                     self.kdv))
+        taxes = [("GV", self.duty), ("İGV", self.igv if self.igv_rate is not None or "IGV" in self.how else None),
                  ("ÖTV", self.otv or None), ("anti-damping", self.antidumping or None),
                  ("KKDF", self.kkdf if self.kkdf_rate is not None else None), ("damga vergisi", self.stamp),
                  ("KDV", self.kdv)]
@@ -201,7 +214,11 @@ class ImportOutcome(Outcome):
         return rows
 
     def warnings(self):
-        return [note() for note in self.notes]
+        return [note() for note in self.notes] + [f"{tr} / {en}" for tr, en in self.flags]
+
+    def check(self) -> str:
+        """The typed figures that disagree with the tariff book, in Turkish ("" when none)."""
+        return "; ".join(tr for tr, _en in self.flags)
 
 
 def _fx_rate(ctx, currency: str, fx) -> Decimal:
@@ -219,18 +236,26 @@ def _fx_rate(ctx, currency: str, fx) -> Decimal:
 
 
 def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-           payment, stamp=None, kkdf_exemption=None) -> ImportOutcome:
+           payment, stamp=None, kkdf_exemption=None, code=None, origin=None, certificate=None,
+           quantity=None) -> ImportOutcome:
     rate = _fx_rate(ctx, currency, fx)
     cv = value * rate
+    if code is None and duty_rate is None:
+        raise CalcError("missing", "gümrük vergisi oranı ya da GTİP gerekli (GTİP verilirse oranlar tarife "
+                        "kitabından alınır)", "the customs duty rate or the GTİP is needed (with a GTİP the rates "
+                        "come from the tariff book)", "duty_rate")
     out = ImportOutcome(value_fx=value, currency=currency, fx=rate, customs_value=cv, duty_rate=duty_rate,
                         igv_rate=igv_rate, payment=payment,
                         kdv_rate=ctx.rule(P_KDV) if kdv_rate is None else kdv_rate,
                         otv=round_money(otv) if otv is not None else ZERO,
                         antidumping=round_money(antidumping) if antidumping is not None else ZERO,
                         other_costs=other_costs if other_costs is not None else ZERO)
-    out.duty = round_money(cv * duty_rate)
-    if igv_rate is not None:
-        out.igv = round_money(cv * igv_rate)
+    if code is not None:
+        _from_book(ctx, out, code, origin, certificate, quantity, duty_rate, igv_rate, otv, antidumping, kdv_rate)
+    else:
+        out.duty = round_money(cv * duty_rate)
+    if out.igv_rate is not None:
+        out.igv = round_money(cv * out.igv_rate)
     on_credit = payment is not None and payment in ctx.rule(P_KKDF_METHODS)
     if on_credit and kkdf_exemption is not None:
         try:
@@ -260,13 +285,118 @@ def assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, othe
     return out
 
 
+def _measure_fx(ctx, m, out: ImportOutcome) -> Decimal:
+    """TL per unit of a measure's currency: 1 for TL, the line's rate for the line's currency, else the
+    customs rate of the date (TCMB)."""
+    cur = (m.currency or TRY).upper()
+    if cur in ("TL", TRY):
+        return ONE
+    if cur == out.currency:
+        return out.fx
+    r = customs_rate(ctx, cur, ctx.on)
+    ctx.note_fx(r)
+    return r.value
+
+
+def _from_book(ctx, out: ImportOutcome, code, origin, certificate, quantity, duty_rate, igv_rate, otv, antidumping,
+               kdv_rate) -> None:
+    """Fill the line's rates and amounts from the tariff book (issue 27.3). A typed rate or amount is
+    used as typed — it overrides the book — but one that disagrees with the book is flagged (`flags`:
+    the breakdown's "Tarife kontrolü" rows and warnings, TR_IMPORT_TAXES_CHECK), never used silently."""
+    from .gtip import _find, _one
+    from .tariff import TAXES
+    if origin is None:
+        raise CalcError("missing", "GTİP verildiğinde menşe ülke de gerekli (oranlar menşeye göre değişir)",
+                        "with a GTİP the country of origin is needed too (rates depend on it)", "origin")
+    cv = out.customs_value
+    out.code = code
+    found = {tax: (_one if tax in ("GV", "KDV") else _find)(ctx, code, tax, origin, certificate) for tax in TAXES}
+
+    def how(f) -> str:
+        m = f.measure
+        text = f"tarife kitabı: {m.describe()}; {f.column}; GTİP {m.code}, {m.validity()}; kaynak: {m.source}"
+        if f.proof_needed:
+            text += f"; tercihli oran için {f.proof_needed} gerekir"
+        return text
+
+    def flag(tax_tr, typed_tr, book_tr, en):
+        out.flags.append((f"{tax_tr}: yazılan {typed_tr}, tarife kitabında {book_tr} (GTİP {code}, menşe {origin}); "
+                          "yazılan değer kullanıldı", f"{en}: the typed figure differs from the tariff book "
+                          f"({code}, origin {origin}); the typed figure was used"))
+
+    def book_amount(f) -> Decimal:
+        return f.measure.amount(cv, quantity, _measure_fx(ctx, f.measure, out))
+
+    # customs duty (GV): always a row in the book (_one refuses a code without one on the date)
+    f = found["GV"]
+    out.how["GV"] = how(f)
+    if duty_rate is not None:
+        out.duty = round_money(cv * duty_rate)
+        if not f.measure.ad_valorem_only:
+            flag("GV", fmt_rate(duty_rate), f.measure.describe(), "GV")
+        elif duty_rate != f.measure.rate:
+            flag("GV", fmt_rate(duty_rate), fmt_rate(f.measure.rate), "GV")
+    elif f.measure.ad_valorem_only:
+        out.duty_rate = f.measure.rate
+        out.duty = round_money(cv * f.measure.rate)
+    else:
+        out.duty = book_amount(f)
+    # İGV: the book's row, or none (0)
+    f = found["IGV"]
+    book_igv = f.measure
+    if book_igv is not None:
+        out.how["IGV"] = how(f)
+    if igv_rate is not None:
+        if book_igv is None and igv_rate:
+            flag("İGV", fmt_rate(igv_rate), "İGV yok", "İGV")
+        elif book_igv is not None and (not book_igv.ad_valorem_only or igv_rate != book_igv.rate):
+            flag("İGV", fmt_rate(igv_rate), book_igv.describe(), "İGV")
+    elif book_igv is not None and book_igv.ad_valorem_only:
+        out.igv_rate = book_igv.rate          # assess() computes the amount from the rate
+    elif book_igv is not None:
+        out.igv = book_amount(f)
+    # ÖTV and anti-dumping: amounts. The book's anti-dumping is on the customs value or per unit; its ÖTV
+    # only per unit (an ad valorem ÖTV is on the ÖTV base of the ÖTV Law, which this function does not
+    # compute: the amount must be typed).
+    for tax, typed, attr, name_tr, name_en, arg in (
+            ("OTV", otv, "otv", "ÖTV", "ÖTV", "otv"), ("DAMPING", antidumping, "antidumping", "Anti-damping",
+                                                      "anti-dumping", "antidumping")):
+        f = found[tax]
+        m = f.measure
+        if m is None:
+            if typed:
+                flag(name_tr, f"{fmt(round_money(typed))} TL", f"{name_tr} yok", name_en)
+            continue
+        out.how[tax] = how(f)
+        if tax == "OTV" and m.rate:
+            if typed is None:
+                raise CalcError("missing", f"GTİP {code} için tarife kitabında oransal ÖTV var ({m.describe()}): "
+                                "ithalatta ÖTV matrahı bu işlevde hesaplanmaz, ÖTV tutarını yazın",
+                                f"the tariff book has an ad valorem ÖTV for {code} ({m.describe()}): type the "
+                                "ÖTV amount", arg)
+            continue
+        amount = book_amount(f)
+        if typed is None:
+            setattr(out, attr, amount)
+        elif round_money(typed) != amount:
+            flag(name_tr, f"{fmt(round_money(typed))} TL", f"{m.describe()} = {fmt(amount)} TL", name_en)
+    # KDV: the book's rate when it has one for the goods, else the general rate (as without a GTİP)
+    f = found["KDV"]
+    if f.measure is not None:
+        out.how["KDV"] = how(f)
+        if kdv_rate is None:
+            out.kdv_rate = f.measure.rate
+        elif kdv_rate != f.measure.rate:
+            flag("KDV", fmt_rate(kdv_rate), fmt_rate(f.measure.rate), "KDV")
+
+
 IMPORT_ARGS = [
     Arg("value", "money", "Kalemin gümrük değeri (CIF), döviz", "the line's customs value (CIF) in its currency"),
     Arg("currency", "currency", "Para birimi (USD, EUR, TRY…)", "currency (USD, EUR, TRY…)"),
     Arg("fx", "fx", "Kur (TL / birim); TCMB ya da boş: tarihin gümrük kuru; TRY'de boş",
         "TRY per unit; TCMB or empty: the customs rate of the date; empty for TRY", empty_ok=True),
-    Arg("duty_rate", "rate", "Gümrük vergisi oranı (GTİP, tarife ya da tercihli)",
-        "customs duty rate (GTİP, tariff or preferential)"),
+    Arg("duty_rate", "rate", "Gümrük vergisi oranı (GTİP, tarife ya da tercihli); boş: gtip ile tarife kitabından",
+        "customs duty rate (GTİP, tariff or preferential); empty: from the tariff book by gtip", empty_ok=True),
     Arg("igv_rate", "rate", "İlave gümrük vergisi (İGV) oranı", "additional customs duty (İGV) rate", optional=True),
     Arg("otv", "money", "ÖTV tutarı (TL, beyannamedeki)", "ÖTV amount in TRY, as declared", optional=True),
     Arg("antidumping", "money", "Anti-damping / telafi edici vergi (TL)", "anti-dumping / countervailing duty in TRY",
@@ -284,6 +414,17 @@ IMPORT_ARGS = [
     Arg("kkdf_exemption", "kkdf_exemption", "Vadeli ithalatta KKDF muafiyeti: LISTE_2015_7511, DIIB (boş: yok)",
         "KKDF exemption on credit terms: LISTE_2015_7511, DIIB (empty: none)", optional=True,
         excel="kkdf_muafiyeti"),
+    # the tariff book (issue 27.3): new arguments only at the end, so every existing call keeps its meaning
+    Arg("code", "gtip", "GTİP (12 hane): verilirse boş bırakılan oranlar ve tutarlar tarife kitabından alınır, "
+        "yazılan ve kitaptan farklı olanlar işaretlenir",
+        "goods code (12 digits): rates and amounts left empty come from the tariff book; typed ones that differ "
+        "from it are flagged", optional=True),
+    Arg("origin", "country", "Eşyanın menşe ülkesi (GTİP ile; ISO kodu ya da adı)",
+        "country of origin of the goods (with gtip; ISO code or name)", optional=True),
+    Arg("certificate", "certificate", "Menşe ispat belgesi: ATR, EUR1, EURMED, FATURA (boş: yok, genel oran)",
+        "proof of origin: ATR, EUR1, EURMED, FATURA (empty: none, the general rate)", optional=True),
+    Arg("quantity", "money", "Miktar, tarifedeki birimle (maktu vergi ya da birim başına asgari/azami tutar için)",
+        "quantity in the tariff's unit (for a specific duty or a minimum/maximum per unit)", optional=True),
 ]
 
 
@@ -292,9 +433,27 @@ IMPORT_ARGS = [
           summary_en="import taxes of one customs declaration line (GV, İGV, ÖTV, anti-dumping, KKDF, KDV), TRY",
           args=IMPORT_ARGS)
 def tr_import_taxes(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
-                    payment, date, stamp, kkdf_exemption):
+                    payment, date, stamp, kkdf_exemption, code, origin, certificate, quantity):
     return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
-                  stamp, kkdf_exemption)
+                  stamp, kkdf_exemption, code, origin, certificate, quantity)
+
+
+@function("TR_IMPORT_TAXES_CHECK", topic="customs", result="text",
+          summary_tr="TR_IMPORT_TAXES kaleminde yazılan oran ve tutarların tarife kitabıyla karşılaştırması: boş metin "
+                     "uyuşuyorsa (ya da GTİP yoksa), değilse her farkın açıklaması",
+          summary_en="the typed rates and amounts of a TR_IMPORT_TAXES line checked against the tariff book: empty "
+                     "text when they agree (or without a GTİP), else each difference",
+          args=IMPORT_ARGS)
+def tr_import_taxes_check(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
+                          payment, date, stamp, kkdf_exemption, code, origin, certificate, quantity):
+    try:
+        return assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate,
+                      payment, stamp, kkdf_exemption, code, origin, certificate, quantity).check()
+    except CalcError as exc:
+        # a code the book lacks is a finding of the check, not a failure of the line (its rates were typed)
+        if exc.code == "no_rule" and exc.argument == "gtip":
+            return f"karşılaştırılamadı: {exc.message_tr}"
+        raise
 
 
 PARTS = CodeSet("kalem tutarı", {
@@ -328,9 +487,9 @@ _PART_VALUE = {
                     "Kalem: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET",
                     "item: DEGER, GV, IGV, OTV, DAMPING, KKDF, DAMGA, MATRAH, KDV, TOPLAM, MALIYET"), *IMPORT_ARGS])
 def tr_import_tax_part(ctx, part, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs,
-                       kdv_rate, payment, date, stamp, kkdf_exemption):
+                       kdv_rate, payment, date, stamp, kkdf_exemption, code, origin, certificate, quantity):
     out = assess(ctx, value, currency, fx, duty_rate, igv_rate, otv, antidumping, other_costs, kdv_rate, payment,
-                 stamp, kkdf_exemption)
+                 stamp, kkdf_exemption, code, origin, certificate, quantity)
     return _PART_VALUE[part](out)
 
 

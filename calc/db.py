@@ -32,7 +32,7 @@ from . import settings
 MIGRATIONS = Path(__file__).with_name("migrations")
 FILE_NAME = "fx.sqlite3"
 _PG_MIGRATION_LOCK = 0x7472_6361   # "trca": pg_advisory_xact_lock key while migrating
-HEAD = "0002"                      # the newest revision in migrations/versions (a test keeps them equal)
+HEAD = "0003"                      # the newest revision in migrations/versions (a test keeps them equal)
 
 class ProcessLock:
     """A threading.Lock made on first use in each process. gunicorn loads the app in its master

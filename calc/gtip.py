@@ -38,13 +38,21 @@ ARGS = [
 
 
 def _book_measures(code: str):
-    from .tariffstore import book
+    try:
+        from .tariffstore import book
+    except ImportError:                # no database layer here (xlwings Lite's Pyodide has no SQLAlchemy)
+        raise CalcError("no_rule", "tarife kitabı bu ortamda yok (xlwings Lite): oranı elle yazın ya da beyanname "
+                        "şablonunun Tarife sayfasını kullanın",
+                        "no tariff book in this environment (xlwings Lite): type the rate or use the declaration "
+                        "template's Tarife sheet", "gtip") from None
     measures = book().measures(code)
     if not measures:
         raise CalcError("no_rule", f"GTİP {code} tarife kitabında yok: bu kodu içeren listeyi `trcalc tariff import "
-                        "DOSYA` ile ya da ekip sunucusuna yükletin, ya da oranı elle yazın",
+                        "DOSYA` ile ya da ekip sunucusuna yükletin, ya da oranı elle yazın (beyanname şablonunda: "
+                        "Tarife sayfasına ekleyin)",
                         f"GTİP {code} is not in the tariff book: load a list that has it (`trcalc tariff import FILE`, "
-                        "or on the team server), or type the rate", "gtip")
+                        "or on the team server), or type the rate (in the declaration template: add it to the "
+                        "Tarife sheet)", "gtip")
     return measures
 
 

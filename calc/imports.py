@@ -12,9 +12,11 @@ FLAT     "tek ve maktu vergi": one tax on the value (which, from 2024-12-27,
          add 20 %.  Medicines up to 1,500 EUR take it from 2024-08-21, food
          supplements too from 2026-02-06 (then with a health report or
          prescription).
-EXEMPT   books up to 150 EUR from 2018-04-11, up to 1,500 EUR from 2024-08-21; samples up
-         to 30 EUR; any parcel up to 22 EUR from 2018-04-11 (Karar art. 45(1)) until
-         the 2022-03-15 restructuring (end date low confidence).
+EXEMPT   books up to 150 EUR from 2018-04-11 (art. 45(1)), up to 1,500 EUR from 2022-05-01
+         (art. 62(2), 0 %, Decision 5303); samples up to 30 EUR; any parcel up to 22 EUR
+         from 2018-04-11 until 2019-05-29 (art. 45(1), rewritten by Decision 1111 with
+         effect 30.05.2019 to cover books only).  Company recipients: art. 62(3), the flat
+         tax up to 22 EUR, from 2022-05-01 (Decision 5303, RG 15.03.2022).
 REGULAR  customs duty = CIF × the GTİP tariff rate (the `duty_rate` the user
          gives); KDV = (CIF + duty + ÖTV + anti-dumping duty + other import
          charges) × the KDV rate (KDV Law 3065 art. 21; the general rate unless
@@ -72,6 +74,7 @@ P_KDV = param("kdv.general_rate")
 P_EU = param("eu.members")
 P_EU_TRANSITION = param("eu.transition_members")
 P_EU_RATE_TRANSITION = param("import.flat.eu_rate_transition")
+P_POSTAL_STAMP = param("customs.stamp.postal_item")
 
 CATEGORIES = CodeSet("kategori", {
     "GENEL": ["GENERAL", "Genel eşya"],
@@ -128,6 +131,7 @@ class DutyOutcome(Outcome):
     amounts_fx: Decimal | None = None   # TL per unit of `amounts` (None for EUR)
     base_eur: Decimal = ZERO     # `base` in EUR (unrounded): what the EUR limits are compared with
     cif_eur: Decimal = ZERO
+    postal_stamp: Decimal | None = None     # TL per item by post (PTT), outside the taxes (TR_POSTAL_STAMP)
     regime: str = REGULAR
     limit: Decimal | None = None
     limit_name: str = ""
@@ -215,6 +219,10 @@ class DutyOutcome(Outcome):
             rows.append(("Vergi", "muaf", ZERO))
         rows.append(("Toplam vergi", " + ".join(self._parts()) or "0", self.value))
         rows.append(("Toplam maliyet (vergiler dahil)", f"{m(cur(self.cif))} + {m(self.value)}", cur(self.cif) + self.value))
+        if self.postal_stamp is not None:
+            rows.append(("Ayrıca, PTT ile gelirse: damga vergisi (TL)",
+                         "gönderi başına, vergilere dahil değil (488 s. K. (1) s. tablo IV-2/a; TR_POSTAL_STAMP); "
+                         "hızlı kargoda bunu öngören metin yok", self.postal_stamp))
         rows.append(("Yasal dayanak", LEGAL_BASIS[self.regime], ""))
         return rows
 
@@ -253,7 +261,7 @@ def _origin_is_eu(ctx, origin: str) -> bool:
 
 
 def _small_exemption(ctx) -> Decimal | None:
-    """The per-parcel exemption of Karar art. 45(1) (22 EUR from 11.04.2018), when one is in force."""
+    """The per-parcel exemption of Karar art. 45(1) (22 EUR, 11.04.2018–29.05.2019), when one is in force."""
     if book().find(P_SMALL_LIMIT, ctx.on) is None:
         return None
     return ctx.rule(P_SMALL_LIMIT)
@@ -269,7 +277,7 @@ def _regime(ctx, out: DutyOutcome) -> tuple[str, str, Decimal | None]:
         limit = ctx.rule(P_NUMUNE_LIMIT)
         if base <= limit:
             return EXEMPT, "numune muafiyet sınırı", limit
-    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # from 2026-02-06 companies follow the general rule
+    if cat == "TUZEL" and ctx.rule(P_TUZEL_ROUTE):      # art. 62(3) from 2022-05-01 (Decision 5303)
         limit = ctx.rule(P_TUZEL_LIMIT)
         return (FLAT if base <= limit else REGULAR), "tüzel kişi tek vergi sınırı", limit
     if cat in ("ILAC", "TAKVIYE") and ctx.rule(P_ILAC_ROUTE) and (cat == "ILAC" or ctx.rule(P_SUPPLEMENTS)):
@@ -392,11 +400,53 @@ def assess(ctx, goods, freight, insurance, origin, duty_rate, category, fx,
                                      "IV goods: give the ÖTV amount (argument otv) in the regular regime")
     elif kdv_rate is not None or charges_given:
         out.notes.append(lambda: "muaf eşyada KDV oranı ve diğer vergiler kullanılmaz / not used for exempt goods")
+    out.postal_stamp = _postal_stamp(ctx)
     courier = ctx.rule(P_COURIER_EUR)
     if out.cif_eur > courier:
         out.notes.append(lambda: f"değer {fmt(courier)} €'nun üzerinde: ticari ithalat, gümrük müşaviri gerekir / "
                                  f"value above {courier} EUR: commercial import, customs broker needed")
     return out
+
+
+def _postal_stamp(ctx) -> Decimal | None:
+    """Issue 25.6: what a parcel pays besides the taxes where a text says so — the stamp duty per item on the
+    post office's list declaration (TR_POSTAL_STAMP; none found for courier parcels); None when the rules
+    hold no amount for the date."""
+    try:
+        return round_money(ctx.overrides.get(P_POSTAL_STAMP) or book().lookup(P_POSTAL_STAMP, ctx.on).value)
+    except CalcError:
+        return None
+
+
+@dataclass
+class PostalStampOutcome(Outcome):
+    unit = "TL"
+    per_item: Decimal
+    items: int
+    value: Decimal
+
+    def rows(self):
+        return [("Damga vergisi (gönderi maddesi başına)",
+                 "488 sayılı Damga Vergisi Kanunu, (1) sayılı tablo IV-2/a: yabancı memleketlerden gelen posta "
+                 "gönderileri için postanelerce gümrüğe verilen liste beyannamesinde yazılı her gönderi maddesi "
+                 "(maktu)", self.per_item),
+                ("Gönderi maddesi", "liste beyannamesindeki madde sayısı", self.items),
+                ("Damga vergisi", f"{fmt(self.per_item)} TL × {self.items}", self.value),
+                ("Not", "yalnız posta (PTT) gönderileri: hızlı kargo (basitleştirilmiş beyan) için damga vergisini "
+                        "düzenleyen bir metin bulunamadı", "")]
+
+
+@function("TR_POSTAL_STAMP", topic="imports", result="money", detail=True,
+          summary_tr="Posta (PTT) ile gelen gönderinin damga vergisi: liste beyannamesinde gönderi maddesi başına "
+                     "maktu tutar, TL",
+          summary_en="stamp duty on parcels by post (PTT): a fixed amount per item on the post office's list "
+                     "declaration, TRY",
+          args=[Arg("count", "count", "Gönderi maddesi sayısı (boş: 1)", "number of items (empty: 1)", optional=True),
+                AS_OF])
+def tr_postal_stamp(ctx, count, date):
+    n = 1 if count is None else count
+    per_item = round_money(ctx.rule(P_POSTAL_STAMP))
+    return PostalStampOutcome(per_item, n, round_money(per_item * n))
 
 
 _GOODS = Arg("goods", "money", "Eşya bedeli (€)", "goods value in EUR")

@@ -112,7 +112,7 @@ EXCEL_NAMES: dict[str, str] = {
     "antidumping": "damping_tutari", "other_costs": "diger_giderler", "kdv_rate": "kdv_orani",
     "payment": "odeme_sekli", "part": "vergi_kalemi",
     # the tariff book (TR_GTIP_RATE)
-    "code": "gtip", "tax": "vergi",
+    "code": "gtip", "tax": "vergi", "quantity": "miktar",
     # rules
     "name": "parametre",
     # functions of a whole column (TR_RUNNING_SUM)

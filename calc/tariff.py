@@ -81,20 +81,22 @@ class Measure:
     def covers(self, code: str, on: dt.date) -> bool:
         return code.startswith(self.code) and self.start <= on and (self.end is None or on <= self.end)
 
-    def amount(self, value: Decimal, quantity: Decimal | None) -> Decimal:
+    def amount(self, value: Decimal, quantity: Decimal | None, fx: Decimal = Decimal(1)) -> Decimal:
         """The duty on a customs value (TL) and, for a specific duty, a quantity in its unit; the
-        specific part is in the measure's currency × quantity, bounded by the minimum and maximum per unit."""
+        specific part is in the measure's currency × quantity, bounded by the minimum and maximum per unit.
+        `fx`: TL per unit of the measure's currency (1 when it is TL), so the specific part and the
+        bounds are in TL like the value, and the duty is rounded once, in TL."""
         ad_valorem = value * self.rate
         if self.specific is None and self.minimum is None and self.maximum is None:
             return round_money(ad_valorem)
         if quantity is None:
             raise CalcError("missing", f"{self.tax} maktu tutar içeriyor: miktar ({self.unit}) gerekir",
                             f"{self.tax} has a specific part: the quantity ({self.unit}) is needed", "miktar")
-        per_unit = (self.specific or Decimal(0)) + (ad_valorem / quantity if quantity else Decimal(0))
+        per_unit = (self.specific or Decimal(0)) * fx + (ad_valorem / quantity if quantity else Decimal(0))
         if self.minimum is not None:
-            per_unit = max(per_unit, self.minimum)
+            per_unit = max(per_unit, self.minimum * fx)
         if self.maximum is not None:
-            per_unit = min(per_unit, self.maximum)
+            per_unit = min(per_unit, self.maximum * fx)
         return round_money(per_unit * quantity)
 
     def describe(self) -> str:
@@ -109,6 +111,11 @@ class Measure:
         if self.maximum is not None:
             parts.append(f"azami {_amount(self.maximum)} {per}")
         return " + ".join(parts[:2]) + "".join(f", {p}" for p in parts[2:])
+
+    @property
+    def ad_valorem_only(self) -> bool:
+        """A plain rate on the value: no specific part and no bounds per unit."""
+        return self.specific is None and self.minimum is None and self.maximum is None
 
     def validity(self) -> str:
         return f"{fmt_date(self.start)}–{fmt_date(self.end) if self.end else ''}"

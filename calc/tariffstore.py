@@ -1,6 +1,10 @@
-"""The tariff book on disk: the lists a firm or a team lead loads, in one SQLite file.
+"""The tariff book: the lists a firm or a team lead loads, in the installation's one database (calc.db).
 
-    <data dir>/tariff.sqlite3     (the data dir of calc.fxstore: TRCALC_DATA_DIR or the user's)
+    TRCALC_DATABASE_URL unset   <data dir>/fx.sqlite3, tables tariff_list and tariff_measure (migration 0003)
+    TRCALC_DATABASE_URL set     that database (a team server's PostgreSQL): one book for the whole team,
+                                which the server's API answers the add-ins' TR_GTIP_* calls from
+
+A tariff.sqlite3 kept by the trcalc before this one moves into that database on first use.
 
 `trcalc tariff import FILE` reads a list in the documented layout (docs/tarife.md): a CSV (`;` or
 `,` between fields, as Excel saves it) or an .xlsx whose first sheet has these column headers:
@@ -22,18 +26,16 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import sqlite3
-import threading
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .countries import country
 from .dates import to_date
 from .errors import CalcError
-from .fxstore import data_dir
+from .db import data_dir
 from .tariff import OTHERS, TAXES, Measure, gtip
 
-FILE_NAME = "tariff.sqlite3"
 COLUMNS = ("gtip", "vergi", "mense", "oran", "maktu", "birim", "para_birimi", "asgari", "azami",
            "baslangic", "bitis", "kaynak", "belge")
 REQUIRED = ("gtip", "vergi", "mense", "baslangic", "kaynak")
@@ -42,22 +44,6 @@ _AGREEMENT_NAMES = {"AB": "eu", "EU": "eu", "AVRUPA BIRLIGI": "eu", "GUMRUK BIRL
                     "GYU": "gyu", "G.Y.U.": "gyu", "EAGU": "eagu", "E.A.G.U.": "eagu"}   # + rules/tariff_groups.yaml
 _OTHERS = {"*", "DIGER", "DİĞER", "DIGER ULKELER", "DİĞER ÜLKELER", "OTHERS"}
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS list (
-    id INTEGER PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, loaded_at TEXT NOT NULL, rows INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS measure (
-    code TEXT NOT NULL, tax TEXT NOT NULL, origin TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT,
-    rate TEXT NOT NULL, specific TEXT, unit TEXT NOT NULL, currency TEXT NOT NULL,
-    minimum TEXT, maximum TEXT, source TEXT NOT NULL, proof TEXT NOT NULL,
-    list INTEGER NOT NULL REFERENCES list(id), line INTEGER NOT NULL,
-    PRIMARY KEY (code, tax, origin, start)
-);
-"""
-
-
-def default_path() -> Path:
-    return data_dir() / FILE_NAME
 
 
 def _number(text: str, what: str) -> Decimal:
@@ -193,123 +179,201 @@ def _dec(s: str | None) -> Decimal | None:
     return None if s is None else Decimal(s)
 
 
+_FIELDS = ("code", "tax", "origin", "start", "end_", "rate", "specific", "unit", "currency", "minimum", "maximum",
+           "source", "proof", "list", "line")
+_VALUES = ("rate", "specific", "unit", "currency", "minimum", "maximum", "end_", "source", "proof")
+_CHUNK = 500                  # codes per IN (…) query: well under SQLite's and PostgreSQL's parameter limits
+# How long a process trusts its cached look-ups before asking the database whether a list was loaded
+# since (another worker of the team server, or `trcalc tariff import` on the server's database).
+CHECK_SECONDS = 2.0
+
+
+def _row(m: Measure, list_id: int) -> tuple:
+    """A measure as the table's row, in _FIELDS order."""
+    return (m.code, m.tax, m.origin, m.start.isoformat(), m.end.isoformat() if m.end else None, _text(m.rate),
+            _text(m.specific), m.unit, m.currency, _text(m.minimum), _text(m.maximum), m.source, m.proof, list_id,
+            m.line)
+
+
+_VALUE_AT = tuple(_FIELDS.index(k) for k in _VALUES)
+
+
+def _measure_of(r) -> Measure:
+    """A stored row as a Measure. Built without the frozen dataclass's __init__ (a chapter is thousands of
+    rows; the values were checked when the list was read): the same object, field for field."""
+    m = object.__new__(Measure)
+    m.__dict__.update(code=r.code, tax=r.tax, origin=r.origin, rate=Decimal(r.rate), specific=_dec(r.specific),
+                      unit=r.unit, currency=r.currency, minimum=_dec(r.minimum), maximum=_dec(r.maximum),
+                      start=dt.date.fromisoformat(r.start), end=dt.date.fromisoformat(r.end_) if r.end_ else None,
+                      source=r.source, proof=r.proof, line=r.line)
+    return m
+
+
+# Per database URL: (the newest list id seen, when it was checked, {chapter: {code: measures}}). Shared by every
+# Book of the process, so a list one Book loads is seen by the next look-up through any other.
+_CACHE: dict[str, list] = {}
+
+
 class Book:
-    """The stored tariff book."""
+    """The stored tariff book: the tables `tariff_list` and `tariff_measure` of the installation's one
+    database (calc.db: SQLite by default, PostgreSQL when TRCALC_DATABASE_URL names one — a team
+    server's instances and `trcalc tariff import` on the server then share one book). `Book(path)` is
+    a book in that SQLite file; `Book(url=…)` one in that database."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path else default_path()
-        self._cache: dict[str, list[Measure]] = {}
-        self._stamp = None
-        self._local = threading.local()
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        con.executescript(_SCHEMA)
-        return con
+    def __init__(self, path: Path | str | None = None, url: str | None = None):
+        from . import db
+        if path is not None:
+            self.url = "sqlite:///" + str(Path(path))
+        else:
+            self.url = url or db.url()
+        self.path = Path(path) if path is not None else (
+            Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
 
     def load(self, file: Path, measures: list[Measure] | None = None) -> dict:
-        """Add a list's measures in one transaction: {"added": n, "unchanged": n}.
+        """Add a list's measures in one transaction: {"added": n, "unchanged": n}. A row that would change
+        a stored one (same code, tax, origin and start) refuses the whole list.
 
         `measures`: the rows as a reader of an official layout read them (calc.tariffread); by default
-        the file is read in the documented layout. The rows go into a temporary table with one
-        executemany, and the comparison with the stored book and the insert are two SQL statements
-        (a 20,000-row schedule loads in about a second: bench/tariff.py)."""
+        the file is read in the documented layout."""
+        from sqlalchemy import text
+
+        from . import db
         file = Path(file)
         if measures is None:
             measures = read(file)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            digest = hashlib.sha256(file.read_bytes()).hexdigest()
-            cur = con.execute("INSERT INTO list (file, sha256, loaded_at, rows) VALUES (?, ?, ?, ?)",
-                              (file.name, digest, dt.datetime.now(dt.timezone.utc).isoformat(), len(measures)))
-            list_id = cur.lastrowid
-            con.execute("DROP TABLE IF EXISTS temp.incoming")
-            con.execute("CREATE TEMP TABLE incoming AS SELECT * FROM measure WHERE 0")
-            con.executemany("INSERT INTO temp.incoming VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            [(m.code, m.tax, m.origin, m.start.isoformat(), m.end.isoformat() if m.end else None,
-                              _text(m.rate), _text(m.specific), m.unit, m.currency, _text(m.minimum),
-                              _text(m.maximum), m.source, m.proof, list_id, m.line) for m in measures])
-            same_key = "m.code = i.code AND m.tax = i.tax AND m.origin = i.origin AND m.start = i.start"
-            differs = ("m.rate IS NOT i.rate OR m.specific IS NOT i.specific OR m.unit IS NOT i.unit OR "
-                       "m.currency IS NOT i.currency OR m.minimum IS NOT i.minimum OR m.maximum IS NOT i.maximum "
-                       "OR m.end_ IS NOT i.end_ OR m.source IS NOT i.source OR m.proof IS NOT i.proof")
-            conflicts = con.execute(
-                f"SELECT i.line, i.code, i.tax, i.origin, i.start FROM temp.incoming i JOIN measure m ON {same_key} "
-                f"WHERE {differs} ORDER BY i.line").fetchall()
-            if conflicts:
-                con.execute("ROLLBACK")
-                shown = [f"satır {ln}: {c} {t} {o} {st} kitapta başka değerlerle var" for ln, c, t, o, st in conflicts]
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        with db.write(self.url, db.SYNC_WAIT_S) as conn:
+            _take_over_old_file(conn, self.url)
+            stored = {}
+            codes = sorted({m.code for m in measures})
+            for i in range(0, len(codes), _CHUNK):
+                part = codes[i:i + _CHUNK]
+                q = text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure WHERE code IN "
+                         f"({', '.join(f':c{j}' for j in range(len(part)))})")
+                for r in conn.execute(q, {f"c{j}": c for j, c in enumerate(part)}):
+                    stored[r[:4]] = tuple(r[i] for i in _VALUE_AT)
+            list_id = conn.execute(
+                text("INSERT INTO tariff_list (file, sha256, loaded_at, rows) VALUES (:f, :s, :t, :n) RETURNING id"),
+                {"f": file.name, "s": digest, "t": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                 "n": len(measures)}).scalar_one()
+            new, unchanged, conflicts = [], 0, []
+            for m in measures:
+                row = _row(m, list_id)
+                old = stored.get(row[:4]) if stored else None
+                if old is None:
+                    new.append(row)
+                elif old == tuple(row[i] for i in _VALUE_AT):
+                    unchanged += 1
+                else:
+                    conflicts.append(f"satır {m.line}: {m.code} {m.tax} {m.origin} {row[3]} "
+                                     "kitapta başka değerlerle var")
+            if conflicts:        # raising inside the transaction rolls it back: nothing of the list stays
                 raise CalcError("invalid", f"{file.name}: {len(conflicts)} satır kayıtlı geçmişi değiştirir, hiçbiri "
                                 "yüklenmedi (yeni oranı yeni bir başlangıç tarihiyle yazın): "
-                                + "; ".join(shown[:MAX_REPORTED]),
+                                + "; ".join(conflicts[:MAX_REPORTED]),
                                 f"{file.name}: {len(conflicts)} rows would change stored history, none loaded "
                                 "(give a new rate a new start date)", "dosya")
-            added = con.execute(f"INSERT INTO measure SELECT * FROM temp.incoming i WHERE NOT EXISTS "
-                                f"(SELECT 1 FROM measure m WHERE {same_key})").rowcount
-            con.execute("DROP TABLE temp.incoming")
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
-        self._cache.clear()
-        return {"added": added, "unchanged": len(measures) - added}
+            if new:
+                # one DBAPI executemany with the driver's own placeholders (sqlite3 `?`, psycopg `%s`): no
+                # per-row parameter processing by SQLAlchemy (a 20,000-row annex is 140,000 rows)
+                mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                conn.exec_driver_sql(f"INSERT INTO tariff_measure ({', '.join(_FIELDS)}) VALUES "
+                                     f"({', '.join([mark] * len(_FIELDS))})",
+                                     new)
+        _CACHE.pop(self.url, None)
+        return {"added": len(new), "unchanged": unchanged}
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read connection, kept open between look-ups (re-opened when the file changes)."""
-        local = self._local
-        if getattr(local, "stamp", None) != self._stamp or getattr(local, "con", None) is None:
-            if getattr(local, "con", None) is not None:
-                local.con.close()
-            local.con = self._connect()
-            local.stamp = self._stamp
-        return local.con
+    def _cache(self) -> dict:
+        """This database's cached look-ups, emptied when a list was loaded since (checked every CHECK_SECONDS)."""
+        from sqlalchemy import text
+
+        from . import db
+        now = time.monotonic()
+        entry = _CACHE.get(self.url)
+        if entry is None or now - entry[1] >= CHECK_SECONDS:
+            _take_over_old_file(None, self.url)
+            with db.read(self.url) as conn:
+                newest = conn.execute(text("SELECT max(id) FROM tariff_list")).scalar()
+            if entry is None or entry[0] != newest:
+                entry = _CACHE[self.url] = [newest, now, {}]
+            entry[1] = now
+        return entry[2]
 
     def measures(self, code: str) -> list[Measure]:
-        """Every stored measure whose code covers `code` (its chapter, heading … and the line itself)."""
-        stamp = self.path.stat().st_mtime_ns if self.path.exists() else None
-        if stamp != self._stamp:
-            self._cache.clear()
-            self._stamp = stamp
-        found = self._cache.get(code)
-        if found is None:
-            if stamp is None:
-                found = []
-            else:
-                prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
-                rows = self._reader().execute(
-                    f"SELECT code, tax, origin, rate, specific, unit, currency, minimum, maximum, start, end_, "
-                    f"source, proof, line FROM measure WHERE code IN ({','.join('?' * len(prefixes))})",
-                    prefixes).fetchall()
-                found = [
-                    Measure(c, t, o, Decimal(r), _dec(s), u, cur, _dec(mn), _dec(mx), dt.date.fromisoformat(st),
-                            dt.date.fromisoformat(e) if e else None, src, pr, ln)
-                    for c, t, o, r, s, u, cur, mn, mx, st, e, src, pr, ln in rows]
-            self._cache[code] = found
-        return found
+        """Every stored measure whose code covers `code` (its chapter, heading … and the line itself).
+
+        The book is read a chapter at a time (one query: every code of the chapter, its 2 first digits)
+        and kept by code, so the next look-ups in the chapter are dictionary look-ups, on SQLite and on
+        PostgreSQL alike."""
+        cache = self._cache()
+        chapter = cache.get(code[:2])
+        if chapter is None:
+            from sqlalchemy import text
+
+            from . import db
+            with db.read(self.url) as conn:
+                rows = conn.execute(text(f"SELECT {', '.join(_FIELDS)} FROM tariff_measure "
+                                         "WHERE code >= :lo AND code < :hi"),
+                                    {"lo": code[:2], "hi": code[:2] + ":"}).fetchall()     # ':' follows '9'
+            chapter = {}
+            for r in rows:
+                chapter.setdefault(r.code, []).append(_measure_of(r))
+            cache[code[:2]] = chapter
+        return [m for n in range(2, len(code) + 1, 2) for m in chapter.get(code[:n], ())]
 
     def summary(self) -> dict:
-        if not self.path.exists():
-            return {"path": str(self.path), "lists": 0, "measures": 0, "codes": 0}
-        con = self._connect()
-        try:
-            lists = con.execute("SELECT COUNT(*) FROM list").fetchone()[0]
-            n, codes = con.execute("SELECT COUNT(*), COUNT(DISTINCT code) FROM measure").fetchone()
-        finally:
-            con.close()
+        from sqlalchemy import text
+
+        from . import db
+        _take_over_old_file(None, self.url)
+        with db.read(self.url) as conn:
+            lists = conn.execute(text("SELECT count(*) FROM tariff_list")).scalar()
+            n, codes = conn.execute(text("SELECT count(*), count(DISTINCT code) FROM tariff_measure")).fetchone()
         return {"path": str(self.path), "lists": lists, "measures": n, "codes": codes}
 
 
-_BOOK: Book | None = None
+# -- the tariff.sqlite3 of trcalc before the book moved into calc.db ---------------------------------
+
+OLD_FILE = "tariff.sqlite3"
+
+
+def _take_over_old_file(conn, url: str) -> None:
+    """A book kept by the previous trcalc in <data dir>/tariff.sqlite3 moves, once, into the default
+    database (its lists and measures, ids and lines as they were), and the file is renamed
+    tariff.sqlite3.tasindi — nothing loaded before is lost. Only for the default database of this
+    data folder; with conn None it opens its own write transaction."""
+    from . import db
+    old = data_dir() / OLD_FILE
+    if url != db.default_url() or not old.is_file():
+        return
+    if conn is None:
+        with db.write(url, db.SYNC_WAIT_S) as c:
+            return _take_over_old_file(c, url)
+    import sqlite3
+
+    from sqlalchemy import text
+    if not old.is_file():                       # another process moved it while we waited for the lock
+        return
+    src = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    try:
+        lists = src.execute("SELECT id, file, sha256, loaded_at, rows FROM list ORDER BY id").fetchall()
+        rows = src.execute("SELECT code, tax, origin, start, end_, rate, specific, unit, currency, minimum, maximum, "
+                           "source, proof, list, line FROM measure").fetchall()
+    except sqlite3.DatabaseError:
+        lists, rows = [], []                    # not a book (or an empty one): nothing to move
+    finally:
+        src.close()
+    ids = {}
+    for lid, f, sha, at, n in lists:
+        ids[lid] = conn.execute(text("INSERT INTO tariff_list (file, sha256, loaded_at, rows) VALUES "
+                                     "(:f, :s, :t, :n) RETURNING id"), {"f": f, "s": sha, "t": at, "n": n}).scalar_one()
+    if rows:
+        conn.execute(text(f"INSERT INTO tariff_measure ({', '.join(_FIELDS)}) VALUES "
+                          f"({', '.join(':' + k for k in _FIELDS)}) ON CONFLICT DO NOTHING"),
+                     [dict(zip(_FIELDS, r[:13] + (ids[r[13]], r[14]))) for r in rows])
+    old.rename(old.with_name(OLD_FILE + ".tasindi"))
 
 
 def book() -> Book:
-    """The process's book at the configured path (re-created when TRCALC_DATA_DIR changes)."""
-    global _BOOK
-    if _BOOK is None or _BOOK.path != default_path():
-        _BOOK = Book()
-    return _BOOK
+    """The book of the configured database (TRCALC_DATABASE_URL, else the data dir's SQLite file)."""
+    return Book()

@@ -25,11 +25,14 @@ bp = Blueprint("beyanname", __name__)
 
 FN = "TR_IMPORT_TAXES"
 HEADER = ("currency", "fx", "payment", "date")
-LINE = ("value", "duty_rate", "igv_rate", "otv", "antidumping", "other_costs", "kdv_rate")
+# a line's GTİP, origin, proof of origin and quantity fill its rates from the server's tariff book (issue 27.4)
+LINE = ("value", "code", "origin", "certificate", "quantity", "duty_rate", "igv_rate", "otv", "antidumping",
+        "other_costs", "kdv_rate")
 # the columns of the result: (TR_IMPORT_TAX_PART's item, heading)
 PARTS = (("DEGER", "Gümrük değeri (TL)"), ("GV", "GV"), ("IGV", "İGV"), ("OTV", "ÖTV"), ("DAMPING", "Damping"),
          ("KKDF", "KKDF"), ("KDV", "KDV"), ("TOPLAM", "Toplam vergi"))
 MIN_LINES, MAX_LINES = 3, 40
+TEXT_KINDS = {"gtip", "country", "certificate"}      # typed as text (no numeric keyboard on a phone)
 
 
 def _args():
@@ -58,6 +61,7 @@ def page():
     errors: dict[str, object] = {}
     general = None
     lines, totals, stamp_text, stamp_duty = [], None, None, None
+    flags: list[tuple[int, str]] = []          # (line, the typed rates that differ from the tariff book)
     if submitted:
         with stamp.bulletins() as used:
             for i in range(1, n + 1):
@@ -74,6 +78,10 @@ def page():
                     continue
                 try:
                     amounts = {part: REGISTRY["TR_IMPORT_TAX_PART"](part, *form.args) for part, _ in PARTS}
+                    if typed.get("gtip", "").strip():
+                        check = REGISTRY["TR_IMPORT_TAXES_CHECK"](*form.args)
+                        if check:
+                            flags.append((i, check))
                 except CalcError as exc:
                     if exc.code == "no_rate":
                         name, message = outage(fn, exc)
@@ -102,14 +110,15 @@ def page():
                            else choices(a.kind) if a.kind == "payment" else None),
                "rate": a.kind in RATE_KINDS} for a in header]
     rows = [[{"arg": a, "name": f"{a.excel}_{i}", "value": raw.get(f"{a.excel}_{i}", ""),
-              "error": errors.get(f"{a.excel}_{i}"), "rate": a.kind in RATE_KINDS} for a in line_args]
+              "error": errors.get(f"{a.excel}_{i}"), "rate": a.kind in RATE_KINDS,
+              "text": a.kind in TEXT_KINDS} for a in line_args]
             for i in range(1, n + 1)]
     labels = {a.excel: a.doc_tr for a in header}
     labels |= {f"{a.excel}_{i}": f"{i}. kalem — {a.doc_tr}" for i in range(1, n + 1) for a in line_args}
     payable = totals["TOPLAM"] + stamp_duty if totals is not None and stamp_duty is not None else None
     return render_template(
         "beyanname.html", fn=fn, task="Ticari ithalat beyannamesi (çok kalemli)", tasks=TASKS, fields=fields,
-        rows=rows, n=n, errors=errors, labels=labels, general=general, parts=PARTS,
+        rows=rows, n=n, errors=errors, labels=labels, general=general, parts=PARTS, flags=flags,
         lines=[(i, [fmt(a[p]) for p, _ in PARTS]) for i, a in lines],
         totals=[fmt(totals[p]) for p, _ in PARTS] if totals else None,
         stamp_duty=fmt(stamp_duty) if stamp_duty is not None else None,

@@ -48,6 +48,7 @@ TOPICS = {
 # function's name stays beside it, for the colleague who types it in Excel.
 TASKS = {
     "TR_DUTY": "Posta/kargo ithalat vergisi",
+    "TR_POSTAL_STAMP": "Posta gönderisinin damga vergisi",
     "TR_DECLARATION_STAMP": "Gümrük beyannamesi damga vergisi",
     "TR_IMPORT_TAXES": "Ticari ithalat vergileri (beyanname)",
     "TR_CUSTOMS_FX": "Gümrük kuru (beyan tarihine göre)",
@@ -67,8 +68,9 @@ TASKS = {
 }
 # The quick form (issue 25.6): on a page of more than FOLD_ABOVE fields, the required fields and these
 # optional ones; the rest under "Diğer alanlar" (open as soon as one of them is filled). A currency and its
-# rate go together (the parcel page's doviz and doviz_kuru, issue 25.6).
-QUICK = {"duty_rate", "date", "fx", "currency", "currency_fx"}
+# rate go together (the parcel page's doviz and doviz_kuru, issue 25.6); code and origin: the tariff book
+# (issue 27).
+QUICK = {"duty_rate", "date", "fx", "currency", "currency_fx", "code", "origin"}
 FOLD_ABOVE = 8
 _URL = re.compile(r"https?://[^\s;,)]+")
 
@@ -90,10 +92,25 @@ class WebError(TrcalcError):
     code = "form"
 
 
+# The tariff book on the web (issue 27.4): a GTİP the server's book lacks, and a line with neither a duty
+# rate nor a GTİP, in the words of a person at a form (the team lead loads the lists, not the user).
+NOT_IN_BOOK = ("GTİP {code} bu sunucunun tarife kitabında yok. Bu kalemin oranlarını elle yazın ya da ekip "
+               "yöneticinizden bu kodu içeren tarife listesini sunucuya yüklemesini isteyin (trcalc tariff import).",
+               "GTİP {code} is not in this server's tariff book. Type the line's rates, or ask your team lead to "
+               "load a tariff list with this code on the server (trcalc tariff import).")
+RATE_OR_CODE = ("Bu alan zorunlu — ya da GTİP ve menşe girin: oranlar tarife kitabından gelir.",
+                "This field is required — or give the GTİP and origin: the rates come from the tariff book.")
+
+
 def worded(exc: CalcError) -> WebError:
     """A CalcError in a form's words: "Bu alan zorunlu"; no "bağımsız değişken" (Excel's word)."""
     if exc.code == "missing" and "bağımsız değişken" in exc.message_tr:     # the registry's generic "empty"
         return WebError(*REQUIRED)
+    if exc.code == "missing" and exc.argument == "gv_orani" and "ya da GTİP" in exc.message_tr:   # TR_IMPORT_TAXES
+        return WebError(*RATE_OR_CODE)
+    if exc.code == "no_rule" and exc.argument == "gtip" and "tarife kitabında yok" in exc.message_tr:
+        code = exc.message_tr.split()[1]
+        return WebError(NOT_IN_BOOK[0].format(code=code), NOT_IN_BOOK[1].format(code=code))
     return WebError(exc.message_tr.replace("bağımsız değişken", "alan"),
                     exc.message_en.replace("argument", "field"))
 

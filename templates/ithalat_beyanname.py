@@ -22,13 +22,14 @@ from trcalc.calc.customs import PAYMENTS
 from trcalc.calc.money import fmt
 
 from .common import COMMON_HELP, history, instructions, lists, errors_sheet, parameters, pct, rule, workbook
-from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, RATE, TEXT, TL, Col, Flavour,
+from .sheets import (DATE, ERROR_HEADER, HEADER_FILL, HEADER_FONT, HEADER_ROW, PLAIN, QTY, RATE, TEXT, TL, Col, Flavour,
                      call, fill, flavour_of, header_line, number_or_zero, print_setup, protect, ranges, stamp_area,
                      summary_area, table_sheet, title, unlock, error_count, with_error_flag, lite_help,
                      typed_rate_validation)
 
 KIND = "ithalat_beyanname"
 HEAD, SHEET, TABLE = "Beyanname", "Kalemler", "Kalemler"
+TARIFF, TARIFF_TABLE = "Tarife", "Tarife"     # as many rows as the Kalemler table; rows insert inside it
 LINES = SHEET
 TCMB_DEFAULT = "TCMB"
 
@@ -36,9 +37,52 @@ TCMB_DEFAULT = "TCMB"
 # Lines take the applied rate (B9: the typed rate, or TR_CUSTOMS_FX when the header says TCMB), so the
 # rate is looked up once per declaration, not once per cell.
 H = {"date": f"{HEAD}!$B$5", "currency": f"{HEAD}!$B$6", "fx": f"{HEAD}!$B$9", "payment": f"{HEAD}!$B$8"}
-_LINE = dict(value="{value}{r}", currency=H["currency"], fx=H["fx"], duty_rate="{duty_rate}{r}",
-             igv_rate="{igv_rate}{r}", otv="{otv}{r}", antidumping="{antidumping}{r}",
-             other_costs="{other_costs}{r}", kdv_rate="{kdv_rate}{r}", payment=H["payment"], date=H["date"])
+# The rates a line is computed with (issue 27.4): the typed rate; else, for a GTİP on the Tarife sheet (the
+# firm's own codes: a native MATCH, in the line's own "Tarife satırı" column, so each line looks up once and
+# the work stays linear in the lines), the sheet's rate; else, with no typed GV rate, the GTİP goes to
+# TR_IMPORT_TAXES, which takes the rates from the tariff book (the team server's in remote mode).
+_LINE = dict(value="{value}{r}", currency=H["currency"], fx=H["fx"], duty_rate="{a_duty}{r}",
+             igv_rate="{a_igv}{r}", otv="{otv}{r}", antidumping="{antidumping}{r}",
+             other_costs="{other_costs}{r}", kdv_rate="{a_kdv}{r}", payment=H["payment"], date=H["date"],
+             code="{a_code}{r}", origin="{origin}{r}", certificate="{certificate}{r}", quantity="{quantity}{r}",
+             # written out, never left out between given arguments: LibreOffice passes an omitted one as 0
+             stamp='""', kkdf_exemption='""')
+# the same line as typed, with its GTİP: what the tariff book check compares
+_TYPED = dict(_LINE, duty_rate="{duty_rate}{r}", igv_rate="{igv_rate}{r}", kdv_rate="{kdv_rate}{r}",
+              code="{gtip}{r}")
+
+
+def _digits(ref: str) -> str:
+    """A GTİP as its digits (the tariff prints 5208.11.10.00.00)."""
+    return f'SUBSTITUTE(SUBSTITUTE({ref},".","")," ","")'
+
+
+def _sheet_rate(key: str) -> str:
+    """The Tarife sheet's rate of the line's row ("" when the line has none there, or the cell is empty)."""
+    at = f"INDEX({{t_{key}}},{{t_row}}{{r}})"
+    return f'IF({{t_row}}{{r}}="","",IF({at}="","",{at}))'
+
+
+def _applied(typed: str, key: str) -> str:
+    return f'IF({{{typed}}}{{r}}<>"",{{{typed}}}{{r}},{_sheet_rate(key)})'
+
+
+def _differs(typed: str, key: str, label: str) -> str:
+    at = f"INDEX({{t_{key}}},{{t_row}}{{r}})"
+    return f'IF(({{{typed}}}{{r}}<>"")*({at}<>"")*({{{typed}}}{{r}}<>{at}),"{label} ","")'
+
+
+TARIFF_COLS = [
+    Col("gtip", "GTİP", 16, TEXT, help="12 hane; noktalı yazılabilir"),
+    Col("origin", "Menşe", 9, TEXT, help="* (diğer ülkeler) ya da ülke kodu (CN, DE …)"),
+    Col("duty_rate", "GV oranı", 9, RATE, help="gümrük vergisi"),
+    Col("igv_rate", "İGV oranı", 9, RATE, help="yoksa boş"),
+    Col("kdv_rate", "KDV oranı", 9, RATE, help="boşsa genel oran"),
+    Col("source", "Kaynak", 34, TEXT, help="karar, RG tarihi ve sayısı, liste"),
+    Col("key", "Anahtar", 18, None,
+        'IF({gtip}{r}="","",CONCATENATE(' + _digits("{gtip}{r}") + ',"#",IF({origin}{r}="","*",UPPER({origin}{r}))))',
+        help="GTİP#menşe (kalemler bununla arar)"),
+]
 
 
 # the parts that depend on the line's stamp-duty share (the share needs the declaration's total customs
@@ -52,7 +96,7 @@ def _part(item: str, line: dict = _LINE) -> str:
 
 MONEY = "#,##0.00"
 LINE_COLS = with_error_flag([
-    Col("gtip", "GTİP", 16, TEXT, help="12 haneli tarife pozisyonu"),
+    Col("gtip", "GTİP", 16, TEXT, help="12 hane; oranlar boşsa Tarife sayfasından ya da tarife kitabından"),
     Col("description", "Eşyanın tanımı", 24, TEXT),
     Col("value", "Gümrük değeri (döviz, CIF)", 15, MONEY, help="başlıktaki dövizle"),
     Col("duty_rate", "GV oranı", 9, RATE, help="tarife ya da tercihli oran"),
@@ -60,7 +104,10 @@ LINE_COLS = with_error_flag([
     Col("otv", "ÖTV (TL)", 12, MONEY, help="beyannamedeki tutar"),
     Col("antidumping", "Anti-damping (TL)", 12, MONEY, help="beyannamedeki tutar"),
     Col("other_costs", "Diğer giderler (TL)", 12, MONEY, help="tescile kadar; KDV matrahına girer"),
-    Col("kdv_rate", "KDV oranı", 9, RATE, help="boşsa genel oran"),
+    Col("kdv_rate", "KDV oranı", 9, RATE, help="boşsa Tarife sayfası ya da genel oran"),
+    Col("origin", "Menşe", 9, TEXT, choices="ulke", help="GTİP ile: oran menşeye göre"),
+    Col("certificate", "Menşe belgesi", 10, TEXT, choices="belge", help="tercihli oran için"),
+    Col("quantity", "Miktar", 11, QTY, help="tarifenin biriminde; maktu vergi için"),
     Col("customs_value", "Gümrük değeri (TL)", 15, MONEY, _part("DEGER")),     # Decimal: 12,000 × 41.8 exactly
     Col("duty", "GV (TL)", 13, MONEY, _part("GV")),
     Col("igv", "İGV (TL)", 13, MONEY, _part("IGV")),
@@ -86,6 +133,30 @@ LINE_COLS = with_error_flag([
                                               before=f"SUM({{customs_value}}${HEADER_ROW - 1}:{{customs_value}}{{p}})",
                                               date=H["date"]) + ")",
         help="KDV matrahına girer"),
+    # the tariff: the line's row on the Tarife sheet (its origin's, else the "*" row), the rates applied,
+    # the GTİP asked of the tariff book, and the check of the typed rates
+    Col("t_row", "Tarife satırı", 8, "0",
+        'IF({gtip}{r}="","",IFERROR(MATCH(CONCATENATE(' + _digits("{gtip}{r}") + ',"#",UPPER({origin}{r})),{t_key},0),'
+        'IFERROR(MATCH(CONCATENATE(' + _digits("{gtip}{r}") + ',"#*"),{t_key},0),"")))',
+        help="Tarife sayfasında GTİP'in satırı (yoksa boş)"),
+    Col("a_duty", "GV oranı (uygulanan)", 10, RATE, _applied("duty_rate", "duty_rate"),
+        help="yazılan; yoksa Tarife sayfası"),
+    Col("a_igv", "İGV oranı (uygulanan)", 10, RATE, _applied("igv_rate", "igv_rate")),
+    Col("a_kdv", "KDV oranı (uygulanan)", 10, RATE, _applied("kdv_rate", "kdv_rate"), help="boşsa genel oran"),
+    Col("a_code", "GTİP (tarife kitabına)", 16, TEXT,
+        'IF({gtip}{r}="","",IF({t_row}{r}<>"","",IF({duty_rate}{r}<>"","",{gtip}{r})))',
+        help="GV oranı yazılmamış, Tarife sayfasında olmayan GTİP: oranlar tarife kitabından"),
+    Col("check", "Tarife kontrolü", 30, TEXT,
+        'IF({gtip}{r}="","",IF({t_row}{r}<>"",IF(CONCATENATE(' + _differs("duty_rate", "duty_rate", "GV")
+        + "," + _differs("igv_rate", "igv_rate", "İGV") + "," + _differs("kdv_rate", "kdv_rate", "KDV")
+        + ')="","",CONCATENATE("Tarife sayfasından farklı: ",' + _differs("duty_rate", "duty_rate", "GV")
+        + "," + _differs("igv_rate", "igv_rate", "İGV") + "," + _differs("kdv_rate", "kdv_rate", "KDV") + ')),'
+        'IF({origin}{r}="","",' + call("TR_IMPORT_TAXES_CHECK", **_TYPED) + ')))',
+        help="yazılan oran Tarife sayfasındakinden ya da (menşe verilmişse) tarife kitabındakinden farklıysa"),
+    # the amounts as assessed (typed, or from the tariff book): what the declaration's totals add up
+    Col("a_otv", "ÖTV (TL, uygulanan)", 13, MONEY, _part("OTV"), help="yazılan ya da tarife kitabından"),
+    Col("a_antidumping", "Anti-damping (TL, uygulanan)", 13, MONEY, _part("DAMPING"),
+        help="yazılan ya da tarife kitabından"),
 ])
 
 HEADER_INPUTS = [
@@ -106,8 +177,8 @@ def _totals(refs: dict) -> list[tuple[int, str, str, str]]:
         (12, "Gümrük değeri toplamı", "SUM({k_customs_value})", TL),
         (13, "Gümrük vergisi (GV)", "SUM({k_duty})", TL),
         (14, "İlave gümrük vergisi (İGV)", "SUM({k_igv})", TL),
-        (15, "Özel tüketim vergisi (ÖTV)", "SUM({k_otv})", TL),
-        (16, "Anti-damping / telafi edici vergi", "SUM({k_antidumping})", TL),
+        (15, "Özel tüketim vergisi (ÖTV)", "SUM({k_a_otv})", TL),
+        (16, "Anti-damping / telafi edici vergi", "SUM({k_a_antidumping})", TL),
         (17, "KKDF", "SUM({k_kkdf})", TL),
         (18, "KDV", "SUM({k_kdv})", TL),
         (19, "Toplam vergi (damga payı dahil)", "SUM({k_total})", TL),
@@ -162,6 +233,13 @@ def _header(wb, codes: dict, refs: dict, fx_default: object) -> None:
     print_setup(ws, 130, f"A1:D{end}", repeat="2:2")
 
 
+def _tariff_sheet(wb, codes: dict, rows: int) -> None:
+    table_sheet(wb, TARIFF, "Tarife — firmanın kendi GTİP'leri ve oranları",
+                "Sarı sütunlara firmanın ithal ettiği GTİP'leri ve oranlarını yazın; Kalemler'de oranı boş bırakılan "
+                "kalem oranını buradan alır (menşeye özel satır, yoksa * satırı).",
+                TARIFF_COLS, rows, TARIFF_TABLE, codes)
+
+
 def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT) -> Workbook:
     wb = workbook(KIND, flavour)
     instructions(wb, "İthalat beyannamesi — kalem kalem vergiler, damga vergisi, maliyet", [
@@ -185,12 +263,16 @@ def build(rows: int, flavour: Flavour = PLAIN, fx_default: object = TCMB_DEFAULT
         "vergisine ve maliyetine girer.",
         "Oranlar (GV, İGV) GTİP'e ve menşeye göre tarife cetvelinden ve İthalat Rejimi Kararı listelerinden "
         "alınır; örnek dosyadaki oranlar gösterim içindir.",
+        "Boş bırakılan oran GTİP ve menşeyle Tarife sayfasından (firmanın kendi kodları), orada yoksa tarife "
+        "kitabından gelir; yazılan oran kullanılır, farklıysa 'Tarife kontrolü' sütunu yazar.",
         *COMMON_HELP,
     ])
     codes = lists(wb)
+    tariff = ranges(TARIFF, TARIFF_COLS, rows, "t", start=HEADER_ROW)
     table_sheet(wb, LINES, "Beyanname kalemleri ve vergileri",
                 "Sarı sütunları doldurun; gri sütunlar Beyanname sayfasındaki başlıkla hesaplanır.",
-                LINE_COLS, rows, TABLE, codes)
+                LINE_COLS, rows, TABLE, codes, tariff)
+    _tariff_sheet(wb, codes, rows)
     refs = ranges(LINES, LINE_COLS, rows, "k")
     _header(wb, codes, refs, fx_default)
     parameters(wb)
@@ -204,11 +286,21 @@ EXAMPLE_LINES = [
     # = 106,639.20; total 136,735.20
     {"gtip": "847130000000", "description": "Dizüstü bilgisayar", "value": 12000, "duty_rate": 0, "igv_rate": 0,
      "other_costs": 1500},
-    {"gtip": "640399930000", "description": "Deri ayakkabı", "value": 4500, "duty_rate": 0.08, "igv_rate": 0.30,
-     "other_costs": 600, "kdv_rate": 0.10},
+    # its rates from the Tarife sheet (EXAMPLE_TARIFF: the Chinese origin's row): GV 8 %, İGV 30 %, KDV 10 %
+    {"gtip": "6403.99.93.00.00", "description": "Deri ayakkabı", "value": 4500, "origin": "CN",
+     "other_costs": 600},
     {"gtip": "851631000000", "description": "Saç kurutma makinesi", "value": 2000, "duty_rate": 0.022,
      "igv_rate": 0.20, "otv": 8360},
     {"gtip": "731815000000", "description": "Cıvata", "value": 3000, "duty_rate": 0.037, "antidumping": 5016},
+]
+
+
+# The firm's own codes (made-up rates for the example, like its lines): a general row and one for an origin.
+EXAMPLE_TARIFF = [
+    {"gtip": "640399930000", "origin": "*", "duty_rate": 0.16, "igv_rate": 0.30, "kdv_rate": 0.10,
+     "source": "örnek: genel sütun"},
+    {"gtip": "640399930000", "origin": "CN", "duty_rate": 0.08, "igv_rate": 0.30, "kdv_rate": 0.10,
+     "source": "örnek: CN satırı"},
 ]
 
 
@@ -217,4 +309,5 @@ def example(rows: int = 20, flavour: Flavour = PLAIN) -> Workbook:
     ws = wb[HEAD]
     ws["B5"], ws["B6"], ws["B8"] = EXAMPLE_HEADER["date"], EXAMPLE_HEADER["currency"], EXAMPLE_HEADER["payment"]
     fill(wb[LINES], LINE_COLS, EXAMPLE_LINES)
+    fill(wb[TARIFF], TARIFF_COLS, EXAMPLE_TARIFF)
     return wb

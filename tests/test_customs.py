@@ -273,7 +273,8 @@ def test_registry_entries():
         assert name in REGISTRY
     assert [a.name for a in REGISTRY["TR_IMPORT_TAXES"].args] == [
         "value", "currency", "fx", "duty_rate", "igv_rate", "otv", "antidumping", "other_costs", "kdv_rate",
-        "payment", "date", "stamp", "kkdf_exemption"]      # issue 26.5 and 26.10, after the date
+        "payment", "date", "stamp", "kkdf_exemption",      # issue 26.5 and 26.10, after the date
+        "code", "origin", "certificate", "quantity"]       # issue 27.3 (the tariff book), at the end
 
 
 @pytest.fixture(scope="module")
@@ -389,11 +390,15 @@ def test_declaration_example_computes_in_every_engine(declaration, engine):
     for row, expected in EXAMPLE_TOTALS.items():
         assert head[f"B{row}"].value == pytest.approx(expected, abs=0.005), (row, head[f"A{row}"].value)
     lines = wb["Kalemler"]
-    assert [lines.cell(5, c).value for c in range(10, 17)] == pytest.approx(
+    assert [lines.cell(5, c).value for c in range(13, 20)] == pytest.approx(
         [501600.00, 0, 0, 30096.00, 533949.49, 106789.90, 137639.39], abs=0.005)
-    # landed cost of line 1: its KDV base with its stamp share, 533,949.49; the shares (column R)
-    assert lines["Q5"].value == pytest.approx(533949.49, abs=0.005)
-    assert [lines[f"R{r}"].value for r in range(5, 9)] == pytest.approx([753.49, 282.56, 125.58, 188.37], abs=0.005)
+    # landed cost of line 1: its KDV base with its stamp share, 533,949.49; the shares (column U)
+    assert lines["T5"].value == pytest.approx(533949.49, abs=0.005)
+    assert [lines[f"U{r}"].value for r in range(5, 9)] == pytest.approx([753.49, 282.56, 125.58, 188.37], abs=0.005)
+    # line 2 types no rate: its GTİP (written with dots) and origin CN find the Chinese row of the Tarife
+    # sheet (its 3rd position, the header first), GV 8 %, İGV 30 %, KDV 10 % — the rates line 2 had typed
+    # before issue 27, so its figures above are unchanged; nothing is asked of the tariff book
+    assert [lines.cell(6, c).value for c in range(22, 28)] == [3, 0.08, 0.3, 0.1, "", ""]
 
 
 def test_declaration_template_computes_empty(declaration):
@@ -417,11 +422,11 @@ def test_declaration_template_conventions(declaration):
     assert codes["odeme"] == ["PESIN", "VESAIK", "AKREDITIF", "KABUL", "VADELI_AKREDITIF", "MAL_MUKABILI"]
     assert "USD" in codes["doviz"] and "TRY" in codes["doviz"]
     assert "B6" in lists and "B8" in lists
-    kkdf = lines["M4"].value                  # the KKDF column: one array formula from its header (issue 23.1)
+    kkdf = lines["P4"].value                  # the KKDF column: one array formula from its header (issue 23.1)
     assert (kkdf.ref, kkdf.text.split(",", 2)[2]) == (
-        "M4:M204", 'IF($C$4:$C$204="","",TR_IMPORT_TAX_PART("KKDF",$C$4:$C$204,Beyanname!$B$6,Beyanname!$B$9,'
+        "P4:P204", 'IF($C$4:$C$204="","",TR_IMPORT_TAX_PART("KKDF",$C$4:$C$204,Beyanname!$B$6,Beyanname!$B$9,'
                    + kkdf.text.split("Beyanname!$B$9,", 1)[1])
-    assert lines["M5"].protection.locked and not lines["C5"].protection.locked
+    assert lines["P5"].protection.locked and not lines["C5"].protection.locked
     assert head.page_setup.fitToWidth == 1 and lines.page_setup.orientation == "landscape"
     text = " ".join(str(c.value) for c in wb["Talimatlar"]["A"] if c.value)
     assert "13.10.2011: %6" in text and "01.10.2025: 1.350,00 TL" in text    # from the rules, never typed
@@ -444,5 +449,5 @@ def test_declaration_with_the_tcmb_rate_of_the_date(tcmb, tmp_path, engine):
     out = openpyxl.load_workbook(tmp_path / "out.xlsx")
     # customs rate for 09.07.2024: EUR forex selling of bulletin 2024/126 = 35.4241 (see tests/test_fx.py)
     assert out["Beyanname"]["B9"].value == pytest.approx(35.4241)
-    assert out["Kalemler"]["J5"].value == pytest.approx(12000 * 35.4241, abs=0.005)     # 425,089.20
+    assert out["Kalemler"]["M5"].value == pytest.approx(12000 * 35.4241, abs=0.005)     # 425,089.20
     assert out["Beyanname"]["B20"].value == pytest.approx(624.10)                          # 2024 stamp duty

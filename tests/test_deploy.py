@@ -344,6 +344,36 @@ def test_the_daily_sync_runs_once_and_both_instances_use_it(deployment):
         assert r.returncode == 0, r.stderr
 
 
+def test_the_tariff_book_loaded_once_answers_on_both_instances(deployment):
+    """Issue 27.2: the guide's `trcalc tariff import` writes into the shared PostgreSQL, and both instances
+    answer TR_GTIP_RATE from it (the list and its hand-checked rates: tests/test_tariff_use.py)."""
+    from tests.test_tariff_use import LIST
+    d = deployment
+    a, b = d["instances"]
+    listing = d["folder"] / "tarife-2026.csv"
+    listing.write_text(LIST, encoding="utf-8")
+    load, status = guide_commands("tarife")
+    r = subprocess.run([str(listing) if x == "/srv/trcalc/tarife-2026.csv" else x for x in load], env=d["env"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "6 önlem eklendi" in r.stdout, r.stderr
+    r = subprocess.run(status, env=d["env"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "measures\t6" in r.stdout and "postgresql" in r.stdout, r.stdout
+    r = subprocess.run([*TRCALC, "keys", "add", "tarife"], env=d["env"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    key = r.stdout.strip()
+    time.sleep(1.5)                                     # TRCALC_KEYS_REFRESH_SECONDS=1
+    body = json.dumps({"args": ["5208.11.10.00.00", "GV", "CN", "2025-03-01"]}).encode()
+    for inst in (a, b):
+        req = urllib.request.Request(f"http://127.0.0.1:{inst.port}/api/v1/call/TR_GTIP_RATE", data=body,
+                                     headers={"X-API-Key": key, "Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert json.loads(resp.read())["value"] == 0.05          # the line's own row, 5 %
+    # loaded again: nothing changes (history is never rewritten)
+    r = subprocess.run([str(listing) if x == "/srv/trcalc/tarife-2026.csv" else x for x in load], env=d["env"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "0 önlem eklendi, 6 zaten kitapta" in r.stdout, r.stderr
+
+
 def test_a_key_revoked_through_one_instance_is_refused_by_both(deployment):
     d = deployment
     a, b = d["instances"]

@@ -107,18 +107,24 @@ def test_origin_groups_and_brexit():
 
 
 def test_tuzel_22_eur():
-    # Decision 5303 (RG 15.03.2022): company recipients up to 22 € take the flat-tax route
-    assert duty(20, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("6.60")   # CIF 22 ≤ 22 → 30 %
+    # Karar art. 62(3) as rewritten by Decision 5303 (RG 15.03.2022 no. 31779, in force 01.05.2022, the
+    # gumrukkulliyati.com consolidation): "bir tüzel kişiye gelen ... kıymeti 22 Avro'yu geçmeyen eşyanın
+    # değeri üzerinden birinci fıkrada belirtilen oranlarda tek ve maktu bir vergi"
+    assert duty(20, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("6.60")   # CIF 22 ≤ 22 → 22 × 30 %
     # 22.01 → regular 10 %: duty 2.201 → 2.20; KDV (22.01 + 2.20) × 20 % = 4.842 → 4.84; 7.04
     assert duty(20.01, 2, 0, "DE", "10%", "2025-01-10", "TUZEL") == D("7.04")
     # 2023: goods value alone (20 ≤ 22) at the pre-2024 EU rate 18 %: 20 × 18 % = 3.60
     assert duty(20, 2, 0, "DE", "10%", "2023-06-01", "TUZEL") == D("3.60")
+    # the rewrite entered into force on 01.05.2022, not on its RG date 15.03.2022
+    assert call("TR_DUTY_REGIME", 20, 2, 0, "DE", "10%", "2022-05-01", "TUZEL") == "FLAT"
     with raises_on("date", "no_rule"):
-        duty(20, 2, 0, "DE", "10%", "2022-03-14", "TUZEL")      # no company rule before 2022-03-15
-    # Decision 10813 (RG 07.01.2026, in force 2026-02-06) rewrote art. 62 for medicines and supplements
-    # only: a company's 22 € parcel is regular: duty 22 × 10 % = 2.20; KDV (22 + 2.20) × 20 % = 4.84; 7.04
+        duty(20, 2, 0, "DE", "10%", "2022-04-30", "TUZEL")      # art. 45(3)–(4) of that time not read: refused
+    # Decision 10813 (RG 07.01.2026 no. 33130, in force 06.02.2026) changed art. 62(1) only: paragraph 3
+    # stands, at paragraph 1's rates (EU 30 %): CIF 22 × 30 % = 6.60 on both sides of the date
     assert duty(20, 2, 0, "DE", "10%", "2026-02-05", "TUZEL") == D("6.60")
-    assert duty(20, 2, 0, "DE", "10%", "2026-02-06", "TUZEL") == D("7.04")
+    assert duty(20, 2, 0, "DE", "10%", "2026-02-06", "TUZEL") == D("6.60")
+    # above 22 €: regular 10 %: duty 2.201 → 2.20; KDV (22.01 + 2.20) × 20 % = 4.842 → 4.84; 7.04
+    assert duty(20.01, 2, 0, "DE", "10%", "2026-02-06", "TUZEL") == D("7.04")
 
 
 def test_1500_eur_commercial_warning_and_books():

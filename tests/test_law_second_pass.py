@@ -83,13 +83,29 @@ def test_books_up_to_150_eur_exempt_from_11_04_2018():
         call("TR_DUTY", 100, 10, 0, "US", None, "2018-04-10", "KITAP")       # before the amendment
 
 
-def test_22_eur_parcel_exemption_until_the_2022_restructuring():
-    # art. 45(1): "bedeli gönderi başına toplam 22 Avro'yu geçmeyen eşya" exempt (goods value, not CIF)
-    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2020-06-01") == D("0.00")
+def test_22_eur_parcel_exemption_until_29_05_2019():
+    # art. 45(1) (BKK 2018/11510): "bedeli gönderi başına toplam 22 Avro'yu geçmeyen eşya" exempt (goods
+    # value, not CIF)
+    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2019-05-29") == D("0.00")
     # 22.01 € → flat tax, other origins 30 % on the goods value: 22.01 × 30 % = 6.603 → 6.60
-    assert call("TR_DUTY", 22.01, 5, 0, "CN", None, "2020-06-01") == D("6.60")
-    # from 15.03.2022 (CK 5303, low confidence as the end of the general exemption): 22 × 30 % = 6.60
-    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2022-03-15") == D("6.60")
+    assert call("TR_DUTY", 22.01, 5, 0, "CN", None, "2019-05-29") == D("6.60")
+    # Decision 1111 (RG 15.05.2019 no. 30775, in force 30.05.2019) rewrote art. 45(1): "bedeli gönderi
+    # başına toplam 150 Avro'yu geçmeyen kişisel kullanıma mahsus kitap veya benzeri basılı yayına
+    # muafiyet tanınır" — books only (gumrukkulliyati.com consolidation): a 22 € parcel pays 22 × 30 % = 6.60
+    assert call("TR_DUTY_REGIME", 22, 5, 0, "CN", None, "2019-05-29") == "EXEMPT"
+    assert call("TR_DUTY_REGIME", 22, 5, 0, "CN", None, "2019-05-30") == "FLAT"
+    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2019-05-30") == D("6.60")
+    assert call("TR_DUTY", 22, 5, 0, "CN", None, "2020-06-01") == D("6.60")
+    # books keep their 150 € exemption across the rewrite
+    assert call("TR_DUTY_REGIME", 150, 10, 0, "US", None, "2019-05-30", "KITAP") == "EXEMPT"
+
+
+def test_books_up_to_1500_eur_at_0_percent_from_01_05_2022():
+    # art. 62(2) (Decision 5303, RG 15.03.2022 no. 31779, in force 01.05.2022): books "kıymeti 1500 Avro'yu
+    # geçmeyen" above the art. 45 limit pay "% 0 oranında tek ve maktu bir vergi"
+    assert call("TR_DUTY", 1500, 10, 0, "US", None, "2022-05-01", "KITAP") == D("0.00")
+    # the day before, only art. 45(1)'s 150 €: regular, 0 % duty; KDV (1,500 + 10) × 18 % = 271.80
+    assert call("TR_DUTY", 1500, 10, 0, "US", "0%", "2022-04-30", "KITAP") == D("271.80")
 
 
 def test_courier_limit_3000_eur_from_2026_01_03():

@@ -114,3 +114,29 @@ def test_usd_amounts_without_rates_use_both_customs_rates(tcmb):
     # → 980.97 TL; freight is outside the base before 27.12.2024.
     assert duty(100, "US", "2024-07-09", currency="USD", currency_fx="TCMB", freight=10) == D("980.97")
     assert duty(100, "US", "2024-07-09", currency="USD", fx="TCMB", freight=10) == D("980.97")
+
+
+# --- the parcel's stamp duty (issue 25.6; rule customs.stamp.postal_item, researched on branch law) --------
+
+def test_the_post_office_list_declaration_pays_stamp_duty_per_item():
+    # 488 sayılı Kanun (1) sayılı tablo IV-2/a, per item on the post office's list declaration:
+    # 2026: 8.30 TL (7.00 × 1.1895 = 8.3265 → 8.30), × 3 items = 24.90 TL; from 01.10.2025: 7.00; 2024: 3.40
+    assert call("TR_POSTAL_STAMP", 3, "2026-03-01") == D("24.90")
+    assert call("TR_POSTAL_STAMP", None, "2025-10-15") == D("7.00")
+    assert call("TR_POSTAL_STAMP", 1, "2024-06-01") == D("3.40")
+    with raises_on("tarih"):                     # 01.01–30.09.2025: no source, the rule refuses the date
+        call("TR_POSTAL_STAMP", 1, "2025-05-01")
+    with raises_on("adet", "out_of_range"):
+        call("TR_POSTAL_STAMP", 0, "2026-03-01")
+    rows = {r[0]: r for r in call("TR_POSTAL_STAMP_DETAIL", 3, "2026-03-01")}
+    assert "IV-2/a" in rows["Damga vergisi (gönderi maddesi başına)"][1] and rows["Damga vergisi"][1] == "8,30 TL × 3"
+    assert "10783" in next(r[1] for r in rows.values() if r[0].startswith("Kaynak"))      # dated, sourced
+
+
+def test_the_parcel_breakdown_says_what_a_parcel_pays_besides_the_taxes():
+    rows = {r[0]: r for r in call("TR_DUTY_DETAIL", 60, 10, 5, "DE", "20%", "2026-03-01")}
+    stamp = rows["Ayrıca, PTT ile gelirse: damga vergisi (TL)"]
+    assert stamp[2] == D("8.30") and "IV-2/a" in stamp[1] and "hızlı kargo" in stamp[1]
+    assert call("TR_DUTY", 60, 10, 5, "DE", "20%", "2026-03-01") == D("33.00")        # the taxes unchanged
+    rows = {r[0] for r in call("TR_DUTY_DETAIL", 60, 10, 5, "DE", "20%", "2025-03-01")}
+    assert not any(r.startswith("Ayrıca") for r in rows)          # no sourced amount on 01.03.2025: not shown

@@ -482,3 +482,18 @@ def test_the_legend_and_notes_under_the_table(tmp_path, book):
     reading, _ = load(book, f, source=SOURCE_2015, start=dt.date(2015, 1, 1))
     line = {m.origin: m.rate for m in reading.measures if m.code == "540110121000"}
     assert line["kr"] == D("0.02") and line["gyu"] == D("0.032") and line["*"] == D("0.04")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("liste.xlsx", b"PK\x03\x04 not really a workbook"),
+    ("liste.xlsx", b"\x00\x01\x02" * 100),
+    ("liste.csv", bytes(range(256)) * 4),
+    ("liste.htm", b"<html><body><table><tr><td>" * 500),
+    ("liste.csv", b""),
+])
+def test_a_file_that_is_no_table_is_a_clear_error(tmp_path, name, data):
+    f = tmp_path / name
+    f.write_bytes(data)
+    with pytest.raises(CalcError) as info:
+        read(f, Options(source="x", start=dt.date(2025, 1, 1)))
+    assert info.value.message_tr and info.value.message_en and info.value.argument == "dosya"

@@ -162,6 +162,8 @@ REF = re.compile(r"^(?:'?([^'!]+)'?!)?\$?([A-Z]{1,3})\$?(\d+)$")     # B5, $B$5,
 
 def _value(ws, arg):
     arg = arg.strip()
+    if not arg:
+        return None                          # an omitted argument before given ones (TR_IMPORT_TAXES' gtip)
     if len(arg) >= 2 and arg[0] == arg[-1] == '"':
         return arg[1:-1]                     # a text literal ("GV")
     n = arg.startswith("N(") and arg.endswith(")")
@@ -223,10 +225,11 @@ def test_every_registry_cell_matches_calc_call(name, built, computed):
     # every result cell of the examples' rows: 7 parcels × (CIF, regime, taxes); 3 export lines ×
     # applies + interest + penalty (the FIFO slot TEVs take INDEX arguments: test_dir_tev_example_values
     # checks them by hand); 7 ledger lines × (annual cap, payable); 4 declaration lines ×
-    # (value, GV, İGV, KKDF, KDV base, KDV, total) + the stamp duty; and TR_DATE on every dated row
-    # (3 imports + 3 exports; 7 ledger lines)
+    # (value, GV, İGV, KKDF, KDV base, KDV, total, and — issue 27 — the ÖTV and anti-dumping as assessed) + the
+    # stamp duty (the Tarife kontrolü column is empty on the example: its typed rates agree); and TR_DATE on
+    # every dated row (3 imports + 3 exports; 7 ledger lines)
     assert checked == {"ithalat_vergi": 21, "dir_tev": 5 + 6, "eihracat_destek": 14 + 7,
-                       "ithalat_beyanname": 29}[name]
+                       "ithalat_beyanname": 4 * 9 + 1}[name]
 
 
 # --- the seed and hand-worked values where they appear ----------------------------------------
