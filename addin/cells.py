@@ -43,6 +43,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
+import sys
 import time
 
 from trcalc.calc.context import overrides_from_rows, read_overrides
@@ -236,11 +237,14 @@ def error_value(message: str, as_text: bool = False):
     """Excel's #VALUE! for a failing cell or row (see the module's docstring)."""
     if as_text:
         return error_text(message)
-    try:
-        from win32com.client import VARIANT
-    except ImportError:
+    # pywin32's VARIANT, from the module xlwings itself has imported on Windows (xlwings/udfs.py, the UDF
+    # server, and xlwings/_xlwindows.py import win32com.client at load): read from sys.modules, because
+    # a failed import is not cached and searches sys.path again on every error cell elsewhere (the
+    # 36,000 refused blank rows of a 10,000-line DİR: ~1 s)
+    variant = getattr(sys.modules.get("win32com.client"), "VARIANT", None)
+    if variant is None:
         return CellError(" ".join(str(message).split()))
-    return VARIANT(VT_ERROR, XL_ERR_VALUE)
+    return variant(VT_ERROR, XL_ERR_VALUE)
 
 
 def run(fn: Function, args: tuple, caller=None):

@@ -73,11 +73,16 @@ def api_key(book=None) -> str | None:
     return _setting(book, "TRCALC_API_KEY")
 
 
+_PLAIN = frozenset({float, int, str, bool, type(None)})     # what json.dumps writes as it is
+
+
 def jsonable(value):
+    """An argument as JSON: a date as its ISO day, a column element by element (a plain element as it is:
+    a 10,000-row column is most of a request's preparation)."""
+    if isinstance(value, (list, tuple)):
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
     return value
 
 

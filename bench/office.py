@@ -4,7 +4,9 @@
   runs the server's functions.js in Node — one invocation with a 10,000-row column, and 40,000 one-cell
   invocations from one recalculation burst (issue 23.2: 6.7 s before flush() batched in linear time);
 - the desktop add-in in remote mode: the xlwings UDF given a 10,000-row column (one request per column),
-  and one-cell calls (one request per cell).
+  and one-cell calls (one request per cell); and the trcalc calls of one full recalculation of the
+  10,000-line DİR (issue 23's "desktop remote mode for the 10,000-line DİR"): recorded as the workbook
+  engine makes them (one per array formula: a column each), replayed through the xlwings UDFs.
 
 Each figure's baseline is the same calls POSTed straight to /api/v1/batch in the same run (the server's
 and HTTP's own cost), so the ratio is what the add-in adds.
@@ -114,6 +116,7 @@ def paths(rows: int = 10_000, cells: int = 40_000, repeat: int = 5) -> list[Figu
                           baseline=cells_floor,
                           baseline_what=f"the burst's column calls ({per_request:,} rows each) POSTed straight"))
         out += _remote(base, rows, goods, freight, column_floor, repeat)
+        out.append(_remote_dir(base, rows, repeat))
     finally:
         server.terminate()
         server.wait(20)
@@ -164,3 +167,80 @@ def _remote(base: str, rows: int, goods, freight, column_floor: float, repeat: i
                note=f"{per_cell:g} request(s) per cell: give a column, not a cell per row",
                baseline=cell_floor * 1e3, baseline_what="one call POSTed straight to /api/v1/batch"),
     ]
+
+
+def _dir_calls(lines: int) -> list[tuple[str, list]]:
+    """The registry calls of one full recalculation of the `lines`-line DİR (the bench's edited workbook),
+    as the workbook engine makes them: (function, arguments), a computed column's arguments as lists."""
+    from trcalc.workbook import arrays, compute, functions
+    from trcalc.workbook import compile as compiled
+
+    from .workbooks import dir_tev
+    calls: list[tuple[str, list]] = []
+    real_many, real_one = arrays.call_many, functions.registry_call
+
+    def many(name, args, overrides):
+        calls.append((name, [list(a) if isinstance(a, list) else a for a in args]))
+        return real_many(name, args, overrides)
+
+    def one(book, fn, values):
+        if all(v is None or isinstance(v, (int, float, str)) for v in values):
+            calls.append((fn.name, list(values)))
+        return real_one(book, fn, values)
+    with tempfile.TemporaryDirectory() as d:
+        src = dir_tev(lines, Path(d) / "dir.xlsx")
+        arrays.call_many, functions.registry_call, compiled.registry_call = many, one, one
+        try:
+            compute(src)
+        finally:
+            arrays.call_many, functions.registry_call, compiled.registry_call = real_many, real_one, real_one
+    return calls
+
+
+def _remote_dir(base: str, lines: int, repeat: int) -> Figure:
+    """Issue 23: the desktop add-in in remote mode recalculating the whole 10,000-line DİR — every trcalc
+    call of that recalculation through the xlwings UDFs to the server; baseline: the same calls in process."""
+    import trcalc.addin.trcalc_udfs as udfs
+    from trcalc.addin import cells, remote
+    from trcalc.calc.registry import call_many
+    calls = _dir_calls(lines)
+    columns = [(n, a) for n, a in calls if any(isinstance(x, list) for x in a)]
+    in_process = median_time(lambda: [call_many(n, a, {}) for n, a in columns], repeat)
+    # rows a trcalc call refuses (e.g. the blank rows below a table, which the template's IF hides): the
+    # remote path must refuse exactly these, no more
+    expected = sum(isinstance(v, Exception) for n, a in columns for v in call_many(n, a, {}))
+    saved = {k: os.environ.get(k) for k in ("TRCALC_SERVER_URL", "TRCALC_API_KEY")}
+    os.environ.update({"TRCALC_SERVER_URL": base, "TRCALC_API_KEY": KEY})
+    sent = []
+    real = remote._post
+
+    def counting(url, body, key):
+        sent.append(1)
+        return real(url, body, key)
+    remote._post = counting
+    try:
+        cells._cache.clear()
+        replay = [(getattr(udfs, n), a) for n, a in calls]
+        failed = 0                               # warm (the first request also reads the server's version)
+        for f, a in replay:
+            out = f(*a)
+            for v in out if isinstance(out, list) else [out]:
+                failed += any(isinstance(x, cells.CellError) for x in (v if isinstance(v, list) else [v]))
+        sent.clear()
+        t = median_time(lambda: [f(*a) for f, a in replay], repeat)
+        per_run = len(sent) / repeat
+    finally:
+        remote._post = real
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        cells._cache.clear()
+    return Figure(f"desktop add-in, remote mode, the {lines:,}-line DİR's trcalc calls of one full recalculation",
+                  t, "s", 2.0,
+                  note=(f"{len(calls)} UDF calls ({len(columns)} of them columns), {per_run:g} requests, {failed} error "
+                        f"cells ({expected} in process: the blank rows the template's IF hides); the calls as "
+                        "the workbook engine makes them, replayed through the xlwings UDFs (before issue 23.1: ~31,000 "
+                        "one-cell calls, ~42 s)"),
+                  baseline=in_process, baseline_what="the same column calls computed in process (call_many)")

@@ -238,6 +238,7 @@ declare("TRCALC_CORS_ORIGINS", "list", (), "/api/'yi tarayıcıdan çağırabile
 declare("TRCALC_FRAME_ANCESTORS", "list", OFFICE_FRAME_ANCESTORS, "Office eklenti sayfalarını çerçevede gösterebilecekler (CSP frame-ancestors)", "who may show the Office add-in pages in a frame (CSP frame-ancestors)", "server", "Office sunucuları / Office hosts")
 declare("TRCALC_MAX_REQUEST_BYTES", "int", 2 * MIB, "en büyük JSON istek gövdesi (bayt)", "largest JSON request body (bytes)", "server")
 declare("TRCALC_MAX_BATCH", "int", 10_000, "bir /api/v1/batch isteğindeki en çok çağrı", "most calls in one /api/v1/batch request", "server")
+declare("TRCALC_MAX_COLUMN_ROWS", "int", 100_000, "bölünemeyen bir sütun çağrısının (TR_RUNNING_SUM, TR_MATCH, TR_SUMBY…) en çok satırı", "most rows of a column call that cannot be split (TR_RUNNING_SUM, TR_MATCH, TR_SUMBY…)", "server")
 declare("TRCALC_MAX_BATCH_TABLES", "int", 1000, "bir toplu istekteki en çok tablo (`_DETAIL`) çağrısı", "most table (`_DETAIL`) calls in one batch", "server")
 declare("TRCALC_MAX_RESPONSE_BYTES", "int", 4 * MIB, "en büyük toplu yanıt (bayt)", "largest batch response (bytes)", "server")
 declare("TRCALC_REQUEST_SECONDS", "int", 30, "bir isteğin süre sınırı (saniye)", "time limit of one request (seconds)", "server")

@@ -138,15 +138,28 @@ class _BatchEnvelope(BaseModel):
 
 
 def _check_batch_budget(calls: list, settings) -> None:
-    """Before any work: the number of calls and of table calls (a `_DETAIL` table is ~10 rows)."""
-    rows = [_raw_rows(c) for c in calls]             # a column counts its rows
-    size = sum(rows)
+    """Before any work: the number of calls and of table calls (a `_DETAIL` table is ~10 rows).
+
+    A column counts its rows. A column call of a function whose rows depend on each other (a running
+    total, a look-up in a table given whole: `Function.column`, `Arg.whole`) cannot be split into
+    requests by the add-ins, so its rows count against their own, larger budget (TRCALC_MAX_COLUMN_ROWS):
+    the 10,000-line DİR's export table is 10,002 rows, one more than a default batch of 10,000 calls."""
+    rows = [_raw_rows(c) for c in calls]
+    fns = [REGISTRY.get(str(c.get("function", "")).strip().upper()) if isinstance(c, dict) else None for c in calls]
+    whole = [n > 1 and fn is not None and (fn.column is not None or any(a.whole for a in fn.args))
+             for fn, n in zip(fns, rows)]
+    size = sum(n for n, w in zip(rows, whole) if not w)
     if size > settings.max_batch:
         raise budgets.too_large(f"toplu istekte en çok {settings.max_batch} çağrı olabilir ({size} verildi)",
                                f"at most {settings.max_batch} calls in a batch ({size} given)", "TRCALC_MAX_BATCH")
+    columns = sum(n for n, w in zip(rows, whole) if w)
+    if columns > settings.max_column_rows:
+        raise budgets.too_large(f"toplu istekteki bölünemeyen sütun çağrılarında en çok {settings.max_column_rows} "
+                               f"satır olabilir ({columns} verildi)",
+                               f"at most {settings.max_column_rows} rows in the batch's column calls that cannot "
+                               f"be split ({columns} given)", "TRCALC_MAX_COLUMN_ROWS")
     tables = 0
-    for c, n in zip(calls, rows):
-        fn = REGISTRY.get(str(c.get("function", "")).strip().upper()) if isinstance(c, dict) else None
+    for fn, n in zip(fns, rows):
         tables += n if fn and fn.result == "table" else 0
     if tables > settings.max_batch_tables:
         raise budgets.too_large(f"toplu istekte en çok {settings.max_batch_tables} tablo (_DETAIL) çağrısı olabilir "

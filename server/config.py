@@ -32,6 +32,7 @@ class Settings:
     frame_ancestors: tuple[str, ...] = _setting("TRCALC_FRAME_ANCESTORS")
     max_request_bytes: int = _setting("TRCALC_MAX_REQUEST_BYTES")
     max_batch: int = _setting("TRCALC_MAX_BATCH")
+    max_column_rows: int = _setting("TRCALC_MAX_COLUMN_ROWS")
     max_batch_tables: int = _setting("TRCALC_MAX_BATCH_TABLES")
     max_response_bytes: int = _setting("TRCALC_MAX_RESPONSE_BYTES")
     max_workbook_bytes: int = _setting("TRCALC_MAX_WORKBOOK_BYTES")

@@ -341,3 +341,21 @@ def test_english_halves_of_code_errors_are_english(client):
             assert not TURKISH_LETTERS.search(text), (name, a.excel, err["message"])
             checked.add(a.kind)
     assert {"country", "origin", "certificate", "support", "beneficiary", "category"} <= checked, checked
+
+
+def test_a_column_call_that_cannot_be_split_has_its_own_budget():
+    """Issue 23: the add-ins split a long column into requests of TRCALC_MAX_BATCH rows, but not a
+    function whose rows depend on each other (a running total, a look-up in a table given whole); the
+    10,000-line DİR's export table is 10,002 rows. Such a call counts against TRCALC_MAX_COLUMN_ROWS."""
+    n = 12
+    call = {"function": "TR_RUNNING_SUM", "array": True, "args": [["A"] * n, list(range(n)), [1] * n]}
+    c = make(max_batch=10, max_column_rows=20)
+    r = c.post("/api/v1/batch", json={"calls": [call]})
+    assert r.status_code == 200, r.text[:300]
+    # by hand: the sum of the same group's rows before each row, all amounts 1 — 0, 1, 2, …, 11
+    assert [v["value"] for v in r.json["results"][0]["rows"]] == list(range(n))
+    # a column that can be split still counts against TRCALC_MAX_BATCH
+    split = {"function": "TR_CIF", "array": True, "args": [[1] * n]}
+    _refusal(c.post("/api/v1/batch", json={"calls": [split]}), 413, "TRCALC_MAX_BATCH")
+    # and the column budget is a budget: two such calls of 12 rows are 24 > 20
+    _refusal(c.post("/api/v1/batch", json={"calls": [call, call]}), 413, "TRCALC_MAX_COLUMN_ROWS")
