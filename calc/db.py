@@ -115,6 +115,16 @@ def url() -> str:
     return settings.get("TRCALC_DATABASE_URL") or default_url()
 
 
+def locate(path=None, given_url: str | None = None) -> tuple[str, object]:
+    """(the database URL, what to show for it) of a store opened as `Store(path)` (that SQLite file),
+    `Store(url=…)` (that database) or `Store()` (TRCALC_DATABASE_URL, else the default SQLite file):
+    the SQLite file's Path, or the URL with any password hidden."""
+    if path is not None:
+        return "sqlite:///" + str(Path(path)), Path(path)
+    u = given_url or url()
+    return u, (Path(u[len("sqlite:///"):]) if u.startswith("sqlite:///") else shown(u))
+
+
 def shown(u: str) -> str:
     """The URL with any password hidden, for status output and messages."""
     try:

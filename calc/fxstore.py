@@ -66,12 +66,7 @@ class Store:
                  wait: float | None = None):
         from . import db
         self.wait = wait            # seconds to wait for a lock another process holds (SQLite)
-        if path is not None:
-            self.url = "sqlite:///" + str(Path(path))
-        else:
-            self.url = url or db.url()
-        self.path = Path(path) if path is not None else (
-            Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
+        self.url, self.path = db.locate(path, url)
 
     def _wait(self) -> float:
         return self.wait if self.wait is not None else wait_seconds()

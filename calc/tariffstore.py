@@ -223,12 +223,7 @@ class Book:
 
     def __init__(self, path: Path | str | None = None, url: str | None = None):
         from . import db
-        if path is not None:
-            self.url = "sqlite:///" + str(Path(path))
-        else:
-            self.url = url or db.url()
-        self.path = Path(path) if path is not None else (
-            Path(self.url[len("sqlite:///"):]) if self.url.startswith("sqlite:///") else db.shown(self.url))
+        self.url, self.path = db.locate(path, url)
 
     def load(self, file: Path, measures: list[Measure] | None = None) -> dict:
         """Add a list's measures in one transaction: {"added": n, "unchanged": n}. A row that would change
