@@ -341,6 +341,18 @@ def test_one_cell_formulas_of_a_burst_go_as_columns_and_keep_their_own_values_an
         assert got == {"value": [[float(want) if not isinstance(want, (bool, int)) else want]]}, (name, args, got)
 
 
+def test_a_burst_longer_than_the_servers_batch_goes_in_slices(server, tmp_path):
+    """A recalculation burst of more one-cell formulas of one function than the server takes in one batch
+    (TRCALC_MAX_BATCH, 10,000 by default): the grouped column is sliced like any column of that function
+    (a grouped burst of 40,000 was once sent whole and refused, 413, every cell #N/A)."""
+    n = 10_050
+    invocations = [["TR_CIF", [float(i), 2.0, 3.0]] for i in range(n)]
+    out = run(server, {"key": KEY, "invocations": invocations}, tmp_path)
+    assert [r["status"] for r in out["requests"]] == [200, 200]
+    # by hand: CIF = goods + freight + insurance = i + 2 + 3
+    assert [r["value"][0][0] for r in out["results"]] == [i + 5.0 for i in range(n)]
+
+
 def test_functions_json_is_what_microsofts_generator_writes_for_the_same_functions(client, tmp_path):
     """Microsoft's own metadata generator (npm custom-functions-metadata, OfficeDev/Office-Addin-Scripts;
     its JSDoc tags: @customfunction id name, @param {any[][]} [optional], @returns, @volatile —

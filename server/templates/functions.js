@@ -247,7 +247,8 @@
         }
         args.push(same && i > 0 ? first : col);      // the first argument always a column: the column form
       }
-      return { name: g.name, args: args, array: true, members: g.members };
+      // groupable by construction (only groupable items are grouped), so units() slices it like a column
+      return { name: g.name, args: args, array: true, groupable: true, members: g.members };
     });
   }
 
