@@ -423,6 +423,35 @@ def get(name: str) -> Function:
     return fn
 
 
+_MISS = object()
+_MEMO_TYPES = frozenset({str, float, int, bool, type(None), Decimal, dt.date, dt.datetime})
+
+
+def _memo_reader(fn: "Function"):
+    """`fn.read_arg` for the cells of a column, remembering each distinct value's reading (or its refusal)
+    for the rest of the call: a column repeats its values (destinations, dates, blank rows), and reading
+    is a pure function of the value and the argument."""
+    memos: dict = {}
+    read = fn.read_arg
+
+    def cached(i: int, x):
+        if type(x) not in _MEMO_TYPES:
+            return read(i, x)
+        memo = memos.setdefault(i, {})
+        key = (type(x), x)
+        got = memo.get(key, _MISS)
+        if got is _MISS:
+            try:
+                got = read(i, x)
+            except CalcError as exc:
+                got = exc
+            memo[key] = got
+        if isinstance(got, CalcError):
+            raise got.with_traceback(None)      # the same refusal, without the tracebacks of earlier rows
+        return got
+    return cached
+
+
 def call_many(name: str, args: Sequence, overrides=None) -> list:
     """The array form: any argument may be a column (a list); others repeat on every row.
 
@@ -454,7 +483,7 @@ def call_many(name: str, args: Sequence, overrides=None) -> list:
     # Rows on the same date share one rules context (a value, unlike a breakdown, does not
     # depend on which sources the other rows used).
     contexts: dict = {}
-    run, read = fn.run_in_context, fn.read_arg
+    run, read = fn.run_in_context, _memo_reader(fn)
     with localcontext(CALC):             # one decimal context for the rows (as `run` enters for one)
         for r in range(n):
             deadline.check()             # the request's time limit (calc.deadline), between rows
@@ -485,7 +514,7 @@ def _whole_column(fn: Function, args: list, columns: list[int], n: int) -> list:
         if i in once:
             seqs.append(repeat(once[i], n))
             continue
-        read, values = fn.read_arg, []
+        read, values = _memo_reader(fn), []
         for r, x in enumerate(args[i]):
             try:
                 values.append(read(i, x))
