@@ -13,6 +13,7 @@ and HTTP's own cost), so the ratio is what the add-in adds.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 from .measure import Figure, median_time
 
@@ -123,20 +125,30 @@ def paths(rows: int = 10_000, cells: int = 40_000, repeat: int = 5) -> list[Figu
     return out
 
 
-def _remote(base: str, rows: int, goods, freight, column_floor: float, repeat: int) -> list[Figure]:
-    """The xlwings add-in in remote mode (TRCALC_SERVER_URL): its UDF called as xlwings calls it."""
-    import trcalc.addin.trcalc_udfs as udfs
+@contextlib.contextmanager
+def _remote_mode(base: str):
+    """The xlwings add-in pointed at `base` (TRCALC_SERVER_URL, TRCALC_API_KEY) for the block, its requests
+    counted in the list it yields; the environment and the add-in's cache restored after."""
     from trcalc.addin import cells, remote
-    saved = {k: os.environ.get(k) for k in ("TRCALC_SERVER_URL", "TRCALC_API_KEY")}
-    os.environ.update({"TRCALC_SERVER_URL": base, "TRCALC_API_KEY": KEY})
-    sent = []
+    sent: list = []
     real = remote._post
 
     def counting(url, body, key):
         sent.append(1)
         return real(url, body, key)
-    remote._post = counting
-    try:
+    with mock.patch.dict(os.environ, {"TRCALC_SERVER_URL": base, "TRCALC_API_KEY": KEY}), \
+            mock.patch.object(remote, "_post", counting):
+        try:
+            yield sent
+        finally:
+            cells._cache.clear()
+
+
+def _remote(base: str, rows: int, goods, freight, column_floor: float, repeat: int) -> list[Figure]:
+    """The xlwings add-in in remote mode (TRCALC_SERVER_URL): its UDF called as xlwings calls it."""
+    import trcalc.addin.trcalc_udfs as udfs
+    from trcalc.addin import cells
+    with _remote_mode(base) as sent:
         when = dt.datetime(2025, 3, 1)
         cells._cache.clear()
         col = udfs.TR_DUTY(goods, freight, 0.0, "DE", 0.2, when)
@@ -151,14 +163,6 @@ def _remote(base: str, rows: int, goods, freight, column_floor: float, repeat: i
         per_cell = len(sent) / (3 * n)
         one = {"function": "TR_DUTY", "args": [60.0, 10.0, 0.0, "DE", 0.2, "2025-03-01"]}
         cell_floor = median_time(lambda: [_post(base, {"calls": [one]}) for _ in range(200)], 3) / 200
-    finally:
-        remote._post = real
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        cells._cache.clear()
     return [
         Figure(f"desktop add-in, remote mode, one {rows:,}-row column (one UDF call)", t_col, "s", 2.0,
                note=f"{per_column:g} request(s) per column", baseline=column_floor,
@@ -201,7 +205,7 @@ def _remote_dir(base: str, lines: int, repeat: int) -> Figure:
     """Issue 23: the desktop add-in in remote mode recalculating the whole 10,000-line DİR — every trcalc
     call of that recalculation through the xlwings UDFs to the server; baseline: the same calls in process."""
     import trcalc.addin.trcalc_udfs as udfs
-    from trcalc.addin import cells, remote
+    from trcalc.addin import cells
     from trcalc.calc.registry import call_many
     calls = _dir_calls(lines)
     columns = [(n, a) for n, a in calls if any(isinstance(x, list) for x in a)]
@@ -209,16 +213,7 @@ def _remote_dir(base: str, lines: int, repeat: int) -> Figure:
     # rows a trcalc call refuses (e.g. the blank rows below a table, which the template's IF hides): the
     # remote path must refuse exactly these, no more
     expected = sum(isinstance(v, Exception) for n, a in columns for v in call_many(n, a, {}))
-    saved = {k: os.environ.get(k) for k in ("TRCALC_SERVER_URL", "TRCALC_API_KEY")}
-    os.environ.update({"TRCALC_SERVER_URL": base, "TRCALC_API_KEY": KEY})
-    sent = []
-    real = remote._post
-
-    def counting(url, body, key):
-        sent.append(1)
-        return real(url, body, key)
-    remote._post = counting
-    try:
+    with _remote_mode(base) as sent:
         cells._cache.clear()
         replay = [(getattr(udfs, n), a) for n, a in calls]
         failed = 0                               # warm (the first request also reads the server's version)
@@ -229,14 +224,6 @@ def _remote_dir(base: str, lines: int, repeat: int) -> Figure:
         sent.clear()
         t = median_time(lambda: [f(*a) for f, a in replay], repeat)
         per_run = len(sent) / repeat
-    finally:
-        remote._post = real
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        cells._cache.clear()
     return Figure(f"desktop add-in, remote mode, the {lines:,}-line DİR's trcalc calls of one full recalculation",
                   t, "s", 2.0,
                   note=(f"{len(calls)} UDF calls ({len(columns)} of them columns), {per_run:g} requests, {failed} error "
