@@ -23,10 +23,29 @@ KEY = "live-test-key"
 HERE = Path(__file__).parent
 
 
+_NEXT_PORT = [0]
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port for a test server that no other test process can be handed: each xdist worker takes its
+    own block below Linux's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range starts at 32768, where
+    bind(0) and every client socket draw), counting up, skipping a port something already holds. A port
+    from bind(0) could be handed to another worker's server in the moment before ours bound it; our server
+    then failed to start while /healthz answered from the other one (seen once: every later call of a
+    module's tests "fetch failed" when that other server stopped)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    block = int(worker[2:]) if worker[2:].isdigit() else 0
+    base = 20_000 + 1_000 * (block % 12)
+    for _ in range(1_000):
+        port = base + _NEXT_PORT[0] % 1_000
+        _NEXT_PORT[0] += 1
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {base}–{base + 999}")
 
 
 def start(args, env_extra, port):
